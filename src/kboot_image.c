@@ -504,7 +504,7 @@ kboot_image_probe_bzimage (KbootImage *image, const guint8 *head, gsize head_len
   if (head_len < KBOOT_HDR_VERSION + 2)
     {
       kboot_image_add_problem (image, KBOOT_IMAGE_RULE_TRUNCATED,
-                               "the file ends at 0x%" G_GSIZE_FORMAT "x, inside "
+                               "the file ends at 0x%" G_GSIZE_MODIFIER "x, inside "
                                "the setup header (its version is at 0x%x)",
                                head_len, KBOOT_HDR_VERSION);
       return;
@@ -530,7 +530,7 @@ kboot_image_probe_bzimage (KbootImage *image, const guint8 *head, gsize head_len
       end = kboot_header_end (hdr->version);
       kboot_image_add_problem (image, KBOOT_IMAGE_RULE_TRUNCATED,
                                "the setup header of boot protocol %s ends at 0x%x "
-                               "but the file ends at 0x%" G_GSIZE_FORMAT "x",
+                               "but the file ends at 0x%" G_GSIZE_MODIFIER "x",
                                kboot_image_version_string (hdr->version_raw, ver,
                                                            sizeof ver),
                                end, head_len);

@@ -1,0 +1,86 @@
+#!/bin/sh
+# The inspect command as users run it: help, version, exit codes, errors on
+# stderr naming the file, files that are not kernels, and bounded reads.
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+tap_require_testdata amd64/vmlinuz ipxe.lkrn
+T=$KBOOT_TESTDATA
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+expect() { # NAME STATUS STDOUT-GLOB STDERR-GLOB CMD...
+	name=$1 st=$2 out=$3 err=$4; shift 4
+	tap_run "$@"
+	# shellcheck disable=SC2254
+	case $tap_out in $out) o=0 ;; *) o=1 ;; esac
+	# shellcheck disable=SC2254
+	case $tap_err in $err) e=0 ;; *) e=1 ;; esac
+	[ "$tap_status" -eq "$st" ] && [ $o -eq 0 ] && [ $e -eq 0 ]
+	tap_result $? "$name" "status $tap_status (want $st)
+stdout: $tap_out
+stderr: $tap_err"
+}
+
+expect "--help lists commands" 0 "*Commands:*inspect*" "" "$XEN_KBOOT" --help
+expect "--version" 0 "xen-kboot [0-9]*.[0-9]*" "" "$XEN_KBOOT" --version
+expect "no command: usage, exit 2" 2 "" "*Usage: xen-kboot COMMAND*" "$XEN_KBOOT"
+expect "unknown command: exit 2" 2 "" "xen-kboot: unknown command 'frobnicate'*" "$XEN_KBOOT" frobnicate
+expect "inspect --help" 0 "*xen-kboot inspect*KERNEL...*--json*" "" "$XEN_KBOOT" inspect --help
+expect "inspect without kernel: exit 2" 2 "" "xen-kboot inspect: no kernel given*" "$XEN_KBOOT" inspect
+expect "inspect bad option: exit 2" 2 "" "xen-kboot inspect: Unknown option --bogus*" "$XEN_KBOOT" inspect --bogus "$T/amd64/vmlinuz"
+expect "bootable kernel: exit 0" 0 "*verdict:*bootable*" "" "$XEN_KBOOT" inspect "$T/amd64/vmlinuz"
+expect "one bad among good: exit 1" 1 "*verdict:           bootable*verdict:           not bootable*" "" \
+	"$XEN_KBOOT" inspect "$T/amd64/vmlinuz" "$T/ipxe.lkrn"
+expect "missing file: stderr names it, exit 1" 1 "" \
+	"xen-kboot: $tmp/nope: cannot open kernel: No such file or directory" "$XEN_KBOOT" inspect "$tmp/nope"
+expect "directory: exit 1" 1 "" "xen-kboot: $tmp: kernel is a directory, not a regular file" \
+	"$XEN_KBOOT" inspect "$tmp"
+mkfifo "$tmp/fifo"
+expect "FIFO: refused without blocking" 1 "" "xen-kboot: $tmp/fifo: kernel is a FIFO, not a regular file" \
+	timeout 10 "$XEN_KBOOT" inspect "$tmp/fifo"
+: > "$tmp/empty"
+expect "empty file: exit 1" 1 "" "xen-kboot: $tmp/empty: kernel is empty (0 bytes)" \
+	"$XEN_KBOOT" inspect "$tmp/empty"
+printf 'hello\n' > "$tmp/text"
+expect "text file: not a Linux kernel" 1 "*format:            not a Linux kernel*only 6 bytes: too short for a Linux kernel*" "" \
+	"$XEN_KBOOT" inspect "$tmp/text"
+head -c 600 "$T/amd64/vmlinuz" > "$tmp/cut"
+expect "truncated kernel: reason given" 1 \
+	"*the setup header of boot protocol 2.15 ends at 0x26c but the file ends at 0x258*" "" \
+	"$XEN_KBOOT" inspect "$tmp/cut"
+
+# JSON: an array, one object per kernel, errors included.
+tap_run "$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" "$tmp/nope" "$T/ipxe.lkrn"
+[ "$tap_status" -eq 1 ] && [ "$(printf '%s' "$tap_out" | jq -r '[.[].bootable] | map(tostring) | join(",")')" = "true,false,false" ]
+tap_result $? "--json: one object per kernel, exit 1" "$tap_out"
+[ "$(printf '%s' "$tap_out" | jq -r '.[1].error')" = "$tmp/nope: cannot open kernel: No such file or directory" ]
+tap_result $? "--json: unreadable kernel carries its error"
+keys_a=$(printf '%s' "$tap_out" | jq -c '.[0] | keys')
+keys_c=$(printf '%s' "$tap_out" | jq -c '.[2] | keys')
+[ "$keys_a" = "$keys_c" ]
+tap_result $? "--json: the same keys for bootable and refused kernels" "$keys_a / $keys_c"
+
+# Bounded reads: a kernel padded to 512 MiB (sparse) is probed with the
+# same reads, counted by strace, as the real one.
+cp "$T/amd64/vmlinuz" "$tmp/big"
+truncate -s 512M "$tmp/big"
+if command -v strace >/dev/null; then
+	count_bytes() {
+		strace -f -e trace=openat,read,pread64,close -o "$tmp/trace" "$XEN_KBOOT" inspect "$1" >/dev/null 2>&1
+		# Sum what was read from the kernel's descriptor between its open
+		# and its close (the descriptor number is reused by others).
+		awk -v path="\"$1\"" '
+			index($0, "openat(AT_FDCWD, " path ",") { n = split($0, w, " = "); fd = w[n]; on = 1; next }
+			on && $0 ~ ("close\\(" fd "\\)") { on = 0 }
+			on && $0 ~ ("(pread64|read)\\(" fd ", ") { n = split($0, w, " = "); s += w[n] }
+			END { print s + 0 }' "$tmp/trace"
+	}
+	small=$(count_bytes "$T/amd64/vmlinuz")
+	big=$(count_bytes "$tmp/big")
+	[ "$small" -gt 0 ] && [ "$small" -eq "$big" ] && [ "$big" -le $((131072 + 16)) ]
+	tap_result $? "512 MiB kernel: inspect reads $big bytes, as for the real one ($small), at most 128 KiB + 16"
+else
+	tap_result 1 "strace is needed to count bytes read (apt-get install strace)"
+fi
+expect "512 MiB padded kernel: still bootable" 0 "*verdict:           bootable*" "" "$XEN_KBOOT" inspect "$tmp/big"
+
+tap_done
