@@ -1,0 +1,97 @@
+#!/bin/sh
+# Set up a Debian 12 machine for xen-kboot, build it, and run a job.
+#
+#   ./run.sh preview   set up, build, and boot the example domain under QEMU
+#   ./run.sh inspect   set up, build, and inspect Debian's amd64 kernel
+#   ./run.sh check     set up, build, and run the whole test suite
+#   ./run.sh setup     set up and build only
+#
+# Run as root (it installs Debian packages).  Safe to run again: packages
+# already installed, the build and the fetched test data are reused.
+# Environment: BUILD_DIR (default ./build), KBOOT_TESTDATA (default
+# /var/cache/xen-kboot/testdata), JOBS (default: number of CPUs).
+set -eu
+
+top=$(cd "$(dirname "$0")" && pwd)
+build=${BUILD_DIR:-$top/build}
+export KBOOT_TESTDATA="${KBOOT_TESTDATA:-/var/cache/xen-kboot/testdata}"
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+# Build and test dependencies, all from Debian 12's archive.
+packages="
+	autoconf automake libtool pkg-config make gcc clang binutils
+	libglib2.0-dev libxml2-dev libvirt-dev libxen-dev
+	qemu-system-x86 qemu-utils cpio xz-utils jq strace
+	libxml2-utils libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
+	dpkg-dev ca-certificates
+"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+setup_packages() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "run.sh: run as root: it installs Debian packages with apt-get" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	# i386 packages: the 686 kernel and busybox for the 32-bit boot test.
+	if ! dpkg --print-foreign-architectures | grep -qx i386; then
+		say "enabling the i386 architecture"
+		dpkg --add-architecture i386
+	fi
+	say "apt-get update"
+	# A mirror caught mid-sync fails one index but leaves the others
+	# usable: go on, and let apt-get install say what is really missing.
+	apt-get update -qq || say "apt-get update reported errors; continuing with the package lists it has"
+	say "installing packages"
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $packages >/dev/null
+}
+
+setup_build() {
+	say "building in $build"
+	if [ ! -x "$top/configure" ] || [ "$top/configure.ac" -nt "$top/configure" ]; then
+		(cd "$top" && autoreconf -fi)
+	fi
+	mkdir -p "$build"
+	if [ ! -f "$build/Makefile" ]; then
+		(cd "$build" && "$top/configure" --enable-werror)
+	fi
+	make -C "$build" -j"$jobs" >/dev/null
+}
+
+setup_testdata() {
+	say "fetching test images into $KBOOT_TESTDATA"
+	"$top/tests/fetch-testdata.sh"
+}
+
+setup() {
+	setup_packages
+	setup_build
+	setup_testdata
+}
+
+case "${1:-}" in
+setup)
+	setup
+	;;
+preview)
+	setup
+	say "previewing examples/debian-amd64.xml under QEMU"
+	make -C "$build" -s examples >/dev/null
+	exec "$build/tools/xen-kboot" preview "$build/examples/debian-amd64.xml"
+	;;
+inspect)
+	setup
+	exec "$build/tools/xen-kboot" inspect "$KBOOT_TESTDATA/amd64/vmlinuz"
+	;;
+check)
+	setup
+	say "running the test suite"
+	make -C "$build" -j"$jobs" check
+	;;
+*)
+	sed -n '2,13s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+	;;
+esac
