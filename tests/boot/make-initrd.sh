@@ -1,0 +1,48 @@
+#!/bin/sh
+# Build a tiny initramfs from busybox-static for boot tests and examples.
+#
+#   make-initrd.sh BUSYBOX OUT.cpio.gz [PAYLOAD_BYTES]
+#
+# Its /init prints lines the harness checks, each with a KBOOT- prefix:
+#   KBOOT-MARKER   userspace reached, with the kernel release
+#   KBOOT-CMDLINE  /proc/cmdline, exactly
+#   KBOOT-MEMTOTAL MemTotal from /proc/meminfo, in KiB
+#   KBOOT-E820     start end type, one per /sys/firmware/memmap entry
+#   KBOOT-PAYLOAD  sha256 of /payload (random bytes made here)
+#   KBOOT-DONE
+# then reboots at once (with QEMU's -no-reboot, QEMU exits).  The payload's
+# sha256 is written to OUT.cpio.gz.sha256 for the harness to compare.
+set -eu
+busybox=$1 out=$2 payload_bytes=${3:-1048576}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kboot-initrd.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+root=$work/root
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
+cp "$busybox" "$root/bin/busybox"
+chmod 755 "$root/bin/busybox"
+head -c "$payload_bytes" /dev/urandom > "$root/payload"
+
+cat > "$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox mkdir -p /usr/bin /sbin /usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "KBOOT-MARKER: userspace reached, kernel $(uname -r) $(uname -m)"
+echo "KBOOT-CMDLINE: $(cat /proc/cmdline)"
+echo "KBOOT-MEMTOTAL: $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
+for d in $(ls -d /sys/firmware/memmap/* 2>/dev/null | sort -t/ -k5 -n); do
+	echo "KBOOT-E820: $(cat "$d/start") $(cat "$d/end") $(cat "$d/type")"
+done
+echo "KBOOT-PAYLOAD: $(sha256sum /payload | cut -d' ' -f1)"
+echo "KBOOT-DONE"
+reboot -f
+INIT
+chmod 755 "$root/init"
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9n > "$work/initrd"
+sha256sum "$root/payload" | cut -d' ' -f1 > "$work/sha"
+mv "$work/initrd" "$out"
+mv "$work/sha" "$out.sha256"
