@@ -1,0 +1,290 @@
+/* Unit tests of the zero page and handoff builders (src/kboot_bootparams.c)
+ * and of the RAM-file guest backend (src/kboot_guest_file.c). */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "kboot_bootparams.h"
+#include "kboot_guest.h"
+#include "kboot_synth.h"
+
+static guint64
+le (const guint8 *p, guint width)
+{
+  guint64 v = 0;
+
+  for (guint i = width; i > 0; i--)
+    v = (v << 8) | p[i - 1];
+  return v;
+}
+
+static const KbootE820Entry e820_256m[] = {
+  { 0x0, 0x9f000, 1 },
+  { 0x9f000, 0x61000, 2 },
+  { 0x100000, 0xff00000, 1 },
+};
+
+static void
+test_bootparams_fields (void)
+{
+  g_autoptr(KbootSynth) s = kboot_synth_new (0x020f, 4, 0x10000);
+  g_autoptr(KbootImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 bp[KBOOT_BP_SIZE];
+  KbootBootParamsInput in = {
+    .kernel_addr = 0x200000, .initrd_addr = 0xf000000, .initrd_size = 0x123456,
+    .cmdline_addr = 0x20000, .e820 = e820_256m, .n_e820 = 3,
+  };
+
+  /* A byte just past the declared header end must not be copied. */
+  s->data[0x1ef] = 0x5a;                    /* the sentinel, in the file */
+  s->data[0x26c] = 0x77;
+  image = kboot_image_probe (s->data, s->len, s->len);
+  memset (bp, 0xcc, sizeof bp);
+  g_assert_true (kboot_bootparams_build (bp, image, s->data, s->len, &in, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (bp[0x1ef], ==, 0);       /* sentinel stays 0 */
+  g_assert_cmpuint (bp[0x1f0], ==, 0);
+  g_assert_cmpuint (bp[0x26c], ==, 0);       /* 0x202 + 0x6a = 0x26c: not copied */
+  g_assert_cmpuint (bp[0x26b], ==, s->data[0x26b]);
+  g_assert_cmpmem (bp + 0x202, 4, "HdrS", 4);
+  g_assert_cmpuint (le (bp + 0x206, 2), ==, 0x020f);
+  g_assert_cmpuint (bp[0x210], ==, 0xff);    /* type_of_loader */
+  g_assert_cmpuint (le (bp + 0x214, 4), ==, 0x200000);
+  g_assert_cmpuint (le (bp + 0x218, 4), ==, 0xf000000);
+  g_assert_cmpuint (le (bp + 0x21c, 4), ==, 0x123456);
+  g_assert_cmpuint (le (bp + 0x0c0, 4), ==, 0);
+  g_assert_cmpuint (le (bp + 0x228, 4), ==, 0x20000);
+  g_assert_cmpuint (bp[0x1e8], ==, 3);
+  g_assert_cmpuint (le (bp + 0x2d0, 8), ==, 0);
+  g_assert_cmpuint (le (bp + 0x2d8, 8), ==, 0x9f000);
+  g_assert_cmpuint (le (bp + 0x2e0, 4), ==, 1);
+  g_assert_cmpuint (le (bp + 0x2e4, 8), ==, 0x9f000);
+  g_assert_cmpuint (le (bp + 0x2f8 + 0, 8), ==, 0x100000);
+  g_assert_cmpuint (le (bp + 0x2f8 + 8, 8), ==, 0xff00000);
+  g_assert_cmpuint (le (bp + 0x2f8 + 16, 4), ==, 1);
+  /* Everything else is zero: nothing left over from the 0xcc fill. */
+  for (gsize i = 0; i < 0x1e8; i++)
+    g_assert_cmpuint (bp[i], ==, 0);
+  for (gsize i = 0x2d0 + 3 * 20; i < KBOOT_BP_SIZE; i++)
+    g_assert_cmpuint (bp[i], ==, 0);
+}
+
+static void
+test_bootparams_initrd_above_4g (void)
+{
+  g_autoptr(KbootSynth) s = kboot_synth_new (0x020f, 4, 0x10000);
+  g_autoptr(KbootImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 bp[KBOOT_BP_SIZE];
+  KbootBootParamsInput in = {
+    .kernel_addr = 0x200000, .initrd_addr = G_GUINT64_CONSTANT (0x140000000),
+    .initrd_size = 0x1000, .cmdline_addr = 0x20000, .e820 = e820_256m, .n_e820 = 3,
+  };
+
+  image = kboot_image_probe (s->data, s->len, s->len);
+  g_assert_true (kboot_bootparams_build (bp, image, s->data, s->len, &in, &error));
+  g_assert_cmpuint (le (bp + 0x218, 4), ==, 0x40000000);
+  g_assert_cmpuint (le (bp + 0x0c0, 4), ==, 1);
+
+  /* Without XLF_CAN_BE_LOADED_ABOVE_4G the same plan is refused. */
+  kboot_synth_put (s, 0x236, 2, 0x01);
+  g_clear_pointer (&image, kboot_image_free);
+  image = kboot_image_probe (s->data, s->len, s->len);
+  g_assert_false (kboot_bootparams_build (bp, image, s->data, s->len, &in, &error));
+  g_assert_error (error, KBOOT_BOOTPARAMS_ERROR, KBOOT_BOOTPARAMS_ERROR_ADDRESS);
+}
+
+static void
+test_bootparams_limits (void)
+{
+  g_autoptr(KbootSynth) s = kboot_synth_new (0x020f, 4, 0x10000);
+  g_autoptr(KbootImage) image = kboot_image_probe (s->data, s->len, s->len);
+  g_autoptr(GError) error = NULL;
+  guint8 bp[KBOOT_BP_SIZE];
+  KbootE820Entry many[129] = { { 0 } };
+  KbootBootParamsInput in = { .kernel_addr = 0x200000, .cmdline_addr = 0x20000,
+                              .e820 = many, .n_e820 = 129 };
+
+  g_assert_false (kboot_bootparams_build (bp, image, s->data, s->len, &in, &error));
+  g_assert_error (error, KBOOT_BOOTPARAMS_ERROR, KBOOT_BOOTPARAMS_ERROR_E820);
+  g_assert_cmpstr (error->message, ==, "129 e820 entries, at most 128 fit in boot_params");
+  g_clear_error (&error);
+  in.n_e820 = 128;
+  g_assert_true (kboot_bootparams_build (bp, image, s->data, s->len, &in, &error));
+  g_assert_cmpuint (bp[0x1e8], ==, 128);
+  /* A header that claims more bytes than were read. */
+  g_assert_false (kboot_bootparams_build (bp, image, s->data, 0x250, &in, &error));
+  g_assert_error (error, KBOOT_BOOTPARAMS_ERROR, KBOOT_BOOTPARAMS_ERROR_HEADER);
+}
+
+static void
+test_handoff (void)
+{
+  guint8 block[KBOOT_HANDOFF_SIZE];
+  guint32 sum = 0;
+
+  kboot_handoff_build (block, 0x200000, 0x10000);
+  g_assert_cmpmem (block, 4, "BKHO", 4);     /* "KBHO" as a little-endian u32 */
+  g_assert_cmpuint (le (block + 0x04, 4), ==, 1);
+  g_assert_cmpuint (le (block + 0x08, 4), ==, 0x20);
+  g_assert_cmpuint (le (block + 0x0c, 4), ==, 0x200000);
+  g_assert_cmpuint (le (block + 0x10, 4), ==, 0x10000);
+  for (guint i = 0; i < KBOOT_HANDOFF_SIZE; i += 4)
+    sum += (guint32) le (block + i, 4);
+  g_assert_cmpuint (sum, ==, 0);
+  g_assert_true (kboot_handoff_valid (block));
+
+  for (guint i = 0; i < KBOOT_HANDOFF_SIZE; i++)
+    {
+      guint8 bad[KBOOT_HANDOFF_SIZE];
+      memcpy (bad, block, sizeof bad);
+      bad[i] ^= 0x01;                        /* any single-bit flip is caught */
+      g_assert_false (kboot_handoff_valid (bad));
+    }
+  kboot_handoff_build (block, 0, 0x10000);
+  g_assert_false (kboot_handoff_valid (block));
+}
+
+/* ---- the RAM-file backend ---- */
+
+static const KbootGuestRamBlock split_blocks[] = {
+  { 0x0, 0xa0000, 0x0 },
+  { 0x100000, 0x300000, 0x100000 },                 /* file 1M..4M */
+  { G_GUINT64_CONSTANT (0x100000000), 0x100000, 0x400000 }, /* 4G.. at file 4M */
+};
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (g_get_tmp_dir (), name, NULL);
+}
+
+static void
+test_guest_file_layout (void)
+{
+  g_autofree char *path = tmp_path ("kboot-test-ram-layout");
+  g_autoptr(KbootGuest) guest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  struct stat st;
+
+  g_unlink (path);
+  guest = kboot_guest_file_create (path, 0x500000, split_blocks, 3, &error);
+  g_assert_no_error (error);
+  g_assert_true (kboot_guest_write (guest, 0x1000, "low", 3, &error));
+  g_assert_true (kboot_guest_write (guest, 0x200000, "mid", 3, &error));
+  g_assert_true (kboot_guest_write (guest, G_GUINT64_CONSTANT (0x100000010), "high", 4, &error));
+  /* The VGA hole and anything across a block edge are not RAM. */
+  g_assert_false (kboot_guest_write (guest, 0xb8000, "x", 1, &error));
+  g_assert_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_RANGE);
+  g_clear_error (&error);
+  g_assert_false (kboot_guest_write (guest, 0x9ffff, "xy", 2, &error));
+  g_clear_error (&error);
+  g_assert_true (kboot_guest_commit (guest, &error));
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, &error));
+  g_assert_cmpuint (len, ==, 0x500000);
+  g_assert_cmpmem (contents + 0x1000, 3, "low", 3);
+  g_assert_cmpmem (contents + 0x200000, 3, "mid", 3);
+  g_assert_cmpmem (contents + 0x400010, 4, "high", 4);
+  /* Sparse: only the pages written are allocated. */
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_blocks * 512, <, 0x100000);
+  g_unlink (path);
+}
+
+static void
+test_guest_file_from_fd (void)
+{
+  g_autofree char *path = tmp_path ("kboot-test-ram-fd");
+  g_autofree char *src = tmp_path ("kboot-test-ram-src");
+  g_autoptr(KbootGuest) guest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree guint8 *data = g_malloc (0x180000);
+  gsize len = 0;
+  int fd;
+
+  for (gsize i = 0; i < 0x180000; i++)
+    data[i] = (guint8) (i * 7 + (i >> 12));
+  g_assert_true (g_file_set_contents (src, (const char *) data, 0x180000, &error));
+  g_unlink (path);
+  guest = kboot_guest_file_create (path, 0x500000, split_blocks, 3, &error);
+  g_assert_no_error (error);
+  fd = open (src, O_RDONLY);
+  g_assert_true (kboot_guest_write_from_fd (guest, 0x200000, fd, 0x80000, 0x100000, "src", &error));
+  g_assert_no_error (error);
+  /* Asking for more than the file holds is an error, not zeros. */
+  g_assert_false (kboot_guest_write_from_fd (guest, 0x100000, fd, 0x100000, 0x100000, "src", &error));
+  g_assert_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, "the file ended early"));
+  close (fd);
+  g_assert_true (kboot_guest_commit (guest, &error) || (g_clear_error (&error), FALSE));
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpmem (contents + 0x200000, 0x100000, data + 0x80000, 0x100000);
+  g_unlink (path);
+  g_unlink (src);
+}
+
+static void
+test_guest_file_cleanup (void)
+{
+  g_autofree char *path = tmp_path ("kboot-test-ram-cleanup");
+  g_autoptr(GError) error = NULL;
+  KbootGuest *guest;
+  volatile gint cancel = 0;
+
+  g_unlink (path);
+  /* Dropped without commit: the file is removed. */
+  guest = kboot_guest_file_create (path, 0x500000, split_blocks, 3, &error);
+  g_assert_nonnull (guest);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  kboot_guest_free (guest);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* Cancelled mid-load: an error, then nothing left. */
+  guest = kboot_guest_file_create (path, 0x500000, split_blocks, 3, &error);
+  guest->cancel = &cancel;
+  g_atomic_int_set (&cancel, 1);
+  g_assert_false (kboot_guest_write (guest, 0x1000, "x", 1, &error));
+  g_assert_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_CANCELLED);
+  g_clear_error (&error);
+  kboot_guest_free (guest);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* An existing file is never taken over (nor removed). */
+  g_assert_true (g_file_set_contents (path, "mine", 4, NULL));
+  g_assert_null (kboot_guest_file_create (path, 0x500000, split_blocks, 3, &error));
+  g_assert_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_CREATE);
+  g_assert_true (g_str_has_suffix (error->message, "cannot create the guest RAM file: File exists"));
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_unlink (path);
+
+  /* A block outside the file is refused before anything is created. */
+  g_clear_error (&error);
+  g_assert_null (kboot_guest_file_create (path, 0x100000, split_blocks, 3, &error));
+  g_assert_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_CREATE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/kboot/bootparams/fields", test_bootparams_fields);
+  g_test_add_func ("/kboot/bootparams/initrd-above-4g", test_bootparams_initrd_above_4g);
+  g_test_add_func ("/kboot/bootparams/limits", test_bootparams_limits);
+  g_test_add_func ("/kboot/handoff/build", test_handoff);
+  g_test_add_func ("/kboot/guest-file/layout", test_guest_file_layout);
+  g_test_add_func ("/kboot/guest-file/from-fd", test_guest_file_from_fd);
+  g_test_add_func ("/kboot/guest-file/cleanup", test_guest_file_cleanup);
+  return g_test_run ();
+}
