@@ -107,7 +107,8 @@ test_socket (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "sock", NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *want = g_strdup_printf ("%s: kernel is a socket, not a regular file", path);
+  /* open() of a socket fails before fstat can name it: ENXIO. */
+  g_autofree char *want = g_strdup_printf ("%s: cannot open kernel: No such device or address", path);
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   int fd = socket (AF_UNIX, SOCK_STREAM, 0);
 
@@ -117,7 +118,7 @@ test_socket (Fixture *f, gconstpointer data)
   g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
   g_assert_null (kboot_file_open (path, "kernel", &error));
   g_assert_error (error, KBOOT_FILE_ERROR, KBOOT_FILE_ERROR_OPEN);
-  g_assert_true (g_str_has_prefix (error->message, path));
+  g_assert_cmpstr (error->message, ==, want);
   close (fd);
 }
 
