@@ -1,0 +1,100 @@
+/* The load (see kboot_loader.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include "kboot_loader.h"
+
+G_DEFINE_QUARK (kboot-loader-error-quark, kboot_loader_error)
+
+static gboolean
+kboot_loader_check_inputs (KbootKernel *kernel, KbootFile *initrd,
+                           const char *cmdline, GError **error)
+{
+  gsize len = strlen (cmdline);
+
+  /* Never load what validation refused (the error is the image's). */
+  if (!kboot_image_check_bootable (kernel->image, kernel->file->path, error))
+    return FALSE;
+  /* boot.rst: cmdline_size is the longest command line, without the NUL. */
+  if (len > kernel->image->hdr.cmdline_size)
+    {
+      g_set_error (error, KBOOT_LOADER_ERROR, KBOOT_LOADER_ERROR_CMDLINE,
+                   "command line of %" G_GSIZE_FORMAT " bytes is longer than "
+                   "the %u bytes %s accepts (cmdline_size at offset 0x238)",
+                   len, kernel->image->hdr.cmdline_size, kernel->file->path);
+      return FALSE;
+    }
+  if (!kboot_kernel_check_unchanged (kernel, error))
+    return FALSE;
+  if (initrd && !kboot_file_check_unchanged (initrd, error))
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
+                   const char *cmdline, const KbootLoadAddresses *at,
+                   KbootLoadStats *stats, GError **error)
+{
+  const KbootImage *image = kernel->image;
+  guint8 bp[KBOOT_BP_SIZE];
+  guint8 handoff[KBOOT_HANDOFF_SIZE];
+  gsize head_len = 0;
+  const guint8 *head = g_bytes_get_data (kernel->head, &head_len);
+  KbootBootParamsInput in = {
+    .kernel_addr = at->kernel_addr,
+    .initrd_addr = initrd ? at->initrd_addr : 0,
+    .initrd_size = initrd ? initrd->size : 0,
+    .cmdline_addr = at->cmdline_addr,
+    .e820 = at->e820,
+    .n_e820 = at->n_e820,
+  };
+  guint64 written_before = guest->bytes_written;
+  guint maps_before = guest->maps;
+
+  if (!kboot_loader_check_inputs (kernel, initrd, cmdline, error))
+    return FALSE;
+  /* Build what is computed before writing anything. */
+  if (!kboot_bootparams_build (bp, image, head, head_len, &in, error))
+    return FALSE;
+  if (at->kernel_addr > G_MAXUINT32 || at->boot_params_addr > G_MAXUINT32)
+    {
+      g_set_error (error, KBOOT_BOOTPARAMS_ERROR, KBOOT_BOOTPARAMS_ERROR_ADDRESS,
+                   "the 32-bit entry needs kernel and boot_params below 4 GiB");
+      return FALSE;
+    }
+  kboot_handoff_build (handoff, (guint32) at->kernel_addr,
+                       (guint32) at->boot_params_addr);
+
+  /* The protected-mode kernel, straight from the validated descriptor. */
+  if (!kboot_guest_write_from_fd (guest, at->kernel_addr, kernel->file->fd,
+                                  image->pm_offset, image->pm_size,
+                                  kernel->file->path, error))
+    return FALSE;
+  if (initrd && !kboot_guest_write_from_fd (guest, at->initrd_addr, initrd->fd,
+                                            0, initrd->size, initrd->path, error))
+    return FALSE;
+  if (!kboot_guest_write (guest, at->cmdline_addr, cmdline, strlen (cmdline) + 1,
+                          error))
+    return FALSE;
+  if (!kboot_guest_write (guest, at->boot_params_addr, bp, sizeof bp, error))
+    return FALSE;
+  /* A file rewritten while we streamed it would boot a mix of two files. */
+  if (!kboot_kernel_check_unchanged (kernel, error))
+    return FALSE;
+  if (initrd && !kboot_file_check_unchanged (initrd, error))
+    return FALSE;
+  /* The handoff block last: the firmware boots nothing without it. */
+  if (!kboot_guest_write (guest, at->handoff_addr, handoff, sizeof handoff, error))
+    return FALSE;
+
+  if (stats)
+    {
+      stats->kernel_bytes = image->pm_size;
+      stats->initrd_bytes = initrd ? initrd->size : 0;
+      stats->total_bytes = guest->bytes_written - written_before;
+      stats->maps = guest->maps - maps_before;
+    }
+  return TRUE;
+}

@@ -1,0 +1,49 @@
+/* The load: the validated kernel, the initrd, the command line, the zero
+ * page and the handoff block, written into guest memory at the addresses a
+ * layout plan chose.  The only module (with the backends) that writes guest
+ * memory. */
+#ifndef KBOOT_LOADER_H
+#define KBOOT_LOADER_H
+
+#include "kboot_bootparams.h"
+#include "kboot_guest.h"
+#include "kboot_image_file.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  KBOOT_LOADER_ERROR_CMDLINE,      /* longer than the kernel's cmdline_size */
+} KbootLoaderError;
+
+#define KBOOT_LOADER_ERROR (kboot_loader_error_quark ())
+GQuark kboot_loader_error_quark (void);
+
+/* Where each piece goes (from kboot_layout_plan()). */
+typedef struct {
+  guint64 kernel_addr;
+  guint64 initrd_addr;
+  guint64 cmdline_addr;
+  guint64 boot_params_addr;
+  guint64 handoff_addr;            /* KBOOT_HANDOFF_ADDR */
+  const KbootE820Entry *e820;
+  guint n_e820;
+} KbootLoadAddresses;
+
+typedef struct {
+  guint64 kernel_bytes;
+  guint64 initrd_bytes;
+  guint64 total_bytes;             /* everything written */
+  guint maps;                      /* backend map calls */
+} KbootLoadStats;
+
+/* Load everything.  Refuses when the kernel or initrd changed since they
+ * were validated (before and after streaming them).  On failure the caller
+ * discards @guest: nothing written may be used. */
+gboolean kboot_loader_load (KbootGuest *guest, KbootKernel *kernel,
+                            KbootFile *initrd, const char *cmdline,
+                            const KbootLoadAddresses *at,
+                            KbootLoadStats *stats, GError **error);
+
+G_END_DECLS
+
+#endif /* KBOOT_LOADER_H */
