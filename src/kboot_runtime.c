@@ -1,0 +1,93 @@
+/* Process-level helpers (see kboot_runtime.h). */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+
+#include "kboot_runtime.h"
+
+char *
+kboot_runtime_find_firmware (const char *name, GError **error)
+{
+  const char *env = g_getenv ("XEN_KBOOT_FIRMWARE_DIR");
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GPtrArray) tried = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+
+  if (env && *env)
+    g_ptr_array_add (tried, g_build_filename (env, name, NULL));
+  if (exe)
+    {
+      /* tools/xen-kboot (or tools/.libs/xen-kboot) in a build tree. */
+      g_autofree char *dir = g_path_get_dirname (exe);
+      g_ptr_array_add (tried, g_build_filename (dir, "..", "firmware", name, NULL));
+      g_ptr_array_add (tried, g_build_filename (dir, "..", "..", "firmware", name, NULL));
+    }
+  g_ptr_array_add (tried, g_build_filename (KBOOT_FIRMWARE_DIR, name, NULL));
+
+  for (guint i = 0; i < tried->len; i++)
+    if (g_file_test (g_ptr_array_index (tried, i), G_FILE_TEST_IS_REGULAR))
+      return g_strdup (g_ptr_array_index (tried, i));
+
+  g_ptr_array_add (tried, NULL);
+  joined = g_strjoinv (", ", (char **) tried->pdata);
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+               "the xen-kboot firmware %s is missing (looked in: %s); set "
+               "XEN_KBOOT_FIRMWARE_DIR or reinstall", name, joined);
+  return NULL;
+}
+
+char *
+kboot_runtime_ram_dir (void)
+{
+  const char *env = g_getenv ("XEN_KBOOT_RAM_DIR");
+
+  if (env && *env)
+    return g_strdup (env);
+  /* tmpfs: guest RAM never touches a disk, and sparse files stay sparse. */
+  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && access ("/dev/shm", W_OK) == 0)
+    return g_strdup ("/dev/shm");
+  return g_strdup (g_get_tmp_dir ());
+}
+
+static volatile gint kboot_runtime_cancel;
+static volatile sig_atomic_t kboot_runtime_signal;
+static struct sigaction kboot_runtime_saved[3];
+static const int kboot_runtime_signals[3] = { SIGINT, SIGTERM, SIGHUP };
+
+static void
+kboot_runtime_on_signal (int sig)
+{
+  if (!kboot_runtime_signal)
+    kboot_runtime_signal = sig;
+  g_atomic_int_set (&kboot_runtime_cancel, 1);
+}
+
+volatile gint *
+kboot_runtime_catch_signals (void)
+{
+  struct sigaction sa;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = kboot_runtime_on_signal;
+  sigemptyset (&sa.sa_mask);
+  for (gsize i = 0; i < G_N_ELEMENTS (kboot_runtime_signals); i++)
+    sigaction (kboot_runtime_signals[i], &sa, &kboot_runtime_saved[i]);
+  return &kboot_runtime_cancel;
+}
+
+int
+kboot_runtime_caught_signal (void)
+{
+  return kboot_runtime_signal;
+}
+
+void
+kboot_runtime_restore_signals (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (kboot_runtime_signals); i++)
+    sigaction (kboot_runtime_signals[i], &kboot_runtime_saved[i], NULL);
+}

@@ -1,0 +1,28 @@
+/* Process-level helpers for the commands that create things (preview,
+ * create): where the firmware is, where RAM files go, and signals that
+ * must turn into a clean stop instead of a half-done job. */
+#ifndef KBOOT_RUNTIME_H
+#define KBOOT_RUNTIME_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The firmware file @name (xen-kboot-fw.bin or xen-kboot-fw.elf):
+ * $XEN_KBOOT_FIRMWARE_DIR, else the build tree next to this executable
+ * (../firmware), else the installed KBOOT_FIRMWARE_DIR. */
+char *kboot_runtime_find_firmware (const char *name, GError **error);
+
+/* A directory for guest RAM files: $XEN_KBOOT_RAM_DIR, else /dev/shm when
+ * it is a writable directory, else g_get_tmp_dir(). */
+char *kboot_runtime_ram_dir (void);
+
+/* Catch SIGINT, SIGTERM and SIGHUP: the first sets the returned flag (the
+ * loader and the QEMU runner poll it) and remembers the signal. */
+volatile gint *kboot_runtime_catch_signals (void);
+int kboot_runtime_caught_signal (void);
+void kboot_runtime_restore_signals (void);
+
+G_END_DECLS
+
+#endif /* KBOOT_RUNTIME_H */
