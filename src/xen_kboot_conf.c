@@ -1,0 +1,1083 @@
+/* libvirt domain XML -> XenKbootDomainDef (see xen_kboot_conf.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "xen_kboot_conf.h"
+#include "xen_kboot_schema.h"
+#include "xen_kboot_xml.h"
+
+G_DEFINE_QUARK (xen-kboot-conf-error-quark, xen_kboot_conf_error)
+
+/* ---- enums and their XML spellings ---- */
+
+#define ENUM_TABLE(fn, Type, last, ...)                                   \
+  static const char *const fn##_table[] = { __VA_ARGS__ };                \
+  G_STATIC_ASSERT (G_N_ELEMENTS (fn##_table) == last);                    \
+  const char *fn##_to_string (Type value)                                 \
+  {                                                                       \
+    return (guint) value < (guint) (last) ? fn##_table[value] : NULL;     \
+  }
+
+ENUM_TABLE (xen_kboot_os_type, XenKbootOsType, XEN_KBOOT_OS_TYPE_LAST,
+            "hvm", "xen", "xenpvh")
+ENUM_TABLE (xen_kboot_boot_dev, XenKbootBootDev, XEN_KBOOT_BOOT_DEV_LAST,
+            "hd", "fd", "cdrom", "network")
+ENUM_TABLE (xen_kboot_boot_mode, XenKbootBootMode, XEN_KBOOT_BOOT_MODE_LAST,
+            "direct", "device-model")
+ENUM_TABLE (xen_kboot_lifecycle_action, XenKbootLifecycleAction,
+            XEN_KBOOT_LIFECYCLE_LAST, "destroy", "restart", "preserve",
+            "rename-restart", "coredump-destroy", "coredump-restart")
+ENUM_TABLE (xen_kboot_clock_offset, XenKbootClockOffset, XEN_KBOOT_CLOCK_LAST,
+            "utc", "localtime", "variable")
+ENUM_TABLE (xen_kboot_disk_type, XenKbootDiskType, XEN_KBOOT_DISK_TYPE_LAST,
+            "file", "block")
+ENUM_TABLE (xen_kboot_disk_device, XenKbootDiskDevice, XEN_KBOOT_DISK_DEVICE_LAST,
+            "disk", "cdrom")
+ENUM_TABLE (xen_kboot_disk_bus, XenKbootDiskBus, XEN_KBOOT_DISK_BUS_LAST,
+            "", "ide", "scsi", "xen", "sata")
+ENUM_TABLE (xen_kboot_net_type, XenKbootNetType, XEN_KBOOT_NET_TYPE_LAST,
+            "bridge", "ethernet")
+ENUM_TABLE (xen_kboot_graphics_type, XenKbootGraphicsType, XEN_KBOOT_GRAPHICS_LAST,
+            "vnc", "spice")
+ENUM_TABLE (xen_kboot_chr_type, XenKbootChrType, XEN_KBOOT_CHR_LAST,
+            "pty", "null", "vc", "stdio", "file", "dev")
+ENUM_TABLE (xen_kboot_video_model, XenKbootVideoModel, XEN_KBOOT_VIDEO_LAST,
+            "", "cirrus", "vga", "xen", "qxl", "none")
+ENUM_TABLE (xen_kboot_input_type, XenKbootInputType, XEN_KBOOT_INPUT_LAST,
+            "mouse", "tablet", "keyboard")
+ENUM_TABLE (xen_kboot_input_bus, XenKbootInputBus, XEN_KBOOT_INPUT_BUS_LAST,
+            "", "ps2", "usb", "xen")
+
+/* Index of @string in @table (empty entries never match), or -1. */
+static int
+table_lookup (const char *const *table, gsize n, const char *string)
+{
+  if (!string)
+    return -1;
+  for (gsize i = 0; i < n; i++)
+    if (table[i][0] != '\0' && strcmp (table[i], string) == 0)
+      return (int) i;
+  return -1;
+}
+
+#define LOOKUP(fn, string) table_lookup (fn##_table, G_N_ELEMENTS (fn##_table), (string))
+
+/* "a, b or c" for messages. */
+static char *
+table_choices (const char *const *table, gsize n)
+{
+  GString *s = g_string_new (NULL);
+  gsize shown = 0, total = 0;
+
+  for (gsize i = 0; i < n; i++)
+    total += table[i][0] != '\0';
+  for (gsize i = 0; i < n; i++)
+    {
+      if (table[i][0] == '\0')
+        continue;
+      if (shown > 0)
+        g_string_append (s, shown + 1 == total ? " or " : ", ");
+      g_string_append_printf (s, "'%s'", table[i]);
+      shown++;
+    }
+  return g_string_free (s, FALSE);
+}
+
+#define CHOICES(fn) table_choices (fn##_table, G_N_ELEMENTS (fn##_table))
+
+gboolean
+xen_kboot_boot_mode_from_string (const char *string, XenKbootBootMode *value)
+{
+  int i = LOOKUP (xen_kboot_boot_mode, string);
+
+  if (i < 0)
+    return FALSE;
+  *value = (XenKbootBootMode) i;
+  return TRUE;
+}
+
+/* ---- memory units (libvirt's virScaleInteger) ---- */
+
+gboolean
+xen_kboot_conf_scale_to_bytes (guint64 value, const char *unit, guint64 *bytes)
+{
+  guint64 scale = 1024, base;
+  int power;
+
+  if (unit && *unit)
+    {
+      if (g_ascii_strcasecmp (unit, "b") == 0
+          || g_ascii_strcasecmp (unit, "byte") == 0
+          || g_ascii_strcasecmp (unit, "bytes") == 0)
+        scale = 1;
+      else
+        {
+          if (unit[1] == '\0' || g_ascii_strcasecmp (unit + 1, "iB") == 0)
+            base = 1024;
+          else if (g_ascii_strcasecmp (unit + 1, "B") == 0)
+            base = 1000;
+          else
+            return FALSE;
+          switch (g_ascii_tolower (unit[0]))
+            {
+            case 'k': power = 1; break;
+            case 'm': power = 2; break;
+            case 'g': power = 3; break;
+            case 't': power = 4; break;
+            case 'p': power = 5; break;
+            case 'e': power = 6; break;
+            default: return FALSE;
+            }
+          scale = 1;
+          while (power-- > 0)
+            scale *= base;
+        }
+    }
+  return g_uint64_checked_mul (bytes, value, scale);
+}
+
+const char *
+xen_kboot_conf_schema (gsize *length)
+{
+  if (length)
+    *length = xen_kboot_schema_rng_len;
+  return xen_kboot_schema_rng;
+}
+
+/* ---- freeing ---- */
+
+static void
+disk_free (gpointer p)
+{
+  XenKbootDiskDef *disk = p;
+
+  g_free (disk->driver_name);
+  g_free (disk->format);
+  g_free (disk->source);
+  g_free (disk->target_dev);
+  g_free (disk);
+}
+
+static void
+net_free (gpointer p)
+{
+  XenKbootNetDef *net = p;
+
+  g_free (net->mac);
+  g_free (net->bridge);
+  g_free (net->script);
+  g_free (net->model);
+  g_free (net->ifname);
+  g_free (net);
+}
+
+static void
+graphics_free (gpointer p)
+{
+  XenKbootGraphicsDef *graphics = p;
+
+  g_free (graphics->listen);
+  g_free (graphics->passwd);
+  g_free (graphics->keymap);
+  g_free (graphics);
+}
+
+static void
+chr_free (gpointer p)
+{
+  XenKbootChrDef *chr = p;
+
+  g_free (chr->path);
+  g_free (chr->target_type);
+  g_free (chr);
+}
+
+static void
+ignored_free (gpointer p)
+{
+  XenKbootIgnored *ignored = p;
+
+  g_free (ignored->path);
+  g_free (ignored);
+}
+
+void
+xen_kboot_domain_def_free (XenKbootDomainDef *def)
+{
+  if (!def)
+    return;
+  g_free (def->file);
+  g_free (def->virt_type);
+  g_free (def->name);
+  g_free (def->uuid);
+  g_free (def->os.arch);
+  g_free (def->os.machine);
+  g_free (def->os.loader);
+  g_free (def->os.kernel);
+  g_free (def->os.initrd);
+  g_free (def->os.cmdline);
+  g_free (def->os.dtb);
+  g_free (def->emulator);
+  g_clear_pointer (&def->disks, g_ptr_array_unref);
+  g_clear_pointer (&def->nets, g_ptr_array_unref);
+  g_clear_pointer (&def->graphics, g_ptr_array_unref);
+  g_clear_pointer (&def->chrs, g_ptr_array_unref);
+  g_clear_pointer (&def->inputs, g_ptr_array_unref);
+  g_clear_pointer (&def->ignored, g_ptr_array_unref);
+  g_free (def);
+}
+
+static XenKbootDomainDef *
+domain_def_new (const char *file)
+{
+  XenKbootDomainDef *def = g_new0 (XenKbootDomainDef, 1);
+
+  def->file = g_strdup (file);
+  def->max_vcpus = 1;
+  def->vcpus = 1;
+  def->os.type = XEN_KBOOT_OS_TYPE_HVM;
+  def->boot_mode = XEN_KBOOT_BOOT_MODE_DIRECT;
+  def->clock_offset = XEN_KBOOT_CLOCK_UTC;
+  def->on_poweroff = XEN_KBOOT_LIFECYCLE_DESTROY;
+  def->on_reboot = XEN_KBOOT_LIFECYCLE_RESTART;
+  def->on_crash = XEN_KBOOT_LIFECYCLE_DESTROY;
+  def->disks = g_ptr_array_new_with_free_func (disk_free);
+  def->nets = g_ptr_array_new_with_free_func (net_free);
+  def->graphics = g_ptr_array_new_with_free_func (graphics_free);
+  def->chrs = g_ptr_array_new_with_free_func (chr_free);
+  def->inputs = g_ptr_array_new_with_free_func (g_free);
+  def->ignored = g_ptr_array_new_with_free_func (ignored_free);
+  return def;
+}
+
+/* ---- problems ---- */
+
+GPtrArray *
+xen_kboot_conf_problems_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+}
+
+void
+xen_kboot_conf_problems_to_error (GPtrArray *problems, GError **error)
+{
+  GString *text = g_string_new (NULL);
+  const GError *first;
+
+  g_return_if_fail (problems->len > 0);
+  first = g_ptr_array_index (problems, 0);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const GError *p = g_ptr_array_index (problems, i);
+      g_string_append_printf (text, "%s%s", i ? "\n" : "", p->message);
+    }
+  g_set_error_literal (error, first->domain, first->code, text->str);
+  g_string_free (text, TRUE);
+}
+
+typedef struct {
+  XenKbootDomainDef *def;
+  GPtrArray *problems;
+} Parser;
+
+static void problem (Parser *p, XenKbootConfError code, const xmlNode *node,
+                     const char *format, ...) G_GNUC_PRINTF (4, 5);
+
+/* "FILE:LINE: <element>: message". */
+static void
+problem (Parser *p, XenKbootConfError code, const xmlNode *node,
+         const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *message = NULL;
+
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_ptr_array_add (p->problems,
+                   g_error_new (XEN_KBOOT_CONF_ERROR, code, "%s:%ld: <%s>: %s",
+                                p->def->file, xmlGetLineNo (node),
+                                (const char *) node->name, message));
+}
+
+/* ---- small XML helpers ---- */
+
+static gboolean
+is_element (const xmlNode *node, const char *name)
+{
+  return node->type == XML_ELEMENT_NODE
+         && (!node->ns || !node->ns->href || !*node->ns->href)
+         && strcmp ((const char *) node->name, name) == 0;
+}
+
+static char *
+get_prop (const xmlNode *node, const char *name)
+{
+  xmlChar *value = xmlGetNoNsProp (node, (const xmlChar *) name);
+  char *copy = g_strdup ((const char *) value);
+
+  xmlFree (value);
+  return copy;
+}
+
+static char *
+get_text (const xmlNode *node)
+{
+  xmlChar *value = xmlNodeGetContent (node);
+  char *copy = g_strdup (value ? (const char *) value : "");
+
+  xmlFree (value);
+  return copy;
+}
+
+static void
+ignore (Parser *p, const xmlNode *node, const char *parent_path)
+{
+  XenKbootIgnored *ignored = g_new0 (XenKbootIgnored, 1);
+
+  if (node->ns && node->ns->prefix)
+    ignored->path = g_strdup_printf ("%s/%s:%s", parent_path,
+                                     (const char *) node->ns->prefix,
+                                     (const char *) node->name);
+  else
+    ignored->path = g_strdup_printf ("%s/%s", parent_path, (const char *) node->name);
+  ignored->line = (int) xmlGetLineNo (node);
+  g_ptr_array_add (p->def->ignored, ignored);
+}
+
+/* Parse an unsigned decimal number (surrounding blanks allowed). */
+static gboolean
+parse_u64 (const char *text, guint64 *value)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  char *end = NULL;
+
+  if (!copy[0] || !g_ascii_isdigit (copy[0]))
+    return FALSE;
+  errno = 0;
+  *value = g_ascii_strtoull (copy, &end, 10);
+  return errno == 0 && end && *end == '\0';
+}
+
+static gboolean
+parse_int (const char *text, gint64 min, gint64 max, gint64 *value)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  char *end = NULL;
+
+  if (!copy[0])
+    return FALSE;
+  errno = 0;
+  *value = g_ascii_strtoll (copy, &end, 10);
+  return errno == 0 && end && *end == '\0' && *value >= min && *value <= max;
+}
+
+/* An enum attribute: absent leaves *@value, unknown is a problem. */
+static void
+enum_prop (Parser *p, const xmlNode *node, const char *attr,
+           const char *const *table, gsize n, int *value)
+{
+  g_autofree char *text = get_prop (node, attr);
+  int i;
+
+  if (!text)
+    return;
+  i = table_lookup (table, n, text);
+  if (i < 0)
+    {
+      g_autofree char *choices = table_choices (table, n);
+      problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+               "%s='%s' is not one of %s", attr, text, choices);
+      return;
+    }
+  *value = i;
+}
+
+#define ENUM_PROP(p, node, attr, fn, ptr)                                  \
+  G_STMT_START {                                                          \
+    int v_ = (int) *(ptr);                                                \
+    enum_prop ((p), (node), (attr), fn##_table,                           \
+               G_N_ELEMENTS (fn##_table), &v_);                           \
+    *(ptr) = v_;                                                          \
+  } G_STMT_END
+
+/* ---- <memory>, <currentMemory>, <vcpu> ---- */
+
+static gboolean
+parse_memory (Parser *p, const xmlNode *node, guint64 *kib)
+{
+  g_autofree char *unit = get_prop (node, "unit");
+  g_autofree char *text = get_text (node);
+  guint64 value, bytes;
+
+  if (!parse_u64 (text, &value))
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+               "'%s' is not a non-negative integer", text);
+      return FALSE;
+    }
+  if (!xen_kboot_conf_scale_to_bytes (value, unit, &bytes))
+    {
+      if (unit && !xen_kboot_conf_scale_to_bytes (1, unit, &bytes))
+        problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+                 "unit='%s' is not a memory unit (b, KiB, MiB, GiB, TiB, "
+                 "KB, MB, ...)", unit);
+      else
+        problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+                 "%s %s does not fit in 64 bits of bytes", text,
+                 unit ? unit : "KiB");
+      return FALSE;
+    }
+  /* libvirt keeps memory in KiB, rounding up. */
+  *kib = bytes / 1024 + (bytes % 1024 != 0);
+  return TRUE;
+}
+
+static void
+parse_vcpu (Parser *p, const xmlNode *node)
+{
+  XenKbootDomainDef *def = p->def;
+  g_autofree char *text = get_text (node);
+  g_autofree char *current = get_prop (node, "current");
+  gint64 value;
+
+  def->vcpu_loc.line = (int) xmlGetLineNo (node);
+  if (!parse_int (text, 1, G_MAXUINT16, &value))
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+               "'%s' is not a vCPU count between 1 and 65535", text);
+      return;
+    }
+  def->max_vcpus = def->vcpus = (guint) value;
+  if (current)
+    {
+      if (!parse_int (current, 1, G_MAXUINT16, &value))
+        problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+                 "current='%s' is not a vCPU count between 1 and 65535", current);
+      else
+        def->vcpus = (guint) value;
+    }
+}
+
+/* ---- <metadata> ---- */
+
+static void
+parse_metadata (Parser *p, const xmlNode *metadata)
+{
+  for (const xmlNode *node = metadata->children; node; node = node->next)
+    {
+      g_autofree char *mode = NULL;
+
+      if (node->type != XML_ELEMENT_NODE || !node->ns || !node->ns->href
+          || strcmp ((const char *) node->ns->href, XEN_KBOOT_CONF_NAMESPACE) != 0)
+        continue;   /* other applications' metadata */
+      if (strcmp ((const char *) node->name, "boot") != 0)
+        {
+          ignore (p, node, "/domain/metadata");
+          continue;
+        }
+      mode = get_prop (node, "mode");
+      if (!mode)
+        continue;
+      if (!xen_kboot_boot_mode_from_string (mode, &p->def->boot_mode))
+        {
+          g_autofree char *choices = CHOICES (xen_kboot_boot_mode);
+          problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+                   "mode='%s' is not one of %s", mode, choices);
+        }
+      else
+        p->def->boot_mode_set = TRUE;
+    }
+}
+
+/* ---- <os> ---- */
+
+static void
+set_path (char **field, XenKbootLoc *loc, const xmlNode *node)
+{
+  g_free (*field);
+  *field = get_text (node);
+  loc->line = (int) xmlGetLineNo (node);
+}
+
+static void
+parse_os_type (Parser *p, const xmlNode *node)
+{
+  XenKbootDomainDef *def = p->def;
+  g_autofree char *text = g_strstrip (get_text (node));
+  int i;
+
+  def->os.arch = get_prop (node, "arch");
+  def->os.machine = get_prop (node, "machine");
+  if (strcmp (text, "linux") == 0)   /* libvirt's old name for PV */
+    i = XEN_KBOOT_OS_TYPE_XEN;
+  else
+    i = LOOKUP (xen_kboot_os_type, text);
+  if (i < 0)
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+               "OS type '%s' is not one of 'hvm', 'xen', 'linux' or 'xenpvh'",
+               text);
+      return;
+    }
+  def->os.type = (XenKbootOsType) i;
+}
+
+static void
+parse_boot_dev (Parser *p, const xmlNode *node)
+{
+  XenKbootDomainDef *def = p->def;
+  g_autofree char *dev = get_prop (node, "dev");
+  int i = LOOKUP (xen_kboot_boot_dev, dev);
+
+  if (i < 0)
+    {
+      g_autofree char *choices = CHOICES (xen_kboot_boot_dev);
+      problem (p, XEN_KBOOT_CONF_ERROR_UNKNOWN_BOOT_DEV, node,
+               "unknown boot device dev='%s': libvirt knows %s",
+               dev ? dev : "", choices);
+      return;
+    }
+  if (def->os.n_boot >= G_N_ELEMENTS (def->os.boot))
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+               "more than %u <boot> elements", (guint) G_N_ELEMENTS (def->os.boot));
+      return;
+    }
+  def->os.boot[def->os.n_boot++] = (XenKbootBootDev) i;
+}
+
+static void
+parse_os (Parser *p, const xmlNode *os)
+{
+  XenKbootDomainDef *def = p->def;
+  gboolean have_type = FALSE;
+
+  def->os.loc.line = (int) xmlGetLineNo (os);
+  for (const xmlNode *node = os->children; node; node = node->next)
+    {
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (node, "type"))
+        {
+          parse_os_type (p, node);
+          have_type = TRUE;
+        }
+      else if (is_element (node, "loader"))
+        {
+          set_path (&def->os.loader, &def->os.loader_loc, node);
+          if (!def->os.loader[0])
+            g_clear_pointer (&def->os.loader, g_free);
+        }
+      else if (is_element (node, "kernel"))
+        set_path (&def->os.kernel, &def->os.kernel_loc, node);
+      else if (is_element (node, "initrd"))
+        set_path (&def->os.initrd, &def->os.initrd_loc, node);
+      else if (is_element (node, "cmdline"))
+        set_path (&def->os.cmdline, &def->os.cmdline_loc, node);
+      else if (is_element (node, "dtb"))
+        set_path (&def->os.dtb, &def->os.dtb_loc, node);
+      else if (is_element (node, "boot"))
+        parse_boot_dev (p, node);
+      else
+        ignore (p, node, "/domain/os");
+    }
+  if (!have_type)
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, os,
+             "no <type> (hvm, xen or xenpvh)");
+}
+
+/* ---- <features>, <clock>, lifecycle ---- */
+
+static void
+parse_features (Parser *p, const xmlNode *features)
+{
+  for (const xmlNode *node = features->children; node; node = node->next)
+    {
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (node, "acpi"))
+        p->def->acpi = TRUE;
+      else if (is_element (node, "apic"))
+        p->def->apic = TRUE;
+      else if (is_element (node, "pae"))
+        p->def->pae = TRUE;
+      else
+        ignore (p, node, "/domain/features");
+    }
+}
+
+static void
+parse_clock (Parser *p, const xmlNode *clock)
+{
+  XenKbootDomainDef *def = p->def;
+  g_autofree char *adjustment = get_prop (clock, "adjustment");
+  g_autofree char *basis = get_prop (clock, "basis");
+
+  ENUM_PROP (p, clock, "offset", xen_kboot_clock_offset, &def->clock_offset);
+  if (def->clock_offset == XEN_KBOOT_CLOCK_VARIABLE)
+    {
+      if (adjustment && !parse_int (adjustment, G_MININT64, G_MAXINT64,
+                                    &def->clock_adjustment))
+        problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, clock,
+                 "adjustment='%s' is not a number of seconds", adjustment);
+      def->clock_basis_localtime = g_strcmp0 (basis, "localtime") == 0;
+    }
+  for (const xmlNode *node = clock->children; node; node = node->next)
+    if (node->type == XML_ELEMENT_NODE)
+      ignore (p, node, "/domain/clock");
+}
+
+static void
+parse_lifecycle (Parser *p, const xmlNode *node, XenKbootLifecycleAction *action)
+{
+  g_autofree char *text = g_strstrip (get_text (node));
+  int i = LOOKUP (xen_kboot_lifecycle_action, text);
+
+  if (i < 0)
+    {
+      g_autofree char *choices = CHOICES (xen_kboot_lifecycle_action);
+      problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+               "'%s' is not one of %s", text, choices);
+      return;
+    }
+  *action = (XenKbootLifecycleAction) i;
+}
+
+/* ---- <devices> ---- */
+
+static void
+parse_disk (Parser *p, const xmlNode *disk_node)
+{
+  XenKbootDiskDef *disk = g_new0 (XenKbootDiskDef, 1);
+
+  disk->loc.line = (int) xmlGetLineNo (disk_node);
+  ENUM_PROP (p, disk_node, "type", xen_kboot_disk_type, &disk->type);
+  ENUM_PROP (p, disk_node, "device", xen_kboot_disk_device, &disk->device);
+  for (const xmlNode *node = disk_node->children; node; node = node->next)
+    {
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (node, "driver"))
+        {
+          disk->driver_name = get_prop (node, "name");
+          disk->format = get_prop (node, "type");
+        }
+      else if (is_element (node, "source"))
+        {
+          disk->source = get_prop (node, disk->type == XEN_KBOOT_DISK_TYPE_BLOCK
+                                         ? "dev" : "file");
+          for (const xmlNode *child = node->children; child; child = child->next)
+            if (child->type == XML_ELEMENT_NODE)
+              ignore (p, child, "/domain/devices/disk/source");
+        }
+      else if (is_element (node, "target"))
+        {
+          disk->target_dev = get_prop (node, "dev");
+          ENUM_PROP (p, node, "bus", xen_kboot_disk_bus, &disk->bus);
+        }
+      else if (is_element (node, "readonly"))
+        disk->readonly = TRUE;
+      else
+        ignore (p, node, "/domain/devices/disk");
+    }
+  if (!disk->target_dev)
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, disk_node,
+             "no <target dev=...>: every disk needs its guest device name");
+  g_ptr_array_add (p->def->disks, disk);
+}
+
+static void
+parse_interface (Parser *p, const xmlNode *iface)
+{
+  XenKbootNetDef *net = g_new0 (XenKbootNetDef, 1);
+
+  net->loc.line = (int) xmlGetLineNo (iface);
+  ENUM_PROP (p, iface, "type", xen_kboot_net_type, &net->type);
+  for (const xmlNode *node = iface->children; node; node = node->next)
+    {
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (node, "mac"))
+        net->mac = get_prop (node, "address");
+      else if (is_element (node, "source"))
+        net->bridge = get_prop (node, "bridge");
+      else if (is_element (node, "script"))
+        net->script = get_prop (node, "path");
+      else if (is_element (node, "model"))
+        net->model = get_prop (node, "type");
+      else if (is_element (node, "target"))
+        net->ifname = get_prop (node, "dev");
+      else
+        ignore (p, node, "/domain/devices/interface");
+    }
+  if (net->type == XEN_KBOOT_NET_TYPE_BRIDGE && !net->bridge)
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, iface,
+             "type='bridge' without <source bridge=...>");
+  g_ptr_array_add (p->def->nets, net);
+}
+
+static void
+parse_graphics (Parser *p, const xmlNode *gnode)
+{
+  XenKbootGraphicsDef *graphics = g_new0 (XenKbootGraphicsDef, 1);
+  g_autofree char *port = get_prop (gnode, "port");
+  g_autofree char *autoport = get_prop (gnode, "autoport");
+  gint64 value;
+
+  graphics->loc.line = (int) xmlGetLineNo (gnode);
+  ENUM_PROP (p, gnode, "type", xen_kboot_graphics_type, &graphics->type);
+  graphics->port = -1;
+  if (port)
+    {
+      if (!parse_int (port, -1, 65535, &value))
+        problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, gnode,
+                 "port='%s' is not -1 or a TCP port", port);
+      else
+        graphics->port = (int) value;
+    }
+  /* libvirt: port -1 (or none) means autoport. */
+  graphics->autoport = autoport ? strcmp (autoport, "yes") == 0
+                                : graphics->port == -1;
+  if (graphics->autoport)
+    graphics->port = -1;
+  graphics->listen = get_prop (gnode, "listen");
+  graphics->passwd = get_prop (gnode, "passwd");
+  graphics->keymap = get_prop (gnode, "keymap");
+  for (const xmlNode *node = gnode->children; node; node = node->next)
+    {
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (node, "listen"))
+        {
+          g_autofree char *address = get_prop (node, "address");
+          if (address && !graphics->listen)
+            graphics->listen = g_steal_pointer (&address);
+        }
+      else
+        ignore (p, node, "/domain/devices/graphics");
+    }
+  g_ptr_array_add (p->def->graphics, graphics);
+}
+
+static void
+parse_chr (Parser *p, const xmlNode *cnode, gboolean console)
+{
+  XenKbootChrDef *chr = g_new0 (XenKbootChrDef, 1);
+  const char *path = console ? "/domain/devices/console" : "/domain/devices/serial";
+
+  chr->loc.line = (int) xmlGetLineNo (cnode);
+  chr->console = console;
+  chr->port = -1;
+  ENUM_PROP (p, cnode, "type", xen_kboot_chr_type, &chr->type);
+  for (const xmlNode *node = cnode->children; node; node = node->next)
+    {
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (node, "source"))
+        chr->path = get_prop (node, "path");
+      else if (is_element (node, "target"))
+        {
+          g_autofree char *port = get_prop (node, "port");
+          gint64 value;
+
+          chr->target_type = get_prop (node, "type");
+          if (port && !parse_int (port, 0, 3, &value))
+            problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+                     "port='%s' is not a serial port number 0 to 3", port);
+          else if (port)
+            chr->port = (int) value;
+        }
+      else
+        ignore (p, node, path);
+    }
+  if ((chr->type == XEN_KBOOT_CHR_FILE || chr->type == XEN_KBOOT_CHR_DEV)
+      && !chr->path)
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, cnode,
+             "type='%s' without <source path=...>",
+             xen_kboot_chr_type_to_string (chr->type));
+  g_ptr_array_add (p->def->chrs, chr);
+}
+
+static void
+parse_video (Parser *p, const xmlNode *vnode)
+{
+  XenKbootDomainDef *def = p->def;
+
+  if (def->video_loc.line)
+    {
+      /* Xen HVM guests have one emulated graphics card. */
+      ignore (p, vnode, "/domain/devices");
+      return;
+    }
+  def->video_loc.line = (int) xmlGetLineNo (vnode);
+  for (const xmlNode *node = vnode->children; node; node = node->next)
+    {
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (node, "model"))
+        {
+          g_autofree char *vram = get_prop (node, "vram");
+          guint64 value;
+
+          ENUM_PROP (p, node, "type", xen_kboot_video_model, &def->video);
+          if (vram && !parse_u64 (vram, &value))
+            problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+                     "vram='%s' is not a size in KiB", vram);
+          else if (vram)
+            def->video_vram_kib = value;
+          for (const xmlNode *child = node->children; child; child = child->next)
+            if (child->type == XML_ELEMENT_NODE)
+              ignore (p, child, "/domain/devices/video/model");
+        }
+      else
+        ignore (p, node, "/domain/devices/video");
+    }
+}
+
+static void
+parse_input (Parser *p, const xmlNode *inode)
+{
+  XenKbootInputDef *input = g_new0 (XenKbootInputDef, 1);
+
+  input->loc.line = (int) xmlGetLineNo (inode);
+  ENUM_PROP (p, inode, "type", xen_kboot_input_type, &input->type);
+  ENUM_PROP (p, inode, "bus", xen_kboot_input_bus, &input->bus);
+  for (const xmlNode *node = inode->children; node; node = node->next)
+    if (node->type == XML_ELEMENT_NODE)
+      ignore (p, node, "/domain/devices/input");
+  g_ptr_array_add (p->def->inputs, input);
+}
+
+static void
+parse_devices (Parser *p, const xmlNode *devices)
+{
+  for (const xmlNode *node = devices->children; node; node = node->next)
+    {
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (node, "emulator"))
+        set_path (&p->def->emulator, &p->def->emulator_loc, node);
+      else if (is_element (node, "disk"))
+        parse_disk (p, node);
+      else if (is_element (node, "interface"))
+        parse_interface (p, node);
+      else if (is_element (node, "graphics"))
+        parse_graphics (p, node);
+      else if (is_element (node, "serial"))
+        parse_chr (p, node, FALSE);
+      else if (is_element (node, "console"))
+        parse_chr (p, node, TRUE);
+      else if (is_element (node, "video"))
+        parse_video (p, node);
+      else if (is_element (node, "input"))
+        parse_input (p, node);
+      else
+        ignore (p, node, "/domain/devices");
+    }
+}
+
+/* ---- <domain> ---- */
+
+static void
+parse_domain_child (Parser *p, const xmlNode *node)
+{
+  XenKbootDomainDef *def = p->def;
+
+  if (is_element (node, "name"))
+    {
+      g_free (def->name);
+      def->name = get_text (node);
+    }
+  else if (is_element (node, "uuid"))
+    {
+      g_free (def->uuid);
+      def->uuid = g_strstrip (get_text (node));
+    }
+  else if (is_element (node, "metadata"))
+    parse_metadata (p, node);
+  else if (is_element (node, "memory"))
+    {
+      def->memory_loc.line = (int) xmlGetLineNo (node);
+      parse_memory (p, node, &def->memory_kib);
+    }
+  else if (is_element (node, "currentMemory"))
+    {
+      def->current_memory_loc.line = (int) xmlGetLineNo (node);
+      def->has_current_memory = parse_memory (p, node, &def->current_memory_kib);
+    }
+  else if (is_element (node, "vcpu"))
+    parse_vcpu (p, node);
+  else if (is_element (node, "os"))
+    parse_os (p, node);
+  else if (is_element (node, "features"))
+    parse_features (p, node);
+  else if (is_element (node, "clock"))
+    parse_clock (p, node);
+  else if (is_element (node, "on_poweroff"))
+    parse_lifecycle (p, node, &def->on_poweroff);
+  else if (is_element (node, "on_reboot"))
+    parse_lifecycle (p, node, &def->on_reboot);
+  else if (is_element (node, "on_crash"))
+    parse_lifecycle (p, node, &def->on_crash);
+  else if (is_element (node, "devices"))
+    parse_devices (p, node);
+  else
+    ignore (p, node, "/domain");
+}
+
+XenKbootDomainDef *
+xen_kboot_domain_def_parse (xmlDoc *doc, const char *file, GPtrArray *problems)
+{
+  g_autoptr(XenKbootDomainDef) def = domain_def_new (file);
+  Parser parser = { def, problems };
+  const xmlNode *root = xmlDocGetRootElement (doc);
+
+  if (!root || !is_element (root, "domain"))
+    {
+      g_ptr_array_add (problems,
+                       g_error_new (XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_NOT_DOMAIN,
+                                    "%s:%ld: the root element is <%s>, not "
+                                    "<domain>: not a libvirt domain XML", file,
+                                    root ? xmlGetLineNo (root) : 0L,
+                                    root ? (const char *) root->name : ""));
+      return NULL;
+    }
+  def->virt_type = get_prop (root, "type");
+  for (const xmlNode *node = root->children; node; node = node->next)
+    if (node->type == XML_ELEMENT_NODE)
+      parse_domain_child (&parser, node);
+
+  if (!def->name)
+    problem (&parser, XEN_KBOOT_CONF_ERROR_MISSING, root, "no <name>");
+  if (!def->memory_loc.line)
+    problem (&parser, XEN_KBOOT_CONF_ERROR_MISSING, root, "no <memory>");
+  if (!def->os.loc.line)
+    problem (&parser, XEN_KBOOT_CONF_ERROR_MISSING, root,
+             "no <os>: xen-kboot needs <os><type>hvm</type><kernel>...");
+  if (!def->has_current_memory)
+    def->current_memory_kib = def->memory_kib;
+  return g_steal_pointer (&def);
+}
+
+/* ---- loading: read, schema, parse, rules ---- */
+
+/* Check the schema, parse and apply the rules, even when the schema
+ * fails, so that one run reports every problem.  With @keep, the
+ * definition is returned whenever the root was <domain>, problems or not. */
+static XenKbootDomainDef *
+load_doc (xmlDoc *doc, const char *name, guint64 min_memory_kib,
+          GPtrArray *problems, gboolean keep)
+{
+  g_autoptr(XenKbootDomainDef) def = NULL;
+  gsize schema_len;
+  const char *schema = xen_kboot_conf_schema (&schema_len);
+  guint before = problems->len;
+
+  xen_kboot_xml_validate_relaxng (doc, name, schema, schema_len, problems);
+  def = xen_kboot_domain_def_parse (doc, name, problems);
+  if (def)
+    xen_kboot_domain_def_validate (def, min_memory_kib, problems);
+  if (problems->len > before && !keep)
+    return NULL;
+  return g_steal_pointer (&def);
+}
+
+static XenKbootDomainDef *
+load_file (const char *path, guint64 min_memory_kib, GPtrArray *problems,
+           gboolean keep)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = xen_kboot_xml_read_file (path, &error);
+
+  if (!doc)
+    {
+      g_ptr_array_add (problems, g_steal_pointer (&error));
+      return NULL;
+    }
+  return load_doc (doc, strcmp (path, "-") == 0 ? "(stdin)" : path,
+                   min_memory_kib, problems, keep);
+}
+
+static XenKbootDomainDef *
+load_buffer (const char *xml, gsize len, const char *name,
+             guint64 min_memory_kib, GPtrArray *problems, gboolean keep)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = xen_kboot_xml_parse (xml, len, name, &error);
+
+  if (!doc)
+    {
+      g_ptr_array_add (problems, g_steal_pointer (&error));
+      return NULL;
+    }
+  return load_doc (doc, name, min_memory_kib, problems, keep);
+}
+
+XenKbootDomainDef *
+xen_kboot_domain_def_load (const char *path, guint64 min_memory_kib,
+                           GPtrArray *problems)
+{
+  return load_file (path, min_memory_kib, problems, FALSE);
+}
+
+XenKbootDomainDef *
+xen_kboot_domain_def_load_buffer (const char *xml, gsize len, const char *name,
+                                  guint64 min_memory_kib, GPtrArray *problems)
+{
+  return load_buffer (xml, len, name, min_memory_kib, problems, FALSE);
+}
+
+XenKbootDomainDef *
+xen_kboot_domain_def_load_all (const char *path, const char *xml, gsize len,
+                               guint64 min_memory_kib, GPtrArray *problems)
+{
+  if (xml)
+    return load_buffer (xml, len, path, min_memory_kib, problems, TRUE);
+  return load_file (path, min_memory_kib, problems, TRUE);
+}
+
+char *
+xen_kboot_domain_def_ignored_summary (const XenKbootDomainDef *def)
+{
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+
+  if (def->ignored->len == 0)
+    return NULL;
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "%s: ignored by xen-kboot:", def->file);
+  /* One entry per path, with every line it appears on. */
+  for (guint i = 0; i < def->ignored->len; i++)
+    {
+      const XenKbootIgnored *a = g_ptr_array_index (def->ignored, i);
+      guint n = 0;
+      gboolean done = FALSE;
+
+      for (guint k = 0; k < seen->len && !done; k++)
+        done = strcmp (g_ptr_array_index (seen, k), a->path) == 0;
+      if (done)
+        continue;
+      g_ptr_array_add (seen, a->path);
+      for (guint j = i; j < def->ignored->len; j++)
+        n += strcmp (((const XenKbootIgnored *) g_ptr_array_index (def->ignored, j))->path,
+                     a->path) == 0;
+      g_string_append_printf (text, "%s %s (line%s", seen->len > 1 ? "," : "",
+                              a->path, n > 1 ? "s" : "");
+      n = 0;
+      for (guint j = i; j < def->ignored->len; j++)
+        {
+          const XenKbootIgnored *b = g_ptr_array_index (def->ignored, j);
+          if (strcmp (b->path, a->path) == 0)
+            g_string_append_printf (text, "%s %d", n++ ? "," : "", b->line);
+        }
+      g_string_append_c (text, ')');
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}

@@ -1,0 +1,346 @@
+/* libvirt domain XML -> domain definition.
+ *
+ * The definition holds what direct kernel boot of a Xen guest needs, in
+ * libvirt's vocabulary; this module knows nothing of libxl or xl.cfg
+ * (xen_kboot_xl.c and xen_kboot_libxl.c translate).  Parsing never stops at
+ * the first problem: every problem becomes one GError in a list, with the
+ * file, line, element, value and requirement in its message. */
+#ifndef XEN_KBOOT_CONF_H
+#define XEN_KBOOT_CONF_H
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+G_BEGIN_DECLS
+
+/* Our namespace for <metadata>: <kboot:boot xmlns:kboot="..." mode="..."/>. */
+#define XEN_KBOOT_CONF_NAMESPACE "urn:xen-kboot:domain:1"
+
+typedef enum {
+  XEN_KBOOT_CONF_ERROR_NOT_DOMAIN,          /* root is not <domain> */
+  XEN_KBOOT_CONF_ERROR_INVALID_VALUE,       /* a value the XML cannot hold */
+  XEN_KBOOT_CONF_ERROR_MISSING,             /* a required element is absent */
+  XEN_KBOOT_CONF_ERROR_INITRD_WITHOUT_KERNEL,
+  XEN_KBOOT_CONF_ERROR_CMDLINE_WITHOUT_KERNEL,
+  XEN_KBOOT_CONF_ERROR_RELATIVE_PATH,
+  XEN_KBOOT_CONF_ERROR_MEMORY_TOO_SMALL,
+  XEN_KBOOT_CONF_ERROR_CURRENT_MEMORY_ABOVE_MEMORY,
+  XEN_KBOOT_CONF_ERROR_VCPU_CURRENT_ABOVE_MAX,
+  XEN_KBOOT_CONF_ERROR_DTB_ON_X86,
+  XEN_KBOOT_CONF_ERROR_UNKNOWN_BOOT_DEV,
+  XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE,
+  XEN_KBOOT_CONF_ERROR_NO_KERNEL,           /* direct boot without <kernel> */
+  XEN_KBOOT_CONF_ERROR_KERNEL,              /* kernel refused by the probe */
+  XEN_KBOOT_CONF_ERROR_INITRD,              /* initrd cannot be read */
+  XEN_KBOOT_CONF_ERROR_CMDLINE_TOO_LONG,    /* longer than cmdline_size */
+} XenKbootConfError;
+
+#define XEN_KBOOT_CONF_ERROR (xen_kboot_conf_error_quark ())
+GQuark xen_kboot_conf_error_quark (void);
+
+/* Enums mirror libvirt's; each has a string table (the XML spelling). */
+typedef enum {
+  XEN_KBOOT_OS_TYPE_HVM,          /* <type>hvm</type> */
+  XEN_KBOOT_OS_TYPE_XEN,          /* <type>xen</type> or linux: PV */
+  XEN_KBOOT_OS_TYPE_XENPVH,       /* <type>xenpvh</type> */
+  XEN_KBOOT_OS_TYPE_LAST
+} XenKbootOsType;
+
+typedef enum {
+  XEN_KBOOT_BOOT_DEV_HD,
+  XEN_KBOOT_BOOT_DEV_FD,
+  XEN_KBOOT_BOOT_DEV_CDROM,
+  XEN_KBOOT_BOOT_DEV_NETWORK,
+  XEN_KBOOT_BOOT_DEV_LAST
+} XenKbootBootDev;
+
+typedef enum {
+  XEN_KBOOT_BOOT_MODE_DIRECT,       /* our loader and firmware (default) */
+  XEN_KBOOT_BOOT_MODE_DEVICE_MODEL, /* kernel handed to QEMU, as libvirt does */
+  XEN_KBOOT_BOOT_MODE_LAST
+} XenKbootBootMode;
+
+typedef enum {
+  XEN_KBOOT_LIFECYCLE_DESTROY,
+  XEN_KBOOT_LIFECYCLE_RESTART,
+  XEN_KBOOT_LIFECYCLE_PRESERVE,
+  XEN_KBOOT_LIFECYCLE_RENAME_RESTART,
+  XEN_KBOOT_LIFECYCLE_COREDUMP_DESTROY,
+  XEN_KBOOT_LIFECYCLE_COREDUMP_RESTART,
+  XEN_KBOOT_LIFECYCLE_LAST
+} XenKbootLifecycleAction;
+
+typedef enum {
+  XEN_KBOOT_CLOCK_UTC,
+  XEN_KBOOT_CLOCK_LOCALTIME,
+  XEN_KBOOT_CLOCK_VARIABLE,
+  XEN_KBOOT_CLOCK_LAST
+} XenKbootClockOffset;
+
+typedef enum {
+  XEN_KBOOT_DISK_TYPE_FILE,
+  XEN_KBOOT_DISK_TYPE_BLOCK,
+  XEN_KBOOT_DISK_TYPE_LAST
+} XenKbootDiskType;
+
+typedef enum {
+  XEN_KBOOT_DISK_DEVICE_DISK,
+  XEN_KBOOT_DISK_DEVICE_CDROM,
+  XEN_KBOOT_DISK_DEVICE_LAST
+} XenKbootDiskDevice;
+
+typedef enum {
+  XEN_KBOOT_DISK_BUS_DEFAULT,     /* no bus= */
+  XEN_KBOOT_DISK_BUS_IDE,
+  XEN_KBOOT_DISK_BUS_SCSI,
+  XEN_KBOOT_DISK_BUS_XEN,
+  XEN_KBOOT_DISK_BUS_SATA,
+  XEN_KBOOT_DISK_BUS_LAST
+} XenKbootDiskBus;
+
+typedef enum {
+  XEN_KBOOT_NET_TYPE_BRIDGE,
+  XEN_KBOOT_NET_TYPE_ETHERNET,
+  XEN_KBOOT_NET_TYPE_LAST
+} XenKbootNetType;
+
+typedef enum {
+  XEN_KBOOT_GRAPHICS_VNC,
+  XEN_KBOOT_GRAPHICS_SPICE,
+  XEN_KBOOT_GRAPHICS_LAST
+} XenKbootGraphicsType;
+
+typedef enum {
+  XEN_KBOOT_CHR_PTY,
+  XEN_KBOOT_CHR_NULL,
+  XEN_KBOOT_CHR_VC,
+  XEN_KBOOT_CHR_STDIO,
+  XEN_KBOOT_CHR_FILE,
+  XEN_KBOOT_CHR_DEV,
+  XEN_KBOOT_CHR_LAST
+} XenKbootChrType;
+
+typedef enum {
+  XEN_KBOOT_VIDEO_DEFAULT,        /* no <video> */
+  XEN_KBOOT_VIDEO_CIRRUS,
+  XEN_KBOOT_VIDEO_VGA,
+  XEN_KBOOT_VIDEO_XEN,
+  XEN_KBOOT_VIDEO_QXL,
+  XEN_KBOOT_VIDEO_NONE,
+  XEN_KBOOT_VIDEO_LAST
+} XenKbootVideoModel;
+
+typedef enum {
+  XEN_KBOOT_INPUT_MOUSE,
+  XEN_KBOOT_INPUT_TABLET,
+  XEN_KBOOT_INPUT_KEYBOARD,
+  XEN_KBOOT_INPUT_LAST
+} XenKbootInputType;
+
+typedef enum {
+  XEN_KBOOT_INPUT_BUS_DEFAULT,
+  XEN_KBOOT_INPUT_BUS_PS2,
+  XEN_KBOOT_INPUT_BUS_USB,
+  XEN_KBOOT_INPUT_BUS_XEN,
+  XEN_KBOOT_INPUT_BUS_LAST
+} XenKbootInputBus;
+
+const char *xen_kboot_os_type_to_string (XenKbootOsType value);
+const char *xen_kboot_boot_dev_to_string (XenKbootBootDev value);
+const char *xen_kboot_boot_mode_to_string (XenKbootBootMode value);
+const char *xen_kboot_lifecycle_action_to_string (XenKbootLifecycleAction value);
+const char *xen_kboot_clock_offset_to_string (XenKbootClockOffset value);
+const char *xen_kboot_disk_type_to_string (XenKbootDiskType value);
+const char *xen_kboot_disk_device_to_string (XenKbootDiskDevice value);
+const char *xen_kboot_disk_bus_to_string (XenKbootDiskBus value);
+const char *xen_kboot_net_type_to_string (XenKbootNetType value);
+const char *xen_kboot_graphics_type_to_string (XenKbootGraphicsType value);
+const char *xen_kboot_chr_type_to_string (XenKbootChrType value);
+const char *xen_kboot_video_model_to_string (XenKbootVideoModel value);
+const char *xen_kboot_input_type_to_string (XenKbootInputType value);
+const char *xen_kboot_input_bus_to_string (XenKbootInputBus value);
+/* "direct" or "device-model"; FALSE for anything else. */
+gboolean xen_kboot_boot_mode_from_string (const char *string,
+                                          XenKbootBootMode *value);
+
+/* Where an element was in the document, for messages. */
+typedef struct {
+  int line;
+} XenKbootLoc;
+
+typedef struct {
+  XenKbootDiskType type;
+  XenKbootDiskDevice device;
+  char *driver_name;            /* <driver name=>: qemu, phy, tap, ... */
+  char *format;                 /* <driver type=>: raw, qcow2, ... */
+  char *source;                 /* file= or dev=; NULL: empty cdrom */
+  char *target_dev;             /* hda, xvda, ... */
+  XenKbootDiskBus bus;
+  gboolean readonly;
+  XenKbootLoc loc;
+} XenKbootDiskDef;
+
+typedef struct {
+  XenKbootNetType type;
+  char *mac;                    /* NULL: generated by the toolstack */
+  char *bridge;
+  char *script;
+  char *model;
+  char *ifname;                 /* <target dev=> */
+  XenKbootLoc loc;
+} XenKbootNetDef;
+
+typedef struct {
+  XenKbootGraphicsType type;
+  int port;                     /* -1: pick one */
+  gboolean autoport;
+  char *listen;                 /* listen= or <listen type='address'> */
+  char *passwd;
+  char *keymap;
+  XenKbootLoc loc;
+} XenKbootGraphicsDef;
+
+typedef struct {
+  gboolean console;             /* <console> rather than <serial> */
+  XenKbootChrType type;
+  char *path;                   /* file and dev types */
+  int port;                     /* <target port=>, -1 when absent */
+  char *target_type;            /* serial, isa-serial, xen */
+  XenKbootLoc loc;
+} XenKbootChrDef;
+
+typedef struct {
+  XenKbootInputType type;
+  XenKbootInputBus bus;
+  XenKbootLoc loc;
+} XenKbootInputDef;
+
+/* An element xen-kboot does not use: kept, and reported once. */
+typedef struct {
+  char *path;                   /* "/domain/devices/controller" */
+  int line;
+} XenKbootIgnored;
+
+typedef struct {
+  char *file;                   /* the name messages use */
+  char *virt_type;              /* <domain type=> */
+  char *name;
+  char *uuid;                   /* as written, NULL when absent */
+  guint64 memory_kib;           /* <memory>, rounded up to KiB */
+  guint64 current_memory_kib;   /* <currentMemory>, or memory_kib */
+  gboolean has_current_memory;
+  guint max_vcpus;              /* <vcpu>, default 1 */
+  guint vcpus;                  /* current= or max_vcpus */
+  XenKbootLoc memory_loc, current_memory_loc, vcpu_loc;
+
+  struct {
+    XenKbootOsType type;
+    char *arch;                 /* NULL when absent */
+    char *machine;
+    char *loader;
+    char *kernel;
+    char *initrd;
+    char *cmdline;
+    char *dtb;
+    XenKbootBootDev boot[XEN_KBOOT_BOOT_DEV_LAST];
+    guint n_boot;
+    XenKbootLoc loc, kernel_loc, initrd_loc, cmdline_loc, dtb_loc, loader_loc;
+  } os;
+
+  XenKbootBootMode boot_mode;
+  gboolean boot_mode_set;       /* <kboot:boot mode=> given */
+
+  gboolean acpi, apic, pae;
+  XenKbootClockOffset clock_offset;
+  gint64 clock_adjustment;      /* variable: seconds */
+  gboolean clock_basis_localtime;
+  XenKbootLifecycleAction on_poweroff, on_reboot, on_crash;
+
+  char *emulator;
+  XenKbootLoc emulator_loc;
+  GPtrArray *disks;             /* XenKbootDiskDef* */
+  GPtrArray *nets;              /* XenKbootNetDef* */
+  GPtrArray *graphics;          /* XenKbootGraphicsDef* */
+  GPtrArray *chrs;              /* XenKbootChrDef*: serials then consoles */
+  GPtrArray *inputs;            /* XenKbootInputDef* */
+  XenKbootVideoModel video;
+  guint64 video_vram_kib;       /* 0: default */
+  XenKbootLoc video_loc;
+
+  GPtrArray *ignored;           /* XenKbootIgnored*, in document order */
+} XenKbootDomainDef;
+
+void xen_kboot_domain_def_free (XenKbootDomainDef *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootDomainDef, xen_kboot_domain_def_free)
+
+/* Convert libvirt's "VALUE with UNIT" to bytes (virScaleInteger): units b,
+ * byte(s), k/KiB, KB (1000), M/MiB, MB, G/GiB, GB, T/TiB, TB, P, E; case is
+ * ignored; no unit means KiB.  FALSE on overflow or an unknown unit. */
+gboolean xen_kboot_conf_scale_to_bytes (guint64 value, const char *unit,
+                                        guint64 *bytes);
+
+/* The domain schema compiled into the program (docs/schema.rng). */
+const char *xen_kboot_conf_schema (gsize *length);
+
+/* Parse a document already checked against the schema (or not: the parser
+ * does not trust it).  Every problem is appended to @problems (GError*);
+ * returns NULL only when the root is not <domain>. */
+XenKbootDomainDef *xen_kboot_domain_def_parse (xmlDoc *doc, const char *file,
+                                               GPtrArray *problems);
+
+/* The semantic rules (xen_kboot_conf_validate.c): initrd/cmdline without
+ * kernel, relative paths, memory below @min_memory_kib, currentMemory above
+ * memory, <dtb> on x86, unknown boot dev, duplicate device names.  Appends
+ * to @problems; TRUE when none was found. */
+gboolean xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
+                                        guint64 min_memory_kib,
+                                        GPtrArray *problems);
+
+/* The smallest <memory> the loader accepts: the kernel goes at 2 MiB and
+ * needs room to decompress, with the initrd and boot data above it.  The
+ * layout planner makes the exact check for a given kernel and initrd. */
+#define XEN_KBOOT_CONF_MIN_MEMORY_KIB (32 * 1024)
+
+/* The files the domain names, as the loader will use them: the kernel
+ * (HVM: kboot_kernel_open_bootable(), every boot-protocol rule; PV/PVH:
+ * a readable non-empty regular file), the initrd (readable, non-empty,
+ * regular) and the command line's length against the kernel's
+ * cmdline_size.  Appends every problem; TRUE when there was none. */
+gboolean xen_kboot_domain_def_check_boot_files (const XenKbootDomainDef *def,
+                                                GPtrArray *problems);
+
+/* Everything in one step, the way every command starts: read @path
+ * ("-" = stdin), check the schema, parse, apply the semantic rules.
+ * Returns NULL and appends every problem to @problems. */
+XenKbootDomainDef *xen_kboot_domain_def_load (const char *path,
+                                              guint64 min_memory_kib,
+                                              GPtrArray *problems);
+/* The same from a buffer (for XML read from libvirt). */
+XenKbootDomainDef *xen_kboot_domain_def_load_buffer (const char *xml, gsize len,
+                                                     const char *name,
+                                                     guint64 min_memory_kib,
+                                                     GPtrArray *problems);
+
+/* For "validate": like the two above (@xml NULL: read the file @path;
+ * else parse @len bytes of @xml named @path), but the definition is
+ * returned whenever the document has a <domain> root, even with problems,
+ * so that the files it names can be checked too. */
+XenKbootDomainDef *xen_kboot_domain_def_load_all (const char *path,
+                                                  const char *xml, gsize len,
+                                                  guint64 min_memory_kib,
+                                                  GPtrArray *problems);
+
+/* "NAME: ignored by xen-kboot: /domain/pm (line 16), /domain/devices/
+ * controller (lines 24, 25)", or NULL when nothing was ignored. */
+char *xen_kboot_domain_def_ignored_summary (const XenKbootDomainDef *def);
+
+/* Join the messages of @problems, one per line, into one GError (the
+ * domain and code of the first); for callers that want a single error. */
+void xen_kboot_conf_problems_to_error (GPtrArray *problems, GError **error);
+
+/* A new problem list (owns its GErrors). */
+GPtrArray *xen_kboot_conf_problems_new (void);
+
+G_END_DECLS
+
+#endif /* XEN_KBOOT_CONF_H */

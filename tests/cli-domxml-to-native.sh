@@ -1,0 +1,3 @@
+#!/bin/sh
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+tap_done

@@ -1,0 +1,113 @@
+/* xen-kboot domxml-to-native FORMAT DOMAIN: a domain XML as xl.cfg ("xl")
+ * or as libxl's domain configuration in JSON ("json"). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "conf_cli.h"
+#include "xen-kboot-cmd.h"
+#include "xen_kboot_libxl.h"
+#include "xen_kboot_xl.h"
+
+static char *
+convert (const char *format, const XenKbootDomainDef *def,
+         const XenKbootNativeOptions *options, GError **error)
+{
+  if (strcmp (format, "xl") == 0 || strcmp (format, "xen-xl") == 0)
+    return xen_kboot_xl_format (def, options, error);
+#ifdef WITH_XEN
+  return xen_kboot_libxl_to_json (def, options, error);
+#else
+  g_set_error (error, XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_INVALID_VALUE,
+               "the json format needs libxl: this xen-kboot was built without "
+               "the Xen toolstack libraries (configure --with-xen)");
+  return NULL;
+#endif
+}
+
+int
+kboot_cmd_domxml_to_native (int argc, char **argv)
+{
+  g_autofree char *uri = NULL;
+  g_autofree char *mode = NULL;
+  g_autofree char *firmware = NULL;
+  gboolean no_kernel_check = FALSE;
+  const GOptionEntry entries[] = {
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode,
+      "Boot mode: direct (our loader and firmware) or device-model (QEMU "
+      "loads the kernel); default: the domain's <kboot:boot mode=>, else "
+      "direct", "MODE" },
+    { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &firmware,
+      "Firmware for direct boot (default " KBOOT_FIRMWARE_DIR "/"
+      XEN_KBOOT_FIRMWARE_NAME ")", "PATH" },
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+      "Read the domain NAME from libvirt at URI instead of a file", "URI" },
+    { "no-kernel-check", 0, 0, G_OPTION_ARG_NONE, &no_kernel_check,
+      "Convert without opening the kernel and initrd (e.g. for another host)",
+      NULL },
+    { NULL }
+  };
+  g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+  g_autoptr(XenKbootDomainDef) def = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  XenKbootNativeOptions options;
+  XenKbootBootMode forced_mode = XEN_KBOOT_BOOT_MODE_DIRECT;
+
+  if (!kboot_cli_parse ("domxml-to-native", "FORMAT DOMAIN.xml | --connect URI FORMAT NAME",
+                        "Convert a libvirt domain XML to the Xen configuration "
+                        "that runs it.\nFORMAT is xl (xl.cfg text, as virsh "
+                        "domxml-to-native xen-xl writes it) or json\n(the "
+                        "libxl_domain_config, as libxl_domain_config_to_json() "
+                        "prints it).",
+                        "The domain is checked first (schema, rules, kernel "
+                        "and initrd); problems are\nprinted on stderr.  Exit "
+                        "status: 0 converted, 1 refused, 2 usage error.",
+                        entries, &argc, &argv))
+    return KBOOT_EXIT_USAGE;
+  if (argc != 3)
+    {
+      fprintf (stderr, "xen-kboot domxml-to-native: %s\n"
+               "Try 'xen-kboot domxml-to-native --help' for more information.\n",
+               argc < 3 ? "give a FORMAT (xl or json) and a domain" : "too many arguments");
+      return KBOOT_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "xl") != 0 && strcmp (argv[1], "xen-xl") != 0
+      && strcmp (argv[1], "json") != 0)
+    {
+      fprintf (stderr, "xen-kboot domxml-to-native: unknown format '%s': use "
+               "xl or json\n", argv[1]);
+      return KBOOT_EXIT_USAGE;
+    }
+  if (mode && !xen_kboot_boot_mode_from_string (mode, &forced_mode))
+    {
+      fprintf (stderr, "xen-kboot domxml-to-native: --mode '%s': use direct "
+               "or device-model\n", mode);
+      return KBOOT_EXIT_USAGE;
+    }
+
+  def = kboot_conf_cli_load (uri, argv[2], FALSE, problems);
+  if (def && !no_kernel_check)
+    xen_kboot_domain_def_check_boot_files (def, problems);
+  kboot_conf_cli_print_ignored (def);
+  if (problems->len > 0)
+    {
+      kboot_conf_cli_print_problems (problems);
+      return KBOOT_EXIT_FAILURE;
+    }
+  xen_kboot_native_options_init (&options, def);
+  if (mode)
+    options.mode = forced_mode;
+  if (firmware)
+    options.firmware = firmware;
+  output = convert (argv[1], def, &options, &error);
+  if (!output)
+    {
+      kboot_cli_error (error);
+      return KBOOT_EXIT_FAILURE;
+    }
+  fputs (output, stdout);
+  return KBOOT_EXIT_OK;
+}

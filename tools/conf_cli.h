@@ -1,0 +1,20 @@
+/* Shared by "validate" and "domxml-to-native": where the domain XML comes
+ * from (a file, stdin or libvirt with --connect) and how problems print. */
+#ifndef KBOOT_CONF_CLI_H
+#define KBOOT_CONF_CLI_H
+
+#include "xen_kboot_conf.h"
+
+/* Read the domain: from @uri's domain named @arg when @uri is set (its
+ * inactive XML, through libvirt's public API), else from the file @arg.
+ * With @keep the definition is returned despite problems (validate).
+ * Problems are appended to @problems. */
+XenKbootDomainDef *kboot_conf_cli_load (const char *uri, const char *arg,
+                                        gboolean keep, GPtrArray *problems);
+
+/* Every problem, one per line, on stderr (messages name the file). */
+void kboot_conf_cli_print_problems (GPtrArray *problems);
+/* The elements xen-kboot ignored, once, on stderr. */
+void kboot_conf_cli_print_ignored (const XenKbootDomainDef *def);
+
+#endif /* KBOOT_CONF_CLI_H */
