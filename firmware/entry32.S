@@ -1,0 +1,188 @@
+/* The 32-bit entry path shared by both firmware images.
+ *
+ * Entered in flat 32-bit protected mode with paging off: by Xen at the
+ * ELF's e_entry (CS/DS flat but with selectors 0 and an empty GDTR, EBX =
+ * hvm_start_info, which we ignore), or by reset16.S in the QEMU BIOS
+ * image (CS = KBOOT_BOOT_CS of our GDT, data segments still real-mode).
+ * So the code relies only on a flat CS until it has loaded its own GDT.
+ *
+ * It checks the handoff block the loader wrote (src/kboot_handoff.h) and
+ * enters Linux through the 32-bit boot protocol (Documentation/arch/x86/
+ * boot.rst, "32-bit BOOT PROTOCOL"): GDT with flat __BOOT_CS/__BOOT_DS,
+ * CS = 0x10, DS = ES = SS = 0x18, interrupts off, ESI = boot_params,
+ * EBX = EDI = EBP = 0, EIP = the kernel's code32_start.  On a bad block it
+ * says why on COM1 and port 0xe9 and halts.
+ *
+ * fw_stack_top comes from the linker script: the ELF has a stack in its
+ * own image, the BIOS image (ROM) one just below the handoff block.
+ */
+#include "kboot_bootproto.h"
+#include "kboot_handoff.h"
+#include "x86.h"
+
+	.code32
+	.text
+
+	.globl	fw_entry32
+fw_entry32:
+	cli
+	cld
+	/* %cs is the only segment known to be flat here (see above). */
+	lgdtl	%cs:fw_gdt_desc
+	ljmpl	$KBOOT_BOOT_CS, $1f
+1:	movl	$KBOOT_BOOT_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+	movl	$fw_stack_top, %esp
+	call	console_init
+
+	/* Check the handoff block in the order of its fields, so each bad
+	 * block gets the one reason that matters: %ebx = the block, %eax =
+	 * the value, %esi = its name, %edx = the expected value. */
+	movl	$KBOOT_HANDOFF_ADDR, %ebx
+	movl	KBOOT_HANDOFF_OFF_MAGIC(%ebx), %eax
+	movl	$name_magic, %esi
+	movl	$KBOOT_HANDOFF_MAGIC, %edx
+	cmpl	%edx, %eax
+	jne	bad_value
+	movl	KBOOT_HANDOFF_OFF_VERSION(%ebx), %eax
+	movl	$name_version, %esi
+	movl	$KBOOT_HANDOFF_VERSION, %edx
+	cmpl	%edx, %eax
+	jne	bad_value
+	movl	KBOOT_HANDOFF_OFF_SIZE(%ebx), %eax
+	movl	$name_size, %esi
+	movl	$KBOOT_HANDOFF_SIZE, %edx
+	cmpl	%edx, %eax
+	jne	bad_value
+
+	/* The u32 words of the block sum to 0. */
+	xorl	%eax, %eax
+	movl	$KBOOT_HANDOFF_SIZE / 4, %ecx
+2:	addl	-4(%ebx,%ecx,4), %eax
+	loop	2b
+	movl	$name_checksum, %esi
+	xorl	%edx, %edx
+	testl	%eax, %eax
+	jnz	bad_value
+
+	movl	KBOOT_HANDOFF_OFF_ENTRY(%ebx), %eax
+	movl	$name_entry, %esi
+	testl	%eax, %eax
+	jz	bad_zero
+	movl	KBOOT_HANDOFF_OFF_BOOT_PARAMS(%ebx), %eax
+	movl	$name_boot_params, %esi
+	testl	%eax, %eax
+	jz	bad_zero
+
+	/* One line on the way out, so a kernel that says nothing still
+	 * shows how far the boot got. */
+	movl	$msg_enter, %esi
+	call	console_puts
+	movl	KBOOT_HANDOFF_OFF_ENTRY(%ebx), %eax
+	call	console_puthex
+	movl	$msg_enter_bp, %esi
+	call	console_puts
+	movl	KBOOT_HANDOFF_OFF_BOOT_PARAMS(%ebx), %eax
+	call	console_puthex
+	movb	$'\n', %al
+	call	console_putc
+
+	movl	KBOOT_HANDOFF_OFF_ENTRY(%ebx), %eax
+	movl	KBOOT_HANDOFF_OFF_BOOT_PARAMS(%ebx), %esi
+	xorl	%ebx, %ebx
+	xorl	%edi, %edi
+	xorl	%ebp, %ebp
+	/* EFLAGS: IF and DF clear, and nothing else set (no TF, NT, AC). */
+	pushl	$X86_EFLAGS_FIXED
+	popfl
+	jmp	*%eax
+
+/* bad_value: "<prefix><name> 0x<eax>, expected 0x<edx>", then halt. */
+bad_value:
+	call	bad_begin
+	movl	$msg_expected, %esi
+	call	console_puts
+	movl	%edx, %eax
+	call	console_puthex
+	jmp	bad_end
+
+/* bad_zero: "<prefix><name> 0x<eax>, expected non-zero", then halt. */
+bad_zero:
+	call	bad_begin
+	movl	$msg_expected_nonzero, %esi
+	call	console_puts
+	jmp	bad_end
+
+/* bad_begin: "xen-kboot firmware: bad handoff block at 0x<addr>: <name>
+ * 0x<eax>" with %esi = name; %eax and %edx preserved. */
+bad_begin:
+	pushl	%eax
+	pushl	%esi
+	movl	$msg_bad, %esi
+	call	console_puts
+	movl	$KBOOT_HANDOFF_ADDR, %eax
+	call	console_puthex
+	movl	$msg_colon, %esi
+	call	console_puts
+	popl	%esi
+	call	console_puts
+	movb	$' ', %al
+	call	console_putc
+	popl	%eax
+	call	console_puthex
+	ret
+
+bad_end:
+	movb	$'\n', %al
+	call	console_putc
+	/* Nothing to go back to: halt for good (an NMI only loops back). */
+3:	cli
+	hlt
+	jmp	3b
+
+	.section .rodata
+	.balign	8
+fw_gdt:
+	.quad	0				/* null */
+	.quad	0				/* unused: __BOOT_CS is 0x10 */
+	.quad	X86_GDT_CODE32_FLAT		/* KBOOT_BOOT_CS */
+	.quad	X86_GDT_DATA32_FLAT		/* KBOOT_BOOT_DS */
+fw_gdt_end:
+	.if	(KBOOT_BOOT_CS != 0x10) || (KBOOT_BOOT_DS != 0x18)
+	.error	"fw_gdt lays out the descriptors for selectors 0x10 and 0x18"
+	.endif
+
+	.balign	4
+	.globl	fw_gdt_desc
+fw_gdt_desc:
+	.word	fw_gdt_end - fw_gdt - 1
+	.long	fw_gdt
+
+msg_enter:
+	.asciz	"xen-kboot firmware: entering the kernel at "
+msg_enter_bp:
+	.asciz	" with boot_params at "
+msg_bad:
+	.asciz	"xen-kboot firmware: bad handoff block at "
+msg_colon:
+	.asciz	": "
+msg_expected:
+	.asciz	", expected "
+msg_expected_nonzero:
+	.asciz	", expected non-zero"
+name_magic:
+	.asciz	"magic"
+name_version:
+	.asciz	"version"
+name_size:
+	.asciz	"size"
+name_checksum:
+	.asciz	"sum of the words"
+name_entry:
+	.asciz	"entry"
+name_boot_params:
+	.asciz	"boot_params"

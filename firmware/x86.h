@@ -1,0 +1,44 @@
+/* Architectural x86 constants the firmware (and its tests) use, named as
+ * in the Intel SDM and the 16550 UART datasheet.  The boot-protocol values
+ * live in src/kboot_bootproto.h and src/kboot_handoff.h.  Included by
+ * assembly and by C, so it holds only #defines. */
+#ifndef KBOOT_FW_X86_H
+#define KBOOT_FW_X86_H
+
+/* CR0 (SDM vol. 3, 2.5) */
+#define X86_CR0_PE          0x00000001  /* protection enable */
+#define X86_CR0_ET          0x00000010  /* extension type, hard-wired 1 */
+#define X86_CR0_NW          0x20000000  /* not write-through */
+#define X86_CR0_CD          0x40000000  /* cache disable */
+#define X86_CR0_PG          0x80000000  /* paging */
+
+/* EFLAGS (SDM vol. 1, 3.4.3) */
+#define X86_EFLAGS_FIXED    0x00000002  /* bit 1 always reads as 1 */
+#define X86_EFLAGS_IF       0x00000200
+#define X86_EFLAGS_DF       0x00000400
+
+/* Flat 4 GiB segment descriptors (SDM vol. 3, 3.4.5): base 0, limit
+ * 0xfffff in 4 KiB units (G=1), 32-bit (D/B=1), present, DPL 0.  The
+ * accessed bit is preset so that loading a selector never makes the CPU
+ * write the descriptor back: the BIOS variant's GDT is in ROM. */
+#define X86_GDT_CODE32_FLAT 0x00cf9b000000ffff  /* execute/read, accessed */
+#define X86_GDT_DATA32_FLAT 0x00cf93000000ffff  /* read/write, accessed */
+
+/* 16550 UART registers, offsets from the base port */
+#define UART_THR            0   /* transmit holding (DLAB=0) */
+#define UART_DLL            0   /* divisor latch low (DLAB=1) */
+#define UART_IER            1   /* interrupt enable (DLAB=0) */
+#define UART_DLM            1   /* divisor latch high (DLAB=1) */
+#define UART_FCR            2   /* FIFO control */
+#define UART_LCR            3   /* line control */
+#define UART_MCR            4   /* modem control */
+#define UART_LSR            5   /* line status */
+
+#define UART_LCR_8N1        0x03
+#define UART_LCR_DLAB       0x80
+#define UART_FCR_ENABLE_CLEAR 0x07  /* enable FIFOs, clear both */
+#define UART_MCR_DTR_RTS    0x03
+#define UART_LSR_THRE       0x20  /* transmit holding register empty */
+#define UART_CLOCK_DIVISOR_115200 1  /* 1.8432 MHz / 16 / 115200 */
+
+#endif /* KBOOT_FW_X86_H */

@@ -1,0 +1,15 @@
+/* What the probe kernel (probe.S) and the boot test agree on.  #defines
+ * only: included by assembly and C. */
+#ifndef KBOOT_TEST_PROBE_H
+#define KBOOT_TEST_PROBE_H
+
+/* QEMU's isa-debug-exit, at the port its examples use: writing V makes
+ * QEMU exit with status (V << 1) | 1. */
+#define PROBE_DEBUG_EXIT_PORT  0xf4
+#define PROBE_EXIT_STATUS      1       /* the probe writes 0 */
+
+/* The two values of the A20 check. */
+#define PROBE_A20_MINE         0x11111111
+#define PROBE_A20_ALIAS        0x22222222
+
+#endif /* KBOOT_TEST_PROBE_H */
