@@ -905,7 +905,7 @@ parse_domain_child (Parser *p, const xmlNode *node)
   else if (is_element (node, "memory"))
     {
       def->memory_loc.line = (int) xmlGetLineNo (node);
-      parse_memory (p, node, &def->memory_kib);
+      def->has_memory = parse_memory (p, node, &def->memory_kib);
     }
   else if (is_element (node, "currentMemory"))
     {

@@ -227,6 +227,7 @@ typedef struct {
   char *name;
   char *uuid;                   /* as written, NULL when absent */
   guint64 memory_kib;           /* <memory>, rounded up to KiB */
+  gboolean has_memory;          /* <memory> was read */
   guint64 current_memory_kib;   /* <currentMemory>, or memory_kib */
   gboolean has_current_memory;
   guint max_vcpus;              /* <vcpu>, default 1 */

@@ -92,14 +92,15 @@ static void
 check_memory (GPtrArray *problems, const XenKbootDomainDef *def,
               guint64 min_memory_kib)
 {
-  if (def->memory_loc.line && def->memory_kib < min_memory_kib)
+  if (def->has_memory && def->memory_kib < min_memory_kib)
     rule (problems, XEN_KBOOT_CONF_ERROR_MEMORY_TOO_SMALL, def,
           def->memory_loc.line, "memory",
           "%" G_GUINT64_FORMAT " KiB is below the %" G_GUINT64_FORMAT
           " KiB the loader needs (the kernel goes at 2 MiB, with room to "
           "decompress, the initrd and boot data above it)",
           def->memory_kib, min_memory_kib);
-  if (def->has_current_memory && def->current_memory_kib > def->memory_kib)
+  if (def->has_memory && def->has_current_memory
+      && def->current_memory_kib > def->memory_kib)
     rule (problems, XEN_KBOOT_CONF_ERROR_CURRENT_MEMORY_ABOVE_MEMORY, def,
           def->current_memory_loc.line, "currentMemory",
           "%" G_GUINT64_FORMAT " KiB is above <memory> (%" G_GUINT64_FORMAT

@@ -220,12 +220,15 @@ xen_kboot_xml_read_file (const char *path, GError **error)
 typedef struct {
   const char *name;
   GPtrArray *problems;
-  guint count;
+  guint emitted;
+  GString *pending;            /* messages that came without a node */
 } ValidState;
 
-/* libxml2 reports a wrong child as a specific error, then again as
- * "Element PARENT failed to validate content" for each ancestor: keep the
- * specific ones, and a generic one only when nothing more precise came. */
+/* libxml2 reports some errors twice: first precisely but without a node
+ * ("Extra element initrd in interleave"), then generically with the node
+ * ("Element os failed to validate content"), once per ancestor.  Join the
+ * first with the location of the second, and drop the generic ones that
+ * only repeat an error already reported. */
 static gboolean
 is_generic_relaxng_message (const char *message)
 {
@@ -239,21 +242,25 @@ collect_relaxng_error (void *data, xmlErrorPtr err)
   ValidState *state = data;
   g_autofree char *message = g_strstrip (g_strdup (err->message ? err->message : "invalid"));
   const xmlNode *node = err->node;
+  g_autofree char *text = NULL;
 
-  if (is_generic_relaxng_message (message) && state->count > 0)
+  if (!node || node->type != XML_ELEMENT_NODE)
+    {
+      g_string_append_printf (state->pending, "%s%s",
+                              state->pending->len ? "; " : "", message);
+      return;
+    }
+  if (is_generic_relaxng_message (message) && state->emitted > 0
+      && state->pending->len == 0)
     return;
-  state->count++;
-  if (node && node->type == XML_ELEMENT_NODE)
-    g_ptr_array_add (state->problems,
-                     g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
-                                  "%s:%d: element <%s>: schema: %s", state->name,
-                                  err->line ? err->line : (int) xmlGetLineNo (node),
-                                  (const char *) node->name, message));
-  else
-    g_ptr_array_add (state->problems,
-                     g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
-                                  "%s:%d: schema: %s", state->name, err->line,
-                                  message));
+  text = state->pending->len ? g_strdup_printf ("%s (%s)", state->pending->str, message)
+                             : g_steal_pointer (&message);
+  g_string_truncate (state->pending, 0);
+  state->emitted++;
+  g_ptr_array_add (state->problems,
+                   g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
+                                "%s:%ld: element <%s>: schema: %s", state->name,
+                                xmlGetLineNo (node), (const char *) node->name, text));
 }
 
 gboolean
@@ -261,7 +268,7 @@ xen_kboot_xml_validate_relaxng (xmlDoc *doc, const char *name,
                                 const char *schema, gsize schema_len,
                                 GPtrArray *problems)
 {
-  ValidState state = { name, problems, 0 };
+  ValidState state = { name, problems, 0, g_string_new (NULL) };
   xmlRelaxNGParserCtxtPtr pctxt = NULL;
   xmlRelaxNGPtr rng = NULL;
   xmlRelaxNGValidCtxtPtr vctxt = NULL;
@@ -285,7 +292,15 @@ xen_kboot_xml_validate_relaxng (xmlDoc *doc, const char *name,
     g_ptr_array_add (problems,
                      g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
                                   "%s: cannot load the domain XML schema", name));
-  if (rc > 0 && state.count == 0)
+  if (state.pending->len)
+    {
+      g_ptr_array_add (problems,
+                       g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
+                                    "%s: schema: %s", name, state.pending->str));
+      state.emitted++;
+    }
+  g_string_free (state.pending, TRUE);
+  if (rc > 0 && state.emitted == 0)
     g_ptr_array_add (problems,
                      g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
                                   "%s: the document does not match the schema",

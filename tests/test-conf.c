@@ -1,3 +1,533 @@
+/* Domain XML: the data cases of tests/xmlconfs/ (NAME.xml with the
+ * expected NAME.xl.cfg and NAME.json, or NAME.err), read back through
+ * libxlutil's parser and libxl's JSON parser; and the safe-parsing rules
+ * (no DTD, no entity, no external resource, bounded size).
+ *
+ * XEN_KBOOT_TEST_REGENERATE=1 rewrites the expected files instead of
+ * comparing (and says so for each file); nothing is ever rewritten
+ * otherwise. */
 #include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+#include <glib/gstdio.h>
+
+#include "xen_kboot_conf.h"
+#include "xen_kboot_xl.h"
+#include "xen_kboot_xml.h"
+
+#ifdef WITH_XEN
+#include <libxl.h>
+#include <libxlutil.h>
+#include "xen_kboot_libxl.h"
+#endif
+
+/* Expected files must not depend on the configure prefix. */
+#define TEST_FIRMWARE "/usr/lib/xen-kboot/xen-kboot-fw.elf"
+
+static gboolean
+regenerate (void)
+{
+  return g_strcmp0 (g_getenv ("XEN_KBOOT_TEST_REGENERATE"), "1") == 0;
+}
+
+static char *
+case_path (const char *name, const char *suffix)
+{
+  g_autofree char *file = g_strconcat (name, suffix, NULL);
+  return g_strdup (g_test_get_filename (G_TEST_DIST, "xmlconfs", file, NULL));
+}
+
+static void
+compare_or_regenerate (const char *name, const char *suffix, const char *actual)
+{
+  g_autofree char *path = case_path (name, suffix);
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (regenerate ())
+    {
+      g_assert_true (g_file_set_contents (path, actual, -1, &error));
+      g_test_message ("regenerated %s", path);
+      printf ("# regenerated %s\n", path);
+      return;
+    }
+  if (!g_file_get_contents (path, &expected, NULL, &error))
+    g_error ("%s: %s (write it with XEN_KBOOT_TEST_REGENERATE=1 and review "
+             "the result)", path, error->message);
+  g_assert_cmpstr (actual, ==, expected);
+}
+
+static void
+remove_if_regenerating (const char *name, const char *suffix)
+{
+  g_autofree char *path = case_path (name, suffix);
+
+  if (regenerate () && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_unlink (path), ==, 0);
+      printf ("# removed %s\n", path);
+    }
+}
+
+static char *
+problems_text (GPtrArray *problems)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < problems->len; i++)
+    g_string_append_printf (text, "%s\n",
+                            ((const GError *) g_ptr_array_index (problems, i))->message);
+  return g_string_free (text, FALSE);
+}
+
+/* Load tests/xmlconfs/NAME.xml by its base name, so that messages do not
+ * depend on where the source tree is. */
+static XenKbootDomainDef *
+load_case (const char *name, GPtrArray *problems)
+{
+  g_autofree char *dir = g_path_get_dirname (g_test_get_filename (G_TEST_DIST, "xmlconfs",
+                                                                  "README.md", NULL));
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *file = g_strconcat (name, ".xml", NULL);
+  XenKbootDomainDef *def;
+
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  def = xen_kboot_domain_def_load (file, XEN_KBOOT_CONF_MIN_MEMORY_KIB, problems);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  return def;
+}
+
+#ifdef WITH_XEN
+/* xl's own parser reads the xl.cfg back: the values it finds are those of
+ * the definition. */
+static void
+check_xl_readback (const XenKbootDomainDef *def, const XenKbootNativeOptions *options,
+                   const char *xl)
+{
+  XLU_Config *cfg = xlu_cfg_init (stderr, def->file);
+  const char *s = NULL;
+  long l = 0;
+  XLU_ConfigList *list = NULL;
+  int n = 0;
+  gboolean direct = def->os.type == XEN_KBOOT_OS_TYPE_HVM
+                    && options->mode == XEN_KBOOT_BOOT_MODE_DIRECT;
+
+  g_assert_nonnull (cfg);
+  g_assert_cmpint (xlu_cfg_readdata (cfg, xl, (int) strlen (xl)), ==, 0);
+  g_assert_cmpint (xlu_cfg_get_string (cfg, "name", &s, 0), ==, 0);
+  g_assert_cmpstr (s, ==, def->name);
+  g_assert_cmpint (xlu_cfg_get_long (cfg, "maxmem", &l, 0), ==, 0);
+  g_assert_cmpint (l, ==, (long) xen_kboot_native_kib_to_mib (def->memory_kib));
+  g_assert_cmpint (xlu_cfg_get_long (cfg, "memory", &l, 0), ==, 0);
+  g_assert_cmpint (l, ==, (long) xen_kboot_native_kib_to_mib (def->current_memory_kib));
+  g_assert_cmpint (xlu_cfg_get_long (cfg, "vcpus", &l, 0), ==, 0);
+  g_assert_cmpint (l, ==, def->vcpus);
+  if (def->os.type == XEN_KBOOT_OS_TYPE_HVM)
+    {
+      g_assert_cmpint (xlu_cfg_get_string (cfg, "builder", &s, 0), ==, 0);
+      g_assert_cmpstr (s, ==, "hvm");
+    }
+  if (direct)
+    {
+      g_assert_cmpint (xlu_cfg_get_string (cfg, "firmware_override", &s, 0), ==, 0);
+      g_assert_cmpstr (s, ==, options->firmware);
+      g_assert_cmpint (xlu_cfg_get_string (cfg, "kernel", &s, 1), ==, ESRCH);
+      g_assert_cmpint (xlu_cfg_get_string (cfg, "ramdisk", &s, 1), ==, ESRCH);
+    }
+  else
+    {
+      g_assert_cmpint (xlu_cfg_get_string (cfg, "kernel", &s, 0), ==, 0);
+      g_assert_cmpstr (s, ==, def->os.kernel);
+      if (def->os.initrd)
+        {
+          g_assert_cmpint (xlu_cfg_get_string (cfg, "ramdisk", &s, 0), ==, 0);
+          g_assert_cmpstr (s, ==, def->os.initrd);
+        }
+      if (def->os.cmdline)
+        {
+          g_assert_cmpint (xlu_cfg_get_string (cfg, "cmdline", &s, 0), ==, 0);
+          g_assert_cmpstr (s, ==, def->os.cmdline);
+        }
+    }
+  if (def->disks->len)
+    {
+      g_assert_cmpint (xlu_cfg_get_list (cfg, "disk", &list, &n, 0), ==, 0);
+      g_assert_cmpint (n, ==, def->disks->len);
+      for (int i = 0; i < n; i++)
+        {
+          const XenKbootDiskDef *disk = g_ptr_array_index (def->disks, i);
+          const char *spec = xlu_cfg_get_listitem (list, i);
+          libxl_device_disk x;
+
+          libxl_device_disk_init (&x);
+          g_assert_cmpint (xlu_disk_parse (cfg, 1, &spec, &x), ==, 0);
+          g_assert_cmpstr (x.vdev, ==, disk->target_dev);
+          g_assert_cmpstr (x.pdev_path, ==, disk->source);
+          g_assert_cmpint (x.is_cdrom, ==, disk->device == XEN_KBOOT_DISK_DEVICE_CDROM);
+          libxl_device_disk_dispose (&x);
+        }
+    }
+  else
+    g_assert_cmpint (xlu_cfg_get_list (cfg, "disk", &list, &n, 1), ==, ESRCH);
+  if (def->nets->len)
+    {
+      g_assert_cmpint (xlu_cfg_get_list (cfg, "vif", &list, &n, 0), ==, 0);
+      g_assert_cmpint (n, ==, def->nets->len);
+    }
+  xlu_cfg_destroy (cfg);
+}
+
+/* libxl parses its own JSON back into the same configuration.  Its parser
+ * needs a libxl_ctx: tests/xen_mock.c lets one exist without Xen. */
+static void
+check_json_roundtrip (const char *json)
+{
+  xentoollog_logger_stdiostream *logger = xtl_createlogger_stdiostream (stderr, XTL_ERROR, 0);
+  libxl_ctx *ctx = NULL;
+  libxl_domain_config config;
+  char *again;
+
+  g_assert_cmpint (libxl_ctx_alloc (&ctx, LIBXL_VERSION, 0,
+                                    (xentoollog_logger *) logger), ==, 0);
+  libxl_domain_config_init (&config);
+  g_assert_cmpint (libxl_domain_config_from_json (ctx, &config, json), ==, 0);
+  again = libxl_domain_config_to_json (ctx, &config);
+  g_assert_cmpstr (again, ==, json);
+  free (again);
+  libxl_domain_config_dispose (&config);
+  libxl_ctx_free (ctx);
+  xtl_logger_destroy ((xentoollog_logger *) logger);
+}
+#endif
+
+static void
+test_case (gconstpointer data)
+{
+  const char *name = data;
+  g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+  g_autoptr(XenKbootDomainDef) def = load_case (name, problems);
+  g_autofree char *err_path = case_path (name, ".err");
+  gboolean expect_error = g_str_has_prefix (name, "err-")
+                          || g_file_test (err_path, G_FILE_TEST_EXISTS);
+  XenKbootNativeOptions options;
+  g_autofree char *xl = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (expect_error)
+    {
+      g_autofree char *text = problems_text (problems);
+
+      g_assert_null (def);
+      g_assert_cmpuint (problems->len, >, 0);
+      compare_or_regenerate (name, ".err", text);
+      return;
+    }
+  if (problems->len)
+    {
+      g_autofree char *text = problems_text (problems);
+      g_error ("%s.xml should be valid:\n%s", name, text);
+    }
+  g_assert_nonnull (def);
+  remove_if_regenerating (name, ".err");
+
+  xen_kboot_native_options_init (&options, def);
+  options.firmware = TEST_FIRMWARE;
+  xl = xen_kboot_xl_format (def, &options, &error);
+  g_assert_no_error (error);
+  compare_or_regenerate (name, ".xl.cfg", xl);
+#ifdef WITH_XEN
+  {
+    g_autofree char *json = xen_kboot_libxl_to_json (def, &options, &error);
+
+    g_assert_no_error (error);
+    compare_or_regenerate (name, ".json", json);
+    check_xl_readback (def, &options, xl);
+    check_json_roundtrip (json);
+  }
+#else
+  g_test_message ("built without libxl: NAME.json and the xl read-back not checked");
+#endif
+}
+
+/* ---- memory units ---- */
+
+static void
+test_units (void)
+{
+  static const struct {
+    guint64 value;
+    const char *unit;
+    gboolean ok;
+    guint64 bytes;
+  } cases[] = {
+    { 1, NULL, TRUE, 1024 },
+    { 1, "", TRUE, 1024 },
+    { 7, "b", TRUE, 7 },
+    { 7, "bytes", TRUE, 7 },
+    { 7, "Byte", TRUE, 7 },
+    { 1, "k", TRUE, 1024 },
+    { 1, "KiB", TRUE, 1024 },
+    { 1, "KB", TRUE, 1000 },
+    { 1, "M", TRUE, 1024 * 1024 },
+    { 1, "MiB", TRUE, 1024 * 1024 },
+    { 1, "MB", TRUE, 1000 * 1000 },
+    { 3, "G", TRUE, G_GUINT64_CONSTANT (3) << 30 },
+    { 3, "GiB", TRUE, G_GUINT64_CONSTANT (3) << 30 },
+    { 2, "T", TRUE, G_GUINT64_CONSTANT (2) << 40 },
+    { 2, "tib", TRUE, G_GUINT64_CONSTANT (2) << 40 },
+    { 1, "P", TRUE, G_GUINT64_CONSTANT (1) << 50 },
+    { 15, "EiB", TRUE, G_GUINT64_CONSTANT (15) << 60 },
+    { 16, "EiB", FALSE, 0 },
+    { 1, "XB", FALSE, 0 },
+    { 1, "KiBB", FALSE, 0 },
+    { G_MAXUINT64, "KiB", FALSE, 0 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint64 bytes = 0;
+      gboolean ok = xen_kboot_conf_scale_to_bytes (cases[i].value, cases[i].unit, &bytes);
+
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_cmpuint (bytes, ==, cases[i].bytes);
+    }
+}
+
+/* ---- safe parsing ---- */
+
+static void
+assert_refused_quickly (const char *xml, XenKbootXmlError code, const char *needle)
+{
+  g_autoptr(GError) error = NULL;
+  guint attempts = xen_kboot_xml_external_load_attempts ();
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(xmlDoc) doc = xen_kboot_xml_parse (xml, strlen (xml), "test.xml", &error);
+
+  g_assert_null (doc);
+  g_assert_error (error, XEN_KBOOT_XML_ERROR, (gint) code);
+  g_assert_nonnull (strstr (error->message, needle));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpuint (xen_kboot_xml_external_load_attempts (), ==, attempts);
+}
+
+static void
+test_billion_laughs (void)
+{
+  g_autofree char *path = g_strdup (g_test_get_filename (G_TEST_DIST, "xmlconfs",
+                                                         "err-billion-laughs.xml", NULL));
+  g_autofree char *xml = NULL;
+
+  g_assert_true (g_file_get_contents (path, &xml, NULL, NULL));
+  assert_refused_quickly (xml, XEN_KBOOT_XML_ERROR_DOCTYPE,
+                          "test.xml:2: document type declaration <!DOCTYPE domain> refused");
+}
+
+/* The external resource is a FIFO: opening it for reading would block
+ * until a writer comes, so a parser that tried would hang the test. */
+static void
+test_external_entity (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kboot-xxe-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "secret", NULL);
+  g_autofree char *xml_entity = NULL, *xml_dtd = NULL, *xml_param = NULL;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  xml_entity = g_strdup_printf ("<?xml version='1.0'?>\n"
+                                "<!DOCTYPE domain [ <!ENTITY s SYSTEM 'file://%s'> ]>\n"
+                                "<domain type='xen'><name>&s;</name></domain>\n", fifo);
+  xml_dtd = g_strdup_printf ("<!DOCTYPE domain SYSTEM 'file://%s'>\n"
+                             "<domain type='xen'><name>x</name></domain>\n", fifo);
+  xml_param = g_strdup_printf ("<!DOCTYPE domain [ <!ENTITY %% p SYSTEM '%s'> %%p; ]>\n"
+                               "<domain type='xen'><name>x</name></domain>\n", fifo);
+  assert_refused_quickly (xml_entity, XEN_KBOOT_XML_ERROR_DOCTYPE, "test.xml:2: document type");
+  assert_refused_quickly (xml_dtd, XEN_KBOOT_XML_ERROR_DOCTYPE, "test.xml:1: document type");
+  assert_refused_quickly (xml_param, XEN_KBOOT_XML_ERROR_DOCTYPE, "test.xml:1: document type");
+  /* An undeclared entity is just malformed. */
+  assert_refused_quickly ("<domain type='xen'><name>&s;</name></domain>",
+                          XEN_KBOOT_XML_ERROR_MALFORMED, "Entity 's' not defined");
+  g_unlink (fifo);
+  g_rmdir (dir);
+}
+
+static void
+test_size_limit (void)
+{
+  gsize len = XEN_KBOOT_XML_MAX_SIZE + 1;
+  g_autofree char *xml = g_malloc (len + 1);
+  g_autofree char *dir = g_dir_make_tmp ("kboot-big-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "big.xml", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+
+  memset (xml, ' ', len);
+  memcpy (xml, "<domain>", 8);
+  memcpy (xml + len - 9, "</domain>", 9);
+  xml[len] = '\0';
+  doc = xen_kboot_xml_parse (xml, len, "big.xml", &error);
+  g_assert_null (doc);
+  g_assert_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (path, xml, (gssize) len, NULL));
+  doc = xen_kboot_xml_read_file (path, &error);
+  g_assert_null (doc);
+  g_assert_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* Not a regular file. */
+  doc = xen_kboot_xml_read_file (dir, &error);
+  g_assert_null (doc);
+  g_assert_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_READ);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Deep nesting stops at libxml2's depth limit (no XML_PARSE_HUGE). */
+static void
+test_depth_limit (void)
+{
+  GString *xml = g_string_new ("<domain>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append (xml, "<a>");
+  doc = xen_kboot_xml_parse (xml->str, xml->len, "deep.xml", &error);
+  g_assert_null (doc);
+  g_assert_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_MALFORMED);
+  g_string_free (xml, TRUE);
+}
+
+/* ---- reporting ---- */
+
+static void
+test_ignored_summary (void)
+{
+  g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+  g_autoptr(XenKbootDomainDef) def = load_case ("hvm-ignored-elements", problems);
+  g_autofree char *summary = NULL;
+
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_nonnull (def);
+  summary = xen_kboot_domain_def_ignored_summary (def);
+  g_assert_cmpstr (summary, ==,
+                   "hvm-ignored-elements.xml: ignored by xen-kboot: "
+                   "/domain/title (line 3), /domain/cpu (line 5), "
+                   "/domain/os/bootmenu (line 9), /domain/features/hap (line 13), "
+                   "/domain/clock/timer (line 16), /domain/pm (line 18), "
+                   "/domain/devices/disk/address (line 25), "
+                   "/domain/devices/controller (lines 27, 28), "
+                   "/domain/devices/memballoon (line 29)");
+}
+
+static void
+test_every_problem_reported (void)
+{
+  static const char xml[] =
+    "<domain type='xen'>\n"
+    "  <name>many</name>\n"
+    "  <memory unit='MiB'>8</memory>\n"
+    "  <currentMemory unit='MiB'>16</currentMemory>\n"
+    "  <os>\n"
+    "    <type>hvm</type>\n"
+    "    <initrd>initrd.img</initrd>\n"
+    "    <dtb>/boot/x.dtb</dtb>\n"
+    "  </os>\n"
+    "</domain>\n";
+  g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+  g_autoptr(XenKbootDomainDef) def =
+    xen_kboot_domain_def_load_all ("many.xml", xml, strlen (xml),
+                                   XEN_KBOOT_CONF_MIN_MEMORY_KIB, problems);
+  g_autofree char *text = problems_text (problems);
+  g_autoptr(GError) joined = NULL;
+
+  g_assert_nonnull (def);   /* kept for the file checks */
+  g_assert_nonnull (strstr (text, "many.xml:7: element <initrd>: schema:"));
+  g_assert_nonnull (strstr (text, "many.xml:7: <initrd>: initrd 'initrd.img' given without a <kernel>"));
+  g_assert_nonnull (strstr (text, "many.xml:7: <initrd>: path 'initrd.img' is relative"));
+  g_assert_nonnull (strstr (text, "many.xml:8: <dtb>: device tree '/boot/x.dtb' given for an x86 guest"));
+  g_assert_nonnull (strstr (text, "many.xml:3: <memory>: 8192 KiB is below the 32768 KiB"));
+  g_assert_nonnull (strstr (text, "many.xml:4: <currentMemory>: 16384 KiB is above <memory> (8192 KiB)"));
+  xen_kboot_conf_problems_to_error (problems, &joined);
+  g_assert_nonnull (joined);
+  g_assert_cmpint ((int) (strchr (joined->message, '\n') != NULL), ==, 1);
+}
+
+static void
+test_enums (void)
+{
+  XenKbootBootMode mode = XEN_KBOOT_BOOT_MODE_LAST;
+
+  g_assert_cmpstr (xen_kboot_os_type_to_string (XEN_KBOOT_OS_TYPE_XENPVH), ==, "xenpvh");
+  g_assert_null (xen_kboot_os_type_to_string (XEN_KBOOT_OS_TYPE_LAST));
+  g_assert_cmpstr (xen_kboot_lifecycle_action_to_string (XEN_KBOOT_LIFECYCLE_RENAME_RESTART),
+                   ==, "rename-restart");
+  g_assert_true (xen_kboot_boot_mode_from_string ("device-model", &mode));
+  g_assert_cmpint (mode, ==, XEN_KBOOT_BOOT_MODE_DEVICE_MODEL);
+  g_assert_false (xen_kboot_boot_mode_from_string ("qemu", &mode));
+  g_assert_false (xen_kboot_boot_mode_from_string (NULL, &mode));
+}
+
+/* The compiled-in schema is docs/schema.rng, byte for byte. */
+static void
+test_schema_compiled_in (void)
+{
+  g_autofree char *path = g_build_filename (g_test_get_dir (G_TEST_DIST), "..",
+                                            "docs", "schema.rng", NULL);
+  g_autofree char *rng = NULL;
+  gsize len = 0, compiled_len = 0;
+  const char *compiled = xen_kboot_conf_schema (&compiled_len);
+
+  g_assert_true (g_file_get_contents (path, &rng, &len, NULL));
+  g_assert_cmpuint (compiled_len, ==, len);
+  g_assert_cmpstr (compiled, ==, rng);
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *xmlconfs = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *entry;
+
+  g_test_init (&argc, &argv, NULL);
+  xmlconfs = g_build_filename (g_test_get_dir (G_TEST_DIST), "xmlconfs", NULL);
+  dir = g_dir_open (xmlconfs, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((entry = g_dir_read_name (dir)))
+    if (g_str_has_suffix (entry, ".xml"))
+      g_ptr_array_add (names, g_strndup (entry, strlen (entry) - 4));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/conf/xmlconfs/%s",
+                                               (const char *) g_ptr_array_index (names, i));
+      g_test_add_data_func (path, g_ptr_array_index (names, i), test_case);
+    }
+  g_test_add_func ("/conf/units", test_units);
+  g_test_add_func ("/conf/xml/billion-laughs", test_billion_laughs);
+  g_test_add_func ("/conf/xml/external-entity", test_external_entity);
+  g_test_add_func ("/conf/xml/size-limit", test_size_limit);
+  g_test_add_func ("/conf/xml/depth-limit", test_depth_limit);
+  g_test_add_func ("/conf/ignored-summary", test_ignored_summary);
+  g_test_add_func ("/conf/every-problem-reported", test_every_problem_reported);
+  g_test_add_func ("/conf/enums", test_enums);
+  g_test_add_func ("/conf/schema-compiled-in", test_schema_compiled_in);
+  return g_test_run ();
+}
