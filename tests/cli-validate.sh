@@ -1,3 +1,151 @@
 #!/bin/sh
+# xen-kboot validate as users run it: real kernels (the foundation's probe),
+# initrds, command-line length, every problem on its own line, exit codes,
+# domains read from libvirt's test driver, hostile XML refused quickly and
+# without reading anything; and every valid case of tests/xmlconfs/ is
+# accepted by libvirt's own schema too.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+tap_require_testdata amd64/vmlinuz ipxe.lkrn
+T=$KBOOT_TESTDATA
+S=$KBOOT_TOP_SRCDIR
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-validate.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+expect() { # NAME STATUS STDOUT-GLOB STDERR-GLOB CMD...
+	name=$1 st=$2 out=$3 err=$4; shift 4
+	tap_run "$@"
+	# shellcheck disable=SC2254
+	case $tap_out in $out) o=0 ;; *) o=1 ;; esac
+	# shellcheck disable=SC2254
+	case $tap_err in $err) e=0 ;; *) e=1 ;; esac
+	[ "$tap_status" -eq "$st" ] && [ $o -eq 0 ] && [ $e -eq 0 ]
+	tap_result $? "$name" "status $tap_status (want $st)
+stdout: $tap_out
+stderr: $tap_err"
+}
+
+domain() { # FILE KERNEL INITRD CMDLINE [MEMORY-MIB]
+	cat > "$1" <<XML
+<domain type='xen'>
+  <name>cli</name>
+  <memory unit='MiB'>${5:-512}</memory>
+  <os>
+    <type arch='x86_64' machine='xenfv'>hvm</type>
+    <kernel>$2</kernel>
+    <initrd>$3</initrd>
+    <cmdline>$4</cmdline>
+  </os>
+  <pm><suspend-to-mem enabled='no'/></pm>
+</domain>
+XML
+}
+
+head -c 4096 /dev/urandom > "$tmp/initrd.img"
+: > "$tmp/empty.img"
+
+domain "$tmp/good.xml" "$T/amd64/vmlinuz" "$tmp/initrd.img" "console=ttyS0"
+expect "bootable kernel and initrd: valid, exit 0" 0 "valid" \
+	"$tmp/good.xml: ignored by xen-kboot: /domain/pm (line 10)" \
+	"$XEN_KBOOT" validate "$tmp/good.xml"
+expect "stdin" 0 "valid" "*" sh -c "\"\$1\" validate - < \"\$2\"" sh "$XEN_KBOOT" "$tmp/good.xml"
+
+domain "$tmp/ipxe.xml" "$T/ipxe.lkrn" "$tmp/initrd.img" "console=ttyS0"
+expect "ipxe.lkrn: refused with the probe's reasons, at the <kernel> line" 1 "" \
+	"*$tmp/ipxe.xml:6: <kernel>: $T/ipxe.lkrn: *relocatable*" \
+	"$XEN_KBOOT" validate "$tmp/ipxe.xml"
+
+domain "$tmp/noinitrd.xml" "$T/amd64/vmlinuz" "$tmp/missing.img" "console=ttyS0"
+expect "missing initrd" 1 "" "*$tmp/noinitrd.xml:7: <initrd>: $tmp/missing.img: cannot open initrd: No such file or directory" \
+	"$XEN_KBOOT" validate "$tmp/noinitrd.xml"
+domain "$tmp/emptyinitrd.xml" "$T/amd64/vmlinuz" "$tmp/empty.img" "console=ttyS0"
+expect "empty initrd" 1 "" "*$tmp/emptyinitrd.xml:7: <initrd>: $tmp/empty.img: initrd is empty (0 bytes)" \
+	"$XEN_KBOOT" validate "$tmp/emptyinitrd.xml"
+
+long=$(head -c 3000 /dev/zero | tr '\0' 'x')
+domain "$tmp/long.xml" "$T/amd64/vmlinuz" "$tmp/initrd.img" "$long"
+expect "command line longer than cmdline_size" 1 "" \
+	"*$tmp/long.xml:8: <cmdline>: the command line is 3000 bytes, longer than the 2047 bytes kernel $T/amd64/vmlinuz accepts (cmdline_size)" \
+	"$XEN_KBOOT" validate "$tmp/long.xml"
+expect "--no-files skips the kernel" 0 "valid" "*" "$XEN_KBOOT" validate --no-files "$tmp/ipxe.xml"
+
+# Every problem, one line each, exit 1.
+domain "$tmp/many.xml" "$T/ipxe.lkrn" "$tmp/missing.img" "console=ttyS0" 8
+tap_run "$XEN_KBOOT" validate "$tmp/many.xml"
+n=$(printf '%s\n' "$tap_err" | grep -c "^$tmp/many.xml:[0-9]*: ")
+[ "$tap_status" -eq 1 ] && [ "$n" -eq 3 ] && [ -z "$tap_out" ]
+tap_result $? "three problems: three lines on stderr, exit 1" "status $tap_status, $n lines: $tap_err"
+
+# Hostile XML: refused at once, nothing external opened.
+expect "billion laughs refused quickly" 1 "" \
+	"$S/tests/xmlconfs/err-billion-laughs.xml:2: document type declaration <!DOCTYPE domain> refused*" \
+	timeout 5 "$XEN_KBOOT" validate "$S/tests/xmlconfs/err-billion-laughs.xml"
+mkfifo "$tmp/secret"
+cat > "$tmp/xxe.xml" <<XML
+<?xml version="1.0"?>
+<!DOCTYPE domain [ <!ENTITY s SYSTEM "file://$tmp/secret"> ]>
+<domain type='xen'><name>&s;</name><memory>524288</memory>
+<os><type>hvm</type><kernel>$T/amd64/vmlinuz</kernel></os></domain>
+XML
+# Opening the FIFO for reading would block: a hang shows as status 124.
+expect "external entity (a FIFO) refused without opening it" 1 "" \
+	"$tmp/xxe.xml:2: document type declaration*" \
+	timeout 10 "$XEN_KBOOT" validate "$tmp/xxe.xml"
+if command -v strace >/dev/null 2>&1; then
+	strace -f -e trace=open,openat -o "$tmp/strace.log" "$XEN_KBOOT" validate "$tmp/xxe.xml" 2>/dev/null
+	! grep -q "$tmp/secret" "$tmp/strace.log"
+	tap_result $? "strace: the external file is never opened" "$(grep secret "$tmp/strace.log")"
+else
+	tap_skip "strace: the external file is never opened" "strace not installed"
+fi
+
+# libvirt's test driver: its predefined domain is not a Xen one ...
+expect "--connect test:///default test: refused, type='test'" 1 "" \
+	"*test (test:///default):1: <domain>: type='test': xen-kboot runs Xen domains*" \
+	"$XEN_KBOOT" validate --connect test:///default test
+expect "--connect: unknown domain" 1 "" "test:///default: cannot read the XML of domain 'nope': *" \
+	"$XEN_KBOOT" validate --connect test:///default nope
+# ... and a node file of our own holds one that is.
+cat > "$tmp/node.xml" <<XML
+<node>
+  <domain type='xen'>
+    <name>kboot1</name>
+    <memory unit='MiB'>512</memory>
+    <os>
+      <type arch='x86_64' machine='xenfv'>hvm</type>
+      <kernel>$T/amd64/vmlinuz</kernel>
+      <initrd>$tmp/initrd.img</initrd>
+      <cmdline>console=ttyS0</cmdline>
+    </os>
+  </domain>
+</node>
+XML
+expect "--connect test:///node.xml kboot1: valid" 0 "valid" "*" \
+	"$XEN_KBOOT" validate --connect "test://$tmp/node.xml" kboot1
+
+expect "no argument: usage, exit 2" 2 "" "xen-kboot validate: no domain XML given*" "$XEN_KBOOT" validate
+expect "--help" 0 "*--connect*" "" "$XEN_KBOOT" validate --help
+expect "missing file" 1 "" "$tmp/none.xml: cannot open domain XML: No such file or directory" \
+	"$XEN_KBOOT" validate "$tmp/none.xml"
+
+# The data cases: error cases fail, valid ones pass our schema and
+# libvirt's (so ours never accepts what libvirt refuses).
+libvirt_rng=/usr/share/libvirt/schemas/domain.rng
+for xml in "$S"/tests/xmlconfs/*.xml; do
+	name=$(basename "$xml" .xml)
+	if [ -f "$S/tests/xmlconfs/$name.err" ]; then
+		tap_run "$XEN_KBOOT" validate --no-files "$xml"
+		[ "$tap_status" -eq 1 ]
+		tap_result $? "$name: refused" "status $tap_status: $tap_err"
+		continue
+	fi
+	expect "$name: valid (no files)" 0 "valid" "*" "$XEN_KBOOT" validate --no-files "$xml"
+	tap_ok "$name: docs/schema.rng accepts it" xmllint --noout --relaxng "$S/docs/schema.rng" "$xml"
+	if command -v virt-xml-validate >/dev/null 2>&1; then
+		tap_ok "$name: libvirt's schema accepts it" virt-xml-validate "$xml" domain
+	elif [ -f "$libvirt_rng" ]; then
+		tap_ok "$name: libvirt's schema accepts it" xmllint --noout --relaxng "$libvirt_rng" "$xml"
+	else
+		tap_result 1 "$name: libvirt's schema accepts it" "neither virt-xml-validate nor $libvirt_rng: install libvirt-clients"
+	fi
+done
 tap_done
