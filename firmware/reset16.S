@@ -7,10 +7,10 @@
  * reloads CS in real mode, so it runs from the high mapping and neither
  * needs the legacy 0xf0000 alias nor the chipset's PAM setup for it.
  *
- * A20: QEMU's pc machine leaves reset with the A20 gate open (its CPU reset
- * sets an all-ones A20 mask, port 0x92 reads 0), and the entry test checks
- * from the probe kernel that 1 MiB and 3 MiB are different memory; so
- * there is no gate to open here.
+ * A20: the gate is open out of reset (QEMU's x86_cpu_reset sets an all-ones
+ * a20_mask; Xen has no gate for HVM guests), so there is none to open
+ * here.  The boot test checks it from the probe kernel: a store 1 MiB
+ * above a word must not land on it.
  */
 #include "kboot_bootproto.h"
 #include "x86.h"
