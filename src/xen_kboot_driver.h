@@ -1,0 +1,78 @@
+/* The driver: from a domain definition to a running guest.
+ *
+ *   xen_kboot_boot_prepare   validate kernel, initrd and command line, and
+ *                            plan guest memory for a platform (no writes)
+ *   xen_kboot_preview        the plan on the qemu-pc platform, loaded into a
+ *                            RAM file and booted by QEMU
+ * (create/destroy on a Xen host live in xen_kboot_driver_xen.c.)
+ * Every failure leaves nothing behind: no RAM file, no domain. */
+#ifndef XEN_KBOOT_DRIVER_H
+#define XEN_KBOOT_DRIVER_H
+
+#include "kboot_image_file.h"
+#include "kboot_layout.h"
+#include "kboot_loader.h"
+#include "kboot_platform.h"
+#include "xen_kboot_conf.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  XEN_KBOOT_DRIVER_ERROR_NO_KERNEL,    /* the domain has no <kernel> */
+  XEN_KBOOT_DRIVER_ERROR_NOT_HVM,      /* PV/PVH: not this loader's path */
+  XEN_KBOOT_DRIVER_ERROR_TIMEOUT,      /* the preview guest did not stop */
+  XEN_KBOOT_DRIVER_ERROR_QEMU,         /* QEMU failed */
+  XEN_KBOOT_DRIVER_ERROR_INTERRUPTED,  /* a signal stopped us */
+} XenKbootDriverError;
+
+#define XEN_KBOOT_DRIVER_ERROR (xen_kboot_driver_error_quark ())
+GQuark xen_kboot_driver_error_quark (void);
+
+/* Everything a load needs, validated and planned. */
+typedef struct {
+  KbootKernel *kernel;
+  KbootFile *initrd;             /* NULL without <initrd> */
+  char *cmdline;                 /* "" without <cmdline> */
+  KbootPlatform *platform;
+  KbootPlan *plan;
+} XenKbootBoot;
+
+void xen_kboot_boot_free (XenKbootBoot *boot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootBoot, xen_kboot_boot_free)
+
+/* Open and validate the domain's kernel and initrd, then plan them on
+ * @platform (which the result takes) around @reserved. */
+XenKbootBoot *xen_kboot_boot_prepare (const XenKbootDomainDef *def,
+                                      KbootPlatform *platform,
+                                      const KbootReservedRange *reserved,
+                                      guint n_reserved, GError **error);
+
+/* The loader's addresses, from the plan (valid while @boot lives). */
+void xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at);
+
+/* The platform map a domain gets: qemu-pc from <memory>; xen-hvm from
+ * <memory> less the video RAM libxl takes from it. */
+KbootPlatform *xen_kboot_platform_for (const XenKbootDomainDef *def,
+                                       KbootPlatformKind kind, GError **error);
+
+
+typedef struct {
+  guint timeout_s;               /* 0: wait for ever */
+  const char *memory_file;       /* NULL: a new file in kboot_runtime_ram_dir() */
+  const char *qemu;              /* NULL: QEMU_SYSTEM_X86_64 */
+  const char *firmware;          /* NULL: kboot_runtime_find_firmware() */
+  const char *debugcon;          /* file for the firmware's port 0xe9 output */
+  gboolean verbose;              /* print the plan and the QEMU command */
+} XenKbootPreviewOptions;
+
+/* Boot @def's kernel under QEMU with our loader and firmware.  Returns
+ * FALSE with the reason when anything fails, when QEMU fails, or when the
+ * guest does not stop within the timeout; TRUE when it powered off or
+ * rebooted. */
+gboolean xen_kboot_preview (const XenKbootDomainDef *def,
+                            const XenKbootPreviewOptions *options,
+                            GError **error);
+
+G_END_DECLS
+
+#endif /* XEN_KBOOT_DRIVER_H */
