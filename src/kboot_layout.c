@@ -1,0 +1,617 @@
+/* The memory layout planner (see kboot_layout.h for the rules).
+ *
+ * The planner keeps one list, the plan's regions, and every placement asks
+ * the same question of it: which spans of RAM are still free?  Fixed
+ * things go in first (what the platform's firmware occupies, the caller's
+ * reserved ranges, the handoff page), then the kernel (lowest legal
+ * address), boot_params and the command line (lowest free low pages), and
+ * the initrd last (highest legal address).  The finished plan is then
+ * verified by kboot_plan_check(), which knows nothing of how it was made.
+ *
+ * Every address and size that comes from the image or the request goes
+ * through checked arithmetic. */
+#include "config.h"
+
+#include "kboot_layout.h"
+
+G_DEFINE_QUARK (kboot-layout-error-quark, kboot_layout_error)
+
+#define MIB G_GUINT64_CONSTANT (0x100000)
+#define FOUR_GIB G_GUINT64_CONSTANT (0x100000000)
+/* The initrd stays out of the first MiB (real-mode area, firmware). */
+#define KBOOT_INITRD_MIN MIB
+/* boot_params and the command line go above the handoff page. */
+#define KBOOT_LOW_DATA_START (KBOOT_HANDOFF_ADDR + KBOOT_PAGE_SIZE)
+
+static const char *const kboot_region_kind_names[] = {
+  [KBOOT_REGION_RESERVED] = "reserved",
+  [KBOOT_REGION_FIRMWARE] = "firmware",
+  [KBOOT_REGION_HANDOFF] = "handoff",
+  [KBOOT_REGION_BOOT_PARAMS] = "boot_params",
+  [KBOOT_REGION_CMDLINE] = "cmdline",
+  [KBOOT_REGION_KERNEL] = "kernel",
+  [KBOOT_REGION_INITRD] = "initrd",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (kboot_region_kind_names) == KBOOT_REGION_LAST);
+
+const char *
+kboot_region_kind_to_string (KbootRegionKind kind)
+{
+  return kind < KBOOT_REGION_LAST ? kboot_region_kind_names[kind] : "unknown";
+}
+
+const char *
+kboot_e820_type_to_string (guint32 type)
+{
+  switch (type)
+    {
+    case KBOOT_E820_RAM: return "RAM";
+    case KBOOT_E820_RESERVED: return "reserved";
+    case KBOOT_E820_ACPI: return "ACPI";
+    case KBOOT_E820_NVS: return "ACPI NVS";
+    case KBOOT_E820_UNUSABLE: return "unusable";
+    default: return "unknown";
+    }
+}
+
+char *
+kboot_layout_format_mib (guint64 bytes)
+{
+  return g_strdup_printf ("%.1f MiB", (double) bytes / MIB);
+}
+
+/* "256 MiB" for whole MiB, else "256.5 MiB". */
+static char *
+kboot_layout_format_ram (guint64 bytes)
+{
+  if (bytes % MIB == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", bytes / MIB);
+  return kboot_layout_format_mib (bytes);
+}
+
+char *
+kboot_region_describe (const KbootRegion *r)
+{
+  g_autofree char *size = kboot_layout_format_mib (r->end - r->start);
+  g_autofree char *at = kboot_layout_format_mib (r->start);
+
+  return g_strdup_printf ("%s [0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+                          "x) (%s at %s)", r->what ? r->what
+                          : kboot_region_kind_to_string (r->kind),
+                          r->start, r->end, size, at);
+}
+
+static gboolean
+kboot_align_up (guint64 value, guint64 align, guint64 *out)
+{
+  if (!g_uint64_checked_add (out, value, align - 1))
+    return FALSE;
+  *out &= ~(align - 1);
+  return TRUE;
+}
+
+static gboolean
+kboot_is_power_of_two (guint64 v)
+{
+  return v != 0 && (v & (v - 1)) == 0;
+}
+
+/* ---- plans -------------------------------------------------------------- */
+
+static void
+kboot_region_clear (gpointer data)
+{
+  KbootRegion *r = data;
+
+  g_clear_pointer (&r->what, g_free);
+}
+
+KbootPlan *
+kboot_plan_new (const KbootPlatform *platform, GError **error)
+{
+  g_autoptr(KbootPlan) plan = g_new0 (KbootPlan, 1);
+
+  plan->platform = platform->kind;
+  plan->ram_size = platform->ram_size;
+  plan->regions = g_array_new (FALSE, FALSE, sizeof (KbootRegion));
+  g_array_set_clear_func (plan->regions, kboot_region_clear);
+  plan->e820 = kboot_platform_e820 (platform, error);
+  if (!plan->e820)
+    return NULL;
+  plan->handoff_addr = KBOOT_HANDOFF_ADDR;
+  plan->kernel_alignment = KBOOT_PAGE_SIZE;
+  plan->initrd_limit = FOUR_GIB;
+  return g_steal_pointer (&plan);
+}
+
+void
+kboot_plan_free (KbootPlan *plan)
+{
+  if (!plan)
+    return;
+  if (plan->regions)
+    g_array_unref (plan->regions);
+  if (plan->e820)
+    g_array_unref (plan->e820);
+  g_free (plan);
+}
+
+void
+kboot_plan_add_region (KbootPlan *plan, KbootRegionKind kind, guint64 start,
+                       guint64 end, const char *what)
+{
+  KbootRegion r = { kind, start, end, g_strdup (what) };
+
+  g_array_append_val (plan->regions, r);
+}
+
+const KbootRegion *
+kboot_plan_find_region (const KbootPlan *plan, KbootRegionKind kind)
+{
+  for (guint i = 0; i < plan->regions->len; i++)
+    {
+      const KbootRegion *r = &g_array_index (plan->regions, KbootRegion, i);
+      if (r->kind == kind)
+        return r;
+    }
+  return NULL;
+}
+
+const KbootE820Entry *
+kboot_plan_get_e820 (const KbootPlan *plan, guint *n)
+{
+  *n = plan->e820->len;
+  return (const KbootE820Entry *) (gpointer) plan->e820->data;
+}
+
+static gint
+kboot_region_compare (gconstpointer a, gconstpointer b)
+{
+  const KbootRegion *x = a, *y = b;
+
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->end != y->end)
+    return x->end < y->end ? -1 : 1;
+  return (gint) x->kind - (gint) y->kind;
+}
+
+/* ---- free RAM ----------------------------------------------------------- */
+
+typedef struct {
+  guint64 start;
+  guint64 end;
+} KbootSpan;
+
+/* The platform's RAM, adjacent ranges merged, minus every region so far. */
+static GArray *
+kboot_layout_free_spans (const KbootPlan *plan, const KbootPlatform *platform)
+{
+  GArray *spans = g_array_new (FALSE, FALSE, sizeof (KbootSpan));
+
+  for (guint i = 0; i < platform->ranges->len; i++)
+    {
+      const KbootMemRange *m = &g_array_index (platform->ranges, KbootMemRange, i);
+      KbootSpan s = { m->start, m->end };
+      KbootSpan *last = spans->len ? &g_array_index (spans, KbootSpan, spans->len - 1) : NULL;
+
+      if (m->type != KBOOT_MEM_RAM)
+        continue;
+      if (last && last->end == s.start)
+        last->end = s.end;
+      else
+        g_array_append_val (spans, s);
+    }
+
+  for (guint i = 0; i < plan->regions->len; i++)
+    {
+      const KbootRegion *r = &g_array_index (plan->regions, KbootRegion, i);
+      GArray *cut = g_array_new (FALSE, FALSE, sizeof (KbootSpan));
+
+      for (guint j = 0; j < spans->len; j++)
+        {
+          KbootSpan s = g_array_index (spans, KbootSpan, j);
+          KbootSpan below = { s.start, MIN (s.end, r->start) };
+          KbootSpan above = { MAX (s.start, r->end), s.end };
+
+          if (r->end <= s.start || r->start >= s.end)
+            {
+              g_array_append_val (cut, s);
+              continue;
+            }
+          if (below.start < below.end)
+            g_array_append_val (cut, below);
+          if (above.start < above.end)
+            g_array_append_val (cut, above);
+        }
+      g_array_unref (spans);
+      spans = cut;
+    }
+  return spans;
+}
+
+/* The lowest @align-aligned address >= @min where @size bytes fit in free
+ * RAM ending at or below @limit. */
+static gboolean
+kboot_layout_lowest_fit (const KbootPlan *plan, const KbootPlatform *platform,
+                         guint64 min, guint64 limit, guint64 size, guint64 align,
+                         guint64 *addr)
+{
+  g_autoptr(GArray) spans = kboot_layout_free_spans (plan, platform);
+
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const KbootSpan *s = &g_array_index (spans, KbootSpan, i);
+      guint64 end = MIN (s->end, limit), at, at_end;
+
+      if (!kboot_align_up (MAX (s->start, min), align, &at)
+          || !g_uint64_checked_add (&at_end, at, size))
+        return FALSE;
+      if (at_end <= end)
+        {
+          *addr = at;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The highest @align-aligned address >= @min where @size bytes fit in free
+ * RAM ending at or below @limit. */
+static gboolean
+kboot_layout_highest_fit (const KbootPlan *plan, const KbootPlatform *platform,
+                          guint64 min, guint64 limit, guint64 size, guint64 align,
+                          guint64 *addr)
+{
+  g_autoptr(GArray) spans = kboot_layout_free_spans (plan, platform);
+
+  for (guint i = spans->len; i > 0; i--)
+    {
+      const KbootSpan *s = &g_array_index (spans, KbootSpan, i - 1);
+      guint64 lo = MAX (s->start, min), hi = MIN (s->end, limit), at;
+
+      if (hi <= lo || hi - lo < size)
+        continue;
+      at = (hi - size) & ~(align - 1);
+      if (at >= lo)
+        {
+          *addr = at;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* ---- the steps ---------------------------------------------------------- */
+
+static gboolean
+kboot_layout_check_request (const KbootLayoutRequest *req, GError **error)
+{
+  const KbootImage *image = req->image;
+
+  if (!image || !req->platform || (req->n_reserved && !req->reserved))
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_INVALID,
+                   "a layout request needs a kernel image and a platform map");
+      return FALSE;
+    }
+  if (!image->relocatable)
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL,
+                   "the kernel is not relocatable: it cannot be placed at "
+                   "0x%x, above the firmware", KBOOT_KERNEL_BASE);
+      return FALSE;
+    }
+  if (!kboot_is_power_of_two (image->alignment) || image->alignment > FOUR_GIB / 2)
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL,
+                   "the kernel's load alignment 0x%" G_GINT64_MODIFIER "x is "
+                   "not a power of two up to 2 GiB", image->alignment);
+      return FALSE;
+    }
+  /* boot.rst: cmdline_size is "the maximum size of the command line
+   * without the terminating zero". */
+  if (req->cmdline_len > image->hdr.cmdline_size)
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_CMDLINE,
+                   "command line of %" G_GUINT64_FORMAT " bytes is longer than "
+                   "the kernel's cmdline_size of %u bytes (the limit without "
+                   "its terminating NUL)", req->cmdline_len,
+                   image->hdr.cmdline_size);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+kboot_layout_record_rules (KbootPlan *plan, const KbootImage *image)
+{
+  plan->kernel_alignment = image->alignment;
+  plan->initrd_limit = (guint64) image->hdr.initrd_addr_max + 1;
+  plan->initrd_above_4g =
+    (image->hdr.xloadflags & KBOOT_XLF_CAN_BE_LOADED_ABOVE_4G) != 0;
+}
+
+/* What is in memory before we load: the platform's firmware, the caller's
+ * reserved ranges, and the handoff page the firmware reads. */
+static gboolean
+kboot_layout_place_fixed (KbootPlan *plan, const KbootLayoutRequest *req,
+                          GError **error)
+{
+  const KbootPlatform *platform = req->platform;
+
+  if (platform->kind == KBOOT_PLATFORM_QEMU_PC)
+    {
+      guint64 high, isa;
+
+      kboot_platform_qemu_bios_ranges (platform, &high, &isa);
+      /* Our BIOS runs where QEMU maps the image below 4 GiB, and keeps its
+       * stack in page 0, under the handoff page (xen-kboot-fw-bios.lds.S). */
+      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, high, FOUR_GIB,
+                             "BIOS (runs here)");
+      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, isa, MIB,
+                             "BIOS, isa-bios alias");
+      kboot_plan_add_region (plan, KBOOT_REGION_RESERVED, 0, KBOOT_HANDOFF_ADDR,
+                             "BIOS stack (page 0)");
+    }
+
+  for (guint i = 0; i < req->n_reserved; i++)
+    {
+      const KbootReservedRange *r = &req->reserved[i];
+      const char *what = r->what ? r->what : "reserved";
+
+      if (!kboot_platform_covers (platform, KBOOT_MEM_RAM, r->start, r->end))
+        {
+          g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_RESERVED,
+                       "%s [0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+                       "x) is not inside the guest's RAM", what, r->start, r->end);
+          return FALSE;
+        }
+      kboot_plan_add_region (plan, KBOOT_REGION_RESERVED, r->start, r->end, what);
+    }
+
+  kboot_plan_add_region (plan, KBOOT_REGION_HANDOFF, KBOOT_HANDOFF_ADDR,
+                         KBOOT_HANDOFF_ADDR + KBOOT_PAGE_SIZE, "handoff block");
+  plan->handoff_addr = KBOOT_HANDOFF_ADDR;
+  return TRUE;
+}
+
+/* The kernel loaded at @load owns [load, *end); it decompresses at
+ * *decompress.  The same rule as kboot_image_footprint_end(), with errors
+ * that say which sum overflowed. */
+static gboolean
+kboot_layout_kernel_extent (const KbootImage *image, guint64 load,
+                            guint64 *decompress, guint64 *end, GError **error)
+{
+  const KbootSetupHeader *hdr = &image->hdr;
+  guint64 file_end, start, decomp_end;
+  guint64 align = kboot_is_power_of_two (hdr->kernel_alignment)
+                  ? hdr->kernel_alignment : image->alignment;
+
+  if (!g_uint64_checked_add (&file_end, load, image->pm_size))
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_OVERFLOW,
+                   "kernel at 0x%" G_GINT64_MODIFIER "x: its size 0x%"
+                   G_GINT64_MODIFIER "x runs past 2^64", load, image->pm_size);
+      return FALSE;
+    }
+  if (hdr->version < 0x020a)
+    {
+      /* No init_size before 2.10: only the file's extent is known. */
+      *decompress = load;
+      *end = file_end;
+      return TRUE;
+    }
+  /* head_32.S/head_64.S: the kernel rounds its load address up to
+   * kernel_alignment and runs no lower than LOAD_PHYSICAL_ADDR
+   * (pref_address); it needs init_size bytes from there. */
+  if (!kboot_align_up (load, align, &start))
+    start = G_MAXUINT64;
+  start = MAX (start, hdr->pref_address);
+  if (start == G_MAXUINT64 || !g_uint64_checked_add (&decomp_end, start, hdr->init_size))
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_OVERFLOW,
+                   "kernel at 0x%" G_GINT64_MODIFIER "x: decompression at "
+                   "max(align_up(0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+                   "x), pref_address 0x%" G_GINT64_MODIFIER "x) + init_size "
+                   "0x%x runs past 2^64", load, load, align, hdr->pref_address,
+                   hdr->init_size);
+      return FALSE;
+    }
+  *decompress = start;
+  *end = MAX (file_end, decomp_end);
+  return TRUE;
+}
+
+static gboolean
+kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
+                           GError **error)
+{
+  const KbootImage *image = req->image;
+  g_autoptr(GArray) spans = kboot_layout_free_spans (plan, req->platform);
+  g_autofree char *what = NULL;
+  g_autofree char *need = NULL;
+  g_autofree char *low = NULL;
+  gboolean tried = FALSE;
+  guint64 first_load = 0, first_end = 0;
+
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const KbootSpan *s = &g_array_index (spans, KbootSpan, i);
+      guint64 span_end = MIN (s->end, FOUR_GIB), load, decompress, end;
+
+      if (span_end <= KBOOT_KERNEL_BASE || s->start >= span_end)
+        continue;
+      if (!kboot_align_up (MAX (s->start, (guint64) KBOOT_KERNEL_BASE),
+                           image->alignment, &load))
+        break;
+      if (load >= span_end)
+        continue;
+      if (!kboot_layout_kernel_extent (image, load, &decompress, &end, error))
+        return FALSE;
+      if (!tried)
+        {
+          tried = TRUE;
+          first_load = load;
+          first_end = end;
+        }
+      if (end > span_end)
+        continue;
+
+      plan->kernel_addr = load;
+      plan->kernel_end = end;
+      plan->kernel_decompress = decompress;
+      what = g_strdup_printf ("kernel (0x%" G_GINT64_MODIFIER "x bytes, runs "
+                              "from 0x%" G_GINT64_MODIFIER "x)", image->pm_size,
+                              decompress);
+      kboot_plan_add_region (plan, KBOOT_REGION_KERNEL, load, end, what);
+      return TRUE;
+    }
+
+  low = kboot_layout_format_mib (req->platform->lowmem_end);
+  if (!tried)
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL_FIT,
+                   "no free RAM at or above 0x%x for the kernel: the guest's "
+                   "low RAM ends at 0x%" G_GINT64_MODIFIER "x (%s)",
+                   KBOOT_KERNEL_BASE, req->platform->lowmem_end, low);
+      return FALSE;
+    }
+  need = kboot_layout_format_mib (first_end - first_load);
+  g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL_FIT,
+               "kernel needs [0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+               "x) (%s: 0x%" G_GINT64_MODIFIER "x bytes, init_size 0x%x, "
+               "pref_address 0x%" G_GINT64_MODIFIER "x, alignment 0x%"
+               G_GINT64_MODIFIER "x) but the guest's free low RAM ends at 0x%"
+               G_GINT64_MODIFIER "x (%s)", first_load, first_end, need,
+               image->pm_size, image->hdr.init_size, image->hdr.pref_address,
+               image->alignment, req->platform->lowmem_end, low);
+  return FALSE;
+}
+
+/* boot_params and the command line: the lowest free pages above the
+ * handoff page and below KBOOT_LOW_DATA_END. */
+static gboolean
+kboot_layout_place_low (KbootPlan *plan, const KbootLayoutRequest *req,
+                        GError **error)
+{
+  g_autofree char *what = NULL;
+  guint64 size;
+
+  if (!kboot_layout_lowest_fit (plan, req->platform, KBOOT_LOW_DATA_START,
+                                KBOOT_LOW_DATA_END, KBOOT_BP_SIZE,
+                                KBOOT_PAGE_SIZE, &plan->boot_params_addr))
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
+                   "no free page for boot_params in low memory [0x%"
+                   G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER "x)",
+                   KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END);
+      return FALSE;
+    }
+  kboot_plan_add_region (plan, KBOOT_REGION_BOOT_PARAMS, plan->boot_params_addr,
+                         plan->boot_params_addr + KBOOT_BP_SIZE,
+                         "boot_params (zero page)");
+
+  if (!g_uint64_checked_add (&size, req->cmdline_len, 1)
+      || !kboot_layout_lowest_fit (plan, req->platform, KBOOT_LOW_DATA_START,
+                                   KBOOT_LOW_DATA_END, size, KBOOT_PAGE_SIZE,
+                                   &plan->cmdline_addr))
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
+                   "command line of %" G_GUINT64_FORMAT " bytes does not fit "
+                   "in free low memory [0x%" G_GINT64_MODIFIER "x, 0x%"
+                   G_GINT64_MODIFIER "x)", req->cmdline_len,
+                   KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END);
+      return FALSE;
+    }
+  plan->cmdline_size = size;
+  what = g_strdup_printf ("command line (%" G_GUINT64_FORMAT " bytes + NUL)",
+                          req->cmdline_len);
+  kboot_plan_add_region (plan, KBOOT_REGION_CMDLINE, plan->cmdline_addr,
+                         plan->cmdline_addr + size, what);
+  return TRUE;
+}
+
+static void
+kboot_layout_initrd_error (const KbootPlan *plan, const KbootPlatform *platform,
+                           guint64 size, gboolean fits_high, GError **error)
+{
+  g_autofree char *mib = kboot_layout_format_mib (size);
+  g_autofree char *ram = kboot_layout_format_ram (platform->ram_size);
+  const char *why = "";
+
+  if (platform->highmem_end != 0 && plan->initrd_above_4g)
+    why = " nor in its RAM above 4 GiB";
+  else if (fits_high)
+    why = " (it would fit above 4 GiB, but the kernel does not set "
+          "XLF_CAN_BE_LOADED_ABOVE_4G)";
+  g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_INITRD_FIT,
+               "initrd of %s (0x%" G_GINT64_MODIFIER "x) does not fit below "
+               "initrd_addr_max 0x%" G_GINT64_MODIFIER "x and the guest's %s "
+               "of RAM%s", mib, size, plan->initrd_limit - 1, ram, why);
+}
+
+/* The initrd, as GRUB and QEMU's own loader place it: as high as possible
+ * below initrd_addr_max + 1 (and below 4 GiB, and low RAM's end).  Only
+ * when it fits nowhere there, and the kernel sets
+ * XLF_CAN_BE_LOADED_ABOVE_4G, it goes as high as possible in RAM above
+ * 4 GiB (boot_params' ext_ramdisk_image then holds the upper half). */
+static gboolean
+kboot_layout_place_initrd (KbootPlan *plan, const KbootLayoutRequest *req,
+                           GError **error)
+{
+  const KbootPlatform *platform = req->platform;
+  const guint64 size = req->initrd_size;
+  guint64 limit = MIN (plan->initrd_limit, FOUR_GIB), high = 0;
+  g_autofree char *what = NULL;
+  gboolean fits_high;
+
+  plan->initrd_addr = 0;
+  plan->initrd_size = size;
+  if (size == 0)
+    return TRUE;
+
+  fits_high = platform->highmem_end != 0
+              && kboot_layout_highest_fit (plan, platform, FOUR_GIB, G_MAXUINT64,
+                                           size, KBOOT_PAGE_SIZE, &high);
+  if (!kboot_layout_highest_fit (plan, platform, KBOOT_INITRD_MIN, limit, size,
+                                 KBOOT_PAGE_SIZE, &plan->initrd_addr))
+    {
+      if (!plan->initrd_above_4g || !fits_high)
+        {
+          kboot_layout_initrd_error (plan, platform, size, fits_high, error);
+          return FALSE;
+        }
+      plan->initrd_addr = high;
+    }
+  what = g_strdup_printf ("initrd (0x%" G_GINT64_MODIFIER "x bytes)", size);
+  kboot_plan_add_region (plan, KBOOT_REGION_INITRD, plan->initrd_addr,
+                         plan->initrd_addr + size, what);
+  return TRUE;
+}
+
+gboolean
+kboot_layout_plan (const KbootLayoutRequest *req, KbootPlan **out, GError **error)
+{
+  g_autoptr(KbootPlan) plan = NULL;
+
+  if (!kboot_layout_check_request (req, error))
+    return FALSE;
+  plan = kboot_plan_new (req->platform, error);
+  if (!plan)
+    return FALSE;
+  kboot_layout_record_rules (plan, req->image);
+  if (!kboot_layout_place_fixed (plan, req, error))
+    return FALSE;
+  if (!kboot_layout_place_kernel (plan, req, error))
+    return FALSE;
+  if (!kboot_layout_place_low (plan, req, error))
+    return FALSE;
+  if (!kboot_layout_place_initrd (plan, req, error))
+    return FALSE;
+  g_array_sort (plan->regions, kboot_region_compare);
+  if (!kboot_plan_check (plan, req->platform, error))
+    return FALSE;
+  *out = g_steal_pointer (&plan);
+  return TRUE;
+}
