@@ -30,10 +30,13 @@
  *       (0xfc000000) to 4 GiB reserved, RAM [4 GiB, high_mem_pgend).
  *
  * qemu-pc, QEMU 7.2 "pc" (i440fx, gigabyte_align true since pc-1.7):
- *   hw/i386/pc_piix.c  pc_init1(): if (ram_size >= 0xe0000000) lowmem =
- *       gigabyte_align ? 0xc0000000 : 0xe0000000; else lowmem = 0xe0000000;
- *       lowmem = min(lowmem, max_ram_below_4g (default 0xe0000000));
- *       below_4g = min(ram_size, lowmem); above_4g = the rest.
+ *   hw/i386/pc_piix.c  pc_init1(): max_ram_below_4g defaults to 0xe0000000
+ *       ("default: 3.5G"); lowmem = max_ram_below_4g; if (ram_size >=
+ *       max_ram_below_4g && gigabyte_align) lowmem = min(lowmem,
+ *       0xc0000000); if (ram_size >= lowmem) below_4g = lowmem, above_4g =
+ *       ram_size - lowmem; else everything below.  (Older releases wrote
+ *       the same rule as "lowmem = gigabyte_align ? 0xc0000000 :
+ *       0xe0000000" for ram_size >= 0xe0000000.)
  *   hw/i386/pc.c       pc_memory_init(): alias "ram-below-4g" = backend
  *       [0, below_4g) at 0, "ram-above-4g" = backend [below_4g, ram_size)
  *       at 4 GiB.
@@ -141,8 +144,9 @@ kboot_platform_add (KbootPlatform *p, guint64 start, guint64 end,
 
   if (start >= end)
     return;
-  g_assert (p->ranges->len == 0
-            || g_array_index (p->ranges, KbootMemRange, p->ranges->len - 1).end <= start);
+  g_return_if_fail (p->ranges->len == 0
+                    || g_array_index (p->ranges, KbootMemRange,
+                                      p->ranges->len - 1).end <= start);
   g_array_append_val (p->ranges, r);
 }
 
@@ -325,8 +329,8 @@ kboot_platform_build_qemu (KbootPlatform *p, const KbootPlatformParams *params,
     }
   p->bios_size = bios;
 
-  /* pc_init1: the lowmem rule (max_ram_below_4g's default, 0xe0000000,
-   * does not lower it further). */
+  /* pc_init1, with max_ram_below_4g at its default 0xe0000000 and
+   * gigabyte_align set (pc-i440fx >= 1.7). */
   lowmem = params->ram_size >= QEMU_LOWMEM_SPLIT ? QEMU_LOWMEM_GB_ALIGNED
                                                  : QEMU_LOWMEM_SPLIT;
   if (params->ram_size >= lowmem)
@@ -374,9 +378,16 @@ KbootPlatform *
 kboot_platform_new (KbootPlatformKind kind, const KbootPlatformParams *params,
                     GError **error)
 {
-  g_autoptr(KbootPlatform) p = g_new0 (KbootPlatform, 1);
+  g_autoptr(KbootPlatform) p = NULL;
   gboolean ok = FALSE;
 
+  if ((guint) kind >= KBOOT_PLATFORM_LAST)
+    {
+      g_set_error (error, KBOOT_PLATFORM_ERROR, KBOOT_PLATFORM_ERROR_KIND,
+                   "unknown platform %d", (int) kind);
+      return NULL;
+    }
+  p = g_new0 (KbootPlatform, 1);
   p->kind = kind;
   p->ram_size = params->ram_size;
   p->ranges = g_array_new (FALSE, FALSE, sizeof (KbootMemRange));
@@ -389,9 +400,7 @@ kboot_platform_new (KbootPlatformKind kind, const KbootPlatformParams *params,
       ok = kboot_platform_build_qemu (p, params, error);
       break;
     case KBOOT_PLATFORM_LAST:
-      g_set_error (error, KBOOT_PLATFORM_ERROR, KBOOT_PLATFORM_ERROR_KIND,
-                   "unknown platform %d", (int) kind);
-      break;
+      break;                            /* refused above */
     }
   return ok ? g_steal_pointer (&p) : NULL;
 }

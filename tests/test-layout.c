@@ -362,6 +362,8 @@ test_platform_errors (void)
       "qemu-pc: a BIOS of 0x18000 bytes: QEMU wants a multiple of 64 KiB "
       "(and we at most 16 MiB)" },
     { KBOOT_PLATFORM_LAST, { .ram_size = GIB }, KBOOT_PLATFORM_ERROR_KIND, NULL },
+    { (KbootPlatformKind) 7, { .ram_size = GIB }, KBOOT_PLATFORM_ERROR_KIND,
+      "unknown platform 7" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
