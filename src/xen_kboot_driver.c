@@ -24,18 +24,60 @@ xen_kboot_boot_free (XenKbootBoot *boot)
   g_free (boot);
 }
 
+/* The video RAM libxl takes out of <memory> for an HVM guest with
+ * qemu-xen (libxl_create.c, libxl__domain_build_info_setdefault: cirrus is
+ * the default card, 8 MiB; stdvga 16 MiB; qxl 128 MiB; none 0).  libvirt's
+ * libxl driver maps <video> vga and xen to stdvga. */
+static guint64
+xen_kboot_video_memkb (const XenKbootDomainDef *def)
+{
+  if (def->video_vram_kib)
+    return def->video_vram_kib;
+  switch (def->video)
+    {
+    case XEN_KBOOT_VIDEO_NONE:
+      return 0;
+    case XEN_KBOOT_VIDEO_VGA:
+    case XEN_KBOOT_VIDEO_XEN:
+      return 16 * 1024;
+    case XEN_KBOOT_VIDEO_QXL:
+      return 128 * 1024;
+    case XEN_KBOOT_VIDEO_CIRRUS:
+    case XEN_KBOOT_VIDEO_DEFAULT:
+    case XEN_KBOOT_VIDEO_LAST:
+      break;
+    }
+  return 8 * 1024;
+}
+
 KbootPlatform *
 xen_kboot_platform_for (const XenKbootDomainDef *def, KbootPlatformKind kind,
                         GError **error)
 {
   KbootPlatformParams params = { 0 };
 
-  if (!g_uint64_checked_mul (&params.ram_size, def->memory_kib, 1024))
+  switch (kind)
     {
-      g_set_error (error, KBOOT_PLATFORM_ERROR, KBOOT_PLATFORM_ERROR_MEMORY,
-                   "%s: memory of %" G_GUINT64_FORMAT " KiB is too large",
-                   def->file, def->memory_kib);
-      return NULL;
+    case KBOOT_PLATFORM_XEN_HVM:
+      if (!kboot_platform_xen_mem (def->memory_kib, xen_kboot_video_memkb (def),
+                                   &params.ram_size, error))
+        {
+          g_prefix_error (error, "%s: ", def->file);
+          return NULL;
+        }
+      break;
+    case KBOOT_PLATFORM_QEMU_PC:
+    case KBOOT_PLATFORM_LAST:
+      /* The preview gives the guest all of <memory>: QEMU's VGA memory is
+       * not taken from it. */
+      if (!g_uint64_checked_mul (&params.ram_size, def->memory_kib, 1024))
+        {
+          g_set_error (error, KBOOT_PLATFORM_ERROR, KBOOT_PLATFORM_ERROR_MEMORY,
+                       "%s: memory of %" G_GUINT64_FORMAT " KiB is too large",
+                       def->file, def->memory_kib);
+          return NULL;
+        }
+      break;
     }
   return kboot_platform_new (kind, &params, error);
 }

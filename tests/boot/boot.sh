@@ -1,0 +1,139 @@
+#!/bin/sh
+# Boot tests: real Debian kernels (amd64 and i386) with initrds built here
+# from busybox-static, booted by 'xen-kboot preview' (our plan, our loader,
+# our firmware, QEMU TCG), at 256 MiB, 2 GiB and 5 GiB.  Each guest's init
+# reports what the kernel saw; the test compares it with the plan:
+# the exact command line, the payload's checksum, the e820 map, MemTotal.
+# Then the refusals: a command line one byte too long, an initrd too large,
+# and kernels that cannot be direct-booted, all before any RAM file exists.
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
+tap_require_testdata amd64/vmlinuz i386/vmlinuz busybox-amd64 busybox-i386 \
+	ipxe.lkrn memtest86+x64.bin
+command -v jq >/dev/null || tap_bail "jq is needed (apt-get install jq)"
+command -v qemu-system-x86_64 >/dev/null ||
+	tap_bail "qemu-system-x86_64 is needed (apt-get install qemu-system-x86)"
+T=$KBOOT_TESTDATA
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-boot.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# RAM files go here, so the test can see that none is left behind.
+export XEN_KBOOT_RAM_DIR="$tmp/ram"
+mkdir -p "$XEN_KBOOT_RAM_DIR"
+mkinitrd=$KBOOT_TOP_SRCDIR/tests/boot/make-initrd.sh
+
+for arch in amd64 i386; do
+	"$mkinitrd" "$T/busybox-$arch" "$tmp/initrd-$arch.gz" 3000000 ||
+		tap_bail "cannot build the $arch initrd"
+done
+
+# domain NAME KERNEL INITRD MEMORY_MIB CMDLINE: a domain XML on stdout.
+domain() {
+	cmdline=$(printf '%s' "$5" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g')
+	cat <<XML
+<domain type='xen'>
+  <name>$1</name>
+  <memory unit='MiB'>$4</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='xenfv'>hvm</type>
+    <kernel>$2</kernel>
+    ${3:+<initrd>$3</initrd>}
+    <cmdline>$cmdline</cmdline>
+  </os>
+  <on_reboot>destroy</on_reboot>
+</domain>
+XML
+}
+
+# The e820 the plan gives, as /sys/firmware/memmap prints it (jq 1.6
+# reads .e820 as a number: hence .["e820"]).
+plan_e820() {
+	"$XEN_KBOOT" plan --platform qemu-pc --json "$1" | jq -r '.["e820"][] |
+		"\(.addr) \(.addr + .size - 1) \(if .type == 1 then "System RAM" else "Reserved" end)"' |
+		while read -r start end type; do printf '0x%x 0x%x %s\n' "$start" "$end" "$type"; done
+}
+
+# boot ARCH MEMORY_MIB [CMDLINE]
+boot() {
+	arch=$1 mem=$2
+	cmdline=${3:-console=ttyS0 panic=-1 quiet kboot.test=$arch-$mem}
+	name="boot-$arch-${mem}M"
+	xml=$tmp/$name.xml
+	domain "$name" "$T/$arch/vmlinuz" "$tmp/initrd-$arch.gz" "$mem" "$cmdline" > "$xml"
+	out=$tmp/$name.out
+	"$XEN_KBOOT" preview --timeout 180 "$xml" < /dev/null > "$out" 2> "$tmp/$name.err"
+	status=$?
+	tr -d '\r' < "$out" > "$out.clean"
+	tap_result $status "$name: preview exits 0" "$(tail -n 20 "$out.clean"; cat "$tmp/$name.err")"
+	grep -q "^KBOOT-MARKER: userspace reached" "$out.clean"
+	tap_result $? "$name: userspace reached" "$(tail -n 5 "$out.clean")"
+	got=$(sed -n 's/^KBOOT-CMDLINE: //p' "$out.clean")
+	[ "$got" = "$cmdline" ]
+	tap_result $? "$name: /proc/cmdline is exactly the domain's (${#cmdline} bytes)" \
+		"got ${#got} bytes: $(printf '%s' "$got" | head -c 200)"
+	got=$(sed -n 's/^KBOOT-PAYLOAD: //p' "$out.clean")
+	[ -n "$got" ] && [ "$got" = "$(cat "$tmp/initrd-$arch.gz.sha256")" ]
+	tap_result $? "$name: initrd payload checksum matches" "got '$got'"
+	sed -n 's/^KBOOT-E820: //p' "$out.clean" > "$tmp/$name.e820.got"
+	plan_e820 "$xml" > "$tmp/$name.e820.want"
+	diff "$tmp/$name.e820.want" "$tmp/$name.e820.got" > "$tmp/$name.e820.diff"
+	tap_result $? "$name: the kernel's e820 is the plan's" "$(cat "$tmp/$name.e820.diff")"
+	memtotal=$(sed -n 's/^KBOOT-MEMTOTAL: //p' "$out.clean")
+	ram_kib=$("$XEN_KBOOT" plan --platform qemu-pc --json "$xml" |
+		jq '[.["e820"][] | select(.type == 1) | .size] | add / 1024 | floor')
+	# i386 without PAE sees at most 4 GiB; otherwise the kernel keeps a
+	# few percent for itself.
+	[ "$arch" = i386 ] && [ "$ram_kib" -gt 3932160 ] && ram_kib=3932160
+	[ -n "$memtotal" ] && [ "$memtotal" -le "$ram_kib" ] && [ "$memtotal" -ge $((ram_kib * 7 / 10)) ]
+	tap_result $? "$name: MemTotal ${memtotal:-?} KiB is plausible for ${ram_kib} KiB of RAM"
+	[ -z "$(ls -A "$XEN_KBOOT_RAM_DIR")" ]
+	tap_result $? "$name: RAM file removed" "$(ls -la "$XEN_KBOOT_RAM_DIR")"
+}
+
+for mem in 256 2048 5120; do
+	boot amd64 $mem
+	boot i386 $mem
+done
+
+# 5 GiB: RAM above 4 GiB, and the hole below it, as the kernel saw them.
+grep -q '^0x100000000 0x17fffffff System RAM$' "$tmp/boot-amd64-5120M.e820.got"
+tap_result $? "5 GiB: RAM from 4 GiB to 6 GiB in the kernel's e820" "$(cat "$tmp/boot-amd64-5120M.e820.got")"
+grep -q '^0x100000 0xbfffffff System RAM$' "$tmp/boot-amd64-5120M.e820.got"
+tap_result $? "5 GiB: low RAM ends at 3 GiB (the pc machine's split)"
+
+# A command line of exactly cmdline_size bytes boots...
+limit=$("$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" | jq -r '.[0].cmdline_size')
+base="console=ttyS0 panic=-1 quiet kboot.pad="
+pad=$(head -c $((limit - ${#base})) /dev/zero | tr '\0' 'x')
+boot amd64 256 "$base$pad"
+
+# ... and one byte more is refused before anything is written: the RAM
+# directory does not even exist, so getting that far would be another error.
+domain toolong "$T/amd64/vmlinuz" "$tmp/initrd-amd64.gz" 256 "${base}${pad}y" > "$tmp/toolong.xml"
+XEN_KBOOT_RAM_DIR=$tmp/none tap_run "$XEN_KBOOT" preview "$tmp/toolong.xml"
+[ "$tap_status" -eq 1 ] && case $tap_err in
+	*"command line of $((limit + 1)) bytes"*"$limit"*) true ;; *) false ;; esac
+tap_result $? "command line of $((limit + 1)) bytes refused (limit $limit)" "status $tap_status: $tap_err"
+[ ! -e "$tmp/none" ]
+tap_result $? "command line too long: nothing created"
+
+# An initrd larger than the guest can hold: refused with the numbers.
+truncate -s 300M "$tmp/huge-initrd"
+domain huge "$T/amd64/vmlinuz" "$tmp/huge-initrd" 256 "console=ttyS0" > "$tmp/huge.xml"
+XEN_KBOOT_RAM_DIR=$tmp/none tap_run "$XEN_KBOOT" preview "$tmp/huge.xml"
+[ "$tap_status" -eq 1 ] && case $tap_err in *initrd*300.0\ MiB*) true ;; *) false ;; esac
+tap_result $? "initrd of 300 MiB in a 256 MiB guest refused with its size" "status $tap_status: $tap_err"
+[ ! -e "$tmp/none" ]
+tap_result $? "initrd too large: nothing created"
+
+# Kernels that cannot be direct-booted: refused before any RAM file.
+for k in memtest86+x64.bin ipxe.lkrn; do
+	domain "refuse" "$T/$k" "" 256 "console=ttyS0" > "$tmp/refuse.xml"
+	XEN_KBOOT_RAM_DIR=$tmp/none tap_run "$XEN_KBOOT" preview "$tmp/refuse.xml"
+	[ "$tap_status" -eq 1 ] && case $tap_err in
+		*"$T/$k: cannot be direct-booted: relocatable_kernel is 0 at offset 0x234"*) true ;; *) false ;; esac
+	tap_result $? "$k refused with its reason" "status $tap_status: $tap_err"
+	[ ! -e "$tmp/none" ]
+	tap_result $? "$k: nothing created"
+done
+
+tap_done
