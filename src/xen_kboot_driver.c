@@ -202,7 +202,7 @@ xen_kboot_preview (const XenKbootDomainDef *def,
                                   : xen_kboot_preview_ram_path (def);
   blocks = kboot_platform_ram_blocks (boot->platform);
   guest = kboot_guest_file_create (ram_path, boot->platform->ram_size,
-                                   (const KbootGuestRamBlock *) blocks->data,
+                                   &g_array_index (blocks, KbootGuestRamBlock, 0),
                                    blocks->len, error);
   if (!guest)
     goto out;
