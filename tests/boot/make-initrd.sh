@@ -12,6 +12,7 @@
 #   KBOOT-DONE
 # then reboots at once (with QEMU's -no-reboot, QEMU exits).  The payload's
 # sha256 is written to OUT.cpio.gz.sha256 for the harness to compare.
+# With KBOOT_INIT=FILE, FILE is the /init instead (examples/init.sh).
 set -eu
 busybox=$1 out=$2 payload_bytes=${3:-1048576}
 
@@ -40,6 +41,9 @@ echo "KBOOT-PAYLOAD: $(sha256sum /payload | cut -d' ' -f1)"
 echo "KBOOT-DONE"
 reboot -f
 INIT
+if [ -n "${KBOOT_INIT:-}" ]; then
+	cp "$KBOOT_INIT" "$root/init"
+fi
 chmod 755 "$root/init"
 
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9n > "$work/initrd"
