@@ -202,15 +202,6 @@ file_problem (GPtrArray *problems, XenKbootConfError code,
   rule (problems, code, def, line, element, "%s", error->message);
 }
 
-/* Does the plan fit the guest's memory?  The layout planner (a later
- * issue) is called here, with the definition and the probed kernel. */
-static gboolean
-check_fit (const XenKbootDomainDef *def, const KbootKernel *kernel,
-           GPtrArray *problems)
-{
-  return TRUE;
-}
-
 gboolean
 xen_kboot_domain_def_check_boot_files (const XenKbootDomainDef *def,
                                        GPtrArray *problems)
@@ -256,7 +247,7 @@ xen_kboot_domain_def_check_boot_files (const XenKbootDomainDef *def,
           "%u bytes kernel %s accepts (cmdline_size)",
           strlen (def->os.cmdline), kernel->image->hdr.cmdline_size,
           def->os.kernel);
-  if (kernel)
-    check_fit (def, kernel, problems);
+  /* Whether it all fits the guest's memory is the planner's question,
+   * asked by the driver (xen_kboot_check_fit()), a layer above this one. */
   return problems->len == before;
 }

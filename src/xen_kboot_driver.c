@@ -145,6 +145,24 @@ xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at)
   at->e820 = kboot_plan_get_e820 (plan, &at->n_e820);
 }
 
+gboolean
+xen_kboot_check_fit (const XenKbootDomainDef *def, GPtrArray *problems)
+{
+  g_autoptr(KbootPlatform) platform = NULL;
+  g_autoptr(XenKbootBoot) boot = NULL;
+  GError *error = NULL;
+
+  platform = xen_kboot_platform_for (def, KBOOT_PLATFORM_XEN_HVM, &error);
+  if (platform)
+    boot = xen_kboot_boot_prepare (def, g_steal_pointer (&platform), NULL, 0, &error);
+  if (!boot)
+    {
+      g_ptr_array_add (problems, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- preview --------------------------------------------------------- */
 
 static char *

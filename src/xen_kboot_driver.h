@@ -56,6 +56,11 @@ KbootPlatform *xen_kboot_platform_for (const XenKbootDomainDef *def,
                                        KbootPlatformKind kind, GError **error);
 
 
+/* For validate: would the domain's kernel, initrd and command line fit its
+ * memory on a Xen host (the xen-hvm plan, direct boot)?  Appends the
+ * planner's reason to @problems when not. */
+gboolean xen_kboot_check_fit (const XenKbootDomainDef *def, GPtrArray *problems);
+
 typedef struct {
   guint timeout_s;               /* 0: wait for ever */
   const char *memory_file;       /* NULL: a new file in kboot_runtime_ram_dir() */

@@ -6,6 +6,7 @@
 
 #include "cli_util.h"
 #include "conf_cli.h"
+#include "xen_kboot_driver.h"
 #include "xen-kboot-cmd.h"
 
 int
@@ -45,8 +46,14 @@ kboot_cmd_validate (int argc, char **argv)
     }
 
   def = kboot_conf_cli_load (uri, argv[1], TRUE, problems);
-  if (def && !no_files)
-    xen_kboot_domain_def_check_boot_files (def, problems);
+  if (def && !no_files
+      && xen_kboot_domain_def_check_boot_files (def, problems)
+      && problems->len == 0 && def->os.kernel
+      && def->os.type == XEN_KBOOT_OS_TYPE_HVM
+      && def->boot_mode == XEN_KBOOT_BOOT_MODE_DIRECT)
+    /* Direct boot: the plan must fit the guest (QEMU places the kernel
+     * itself in device-model mode). */
+    xen_kboot_check_fit (def, problems);
   kboot_conf_cli_print_ignored (def);
   if (problems->len > 0)
     {

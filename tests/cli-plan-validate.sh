@@ -1,0 +1,70 @@
+#!/bin/sh
+# validate's memory-fit check and the plan command, on the real Debian kernel.
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+tap_require_testdata amd64/vmlinuz
+command -v jq >/dev/null || tap_bail "jq is needed (apt-get install jq)"
+T=$KBOOT_TESTDATA
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-plan.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+head -c 4096 /dev/urandom > "$tmp/initrd"
+
+domain() { # MEMORY_MIB [VIDEO]
+	cat <<XML
+<domain type='xen'>
+  <name>plan-test</name>
+  <memory unit='MiB'>$1</memory>
+  <os>
+    <type arch='x86_64' machine='xenfv'>hvm</type>
+    <kernel>$T/amd64/vmlinuz</kernel>
+    <initrd>$tmp/initrd</initrd>
+    <cmdline>console=ttyS0</cmdline>
+  </os>
+  ${2:+<devices><video><model type='$2'/></video></devices>}
+</domain>
+XML
+}
+
+domain 64 > "$tmp/small.xml"
+tap_run "$XEN_KBOOT" validate "$tmp/small.xml"
+[ "$tap_status" -eq 1 ] && [ "$tap_err" = "$tmp/small.xml: kernel needs [0x200000, 0x4f98000) (77.6 MiB: 0x7d87c0 bytes, init_size 0x3f98000, pref_address 0x1000000, alignment 0x200000) but the guest's free low RAM ends at 0x3800000 (56.0 MiB)" ]
+tap_result $? "validate: a 64 MiB guest is too small for Debian's kernel, with the numbers" "$tap_status: $tap_err"
+
+domain 512 > "$tmp/ok.xml"
+tap_run "$XEN_KBOOT" validate "$tmp/ok.xml"
+[ "$tap_status" -eq 0 ] && [ "$tap_out" = valid ]
+tap_result $? "validate: 512 MiB is valid" "$tap_status: $tap_err"
+
+tap_run "$XEN_KBOOT" plan "$tmp/ok.xml"
+[ "$tap_status" -eq 0 ]
+tap_result $? "plan: exits 0" "$tap_err"
+case $tap_out in *"xen-hvm, 512.0 MiB"*) s=1 ;; *"xen-hvm, 504.0 MiB of RAM"*) s=0 ;; *) s=1 ;; esac
+tap_result $s "plan: xen-hvm RAM is memory less libxl's 8 MiB of cirrus video RAM" "$tap_out"
+case $tap_out in *"0x0000000000200000  0x0000000004f98000"*kernel*) s=0 ;; *) s=1 ;; esac
+tap_result $s "plan: the kernel at 0x200000 with its decompression footprint" "$tap_out"
+
+domain 512 vga > "$tmp/vga.xml"
+ram=$("$XEN_KBOOT" plan --json "$tmp/vga.xml" | jq .ram_size)
+[ "$ram" = $((496 << 20)) ]
+tap_result $? "plan: stdvga takes 16 MiB (libxl's default for qemu-xen)" "ram_size $ram"
+
+tap_run "$XEN_KBOOT" plan --platform qemu-pc --json "$tmp/ok.xml"
+[ "$tap_status" -eq 0 ] && [ "$(printf '%s' "$tap_out" | jq -r '.platform')" = qemu-pc ] &&
+	[ "$(printf '%s' "$tap_out" | jq '.ram_size')" = $((512 << 20)) ]
+tap_result $? "plan --platform qemu-pc --json: all of <memory> is RAM" "$tap_out"
+
+tap_run "$XEN_KBOOT" plan --platform sparc "$tmp/ok.xml"
+[ "$tap_status" -eq 2 ]
+tap_result $? "plan --platform sparc: usage error" "$tap_status: $tap_err"
+tap_run "$XEN_KBOOT" plan
+[ "$tap_status" -eq 2 ]
+tap_result $? "plan without a domain: usage error"
+tap_run "$XEN_KBOOT" plan "$tmp/small.xml"
+[ "$tap_status" -eq 1 ] && case $tap_err in *"but the guest's free low RAM ends at"*) true ;; *) false ;; esac
+tap_result $? "plan of a guest too small: exit 1 with the reason" "$tap_err"
+tap_run "$XEN_KBOOT" preview --help
+[ "$tap_status" -eq 0 ] && case $tap_out in *--timeout*--memory-file*) true ;; *) false ;; esac
+tap_result $? "preview --help"
+tap_run "$XEN_KBOOT" preview --timeout -1 "$tmp/ok.xml"
+[ "$tap_status" -eq 2 ]
+tap_result $? "preview --timeout -1: usage error"
+tap_done
