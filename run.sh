@@ -27,7 +27,7 @@ packages="
 "
 
 # Fast tests with no QEMU boot, run by distcheck.
-unit_tests="tests/test-image tests/test-file tests/test-loader-parts"
+unit_tests="tests/test-image tests/test-file tests/test-loader-parts tests/test-loader tests/test-layout tests/test-conf tests/firmware/firmware-elf.sh"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
