@@ -99,23 +99,9 @@ make_vcpus (const XenKbootDomainDef *def, libxl_domain_build_info *b_info)
 static void
 make_boot_order (const XenKbootDomainDef *def, libxl_domain_build_info *b_info)
 {
-  char boot[G_N_ELEMENTS (def->os.boot) + 1];
-  guint i;
+  char boot[XEN_KBOOT_BOOT_DEV_LAST + 1];
 
-  for (i = 0; i < def->os.n_boot; i++)
-    switch (def->os.boot[i])
-      {
-      case XEN_KBOOT_BOOT_DEV_FD: boot[i] = 'a'; break;
-      case XEN_KBOOT_BOOT_DEV_CDROM: boot[i] = 'd'; break;
-      case XEN_KBOOT_BOOT_DEV_NETWORK: boot[i] = 'n'; break;
-      case XEN_KBOOT_BOOT_DEV_HD:
-      case XEN_KBOOT_BOOT_DEV_LAST:
-        boot[i] = 'c';
-        break;
-      }
-  if (i == 0)
-    boot[i++] = 'c';
-  boot[i] = '\0';
+  xen_kboot_native_boot_order (def, boot);
   b_info->u.hvm.boot = strdup (boot);
 }
 

@@ -20,6 +20,11 @@ typedef struct {
 void xen_kboot_native_options_init (XenKbootNativeOptions *options,
                                     const XenKbootDomainDef *def);
 
+/* The HVM boot order as xl and libxl spell it ("c", "dc", ...: a floppy,
+ * c disk, d cdrom, n network), from <boot dev=>; "c" when none is given.
+ * @order holds at least XEN_KBOOT_BOOT_DEV_LAST + 1 bytes. */
+void xen_kboot_native_boot_order (const XenKbootDomainDef *def, char *order);
+
 /* MiB for xl.cfg's memory/maxmem: libvirt rounds up. */
 guint64 xen_kboot_native_kib_to_mib (guint64 kib);
 

@@ -18,6 +18,27 @@ xen_kboot_native_options_init (XenKbootNativeOptions *options,
   options->firmware = KBOOT_FIRMWARE_DIR "/" XEN_KBOOT_FIRMWARE_NAME;
 }
 
+void
+xen_kboot_native_boot_order (const XenKbootDomainDef *def, char *order)
+{
+  guint i;
+
+  for (i = 0; i < def->os.n_boot; i++)
+    switch (def->os.boot[i])
+      {
+      case XEN_KBOOT_BOOT_DEV_FD: order[i] = 'a'; break;
+      case XEN_KBOOT_BOOT_DEV_CDROM: order[i] = 'd'; break;
+      case XEN_KBOOT_BOOT_DEV_NETWORK: order[i] = 'n'; break;
+      case XEN_KBOOT_BOOT_DEV_HD:
+      case XEN_KBOOT_BOOT_DEV_LAST:
+        order[i] = 'c';
+        break;
+      }
+  if (i == 0)
+    order[i++] = 'c';
+  order[i] = '\0';
+}
+
 guint64
 xen_kboot_native_kib_to_mib (guint64 kib)
 {
@@ -382,23 +403,9 @@ format_os (Writer *w, const XenKbootNativeOptions *options)
     }
   if (is_hvm (def))
     {
-      char boot[G_N_ELEMENTS (def->os.boot) + 1];
-      guint i;
+      char boot[XEN_KBOOT_BOOT_DEV_LAST + 1];
 
-      for (i = 0; i < def->os.n_boot; i++)
-        switch (def->os.boot[i])
-          {
-          case XEN_KBOOT_BOOT_DEV_FD: boot[i] = 'a'; break;
-          case XEN_KBOOT_BOOT_DEV_CDROM: boot[i] = 'd'; break;
-          case XEN_KBOOT_BOOT_DEV_NETWORK: boot[i] = 'n'; break;
-          case XEN_KBOOT_BOOT_DEV_HD:
-          case XEN_KBOOT_BOOT_DEV_LAST:
-            boot[i] = 'c';
-            break;
-          }
-      if (i == 0)
-        boot[i++] = 'c';
-      boot[i] = '\0';
+      xen_kboot_native_boot_order (def, boot);
       set_string (w, "boot", boot);
     }
 }

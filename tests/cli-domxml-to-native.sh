@@ -11,18 +11,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-native.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 FW=/usr/lib/xen-kboot/xen-kboot-fw.elf
 
-expect() { # NAME STATUS STDOUT-GLOB STDERR-GLOB CMD...
-	name=$1 st=$2 out=$3 err=$4; shift 4
-	tap_run "$@"
-	# shellcheck disable=SC2254
-	case $tap_out in $out) o=0 ;; *) o=1 ;; esac
-	# shellcheck disable=SC2254
-	case $tap_err in $err) e=0 ;; *) e=1 ;; esac
-	[ "$tap_status" -eq "$st" ] && [ $o -eq 0 ] && [ $e -eq 0 ]
-	tap_result $? "$name" "status $tap_status (want $st)
-stdout: $tap_out
-stderr: $tap_err"
-}
 
 domain() { # FILE KERNEL [METADATA-MODE]
 	meta=
@@ -46,36 +34,36 @@ domain "$tmp/d.xml" "$T/amd64/vmlinuz"
 domain "$tmp/dm.xml" "$T/amd64/vmlinuz" device-model
 domain "$tmp/ipxe.xml" "$T/ipxe.lkrn"
 
-expect "xl, direct (default): our firmware, no kernel for QEMU" 0 \
+tap_expect "xl, direct (default): our firmware, no kernel for QEMU" 0 \
 	"*builder = \"hvm\"*firmware_override = \"/opt/fw.elf\"*# kernel = \"$T/amd64/vmlinuz\"*" "" \
 	"$XEN_KBOOT" domxml-to-native --firmware /opt/fw.elf xl "$tmp/d.xml"
 tap_run "$XEN_KBOOT" domxml-to-native xl "$tmp/d.xml"
 ! printf '%s\n' "$tap_out" | grep -q '^kernel'
 tap_result $? "xl, direct: no kernel= line" "$tap_out"
-expect "xl, --mode device-model: kernel, ramdisk, cmdline" 0 \
+tap_expect "xl, --mode device-model: kernel, ramdisk, cmdline" 0 \
 	"*kernel = \"$T/amd64/vmlinuz\"*ramdisk = \"$tmp/initrd.img\"*cmdline = \"console=ttyS0\"*" "" \
 	"$XEN_KBOOT" domxml-to-native --mode device-model xl "$tmp/d.xml"
-expect "xl, metadata mode='device-model'" 0 "*kernel = \"$T/amd64/vmlinuz\"*" "" \
+tap_expect "xl, metadata mode='device-model'" 0 "*kernel = \"$T/amd64/vmlinuz\"*" "" \
 	"$XEN_KBOOT" domxml-to-native xl "$tmp/dm.xml"
-expect "xl, --mode direct overrides the metadata" 0 "*firmware_override = *" "" \
+tap_expect "xl, --mode direct overrides the metadata" 0 "*firmware_override = *" "" \
 	"$XEN_KBOOT" domxml-to-native --mode direct xl "$tmp/dm.xml"
-expect "xen-xl is accepted as a name for xl" 0 "name = \"native\"*" "" \
+tap_expect "xen-xl is accepted as a name for xl" 0 "name = \"native\"*" "" \
 	"$XEN_KBOOT" domxml-to-native xen-xl "$tmp/d.xml"
 
-expect "json, direct: u.hvm.firmware" 0 "*\"type.hvm\": {*\"firmware\": \"/opt/fw.elf\"*" "" \
+tap_expect "json, direct: u.hvm.firmware" 0 "*\"type.hvm\": {*\"firmware\": \"/opt/fw.elf\"*" "" \
 	"$XEN_KBOOT" domxml-to-native --firmware /opt/fw.elf json "$tmp/d.xml"
-expect "json, device-model: b_info kernel" 0 "*\"kernel\": \"$T/amd64/vmlinuz\"*\"ramdisk\": \"$tmp/initrd.img\"*" "" \
+tap_expect "json, device-model: b_info kernel" 0 "*\"kernel\": \"$T/amd64/vmlinuz\"*\"ramdisk\": \"$tmp/initrd.img\"*" "" \
 	"$XEN_KBOOT" domxml-to-native json "$tmp/dm.xml"
 "$XEN_KBOOT" domxml-to-native json "$tmp/d.xml" > "$tmp/d.json"
 tap_ok "json output parses as JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/d.json"
 
-expect "kernel refused first (direct)" 1 "" "*$tmp/ipxe.xml:7: <kernel>: $T/ipxe.lkrn: *" \
+tap_expect "kernel refused first (direct)" 1 "" "*$tmp/ipxe.xml:7: <kernel>: $T/ipxe.lkrn: *" \
 	"$XEN_KBOOT" domxml-to-native xl "$tmp/ipxe.xml"
-expect "kernel refused first (device-model)" 1 "" "*$tmp/ipxe.xml:7: <kernel>: $T/ipxe.lkrn: *" \
+tap_expect "kernel refused first (device-model)" 1 "" "*$tmp/ipxe.xml:7: <kernel>: $T/ipxe.lkrn: *" \
 	"$XEN_KBOOT" domxml-to-native --mode device-model json "$tmp/ipxe.xml"
-expect "--no-kernel-check converts anyway" 0 "*firmware_override*" "" \
+tap_expect "--no-kernel-check converts anyway" 0 "*firmware_override*" "" \
 	"$XEN_KBOOT" domxml-to-native --no-kernel-check xl "$tmp/ipxe.xml"
-expect "invalid domain: problems, exit 1" 1 "" \
+tap_expect "invalid domain: problems, exit 1" 1 "" \
 	"*err-memory-too-small.xml:3: <memory>: 16384 KiB is below*" \
 	"$XEN_KBOOT" domxml-to-native --no-kernel-check xl "$S/tests/xmlconfs/err-memory-too-small.xml"
 
@@ -91,18 +79,18 @@ cat > "$tmp/node.xml" <<XML
   </domain>
 </node>
 XML
-expect "--connect test:///node.xml" 0 "name = \"kboot1\"*" "" \
+tap_expect "--connect test:///node.xml" 0 "name = \"kboot1\"*" "" \
 	"$XEN_KBOOT" domxml-to-native --connect "test://$tmp/node.xml" xl kboot1
-expect "--connect test:///default test: refused" 1 "" "*type='test'*" \
+tap_expect "--connect test:///default test: refused" 1 "" "*type='test'*" \
 	"$XEN_KBOOT" domxml-to-native --connect test:///default xl test
 
-expect "unknown format: exit 2" 2 "" "xen-kboot domxml-to-native: unknown format 'sexpr'*" \
+tap_expect "unknown format: exit 2" 2 "" "xen-kboot domxml-to-native: unknown format 'sexpr'*" \
 	"$XEN_KBOOT" domxml-to-native sexpr "$tmp/d.xml"
-expect "unknown mode: exit 2" 2 "" "xen-kboot domxml-to-native: --mode 'qemu'*" \
+tap_expect "unknown mode: exit 2" 2 "" "xen-kboot domxml-to-native: --mode 'qemu'*" \
 	"$XEN_KBOOT" domxml-to-native --mode qemu xl "$tmp/d.xml"
-expect "missing arguments: exit 2" 2 "" "xen-kboot domxml-to-native: give a FORMAT*" \
+tap_expect "missing arguments: exit 2" 2 "" "xen-kboot domxml-to-native: give a FORMAT*" \
 	"$XEN_KBOOT" domxml-to-native xl
-expect "--help" 0 "*--mode*--firmware*--connect*" "" "$XEN_KBOOT" domxml-to-native --help
+tap_expect "--help" 0 "*--mode*--firmware*--connect*" "" "$XEN_KBOOT" domxml-to-native --help
 
 # The command prints what the library tests expect, case by case.
 cd "$S/tests/xmlconfs" || tap_bail "no $S/tests/xmlconfs"

@@ -7,44 +7,32 @@ T=$KBOOT_TESTDATA
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-cli.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-expect() { # NAME STATUS STDOUT-GLOB STDERR-GLOB CMD...
-	name=$1 st=$2 out=$3 err=$4; shift 4
-	tap_run "$@"
-	# shellcheck disable=SC2254
-	case $tap_out in $out) o=0 ;; *) o=1 ;; esac
-	# shellcheck disable=SC2254
-	case $tap_err in $err) e=0 ;; *) e=1 ;; esac
-	[ "$tap_status" -eq "$st" ] && [ $o -eq 0 ] && [ $e -eq 0 ]
-	tap_result $? "$name" "status $tap_status (want $st)
-stdout: $tap_out
-stderr: $tap_err"
-}
 
-expect "--help lists commands" 0 "*Commands:*inspect*" "" "$XEN_KBOOT" --help
-expect "--version" 0 "xen-kboot [0-9]*.[0-9]*" "" "$XEN_KBOOT" --version
-expect "no command: usage, exit 2" 2 "" "*Usage: xen-kboot COMMAND*" "$XEN_KBOOT"
-expect "unknown command: exit 2" 2 "" "xen-kboot: unknown command 'frobnicate'*" "$XEN_KBOOT" frobnicate
-expect "inspect --help" 0 "*xen-kboot inspect*KERNEL...*--json*" "" "$XEN_KBOOT" inspect --help
-expect "inspect without kernel: exit 2" 2 "" "xen-kboot inspect: no kernel given*" "$XEN_KBOOT" inspect
-expect "inspect bad option: exit 2" 2 "" "xen-kboot inspect: Unknown option --bogus*" "$XEN_KBOOT" inspect --bogus "$T/amd64/vmlinuz"
-expect "bootable kernel: exit 0" 0 "*verdict:*bootable*" "" "$XEN_KBOOT" inspect "$T/amd64/vmlinuz"
-expect "one bad among good: exit 1" 1 "*verdict:           bootable*verdict:           not bootable*" "" \
+tap_expect "--help lists commands" 0 "*Commands:*inspect*" "" "$XEN_KBOOT" --help
+tap_expect "--version" 0 "xen-kboot [0-9]*.[0-9]*" "" "$XEN_KBOOT" --version
+tap_expect "no command: usage, exit 2" 2 "" "*Usage: xen-kboot COMMAND*" "$XEN_KBOOT"
+tap_expect "unknown command: exit 2" 2 "" "xen-kboot: unknown command 'frobnicate'*" "$XEN_KBOOT" frobnicate
+tap_expect "inspect --help" 0 "*xen-kboot inspect*KERNEL...*--json*" "" "$XEN_KBOOT" inspect --help
+tap_expect "inspect without kernel: exit 2" 2 "" "xen-kboot inspect: no kernel given*" "$XEN_KBOOT" inspect
+tap_expect "inspect bad option: exit 2" 2 "" "xen-kboot inspect: Unknown option --bogus*" "$XEN_KBOOT" inspect --bogus "$T/amd64/vmlinuz"
+tap_expect "bootable kernel: exit 0" 0 "*verdict:*bootable*" "" "$XEN_KBOOT" inspect "$T/amd64/vmlinuz"
+tap_expect "one bad among good: exit 1" 1 "*verdict:           bootable*verdict:           not bootable*" "" \
 	"$XEN_KBOOT" inspect "$T/amd64/vmlinuz" "$T/ipxe.lkrn"
-expect "missing file: stderr names it, exit 1" 1 "" \
+tap_expect "missing file: stderr names it, exit 1" 1 "" \
 	"xen-kboot: $tmp/nope: cannot open kernel: No such file or directory" "$XEN_KBOOT" inspect "$tmp/nope"
-expect "directory: exit 1" 1 "" "xen-kboot: $tmp: kernel is a directory, not a regular file" \
+tap_expect "directory: exit 1" 1 "" "xen-kboot: $tmp: kernel is a directory, not a regular file" \
 	"$XEN_KBOOT" inspect "$tmp"
 mkfifo "$tmp/fifo"
-expect "FIFO: refused without blocking" 1 "" "xen-kboot: $tmp/fifo: kernel is a FIFO, not a regular file" \
+tap_expect "FIFO: refused without blocking" 1 "" "xen-kboot: $tmp/fifo: kernel is a FIFO, not a regular file" \
 	timeout 10 "$XEN_KBOOT" inspect "$tmp/fifo"
 : > "$tmp/empty"
-expect "empty file: exit 1" 1 "" "xen-kboot: $tmp/empty: kernel is empty (0 bytes)" \
+tap_expect "empty file: exit 1" 1 "" "xen-kboot: $tmp/empty: kernel is empty (0 bytes)" \
 	"$XEN_KBOOT" inspect "$tmp/empty"
 printf 'hello\n' > "$tmp/text"
-expect "text file: not a Linux kernel" 1 "*format:            not a Linux kernel*only 6 bytes: too short for a Linux kernel*" "" \
+tap_expect "text file: not a Linux kernel" 1 "*format:            not a Linux kernel*only 6 bytes: too short for a Linux kernel*" "" \
 	"$XEN_KBOOT" inspect "$tmp/text"
 head -c 600 "$T/amd64/vmlinuz" > "$tmp/cut"
-expect "truncated kernel: reason given" 1 \
+tap_expect "truncated kernel: reason given" 1 \
 	"*the setup header of boot protocol 2.15 ends at 0x26c but the file ends at 0x258*" "" \
 	"$XEN_KBOOT" inspect "$tmp/cut"
 
@@ -81,6 +69,6 @@ if command -v strace >/dev/null; then
 else
 	tap_result 1 "strace is needed to count bytes read (apt-get install strace)"
 fi
-expect "512 MiB padded kernel: still bootable" 0 "*verdict:           bootable*" "" "$XEN_KBOOT" inspect "$tmp/big"
+tap_expect "512 MiB padded kernel: still bootable" 0 "*verdict:           bootable*" "" "$XEN_KBOOT" inspect "$tmp/big"
 
 tap_done

@@ -11,18 +11,6 @@ S=$KBOOT_TOP_SRCDIR
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-validate.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-expect() { # NAME STATUS STDOUT-GLOB STDERR-GLOB CMD...
-	name=$1 st=$2 out=$3 err=$4; shift 4
-	tap_run "$@"
-	# shellcheck disable=SC2254
-	case $tap_out in $out) o=0 ;; *) o=1 ;; esac
-	# shellcheck disable=SC2254
-	case $tap_err in $err) e=0 ;; *) e=1 ;; esac
-	[ "$tap_status" -eq "$st" ] && [ $o -eq 0 ] && [ $e -eq 0 ]
-	tap_result $? "$name" "status $tap_status (want $st)
-stdout: $tap_out
-stderr: $tap_err"
-}
 
 domain() { # FILE KERNEL INITRD CMDLINE [MEMORY-MIB]
 	cat > "$1" <<XML
@@ -44,29 +32,29 @@ head -c 4096 /dev/urandom > "$tmp/initrd.img"
 : > "$tmp/empty.img"
 
 domain "$tmp/good.xml" "$T/amd64/vmlinuz" "$tmp/initrd.img" "console=ttyS0"
-expect "bootable kernel and initrd: valid, exit 0" 0 "valid" \
+tap_expect "bootable kernel and initrd: valid, exit 0" 0 "valid" \
 	"$tmp/good.xml: ignored by xen-kboot: /domain/pm (line 10)" \
 	"$XEN_KBOOT" validate "$tmp/good.xml"
-expect "stdin" 0 "valid" "*" sh -c "\"\$1\" validate - < \"\$2\"" sh "$XEN_KBOOT" "$tmp/good.xml"
+tap_expect "stdin" 0 "valid" "*" sh -c "\"\$1\" validate - < \"\$2\"" sh "$XEN_KBOOT" "$tmp/good.xml"
 
 domain "$tmp/ipxe.xml" "$T/ipxe.lkrn" "$tmp/initrd.img" "console=ttyS0"
-expect "ipxe.lkrn: refused with the probe's reasons, at the <kernel> line" 1 "" \
+tap_expect "ipxe.lkrn: refused with the probe's reasons, at the <kernel> line" 1 "" \
 	"*$tmp/ipxe.xml:6: <kernel>: $T/ipxe.lkrn: *relocatable*" \
 	"$XEN_KBOOT" validate "$tmp/ipxe.xml"
 
 domain "$tmp/noinitrd.xml" "$T/amd64/vmlinuz" "$tmp/missing.img" "console=ttyS0"
-expect "missing initrd" 1 "" "*$tmp/noinitrd.xml:7: <initrd>: $tmp/missing.img: cannot open initrd: No such file or directory" \
+tap_expect "missing initrd" 1 "" "*$tmp/noinitrd.xml:7: <initrd>: $tmp/missing.img: cannot open initrd: No such file or directory" \
 	"$XEN_KBOOT" validate "$tmp/noinitrd.xml"
 domain "$tmp/emptyinitrd.xml" "$T/amd64/vmlinuz" "$tmp/empty.img" "console=ttyS0"
-expect "empty initrd" 1 "" "*$tmp/emptyinitrd.xml:7: <initrd>: $tmp/empty.img: initrd is empty (0 bytes)" \
+tap_expect "empty initrd" 1 "" "*$tmp/emptyinitrd.xml:7: <initrd>: $tmp/empty.img: initrd is empty (0 bytes)" \
 	"$XEN_KBOOT" validate "$tmp/emptyinitrd.xml"
 
 long=$(head -c 3000 /dev/zero | tr '\0' 'x')
 domain "$tmp/long.xml" "$T/amd64/vmlinuz" "$tmp/initrd.img" "$long"
-expect "command line longer than cmdline_size" 1 "" \
+tap_expect "command line longer than cmdline_size" 1 "" \
 	"*$tmp/long.xml:8: <cmdline>: the command line is 3000 bytes, longer than the 2047 bytes kernel $T/amd64/vmlinuz accepts (cmdline_size)" \
 	"$XEN_KBOOT" validate "$tmp/long.xml"
-expect "--no-files skips the kernel" 0 "valid" "*" "$XEN_KBOOT" validate --no-files "$tmp/ipxe.xml"
+tap_expect "--no-files skips the kernel" 0 "valid" "*" "$XEN_KBOOT" validate --no-files "$tmp/ipxe.xml"
 
 # Every problem, one line each, exit 1.
 domain "$tmp/many.xml" "$T/ipxe.lkrn" "$tmp/missing.img" "console=ttyS0" 8
@@ -76,7 +64,7 @@ n=$(printf '%s\n' "$tap_err" | grep -c "^$tmp/many.xml:[0-9]*: ")
 tap_result $? "three problems: three lines on stderr, exit 1" "status $tap_status, $n lines: $tap_err"
 
 # Hostile XML: refused at once, nothing external opened.
-expect "billion laughs refused quickly" 1 "" \
+tap_expect "billion laughs refused quickly" 1 "" \
 	"$S/tests/xmlconfs/err-billion-laughs.xml:2: document type declaration <!DOCTYPE domain> refused*" \
 	timeout 5 "$XEN_KBOOT" validate "$S/tests/xmlconfs/err-billion-laughs.xml"
 mkfifo "$tmp/secret"
@@ -87,7 +75,7 @@ cat > "$tmp/xxe.xml" <<XML
 <os><type>hvm</type><kernel>$T/amd64/vmlinuz</kernel></os></domain>
 XML
 # Opening the FIFO for reading would block: a hang shows as status 124.
-expect "external entity (a FIFO) refused without opening it" 1 "" \
+tap_expect "external entity (a FIFO) refused without opening it" 1 "" \
 	"$tmp/xxe.xml:2: document type declaration*" \
 	timeout 10 "$XEN_KBOOT" validate "$tmp/xxe.xml"
 if command -v strace >/dev/null 2>&1; then
@@ -99,10 +87,10 @@ else
 fi
 
 # libvirt's test driver: its predefined domain is not a Xen one ...
-expect "--connect test:///default test: refused, type='test'" 1 "" \
+tap_expect "--connect test:///default test: refused, type='test'" 1 "" \
 	"*test (test:///default):1: <domain>: type='test': xen-kboot runs Xen domains*" \
 	"$XEN_KBOOT" validate --connect test:///default test
-expect "--connect: unknown domain" 1 "" "test:///default: cannot read the XML of domain 'nope': *" \
+tap_expect "--connect: unknown domain" 1 "" "test:///default: cannot read the XML of domain 'nope': *" \
 	"$XEN_KBOOT" validate --connect test:///default nope
 # ... and a node file of our own holds one that is.
 cat > "$tmp/node.xml" <<XML
@@ -119,12 +107,12 @@ cat > "$tmp/node.xml" <<XML
   </domain>
 </node>
 XML
-expect "--connect test:///node.xml kboot1: valid" 0 "valid" "*" \
+tap_expect "--connect test:///node.xml kboot1: valid" 0 "valid" "*" \
 	"$XEN_KBOOT" validate --connect "test://$tmp/node.xml" kboot1
 
-expect "no argument: usage, exit 2" 2 "" "xen-kboot validate: no domain XML given*" "$XEN_KBOOT" validate
-expect "--help" 0 "*--connect*" "" "$XEN_KBOOT" validate --help
-expect "missing file" 1 "" "$tmp/none.xml: cannot open domain XML: No such file or directory" \
+tap_expect "no argument: usage, exit 2" 2 "" "xen-kboot validate: no domain XML given*" "$XEN_KBOOT" validate
+tap_expect "--help" 0 "*--connect*" "" "$XEN_KBOOT" validate --help
+tap_expect "missing file" 1 "" "$tmp/none.xml: cannot open domain XML: No such file or directory" \
 	"$XEN_KBOOT" validate "$tmp/none.xml"
 
 # The data cases: error cases fail, valid ones pass our schema and
@@ -138,7 +126,7 @@ for xml in "$S"/tests/xmlconfs/*.xml; do
 		tap_result $? "$name: refused" "status $tap_status: $tap_err"
 		continue
 	fi
-	expect "$name: valid (no files)" 0 "valid" "*" "$XEN_KBOOT" validate --no-files "$xml"
+	tap_expect "$name: valid (no files)" 0 "valid" "*" "$XEN_KBOOT" validate --no-files "$xml"
 	tap_ok "$name: docs/schema.rng accepts it" xmllint --noout --relaxng "$S/docs/schema.rng" "$xml"
 	if command -v virt-xml-validate >/dev/null 2>&1; then
 		tap_ok "$name: libvirt's schema accepts it" virt-xml-validate "$xml" domain

@@ -1,7 +1,7 @@
 # TAP helpers for the shell tests; source it, then:
 #   tap_ok NAME COMMAND...          passes when COMMAND exits 0
 #   tap_check NAME CONDITION-RESULT  (0 or non-zero from a previous step)
-#   tap_expect_output NAME EXPECTED-STATUS EXPECTED-STDOUT-PATTERN CMD...
+#   tap_expect NAME STATUS STDOUT-GLOB STDERR-GLOB CMD...
 #   tap_done                         prints the plan; exit status = failures
 # Every assertion is one test point; the plan comes last ("1..N").
 tap_n=0
@@ -35,6 +35,21 @@ tap_run() {
 	tap_out=$("$@" 2>"$tap_errf") || tap_status=$?
 	tap_err=$(cat "$tap_errf")
 	rm -f "$tap_errf"
+}
+
+# tap_expect NAME STATUS STDOUT-GLOB STDERR-GLOB CMD...: one test point,
+# passing when CMD exits STATUS and its stdout and stderr match the globs.
+tap_expect() {
+	tap_name=$1 tap_st=$2 tap_oglob=$3 tap_eglob=$4; shift 4
+	tap_run "$@"
+	# shellcheck disable=SC2254
+	case $tap_out in $tap_oglob) tap_o=0 ;; *) tap_o=1 ;; esac
+	# shellcheck disable=SC2254
+	case $tap_err in $tap_eglob) tap_e=0 ;; *) tap_e=1 ;; esac
+	[ "$tap_status" -eq "$tap_st" ] && [ $tap_o -eq 0 ] && [ $tap_e -eq 0 ]
+	tap_result $? "$tap_name" "status $tap_status (want $tap_st)
+stdout: $tap_out
+stderr: $tap_err"
 }
 
 tap_bail() {
