@@ -26,7 +26,7 @@ kboot_guest_find_ram (const KbootGuest *guest, guint64 gpa, guint64 len)
 }
 
 static gboolean
-kboot_guest_check (KbootGuest *guest, guint64 gpa, guint64 len, GError **error)
+kboot_guest_check_cancel (KbootGuest *guest, GError **error)
 {
   if (guest->cancel && g_atomic_int_get (guest->cancel))
     {
@@ -34,6 +34,23 @@ kboot_guest_check (KbootGuest *guest, guint64 gpa, guint64 len, GError **error)
                    "loading guest memory was interrupted");
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Fills @len bytes at @dst with the bytes that go at @done into the write. */
+typedef gboolean (*KbootGuestFill) (guint8 *dst, guint64 done, gsize len,
+                                    gpointer data, GError **error);
+
+/* The one write loop: check the range, then map, fill and unmap one window
+ * at a time, stopping between windows when cancelled. */
+static gboolean
+kboot_guest_write_windows (KbootGuest *guest, guint64 gpa, guint64 len,
+                           KbootGuestFill fill, gpointer data, GError **error)
+{
+  guint64 done = 0;
+
+  if (!kboot_guest_check_cancel (guest, error))
+    return FALSE;
   if (!kboot_guest_find_ram (guest, gpa, len))
     {
       g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_RANGE,
@@ -41,6 +58,35 @@ kboot_guest_check (KbootGuest *guest, guint64 gpa, guint64 len, GError **error)
                    "x is not inside one block of guest RAM", gpa, len);
       return FALSE;
     }
+  while (done < len)
+    {
+      gsize chunk = (gsize) MIN (len - done, (guint64) guest->window);
+      guint8 *dst;
+
+      if (!kboot_guest_check_cancel (guest, error))
+        return FALSE;
+      dst = guest->ops->map (guest, gpa + done, chunk, error);
+      if (!dst)
+        return FALSE;
+      guest->maps++;
+      if (!fill (dst, done, chunk, data, error))
+        {
+          guest->ops->unmap (guest, dst, gpa + done, chunk, NULL);
+          return FALSE;
+        }
+      if (!guest->ops->unmap (guest, dst, gpa + done, chunk, error))
+        return FALSE;
+      done += chunk;
+      guest->bytes_written += chunk;
+    }
+  return TRUE;
+}
+
+static gboolean
+kboot_guest_fill_from_buffer (guint8 *dst, guint64 done, gsize len,
+                              gpointer data, GError **error)
+{
+  memcpy (dst, (const guint8 *) data + done, len);
   return TRUE;
 }
 
@@ -48,23 +94,41 @@ gboolean
 kboot_guest_write (KbootGuest *guest, guint64 gpa, const void *buf, gsize len,
                    GError **error)
 {
-  gsize done = 0;
+  return kboot_guest_write_windows (guest, gpa, len, kboot_guest_fill_from_buffer,
+                                    (gpointer) buf, error);
+}
 
-  if (!kboot_guest_check (guest, gpa, len, error))
-    return FALSE;
-  while (done < len)
+typedef struct {
+  int fd;
+  guint64 offset;
+  const char *what;
+} KbootGuestFdSource;
+
+/* pread straight into the mapped guest pages: no bounce buffer. */
+static gboolean
+kboot_guest_fill_from_fd (guint8 *dst, guint64 done, gsize len, gpointer data,
+                          GError **error)
+{
+  const KbootGuestFdSource *src = data;
+  gsize got = 0;
+
+  while (got < len)
     {
-      gsize chunk = MIN (len - done, guest->window);
-      void *dst = guest->ops->map (guest, gpa + done, chunk, error);
-
-      if (!dst)
-        return FALSE;
-      guest->maps++;
-      memcpy (dst, (const guint8 *) buf + done, chunk);
-      if (!guest->ops->unmap (guest, dst, gpa + done, chunk, error))
-        return FALSE;
-      done += chunk;
-      guest->bytes_written += chunk;
+      ssize_t r = pread (src->fd, dst + got, len - got,
+                         (off_t) (src->offset + done + got));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        {
+          int saved = errno;
+          g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_WRITE,
+                       "%s: %s at offset 0x%" G_GINT64_MODIFIER "x", src->what,
+                       r == 0 ? "the file ended early (was it truncated?)"
+                              : g_strerror (saved),
+                       src->offset + done + got);
+          return FALSE;
+        }
+      got += (gsize) r;
     }
   return TRUE;
 }
@@ -74,48 +138,10 @@ kboot_guest_write_from_fd (KbootGuest *guest, guint64 gpa, int fd,
                            guint64 offset, guint64 len, const char *what,
                            GError **error)
 {
-  guint64 done = 0;
+  KbootGuestFdSource src = { fd, offset, what };
 
-  if (!kboot_guest_check (guest, gpa, len, error))
-    return FALSE;
-  while (done < len)
-    {
-      gsize chunk = (gsize) MIN (len - done, (guint64) guest->window);
-      gsize got = 0;
-      guint8 *dst;
-
-      if (guest->cancel && g_atomic_int_get (guest->cancel))
-        return kboot_guest_check (guest, gpa, len, error);
-      dst = guest->ops->map (guest, gpa + done, chunk, error);
-      if (!dst)
-        return FALSE;
-      guest->maps++;
-      /* pread straight into the mapped guest pages: no bounce buffer. */
-      while (got < chunk)
-        {
-          ssize_t r = pread (fd, dst + got, chunk - got,
-                             (off_t) (offset + done + got));
-          if (r < 0 && errno == EINTR)
-            continue;
-          if (r <= 0)
-            {
-              int saved = errno;
-              guest->ops->unmap (guest, dst, gpa + done, chunk, NULL);
-              g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_WRITE,
-                           "%s: %s at offset 0x%" G_GINT64_MODIFIER "x", what,
-                           r == 0 ? "the file ended early (was it truncated?)"
-                                  : g_strerror (saved),
-                           offset + done + got);
-              return FALSE;
-            }
-          got += (gsize) r;
-        }
-      if (!guest->ops->unmap (guest, dst, gpa + done, chunk, error))
-        return FALSE;
-      done += chunk;
-      guest->bytes_written += chunk;
-    }
-  return TRUE;
+  return kboot_guest_write_windows (guest, gpa, len, kboot_guest_fill_from_fd,
+                                    &src, error);
 }
 
 gboolean
