@@ -29,6 +29,9 @@ packages="
 # Fast tests with no QEMU boot, run by distcheck.
 unit_tests="tests/test-image tests/test-file tests/test-loader-parts tests/test-loader tests/test-layout tests/test-conf tests/firmware/firmware-elf.sh"
 
+# Command-line tests that need no QEMU, run again under the sanitizers.
+cli_tests="tests/cli-inspect.sh tests/image-real.sh tests/cli-validate.sh tests/cli-plan-validate.sh tests/cli-domxml-to-native.sh"
+
 say() { printf '==> %s\n' "$*" >&2; }
 
 setup_packages() {
@@ -100,6 +103,16 @@ check)
 	# source tree (the full suite runs below, once).
 	say "make distcheck (unit tests)"
 	make -C "$build" -j"$jobs" distcheck TESTS="$unit_tests" >/dev/null
+	# Every input-parsing test again under AddressSanitizer and UBSan, leak
+	# checks on: no read out of bounds, no overflow, no leak, on any input.
+	say "unit and CLI tests under ASan/UBSan"
+	mkdir -p "$build-asan"
+	[ -f "$build-asan/Makefile" ] ||
+		(cd "$build-asan" && "$top/configure" \
+			CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+			LDFLAGS="-fsanitize=address,undefined" >/dev/null)
+	ASAN_OPTIONS=detect_leaks=1 make -C "$build-asan" -j"$jobs" check \
+		TESTS="$unit_tests $cli_tests" >/dev/null
 	say "running the test suite"
 	make -C "$build" -j"$jobs" check
 	;;
