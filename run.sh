@@ -34,6 +34,19 @@ cli_tests="tests/cli-inspect.sh tests/image-real.sh tests/cli-validate.sh tests/
 
 say() { printf '==> %s\n' "$*" >&2; }
 
+# quietly DIR MAKE-ARGS...: make with its output kept in DIR/run.log, shown
+# (with the failed tests' logs) only when it fails.
+quietly() {
+	dir=$1; shift
+	if ! make -C "$dir" "$@" > "$dir/run.log" 2>&1; then
+		tail -n 40 "$dir/run.log" >&2
+		find "$dir" -name test-suite.log -exec grep -l -E '^# (FAIL|ERROR): +[1-9]' {} + 2>/dev/null |
+			xargs -r cat >&2
+		echo "run.sh: make $* in $dir failed (full output: $dir/run.log)" >&2
+		return 1
+	fi
+}
+
 setup_packages() {
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "run.sh: run as root: it installs Debian packages with apt-get" >&2
@@ -98,11 +111,11 @@ check)
 	mkdir -p "$build-clang"
 	[ -f "$build-clang/Makefile" ] ||
 		(cd "$build-clang" && "$top/configure" CC=clang --enable-werror >/dev/null)
-	make -C "$build-clang" -j"$jobs" check TESTS= >/dev/null
+	quietly "$build-clang" -j"$jobs" check TESTS=
 	# The release tarball builds and passes the unit tests from a read-only
 	# source tree (the full suite runs below, once).
 	say "make distcheck (unit tests)"
-	make -C "$build" -j"$jobs" distcheck TESTS="$unit_tests" >/dev/null
+	quietly "$build" -j"$jobs" distcheck TESTS="$unit_tests"
 	# Every input-parsing test again under AddressSanitizer and UBSan, leak
 	# checks on: no read out of bounds, no overflow, no leak, on any input.
 	say "unit and CLI tests under ASan/UBSan"
@@ -111,8 +124,9 @@ check)
 		(cd "$build-asan" && "$top/configure" \
 			CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 			LDFLAGS="-fsanitize=address,undefined" >/dev/null)
-	ASAN_OPTIONS=detect_leaks=1 make -C "$build-asan" -j"$jobs" check \
-		TESTS="$unit_tests $cli_tests" >/dev/null
+	export ASAN_OPTIONS=detect_leaks=1
+	quietly "$build-asan" -j"$jobs" check \
+		TESTS="$unit_tests $cli_tests"
 	say "running the test suite"
 	make -C "$build" -j"$jobs" check
 	;;
