@@ -37,15 +37,17 @@ kboot_guest_check_cancel (KbootGuest *guest, GError **error)
   return TRUE;
 }
 
-/* Fills @len bytes at @dst with the bytes that go at @done into the write. */
+/* Fills @len bytes at @dst with the bytes that go at @done into the write
+ * (or, reading, copies them out). */
 typedef gboolean (*KbootGuestFill) (guint8 *dst, guint64 done, gsize len,
                                     gpointer data, GError **error);
 
-/* The one write loop: check the range, then map, fill and unmap one window
- * at a time, stopping between windows when cancelled. */
+/* The one access loop: check the range, then map, fill (or read) and
+ * unmap one window at a time, stopping between windows when cancelled. */
 static gboolean
-kboot_guest_write_windows (KbootGuest *guest, guint64 gpa, guint64 len,
-                           KbootGuestFill fill, gpointer data, GError **error)
+kboot_guest_windows (KbootGuest *guest, guint64 gpa, guint64 len,
+                     KbootGuestFill fill, gpointer data, gboolean writing,
+                     GError **error)
 {
   guint64 done = 0;
 
@@ -77,7 +79,8 @@ kboot_guest_write_windows (KbootGuest *guest, guint64 gpa, guint64 len,
       if (!guest->ops->unmap (guest, dst, gpa + done, chunk, error))
         return FALSE;
       done += chunk;
-      guest->bytes_written += chunk;
+      if (writing)
+        guest->bytes_written += chunk;
     }
   return TRUE;
 }
@@ -94,8 +97,24 @@ gboolean
 kboot_guest_write (KbootGuest *guest, guint64 gpa, const void *buf, gsize len,
                    GError **error)
 {
-  return kboot_guest_write_windows (guest, gpa, len, kboot_guest_fill_from_buffer,
-                                    (gpointer) buf, error);
+  return kboot_guest_windows (guest, gpa, len, kboot_guest_fill_from_buffer,
+                              (gpointer) buf, TRUE, error);
+}
+
+static gboolean
+kboot_guest_copy_to_buffer (guint8 *src, guint64 done, gsize len, gpointer data,
+                            GError **error)
+{
+  memcpy ((guint8 *) data + done, src, len);
+  return TRUE;
+}
+
+gboolean
+kboot_guest_read (KbootGuest *guest, guint64 gpa, void *buf, gsize len,
+                  GError **error)
+{
+  return kboot_guest_windows (guest, gpa, len, kboot_guest_copy_to_buffer, buf,
+                              FALSE, error);
 }
 
 typedef struct {
@@ -140,8 +159,8 @@ kboot_guest_write_from_fd (KbootGuest *guest, guint64 gpa, int fd,
 {
   KbootGuestFdSource src = { fd, offset, what };
 
-  return kboot_guest_write_windows (guest, gpa, len, kboot_guest_fill_from_fd,
-                                    &src, error);
+  return kboot_guest_windows (guest, gpa, len, kboot_guest_fill_from_fd, &src,
+                              TRUE, error);
 }
 
 gboolean

@@ -64,6 +64,10 @@ const KbootGuestRamBlock *kboot_guest_find_ram (const KbootGuest *guest,
 /* Copy @len bytes from @buf to guest-physical @gpa. */
 gboolean kboot_guest_write (KbootGuest *guest, guint64 gpa, const void *buf,
                             gsize len, GError **error);
+/* Copy @len bytes at guest-physical @gpa into @buf (what a domain builder
+ * left there). */
+gboolean kboot_guest_read (KbootGuest *guest, guint64 gpa, void *buf, gsize len,
+                           GError **error);
 /* Read @len bytes at @offset of @fd straight into guest memory at @gpa,
  * one mapped window at a time. */
 gboolean kboot_guest_write_from_fd (KbootGuest *guest, guint64 gpa, int fd,

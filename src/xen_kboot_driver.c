@@ -5,9 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kboot_firmware_elf.h"
 #include "kboot_qemu.h"
 #include "kboot_runtime.h"
+#include "kboot_xen_layout.h"
 #include "xen_kboot_driver.h"
+#include "xen_kboot_native.h"
 
 G_DEFINE_QUARK (xen-kboot-driver-error-quark, xen_kboot_driver_error)
 
@@ -88,8 +91,6 @@ xen_kboot_boot_prepare (const XenKbootDomainDef *def, KbootPlatform *platform,
                         GError **error)
 {
   g_autoptr(XenKbootBoot) boot = g_new0 (XenKbootBoot, 1);
-  KbootLayoutRequest req = { 0 };
-
   boot->platform = platform;
   if (!def->os.kernel)
     {
@@ -117,18 +118,47 @@ xen_kboot_boot_prepare (const XenKbootDomainDef *def, KbootPlatform *platform,
     }
   boot->cmdline = g_strdup (def->os.cmdline ? def->os.cmdline : "");
 
-  req.image = boot->kernel->image;
-  req.platform = platform;
-  req.initrd_size = boot->initrd ? boot->initrd->size : 0;
-  req.cmdline_len = strlen (boot->cmdline);
-  req.reserved = reserved;
-  req.n_reserved = n_reserved;
-  if (!kboot_layout_plan (&req, &boot->plan, error))
+  if (!xen_kboot_boot_replan (boot, reserved, n_reserved, error))
     {
       g_prefix_error (error, "%s: ", def->file);
       return NULL;
     }
   return g_steal_pointer (&boot);
+}
+
+gboolean
+xen_kboot_boot_replan (XenKbootBoot *boot, const KbootReservedRange *reserved,
+                       guint n_reserved, GError **error)
+{
+  KbootLayoutRequest req = { 0 };
+  KbootPlan *plan = NULL;
+
+  req.image = boot->kernel->image;
+  req.platform = boot->platform;
+  req.initrd_size = boot->initrd ? boot->initrd->size : 0;
+  req.cmdline_len = strlen (boot->cmdline);
+  req.reserved = reserved;
+  req.n_reserved = n_reserved;
+  if (!kboot_layout_plan (&req, &plan, error))
+    return FALSE;
+  g_clear_pointer (&boot->plan, kboot_plan_free);
+  boot->plan = plan;
+  return TRUE;
+}
+
+gboolean
+xen_kboot_xen_model_reserved (const KbootPlatform *platform, const char *firmware,
+                              KbootReservedRange *out, GError **error)
+{
+  g_autofree char *path = NULL;
+  KbootFirmwareElf elf;
+
+  path = firmware ? g_strdup (firmware)
+                  : kboot_runtime_find_firmware (XEN_KBOOT_FIRMWARE_NAME, error);
+  if (!path || !kboot_firmware_elf_read (path, &elf, error))
+    return FALSE;
+  return kboot_xen_model_reserved (&elf, KBOOT_XEN_BIOS_MODULE_SIZE_DEFAULT,
+                                   platform, out, error);
 }
 
 void
@@ -151,10 +181,12 @@ xen_kboot_check_fit (const XenKbootDomainDef *def, GPtrArray *problems)
   g_autoptr(KbootPlatform) platform = NULL;
   g_autoptr(XenKbootBoot) boot = NULL;
   GError *error = NULL;
+  KbootReservedRange firmware;
 
   platform = xen_kboot_platform_for (def, KBOOT_PLATFORM_XEN_HVM, &error);
-  if (platform)
-    boot = xen_kboot_boot_prepare (def, g_steal_pointer (&platform), NULL, 0, &error);
+  if (platform && xen_kboot_xen_model_reserved (platform, NULL, &firmware, &error))
+    boot = xen_kboot_boot_prepare (def, g_steal_pointer (&platform), &firmware, 1,
+                                   &error);
   if (!boot)
     {
       g_ptr_array_add (problems, error);

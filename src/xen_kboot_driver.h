@@ -23,6 +23,10 @@ typedef enum {
   XEN_KBOOT_DRIVER_ERROR_TIMEOUT,      /* the preview guest did not stop */
   XEN_KBOOT_DRIVER_ERROR_QEMU,         /* QEMU failed */
   XEN_KBOOT_DRIVER_ERROR_INTERRUPTED,  /* a signal stopped us */
+  XEN_KBOOT_DRIVER_ERROR_NO_XEN,       /* no hypervisor, or no Xen libraries */
+  XEN_KBOOT_DRIVER_ERROR_XEN,          /* a Xen toolstack call failed */
+  XEN_KBOOT_DRIVER_ERROR_NOT_FOUND,    /* no such domain */
+  XEN_KBOOT_DRIVER_ERROR_NOT_OURS,     /* a domain xen-kboot did not start */
 } XenKbootDriverError;
 
 #define XEN_KBOOT_DRIVER_ERROR (xen_kboot_driver_error_quark ())
@@ -46,6 +50,19 @@ XenKbootBoot *xen_kboot_boot_prepare (const XenKbootDomainDef *def,
                                       KbootPlatform *platform,
                                       const KbootReservedRange *reserved,
                                       guint n_reserved, GError **error);
+
+/* Plan again around @reserved (what a real domain holds, read back after
+ * it was built): replaces @boot's plan only when the new one is made. */
+gboolean xen_kboot_boot_replan (XenKbootBoot *boot,
+                                const KbootReservedRange *reserved,
+                                guint n_reserved, GError **error);
+
+/* What Xen will have put in guest memory before the loader runs (our
+ * firmware ELF @firmware, NULL: the installed one; a SeaBIOS module; the
+ * start_info), predicted for @platform: plan and validate reserve it. */
+gboolean xen_kboot_xen_model_reserved (const KbootPlatform *platform,
+                                       const char *firmware,
+                                       KbootReservedRange *out, GError **error);
 
 /* The loader's addresses, from the plan (valid while @boot lives). */
 void xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at);

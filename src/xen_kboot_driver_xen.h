@@ -1,0 +1,48 @@
+/* The driver on a Xen host (xen_kboot_driver_xen.c, built with the Xen
+ * toolstack libraries): create a domain through libxl, load the kernel
+ * into it, start it; destroy and list the domains xen-kboot started.
+ *
+ * A domain is xen-kboot's when libxl holds our userdata record for it
+ * (libxl_userdata_store, id XEN_KBOOT_USERDATA_ID): libxl removes it with
+ * the domain, so the list never goes stale. */
+#ifndef XEN_KBOOT_DRIVER_XEN_H
+#define XEN_KBOOT_DRIVER_XEN_H
+
+#include "xen_kboot_conf.h"
+#include "xen_kboot_driver.h"
+
+G_BEGIN_DECLS
+
+#define XEN_KBOOT_USERDATA_ID "xen-kboot"
+
+typedef struct {
+  XenKbootBootMode mode;
+  gboolean paused;           /* leave the domain paused after loading */
+  const char *firmware;      /* the ELF; NULL: the installed one */
+  gboolean verbose;          /* print each step and the plan on stderr */
+} XenKbootCreateOptions;
+
+/* Validate and plan (before touching Xen), create the domain paused, read
+ * back what Xen's builder put in it, load, unpause.  On any failure after
+ * the domain exists it is destroyed and the error names the step. */
+gboolean xen_kboot_create (const XenKbootDomainDef *def,
+                           const XenKbootCreateOptions *options,
+                           guint32 *domid, GError **error);
+
+/* Destroy the domain named or numbered @domain, if xen-kboot started it. */
+gboolean xen_kboot_destroy (const char *domain, guint32 *domid, GError **error);
+
+typedef struct {
+  guint32 domid;
+  char *name;
+  char *state;               /* "running", "paused", "shutdown", "dying" */
+  guint64 memory_kib;
+  char *record;              /* our userdata: "key=value" lines */
+} XenKbootDomainInfo;
+
+/* The domains xen-kboot started: a GPtrArray of XenKbootDomainInfo. */
+GPtrArray *xen_kboot_list (GError **error);
+
+G_END_DECLS
+
+#endif /* XEN_KBOOT_DRIVER_XEN_H */

@@ -1,0 +1,211 @@
+/* xen-kboot create / destroy / list: the driver on a Xen host. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli_util.h"
+#include "conf_cli.h"
+#include "kboot_runtime.h"
+#include "xen-kboot-cmd.h"
+#include "xen_kboot_driver.h"
+#include "xen_kboot_native.h"
+#ifdef WITH_XEN
+#include "xen_kboot_driver_xen.h"
+#endif
+
+#ifndef WITH_XEN
+static int
+kboot_cmd_without_xen (const char *command)
+{
+  fprintf (stderr, "xen-kboot %s: this xen-kboot was built without the Xen "
+           "toolstack libraries\n(libxenlight, libxenctrl, libxenforeignmemory: "
+           "Debian's libxen-dev); rebuild with\n'./configure --with-xen=yes' "
+           "on a machine that has them\n", command);
+  return KBOOT_EXIT_FAILURE;
+}
+#endif
+
+int
+kboot_cmd_create (int argc, char **argv)
+{
+  g_autofree char *uri = NULL, *mode = NULL, *firmware = NULL;
+  gboolean paused = FALSE, verbose = FALSE;
+  const GOptionEntry entries[] = {
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+      "Read the domain NAME from libvirt at URI instead of a file", "URI" },
+    { "paused", 'p', 0, G_OPTION_ARG_NONE, &paused,
+      "Leave the domain paused once loaded ('xl unpause' starts it)", NULL },
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode,
+      "Boot mode: direct (xen-kboot's loader and firmware) or device-model "
+      "(libxl hands the kernel to QEMU); default: the domain's "
+      "<kboot:boot mode=>, else direct", "MODE" },
+    { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &firmware,
+      "The firmware ELF Xen loads (default: the installed xen-kboot-fw.elf)",
+      "PATH" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      "Print each step and the memory plan on stderr", NULL },
+    { NULL }
+  };
+  g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+  g_autoptr(XenKbootDomainDef) def = NULL;
+  XenKbootBootMode forced_mode = XEN_KBOOT_BOOT_MODE_DIRECT;
+
+  if (!kboot_cli_parse ("create", "DOMAIN.xml | --connect URI NAME",
+                        "Create and start a Xen HVM domain from a libvirt "
+                        "domain XML, booting its <kernel>,\n<initrd> and "
+                        "<cmdline> directly: validate everything first, create "
+                        "the\ndomain paused through libxl with xen-kboot's "
+                        "firmware in place of hvmloader,\nread back the memory "
+                        "layout Xen built, load the kernel into it, and "
+                        "unpause.\nPrints the new domain's id.",
+                        "Exit status: 0 when the domain runs (or is paused "
+                        "with --paused), 1 when the\ndomain, its kernel, initrd "
+                        "or command line were refused, or a Xen step failed\n"
+                        "(the domain is then destroyed), 2 on a usage error, "
+                        "128+N after signal N.",
+                        entries, &argc, &argv))
+    return KBOOT_EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "xen-kboot create: %s\n"
+               "Try 'xen-kboot create --help' for more information.\n",
+               argc < 2 ? "no domain XML given" : "one domain at a time");
+      return KBOOT_EXIT_USAGE;
+    }
+  if (mode && !xen_kboot_boot_mode_from_string (mode, &forced_mode))
+    {
+      fprintf (stderr, "xen-kboot create: --mode '%s': use direct or "
+               "device-model\n", mode);
+      return KBOOT_EXIT_USAGE;
+    }
+
+  def = kboot_conf_cli_load (uri, argv[1], FALSE, problems);
+  if (!def)
+    {
+      kboot_conf_cli_print_problems (problems);
+      return KBOOT_EXIT_FAILURE;
+    }
+  kboot_conf_cli_print_ignored (def);
+
+#ifdef WITH_XEN
+  {
+    g_autoptr(GError) error = NULL;
+    XenKbootNativeOptions defaults;
+    XenKbootCreateOptions options = { 0 };
+    guint32 domid = 0;
+
+    xen_kboot_native_options_init (&defaults, def);
+    options.mode = mode ? forced_mode : defaults.mode;
+    options.paused = paused;
+    options.firmware = firmware;
+    options.verbose = verbose;
+    if (!xen_kboot_create (def, &options, &domid, &error))
+      {
+        kboot_cli_error (error);
+        if (g_error_matches (error, XEN_KBOOT_DRIVER_ERROR,
+                             XEN_KBOOT_DRIVER_ERROR_INTERRUPTED))
+          return 128 + kboot_runtime_caught_signal ();
+        return KBOOT_EXIT_FAILURE;
+      }
+    printf ("%u\n", domid);
+    return KBOOT_EXIT_OK;
+  }
+#else
+  return kboot_cmd_without_xen ("create");
+#endif
+}
+
+int
+kboot_cmd_destroy (int argc, char **argv)
+{
+  const GOptionEntry entries[] = { { NULL } };
+
+  if (!kboot_cli_parse ("destroy", "NAME|ID",
+                        "Destroy a domain that 'xen-kboot create' started "
+                        "(others are refused: use\n'xl destroy' or 'virsh "
+                        "destroy' for them).",
+                        "Exit status: 0 when destroyed, 1 when there is no "
+                        "such domain, it is not\nxen-kboot's, or libxl failed, "
+                        "2 on a usage error.",
+                        entries, &argc, &argv))
+    return KBOOT_EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "xen-kboot destroy: %s\n"
+               "Try 'xen-kboot destroy --help' for more information.\n",
+               argc < 2 ? "no domain given" : "one domain at a time");
+      return KBOOT_EXIT_USAGE;
+    }
+#ifdef WITH_XEN
+  {
+    g_autoptr(GError) error = NULL;
+    guint32 domid = 0;
+
+    if (!xen_kboot_destroy (argv[1], &domid, &error))
+      {
+        kboot_cli_error (error);
+        return KBOOT_EXIT_FAILURE;
+      }
+    return KBOOT_EXIT_OK;
+  }
+#else
+  return kboot_cmd_without_xen ("destroy");
+#endif
+}
+
+int
+kboot_cmd_list (int argc, char **argv)
+{
+  gboolean long_output = FALSE;
+  const GOptionEntry entries[] = {
+    { "long", 'l', 0, G_OPTION_ARG_NONE, &long_output,
+      "Also print each domain's record: domain XML, mode, kernel, initrd, "
+      "command line", NULL },
+    { NULL }
+  };
+
+  if (!kboot_cli_parse ("list", "",
+                        "List the domains that 'xen-kboot create' started and "
+                        "that still exist\n(libxl keeps xen-kboot's record with "
+                        "each one and drops it with the domain).",
+                        "Exit status: 0, 1 when Xen cannot be reached, 2 on a "
+                        "usage error.",
+                        entries, &argc, &argv))
+    return KBOOT_EXIT_USAGE;
+  if (argc != 1)
+    {
+      fprintf (stderr, "xen-kboot list: takes no arguments\n"
+               "Try 'xen-kboot list --help' for more information.\n");
+      return KBOOT_EXIT_USAGE;
+    }
+#ifdef WITH_XEN
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) list = xen_kboot_list (&error);
+
+    if (!list)
+      {
+        kboot_cli_error (error);
+        return KBOOT_EXIT_FAILURE;
+      }
+    printf ("%-5s %-24s %-9s %10s\n", "ID", "Name", "State", "Mem(MiB)");
+    for (guint i = 0; i < list->len; i++)
+      {
+        const XenKbootDomainInfo *d = g_ptr_array_index (list, i);
+
+        printf ("%-5u %-24s %-9s %10" G_GUINT64_FORMAT "\n", d->domid, d->name,
+                d->state, d->memory_kib / 1024);
+        if (long_output)
+          {
+            g_auto(GStrv) lines = g_strsplit (d->record, "\n", -1);
+            for (char **l = lines; *l; l++)
+              if (**l)
+                printf ("      %s\n", *l);
+          }
+      }
+    return KBOOT_EXIT_OK;
+  }
+#else
+  return kboot_cmd_without_xen ("list");
+#endif
+}
