@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "kboot_file.h"
+
 G_BEGIN_DECLS
 
 /* The firmware is a few KiB; anything larger is not ours. */
