@@ -1,0 +1,242 @@
+#!/bin/sh
+# xen-kboot create, destroy and list.
+#
+# On this machine (no Xen) the real toolstack libraries must fail at once
+# with the no-hypervisor message, having created and written nothing.
+# Then the Xen path runs for real against tests/xenshim (an LD_PRELOAD
+# stand-in for libxenlight, libxenctrl and libxenforeignmemory that backs
+# each domain's memory with a RAM file): the call sequence (create paused,
+# read back the layout, map and write, unpause), destroy on every injected
+# failure, SIGINT mid-load, and finally the RAM image the Xen path wrote
+# boots the Debian kernel under QEMU with the BIOS variant of our firmware
+# to the same userspace marker as 'preview'.
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+tap_require_testdata amd64/vmlinuz busybox-amd64 memtest86+x64.bin
+command -v qemu-system-x86_64 >/dev/null ||
+	tap_bail "qemu-system-x86_64 is needed (apt-get install qemu-system-x86)"
+command -v strace >/dev/null || tap_bail "strace is needed (apt-get install strace)"
+T=$KBOOT_TESTDATA
+B=$KBOOT_TOP_BUILDDIR
+shim=$B/tests/xenshim/.libs/libxenshim.so
+[ -f "$shim" ] || tap_bail "$shim is missing: build with 'make check'"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-xen.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+"$KBOOT_TOP_SRCDIR/tests/boot/make-initrd.sh" "$T/busybox-amd64" "$tmp/initrd.gz" 1000000 ||
+	tap_bail "cannot build the initrd"
+
+# domain NAME KERNEL MEMORY_MIB [MODE]
+domain() {
+	cat <<XML
+<domain type='xen'>
+  <name>$1</name>
+  <memory unit='MiB'>$3</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='xenfv'>hvm</type>
+    <kernel>$2</kernel>
+    <initrd>$tmp/initrd.gz</initrd>
+    <cmdline>console=ttyS0 panic=-1 quiet kboot.test=xen-path</cmdline>
+  </os>
+  ${4:+<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='$4'/></metadata>}
+</domain>
+XML
+}
+domain guest "$T/amd64/vmlinuz" 256 > "$tmp/guest.xml"
+domain memtest "$T/memtest86+x64.bin" 256 > "$tmp/memtest.xml"
+domain big "$T/amd64/vmlinuz" 5120 > "$tmp/big.xml"
+
+# ---- no hypervisor: the real libraries --------------------------------------
+
+nohv="xen-kboot: no Xen hypervisor: cannot open /dev/xen/privcmd (is this dom0?)"
+if [ -e /dev/xen/privcmd ]; then
+	tap_bail "this machine has /dev/xen/privcmd: these tests are for a machine without Xen"
+fi
+tap_run strace -f -o "$tmp/strace" -e trace=open,openat,creat,mkdir,unlink \
+	"$XEN_KBOOT" create "$tmp/guest.xml"
+[ "$tap_status" -eq 1 ] && [ "$tap_err" = "$nohv" ] && [ -z "$tap_out" ]
+tap_result $? "no hypervisor: create exits 1 with exactly the no-hypervisor line" "status $tap_status: $tap_err"
+! grep -E 'O_CREAT|O_WRONLY|creat\(|mkdir\(|unlink\(' "$tmp/strace" > "$tmp/writes"
+tap_result $? "no hypervisor: nothing created or written" "$(cat "$tmp/writes")"
+grep -q '/dev/xen/privcmd' "$tmp/strace" && grep -q "$T/amd64/vmlinuz" "$tmp/strace"
+tap_result $? "no hypervisor: the kernel was validated before Xen was asked"
+tap_expect "no hypervisor: list says so" 1 "" "$nohv" "$XEN_KBOOT" list
+tap_expect "no hypervisor: destroy says so" 1 "" "$nohv" "$XEN_KBOOT" destroy guest
+tap_expect "a refused kernel is refused before Xen: its reason, not the hypervisor" 1 "" \
+	"*memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0*" \
+	"$XEN_KBOOT" create "$tmp/memtest.xml"
+
+# ---- the shim ---------------------------------------------------------------
+
+state=$tmp/host
+mkdir -p "$state"
+log=$tmp/calls.log
+# xk [FAULTS] ARGS...: xen-kboot against the shim, faults in XENSHIM_FAIL.
+xk() {
+	fail=$1; shift
+	env LD_PRELOAD="$shim" XENSHIM_STATE="$state" XENSHIM_LOG="$log" \
+		XENSHIM_FAIL="$fail" "$XEN_KBOOT" "$@"
+}
+# The calls logged, one name per line, in order.
+calls() { awk '{ print $1 }' "$log"; }
+no_domains() { [ -z "$(find "$state" -mindepth 1 -name 'domain-*' -print -quit)" ]; }
+# first_line PATTERN: the line number of the first log line matching.
+first_line() { grep -n -m1 -e "$1" "$log" | cut -d: -f1; }
+last_line() { grep -n -e "$1" "$log" | tail -n 1 | cut -d: -f1; }
+
+: > "$log"
+tap_expect "shim, hypervisor absent: the same message" 1 "" "$nohv" xk hypervisor create "$tmp/guest.xml"
+no_domains
+tap_result $? "shim, hypervisor absent: no domain"
+: > "$log"
+tap_expect "a refused kernel: Xen is never called" 1 "" "*relocatable_kernel is 0*" \
+	xk "" create "$tmp/memtest.xml"
+[ ! -s "$log" ]
+tap_result $? "a refused kernel: no call logged" "$(cat "$log")"
+
+# create --paused: the sequence, and the domain stays paused.
+: > "$log"
+tap_expect "create --paused prints the domain id" 0 "1" "" xk "" create --paused "$tmp/guest.xml"
+c=$(first_line '^libxl_domain_create_new')
+u=$(first_line '^libxl_userdata_store domid=1 userid=xen-kboot')
+h=$(first_line '^xenforeignmemory_map domid=1 pages=1 first_pfn=0x9f$')
+g=$(first_line '^xc_domain_hvm_getcontext_partial domid=1 typecode=2')
+w=$(first_line '^xenforeignmemory_map domid=1 pages=[0-9]* first_pfn=0x200$')
+[ -n "$c" ] && [ -n "$u" ] && [ -n "$h" ] && [ -n "$g" ] && [ -n "$w" ] &&
+	[ "$c" -lt "$u" ] && [ "$u" -lt "$h" ] && [ "$h" -lt "$g" ] && [ "$g" -lt "$w" ]
+tap_result $? "create, record, read hvm_info, read EBX, then write the kernel at 0x200000, in that order" "$(cat "$log")"
+grep -q "^libxl_domain_create_new domid=1 name=guest type=hvm firmware=$B/firmware/xen-kboot-fw.elf kernel=- " "$log"
+tap_result $? "direct mode: libxl gets our firmware and no kernel for QEMU" "$(grep create_new "$log")"
+! grep -q '^libxl_domain_unpause' "$log"
+tap_result $? "--paused: never unpaused"
+maps=$(grep -c '^xenforeignmemory_map' "$log")
+unmaps=$(grep -c '^xenforeignmemory_unmap' "$log")
+[ "$maps" -eq "$unmaps" ]
+tap_result $? "every mapping is unmapped ($maps maps, $unmaps unmaps)"
+big_maps=$(grep -c '^xenforeignmemory_map .* pages=1024 ' "$log")
+max_pages=$(sed -n 's/^xenforeignmemory_map .* pages=\([0-9]*\) .*/\1/p' "$log" | sort -n | tail -n 1)
+[ "$big_maps" -ge 2 ] && [ "$max_pages" -le 1024 ]
+tap_result $? "large batches: $big_maps maps of 1024 pages, none larger" "max $max_pages"
+tap_expect "list shows it paused" 0 "*1*guest*paused*" "" xk "" list
+tap_expect "list --long shows its kernel" 0 "*kernel=$T/amd64/vmlinuz*" "" xk "" list --long
+
+# The bytes Xen's path wrote: the kernel's setup header at 0x200000 + its
+# protected-mode code, the handoff block.  Then boot the image.
+ram=$state/domain-1/ram
+[ -f "$ram" ] && [ "$(stat -c %s "$ram")" -eq $((248 * 1024 * 1024)) ]
+tap_result $? "the domain's RAM is 248 MiB (256 MiB less libxl's 8 MiB of video RAM)" "$(ls -la "$state"/domain-1 2>&1)"
+[ "$(dd if="$ram" bs=4096 skip=1 count=1 2>/dev/null | head -c 4)" = "KBHO" ]
+tap_result $? "the handoff block is at 0x1000"
+[ "$(dd if="$ram" bs=4096 skip=2 count=1 2>/dev/null | dd bs=1 skip=$((0x202)) count=4 2>/dev/null)" = "HdrS" ]
+tap_result $? "boot_params at 0x2000 carry the kernel's header"
+
+qemu_boot() { # RAM-FILE BYTES OUTPUT
+	timeout 180 qemu-system-x86_64 \
+		-machine pc,accel=tcg,memory-backend=kboot-ram \
+		-object memory-backend-file,id=kboot-ram,mem-path="$1",size="$2",share=on \
+		-m "$(($2 / 1048576))M" -bios "$B/firmware/xen-kboot-fw.bin" -smp 1 \
+		-nodefaults -nographic -no-reboot -serial stdio -display none \
+		< /dev/null > "$3" 2>&1
+}
+qemu_boot "$ram" $((248 * 1024 * 1024)) "$tmp/xen-path.out"
+status=$?
+tr -d '\r' < "$tmp/xen-path.out" > "$tmp/xen-path.clean"
+tap_result $status "the Xen path's RAM image boots under QEMU and powers off" "$(tail -n 20 "$tmp/xen-path.clean")"
+grep -q '^KBOOT-MARKER: userspace reached' "$tmp/xen-path.clean"
+tap_result $? "the Xen path's image reaches the userspace marker" "$(tail -n 5 "$tmp/xen-path.clean")"
+grep -q '^KBOOT-CMDLINE: console=ttyS0 panic=-1 quiet kboot.test=xen-path$' "$tmp/xen-path.clean"
+tap_result $? "the guest saw the domain's command line"
+got=$(sed -n 's/^KBOOT-PAYLOAD: //p' "$tmp/xen-path.clean")
+[ -n "$got" ] && [ "$got" = "$(cat "$tmp/initrd.gz.sha256")" ]
+tap_result $? "the initrd arrived intact (payload checksum)" "got '$got'"
+sed -n 's/^KBOOT-E820: //p' "$tmp/xen-path.clean" > "$tmp/xen-path.e820"
+grep -q '^0x100000 0xf7fffff System RAM$' "$tmp/xen-path.e820" &&
+	grep -q '^0xfc000000 0xffffffff Reserved$' "$tmp/xen-path.e820"
+tap_result $? "the kernel saw the xen-hvm e820 (RAM to 248 MiB, hvmloader's reserved top)" "$(cat "$tmp/xen-path.e820")"
+
+: > "$log"
+tap_expect "destroy by name" 0 "" "" xk "" destroy guest
+grep -q '^libxl_domain_destroy domid=1$' "$log" && no_domains
+tap_result $? "destroy: libxl destroyed it, its memory is gone"
+tap_expect "list is empty again" 0 "ID*Name*" "" xk "" list
+case $tap_out in *guest*) s=1 ;; *) s=0 ;; esac
+tap_result $s "list no longer shows it"
+
+# create without --paused: unpaused after the last write.
+: > "$log"
+tap_expect "create (running)" 0 "1" "" xk "" create "$tmp/guest.xml"
+p=$(first_line '^libxl_domain_unpause domid=1$')
+m=$(last_line '^xenforeignmemory_unmap')
+[ -n "$p" ] && [ -n "$m" ] && [ "$m" -lt "$p" ] && [ "$(tail -n 1 "$log")" = "libxl_domain_unpause domid=1" ]
+tap_result $? "unpaused once, after the last write" "$(tail -n 3 "$log")"
+tap_expect "list shows it running" 0 "*1*guest*running*" "" xk "" list
+tap_expect "a second domain of the same name is refused by libxl" 1 "" \
+	"*creating domain 'guest': libxl_domain_create_new failed*" xk "" create "$tmp/guest.xml"
+tap_expect "destroy by id" 0 "" "" xk "" destroy 1
+no_domains
+tap_result $? "destroy by id: nothing left"
+
+# destroy refuses what is not ours or not there.
+tap_expect "destroy Domain-0 refused" 1 "" "*domain 'Domain-0' (id 0) was not started by xen-kboot*" \
+	xk "" destroy Domain-0
+tap_expect "destroy an unknown name" 1 "" "*no domain named 'nosuch'*" xk "" destroy nosuch
+tap_expect "destroy an unknown id" 1 "" "*no domain with id 42*" xk "" destroy 42
+
+# device-model mode: libxl gets the kernel, we write nothing.
+: > "$log"
+tap_expect "create --mode device-model" 0 "1" "" xk "" create --mode device-model "$tmp/guest.xml"
+grep -q "^libxl_domain_create_new domid=1 name=guest type=hvm firmware=- kernel=$T/amd64/vmlinuz " "$log" &&
+	! grep -q '^xenforeignmemory_map' "$log" && grep -q '^libxl_domain_unpause domid=1$' "$log"
+tap_result $? "device-model: kernel handed to libxl, no guest memory written" "$(cat "$log")"
+xk "" destroy guest
+
+# RAM above 4 GiB: the high block is mapped and the plan checked against it.
+: > "$log"
+tap_expect "create a 5 GiB domain" 0 "1" "" xk "" create --paused "$tmp/big.xml"
+tap_expect "its list entry" 0 "*big*paused*" "" xk "" list
+xk "" destroy big
+no_domains
+tap_result $? "5 GiB domain destroyed"
+
+# ---- failures: each destroys the domain and names its step -----------------
+
+# fault EXPECTED-STDERR-GLOB [DESTROYED]: create with XENSHIM_FAIL=fault.
+fault() {
+	f=$1 glob=$2 destroyed=${3:-yes}
+	: > "$log"
+	tap_expect "fault $f: create fails naming the step" 1 "" "$glob" xk "$f" create "$tmp/guest.xml"
+	if [ "$destroyed" = yes ]; then
+		grep -q '^libxl_domain_destroy domid=1$' "$log" && no_domains
+		tap_result $? "fault $f: the domain was destroyed, nothing left" "$(tail -n 5 "$log"; ls "$state")"
+	else
+		! grep -q '^libxl_domain_destroy' "$log" && no_domains
+		tap_result $? "fault $f: no domain was made, none to destroy" "$(tail -n 5 "$log")"
+	fi
+}
+fault create "xen-kboot: $tmp/guest.xml: creating domain 'guest': libxl_domain_create_new failed: libxl error -3 (FAIL)*" no
+fault userdata "*domain 'guest' (id 1): recording the domain as xen-kboot's (libxl_userdata_store) failed: *; the domain was destroyed"
+fault getcontext "*domain 'guest' (id 1): reading the memory layout Xen built failed: reading vCPU 0's registers*; the domain was destroyed"
+fault map:4 "*domain 'guest' (id 1): loading the kernel into guest memory failed: *mapping*pages at guest frame*; the domain was destroyed"
+fault map-pfn:0x300 "*loading the kernel into guest memory failed: *guest frame 0x300 (address 0x300000) cannot be mapped*; the domain was destroyed"
+fault unmap:6 "*loading the kernel into guest memory failed: *unmapping guest memory at*; the domain was destroyed"
+fault unpause "*domain 'guest' (id 1): unpausing the domain (libxl_domain_unpause) failed: libxl error -3 (FAIL)*; the domain was destroyed"
+
+# When destroying fails too, the message says how to clean up by hand.
+: > "$log"
+tap_expect "unpause and destroy both fail: the admin is told what to run" 1 "" \
+	"*unpausing the domain*destroying it failed too (libxl error -3): remove it with 'xl destroy 1'" \
+	xk unpause,destroy create "$tmp/guest.xml"
+xk "" destroy 1 && no_domains
+tap_result $? "... and 'xen-kboot destroy 1' then removes it"
+
+# SIGINT in the middle of the load: exit 130, the domain destroyed.
+: > "$log"
+tap_expect "SIGINT mid-load: exit 130 naming the signal and the step" 130 "" \
+	"*domain 'guest' (id 1): interrupted by signal 2 (Interrupt) during loading the kernel into guest memory; the domain was destroyed" \
+	xk signal-map:5 create "$tmp/guest.xml"
+grep -q '^libxl_domain_destroy domid=1$' "$log" && ! grep -q '^libxl_domain_unpause' "$log" && no_domains
+tap_result $? "SIGINT mid-load: destroyed, never unpaused, nothing left" "$(tail -n 5 "$log")"
+[ "$(grep -c '^xenforeignmemory_map' "$log")" -le 6 ]
+tap_result $? "SIGINT mid-load: the load stopped at the next window"
+
+tap_done
