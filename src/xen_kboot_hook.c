@@ -1,0 +1,330 @@
+/* The libvirt hook's decision (see xen_kboot_hook.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "kboot_file.h"
+#include "kboot_image_file.h"
+#include "kboot_image_report.h"
+#include "kboot_layout.h"
+#include "kboot_platform.h"
+#include "xen_kboot_conf.h"
+#include "xen_kboot_driver.h"
+#include "xen_kboot_hook.h"
+#include "xen_kboot_xml.h"
+
+G_DEFINE_QUARK (xen-kboot-hook-error-quark, xen_kboot_hook_error)
+
+/* What parse errors call the document: it is libvirt's, not a file. */
+#define HOOK_XML_NAME "libvirt's domain XML"
+
+static const char *const verdict_table[] = {
+  [XEN_KBOOT_HOOK_PASS_OTHER_OPERATION] = "pass: operation not checked",
+  [XEN_KBOOT_HOOK_PASS_NOT_HVM] = "pass: not an HVM domain",
+  [XEN_KBOOT_HOOK_PASS_NO_KERNEL] = "pass: no <kernel>",
+  [XEN_KBOOT_HOOK_PASS_BOOTABLE] = "pass: kernel checked",
+  [XEN_KBOOT_HOOK_REFUSE] = "refuse",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (verdict_table) == XEN_KBOOT_HOOK_VERDICT_LAST);
+
+const char *
+xen_kboot_hook_verdict_to_string (XenKbootHookVerdict verdict)
+{
+  if ((guint) verdict >= G_N_ELEMENTS (verdict_table))
+    return "unknown";
+  return verdict_table[verdict];
+}
+
+void
+xen_kboot_hook_domain_free (XenKbootHookDomain *dom)
+{
+  if (!dom)
+    return;
+  g_free (dom->virt_type);
+  g_free (dom->name);
+  g_free (dom->os_type);
+  g_free (dom->kernel);
+  g_free (dom->initrd);
+  g_free (dom->cmdline);
+  g_free (dom);
+}
+
+gboolean
+xen_kboot_hook_wants_domain (const char *operation, const char *sub_operation)
+{
+  return g_strcmp0 (operation, "prepare") == 0
+         && g_strcmp0 (sub_operation, "begin") == 0;
+}
+
+/* ---- reading libvirt's XML: /domain/{name,memory,os} only ---- */
+
+/* An element of libvirt's own vocabulary (no namespace: <metadata>
+ * children of other applications never match). */
+static gboolean
+is_element (const xmlNode *node, const char *name)
+{
+  return node && node->type == XML_ELEMENT_NODE && !node->ns
+         && strcmp ((const char *) node->name, name) == 0;
+}
+
+/* The text of @node; NULL when empty, as libvirt's virXPathString reads
+ * "<kernel/>" as no kernel at all. */
+static char *
+element_text (const xmlNode *node)
+{
+  xmlChar *content = xmlNodeGetContent (node);
+  char *text = NULL;
+
+  if (content && content[0])
+    text = g_strdup ((const char *) content);
+  xmlFree (content);
+  return text;
+}
+
+static char *
+element_prop (const xmlNode *node, const char *name)
+{
+  xmlChar *value = xmlGetNoNsProp (node, (const xmlChar *) name);
+  char *copy = value ? g_strdup ((const char *) value) : NULL;
+
+  xmlFree (value);
+  return copy;
+}
+
+/* libvirt formats <memory unit='KiB'>N</memory>; hand-written XML may use
+ * any of libvirt's units.  FALSE leaves has_memory unset: the fit check
+ * then refuses with the reason. */
+static void
+read_memory (XenKbootHookDomain *dom, const xmlNode *node)
+{
+  g_autofree char *text = element_text (node);
+  g_autofree char *unit = element_prop (node, "unit");
+  guint64 value, bytes;
+
+  if (!text)
+    return;
+  g_strstrip (text);
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL)
+      || !xen_kboot_conf_scale_to_bytes (value, unit, &bytes))
+    return;
+  /* libvirt keeps memory in KiB, rounding up. */
+  dom->memory_kib = bytes / 1024 + (bytes % 1024 != 0);
+  dom->has_memory = TRUE;
+}
+
+static void
+read_os (XenKbootHookDomain *dom, const xmlNode *os)
+{
+  for (const xmlNode *n = os->children; n; n = n->next)
+    {
+      if (is_element (n, "type") && !dom->os_type)
+        {
+          dom->os_type = element_text (n);
+          if (dom->os_type)
+            g_strstrip (dom->os_type);
+        }
+      /* Paths and command line exactly as written: libvirt hands them on
+       * unchanged, so that is what must be checked. */
+      else if (is_element (n, "kernel") && !dom->kernel)
+        dom->kernel = element_text (n);
+      else if (is_element (n, "initrd") && !dom->initrd)
+        dom->initrd = element_text (n);
+      else if (is_element (n, "cmdline") && !dom->cmdline)
+        dom->cmdline = element_text (n);
+    }
+}
+
+XenKbootHookDomain *
+xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(XenKbootHookDomain) dom = NULL;
+  g_autoptr(GError) local = NULL;
+  const xmlNode *root;
+
+  /* Never our RELAX NG schema: this is libvirt's full XML (devices,
+   * seclabels, metadata...), already validated by libvirt. */
+  doc = xen_kboot_xml_parse (xml ? xml : "", xml ? len : 0, HOOK_XML_NAME, &local);
+  if (!doc)
+    {
+      g_set_error_literal (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_XML,
+                           local->message);
+      return NULL;
+    }
+  root = xmlDocGetRootElement (doc);
+  if (!is_element (root, "domain"))
+    {
+      g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_XML,
+                   "%s: the root element is <%s>, not <domain>", HOOK_XML_NAME,
+                   root ? (const char *) root->name : "");
+      return NULL;
+    }
+
+  dom = g_new0 (XenKbootHookDomain, 1);
+  dom->virt_type = element_prop (root, "type");
+  for (const xmlNode *n = root->children; n; n = n->next)
+    {
+      if (is_element (n, "name") && !dom->name)
+        dom->name = element_text (n);
+      else if (is_element (n, "memory") && !dom->has_memory)
+        read_memory (dom, n);
+      else if (is_element (n, "os"))
+        read_os (dom, n);
+    }
+  return g_steal_pointer (&dom);
+}
+
+/* ---- the checks ---- */
+
+/* Refuse with "domain 'NAME': " before @cause's message. */
+static XenKbootHookVerdict
+refuse_with (GError **error, XenKbootHookError code, const char *name,
+             const GError *cause)
+{
+  g_set_error (error, XEN_KBOOT_HOOK_ERROR, code, "domain '%s': %s", name,
+               cause->message);
+  return XEN_KBOOT_HOOK_REFUSE;
+}
+
+static gboolean
+check_absolute (const char *path, const char *element, const char *name,
+                XenKbootHookError code, GError **error)
+{
+  if (path[0] == '/')
+    return TRUE;
+  g_set_error (error, XEN_KBOOT_HOOK_ERROR, code,
+               "domain '%s': <%s> '%s' is a relative path: give the absolute "
+               "path (starting with '/')", name, element, path);
+  return FALSE;
+}
+
+/* Would kernel, initrd and command line fit the guest's memory?  The same
+ * planner as "xen-kboot plan": xen-hvm for Xen domains, qemu-pc (the
+ * preview's machine) for the others. */
+static gboolean
+check_fit (const XenKbootHookDomain *dom, const char *name,
+           const KbootKernel *kernel, const KbootFile *initrd, GError **error)
+{
+  XenKbootDomainDef def = { 0 };
+  KbootPlatformKind kind = g_strcmp0 (dom->virt_type, "xen") == 0
+                           ? KBOOT_PLATFORM_XEN_HVM : KBOOT_PLATFORM_QEMU_PC;
+  g_autoptr(KbootPlatform) platform = NULL;
+  g_autoptr(KbootPlan) plan = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *memory = NULL;
+  KbootLayoutRequest req = { 0 };
+
+  if (!dom->has_memory)
+    {
+      g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_MEMORY,
+                   "domain '%s': no usable <memory> in %s: cannot tell whether "
+                   "kernel %s fits the guest", name, HOOK_XML_NAME, dom->kernel);
+      return FALSE;
+    }
+  /* Only what xen_kboot_platform_for() reads: <memory>, and the default
+   * video card libxl takes its video RAM for. */
+  def.file = (char *) HOOK_XML_NAME;
+  def.memory_kib = dom->memory_kib;
+  platform = xen_kboot_platform_for (&def, kind, &local);
+  if (platform)
+    {
+      req.image = kernel->image;
+      req.platform = platform;
+      req.initrd_size = initrd ? initrd->size : 0;
+      req.cmdline_len = dom->cmdline ? strlen (dom->cmdline) : 0;
+      if (kboot_layout_plan (&req, &plan, &local))
+        return TRUE;
+    }
+  memory = dom->memory_kib <= G_MAXUINT64 / 1024
+           ? kboot_format_size (dom->memory_kib * 1024)
+           : g_strdup_printf ("%" G_GUINT64_FORMAT " KiB", dom->memory_kib);
+  g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_MEMORY,
+               "domain '%s': %s does not fit in <memory> of %s (platform %s): %s",
+               name, dom->kernel, memory, kboot_platform_kind_to_string (kind),
+               local->message);
+  return FALSE;
+}
+
+XenKbootHookVerdict
+xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
+                             GError **error)
+{
+  g_autoptr(KbootKernel) kernel = NULL;
+  g_autoptr(KbootFile) initrd = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (g_strcmp0 (dom->os_type, "hvm") != 0)
+    return XEN_KBOOT_HOOK_PASS_NOT_HVM;
+  if (!dom->kernel)
+    return XEN_KBOOT_HOOK_PASS_NO_KERNEL;
+
+  if (!check_absolute (dom->kernel, "kernel", name, XEN_KBOOT_HOOK_ERROR_KERNEL, error))
+    return XEN_KBOOT_HOOK_REFUSE;
+  kernel = kboot_kernel_open_bootable (dom->kernel, &local);
+  if (!kernel)
+    return refuse_with (error, XEN_KBOOT_HOOK_ERROR_KERNEL, name, local);
+
+  if (dom->initrd)
+    {
+      if (!check_absolute (dom->initrd, "initrd", name, XEN_KBOOT_HOOK_ERROR_INITRD, error))
+        return XEN_KBOOT_HOOK_REFUSE;
+      initrd = kboot_file_open (dom->initrd, "initrd", &local);
+      if (!initrd)
+        return refuse_with (error, XEN_KBOOT_HOOK_ERROR_INITRD, name, local);
+    }
+
+  if (dom->cmdline && strlen (dom->cmdline) > kernel->image->hdr.cmdline_size)
+    {
+      g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_CMDLINE,
+                   "domain '%s': <cmdline> is %" G_GSIZE_FORMAT " bytes, longer "
+                   "than the %u bytes kernel %s accepts (cmdline_size)", name,
+                   strlen (dom->cmdline), kernel->image->hdr.cmdline_size,
+                   dom->kernel);
+      return XEN_KBOOT_HOOK_REFUSE;
+    }
+
+  if (!check_fit (dom, name, kernel, initrd, error))
+    return XEN_KBOOT_HOOK_REFUSE;
+  return XEN_KBOOT_HOOK_PASS_BOOTABLE;
+}
+
+/* libvirt shows the hook's stderr inside its own one-line error: a path or
+ * XML message with a newline must not break it. */
+static void
+make_one_line (GError *error)
+{
+  for (char *p = error->message; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+}
+
+XenKbootHookVerdict
+xen_kboot_hook_run (const char *const *args, const char *xml, gsize len,
+                    GError **error)
+{
+  g_autoptr(XenKbootHookDomain) dom = NULL;
+  g_autoptr(GError) local = NULL;
+  XenKbootHookVerdict verdict;
+  const char *name = args[XEN_KBOOT_HOOK_ARG_NAME];
+
+  if (!xen_kboot_hook_wants_domain (args[XEN_KBOOT_HOOK_ARG_OPERATION],
+                                    args[XEN_KBOOT_HOOK_ARG_SUB_OPERATION]))
+    return XEN_KBOOT_HOOK_PASS_OTHER_OPERATION;
+
+  dom = xen_kboot_hook_domain_parse (xml, len, &local);
+  if (!dom)
+    {
+      g_autoptr(GError) cause = g_steal_pointer (&local);
+      verdict = refuse_with (&local, XEN_KBOOT_HOOK_ERROR_XML, name, cause);
+    }
+  else
+    verdict = xen_kboot_hook_check_domain (dom, name, &local);
+  if (verdict == XEN_KBOOT_HOOK_REFUSE)
+    {
+      make_one_line (local);
+      g_propagate_error (error, g_steal_pointer (&local));
+    }
+  return verdict;
+}

@@ -1,0 +1,96 @@
+/* The libvirt hook ("xen-kboot hook"): libvirt runs
+ * $hooks/{libxl,qemu}[.d/...] with NAME OPERATION SUB-OPERATION EXTRA and
+ * the domain XML on stdin.  On "prepare begin", before the domain exists,
+ * the direct-boot kernel of an HVM domain is checked; a refusal makes
+ * libvirt abort the start and show the reason.
+ *
+ * The XML is libvirt's own, full of elements xen-kboot's schema does not
+ * know: it is parsed safely (xen_kboot_xml_parse: no DTD, no entity) and
+ * only <name>, <memory> and <os> are read.  Deciding does no I/O beyond
+ * opening the kernel and initrd the domain names; reading stdin and
+ * printing belong to tools/cmd_hook.c. */
+#ifndef XEN_KBOOT_HOOK_H
+#define XEN_KBOOT_HOOK_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The arguments libvirt passes, in order. */
+typedef enum {
+  XEN_KBOOT_HOOK_ARG_NAME,
+  XEN_KBOOT_HOOK_ARG_OPERATION,
+  XEN_KBOOT_HOOK_ARG_SUB_OPERATION,
+  XEN_KBOOT_HOOK_ARG_EXTRA,
+  XEN_KBOOT_HOOK_N_ARGS
+} XenKbootHookArg;
+
+/* One code per rule; every message starts with "domain 'NAME': ". */
+typedef enum {
+  XEN_KBOOT_HOOK_ERROR_XML,      /* malformed, DOCTYPE, too large, not <domain> */
+  XEN_KBOOT_HOOK_ERROR_KERNEL,   /* relative, missing, not bootable */
+  XEN_KBOOT_HOOK_ERROR_INITRD,   /* relative, missing, not regular, empty */
+  XEN_KBOOT_HOOK_ERROR_CMDLINE,  /* longer than the kernel's cmdline_size */
+  XEN_KBOOT_HOOK_ERROR_MEMORY,   /* no usable <memory>, or the plan does not fit */
+} XenKbootHookError;
+
+#define XEN_KBOOT_HOOK_ERROR (xen_kboot_hook_error_quark ())
+GQuark xen_kboot_hook_error_quark (void);
+
+typedef enum {
+  XEN_KBOOT_HOOK_PASS_OTHER_OPERATION,  /* not "prepare begin": not looked at */
+  XEN_KBOOT_HOOK_PASS_NOT_HVM,          /* PV, PVH, containers: not ours */
+  XEN_KBOOT_HOOK_PASS_NO_KERNEL,        /* boots from disk, network, ... */
+  XEN_KBOOT_HOOK_PASS_BOOTABLE,         /* checked: kernel, initrd, cmdline, fit */
+  XEN_KBOOT_HOOK_REFUSE,                /* the GError says why */
+  XEN_KBOOT_HOOK_VERDICT_LAST
+} XenKbootHookVerdict;
+
+const char *xen_kboot_hook_verdict_to_string (XenKbootHookVerdict verdict);
+
+/* What the hook reads of a domain, and nothing more. */
+typedef struct {
+  char *virt_type;       /* <domain type=>: xen, kvm, qemu, ... */
+  char *name;            /* <name>, NULL when absent */
+  char *os_type;         /* <os><type>, whitespace stripped */
+  char *kernel;          /* <os><kernel>; NULL when absent or empty */
+  char *initrd;
+  char *cmdline;
+  guint64 memory_kib;    /* <memory> in KiB (rounded up) */
+  gboolean has_memory;   /* FALSE: absent or not a size */
+} XenKbootHookDomain;
+
+void xen_kboot_hook_domain_free (XenKbootHookDomain *dom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootHookDomain, xen_kboot_hook_domain_free)
+
+/* Only "prepare begin" is checked: it runs before anything of the domain
+ * exists, and a failure there aborts the start cleanly. */
+gboolean xen_kboot_hook_wants_domain (const char *operation,
+                                      const char *sub_operation);
+
+/* Read @len bytes of domain XML.  Errors (XEN_KBOOT_HOOK_ERROR_XML) are
+ * not yet prefixed with the domain's name. */
+XenKbootHookDomain *xen_kboot_hook_domain_parse (const char *xml, gsize len,
+                                                 GError **error);
+
+/* The checks, in order, the first failure refusing: the kernel against
+ * every boot-protocol rule (kboot_kernel_open_bootable), the initrd
+ * (a readable, non-empty regular file), the command line against the
+ * kernel's cmdline_size, then the layout plan for the domain's memory
+ * (xen-hvm for <domain type='xen'>, qemu-pc otherwise).  @name prefixes
+ * messages. */
+XenKbootHookVerdict xen_kboot_hook_check_domain (const XenKbootHookDomain *dom,
+                                                 const char *name,
+                                                 GError **error);
+
+/* The whole hook: @args are libvirt's XEN_KBOOT_HOOK_N_ARGS arguments,
+ * @xml what came on stdin (may be NULL for operations that are not
+ * checked).  On XEN_KBOOT_HOOK_REFUSE @error holds one line (no control
+ * characters), "domain 'NAME': FILE: reason (rule)". */
+XenKbootHookVerdict xen_kboot_hook_run (const char *const *args,
+                                        const char *xml, gsize len,
+                                        GError **error);
+
+G_END_DECLS
+
+#endif /* XEN_KBOOT_HOOK_H */

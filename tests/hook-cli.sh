@@ -1,0 +1,190 @@
+#!/bin/sh
+# xen-kboot hook as libvirt runs it: four arguments, the domain XML on
+# stdin, nothing on stdout, one line on stderr when it refuses, exit 0 for
+# every operation but "prepare begin", stdin read to its end (libvirt
+# writes into a pipe), --help; and "make install DESTDIR=..." puts the hook
+# scripts in libvirt's hooks directory, executable, pointing at the
+# installed program ("make uninstall" removes them).
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+tap_require_testdata amd64/vmlinuz memtest86+x64.bin
+T=$KBOOT_TESTDATA
+B=$KBOOT_TOP_BUILDDIR
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-hook-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+domain() { # FILE NAME TYPE KERNEL [MORE-OS-ELEMENTS]
+	cat > "$1" <<XML
+<domain type='xen' id='3'>
+  <name>$2</name>
+  <uuid>0f8a3c5e-3d0e-4b7a-9f53-0d6f2b6a7c11</uuid>
+  <memory unit='KiB'>524288</memory>
+  <currentMemory unit='KiB'>524288</currentMemory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='xenfv'>$3</type>
+    <kernel>$4</kernel>
+    ${5-}
+  </os>
+  <features><acpi/><apic/><pae/></features>
+  <clock offset='utc' adjustment='reset'/>
+  <devices>
+    <emulator>/usr/lib/xen-4.17/bin/qemu-system-i386</emulator>
+    <interface type='bridge'><mac address='00:16:3e:1a:2b:3c'/><source bridge='xenbr0'/></interface>
+    <serial type='pty'><target port='0'/></serial>
+    <video><model type='cirrus' vram='8192' heads='1' primary='yes'/></video>
+  </devices>
+</domain>
+XML
+}
+
+# The hook with FILE on stdin.
+hook() { # FILE ARGS...
+	f=$1; shift
+	"$XEN_KBOOT" hook "$@" < "$f"
+}
+
+# Exactly one line on stderr (libvirt puts it inside its own error).
+one_line() { # NAME
+	n=$(printf '%s\n' "$tap_err" | wc -l)
+	[ "$n" -eq 1 ]
+	tap_result $? "$1: one line on stderr" "$n lines: $tap_err"
+}
+
+memtest_err="xen-kboot: domain 'memtest': $T/memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0 at offset 0x234: built without CONFIG_RELOCATABLE*"
+domain "$tmp/memtest.xml" memtest hvm "$T/memtest86+x64.bin"
+tap_expect "memtest86+ on prepare begin: refused, exit 1, the probe's reason" 1 "" "$memtest_err" \
+	hook "$tmp/memtest.xml" memtest prepare begin -
+one_line "memtest86+"
+
+# Every other operation libvirt's libxl and qemu drivers call passes at once.
+for op in "prepare end" "start begin" "started begin" "stopped end" "release end" \
+	"migrate begin" "restore begin" "reconnect begin" "attach begin"; do
+	# shellcheck disable=SC2086
+	tap_expect "memtest86+ on $op: exit 0, silent" 0 "" "" hook "$tmp/memtest.xml" memtest $op -
+done
+
+head -c 4096 /dev/urandom > "$tmp/initrd.img"
+domain "$tmp/debian.xml" debian hvm "$T/amd64/vmlinuz" \
+	"<initrd>$tmp/initrd.img</initrd><cmdline>console=ttyS0 root=/dev/xvda1</cmdline>"
+tap_expect "Debian kernel and initrd: exit 0, silent" 0 "" "" hook "$tmp/debian.xml" debian prepare begin -
+
+domain "$tmp/noinitrd.xml" noinitrd hvm "$T/amd64/vmlinuz" "<initrd>$tmp/missing.img</initrd>"
+tap_expect "missing initrd: refused" 1 "" \
+	"xen-kboot: domain 'noinitrd': $tmp/missing.img: cannot open initrd: No such file or directory" \
+	hook "$tmp/noinitrd.xml" noinitrd prepare begin -
+
+long=$(head -c 3000 /dev/zero | tr '\0' 'x')
+domain "$tmp/long.xml" long hvm "$T/amd64/vmlinuz" "<cmdline>$long</cmdline>"
+tap_expect "command line longer than cmdline_size: refused" 1 "" \
+	"xen-kboot: domain 'long': <cmdline> is 3000 bytes, longer than the 2047 bytes kernel $T/amd64/vmlinuz accepts (cmdline_size)" \
+	hook "$tmp/long.xml" long prepare begin -
+
+sed 's/>524288</>65536</g' "$tmp/debian.xml" > "$tmp/small.xml"
+tap_expect "64 MiB is too small for Debian's kernel on xen-hvm: refused" 1 "" \
+	"xen-kboot: domain 'debian': $T/amd64/vmlinuz does not fit in <memory> of 64 MiB (platform xen-hvm): kernel needs *" \
+	hook "$tmp/small.xml" debian prepare begin -
+
+domain "$tmp/pv.xml" pv xen "$T/memtest86+x64.bin"
+tap_expect "PV domain: not checked, exit 0" 0 "" "" hook "$tmp/pv.xml" pv prepare begin -
+sed '/<kernel>/d' "$tmp/memtest.xml" > "$tmp/nokernel.xml"
+tap_expect "no <kernel>: exit 0" 0 "" "" hook "$tmp/nokernel.xml" disk prepare begin -
+
+printf "<domain type='xen'><name>bad</name>\n<os><type>hvm</type></domain>\n" > "$tmp/malformed.xml"
+tap_expect "malformed XML on prepare begin: refused" 1 "" \
+	"xen-kboot: domain 'bad': libvirt's domain XML:[0-9]*: malformed XML: *" \
+	hook "$tmp/malformed.xml" bad prepare begin -
+one_line "malformed XML"
+tap_expect "malformed XML on release end: not read, exit 0" 0 "" "" \
+	hook "$tmp/malformed.xml" bad release end -
+cat > "$tmp/doctype.xml" <<XML
+<?xml version="1.0"?>
+<!DOCTYPE domain [ <!ENTITY k SYSTEM "file://$T/memtest86+x64.bin"> ]>
+<domain type='xen'><name>&k;</name></domain>
+XML
+tap_expect "DOCTYPE: refused" 1 "" \
+	"xen-kboot: domain 'dtd': libvirt's domain XML:2: document type declaration <!DOCTYPE domain> refused*" \
+	hook "$tmp/doctype.xml" dtd prepare begin -
+tap_expect "empty stdin on prepare begin: refused" 1 "" "xen-kboot: domain 'e': libvirt's domain XML*malformed XML*" \
+	hook /dev/null e prepare begin -
+tap_expect "empty stdin on stopped end: exit 0" 0 "" "" hook /dev/null e stopped end -
+
+# libvirt's arguments are data: a domain called "--help" is checked.
+tap_expect "a domain named --help is a domain" 1 "" "xen-kboot: domain '--help': $T/memtest86+x64.bin: *" \
+	hook "$tmp/memtest.xml" --help prepare begin -
+
+# stdin is read to the end.  The writer ignores SIGPIPE so that a reader
+# that leaves early shows as a failed write (EPIPE), as libvirt sees it.
+pad() { # FILE BYTES: a valid domain XML padded with a comment to BYTES
+	{
+		sed '$d' "$tmp/memtest.xml"
+		printf '<!-- '
+		head -c "$2" /dev/zero | tr '\0' 'p'
+		printf ' -->\n</domain>\n'
+	} > "$1"
+}
+feed() { # FILE CMD...: FILE through a pipe into CMD; the writer's status in $tmp/writer
+	f=$1; shift
+	( trap '' PIPE; cat "$f" 2>/dev/null; echo $? > "$tmp/writer" ) | "$@"
+}
+pad "$tmp/big.xml" 1048576
+feed "$tmp/big.xml" true
+[ "$(cat "$tmp/writer")" -ne 0 ]
+tap_result $? "control: a reader that does not drain stdin makes the writer fail" \
+	"the writer exited $(cat "$tmp/writer") although 'true' read nothing"
+for op in "release end" "stopped end" "start begin" "started begin"; do
+	# shellcheck disable=SC2086
+	tap_expect "1 MiB of XML on $op: exit 0" 0 "" "" feed "$tmp/big.xml" "$XEN_KBOOT" hook memtest $op -
+	[ "$(cat "$tmp/writer")" -eq 0 ]
+	tap_result $? "1 MiB of XML on $op: all of it read (no EPIPE)" "writer status $(cat "$tmp/writer")"
+done
+pad "$tmp/huge.xml" 2097152
+size=$(wc -c < "$tmp/huge.xml")
+tap_expect "2 MiB of XML on prepare begin: refused with its size" 1 "" \
+	"xen-kboot: domain 'memtest': libvirt's domain XML: the document is $size bytes, over the limit of 1048576 bytes for a domain XML" \
+	feed "$tmp/huge.xml" "$XEN_KBOOT" hook memtest prepare begin -
+[ "$(cat "$tmp/writer")" -eq 0 ]
+tap_result $? "2 MiB of XML on prepare begin: all of it read (no EPIPE)" "writer status $(cat "$tmp/writer")"
+
+tap_expect "--help" 0 "*xen-kboot hook*NAME OPERATION SUB-OPERATION EXTRA*prepare begin*qemu.d/xen-kboot*" "" \
+	"$XEN_KBOOT" hook --help
+tap_expect "no argument: usage, exit 2" 2 "" \
+	"xen-kboot hook: libvirt passes 4 arguments, NAME OPERATION SUB-OPERATION EXTRA; got 0*" \
+	"$XEN_KBOOT" hook
+tap_expect "three arguments: usage, exit 2" 2 "" "xen-kboot hook: * got 3*" \
+	"$XEN_KBOOT" hook memtest prepare begin
+tap_expect "listed in xen-kboot --help" 0 "*hook *run as a libvirt hook script*" "" "$XEN_KBOOT" --help
+
+# make install / uninstall, into a staging directory.
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -s -C "$B" "$@"; }
+dirs=$(mk print-hook-dirs) || tap_bail "make print-hook-dirs failed in $B"
+bindir=$(printf '%s\n' "$dirs" | sed -n 's/^bindir=//p')
+hooksdir=$(printf '%s\n' "$dirs" | sed -n 's/^libvirt_hooks_dir=//p')
+dest=$tmp/dest
+tap_ok "make install DESTDIR=..." mk install DESTDIR="$dest"
+want="exec \"$bindir/xen-kboot\" hook \"\$@\""
+for drv in libxl qemu; do
+	f=$dest$hooksdir/$drv.d/xen-kboot
+	[ -f "$f" ] && [ "$(stat -c %a "$f")" = 755 ]
+	tap_result $? "$hooksdir/$drv.d/xen-kboot installed, mode 0755" "$(ls -l "$f" 2>&1)"
+	[ "$(head -n 1 "$f")" = "#!/bin/sh" ] && grep -qxF "$want" "$f"
+	tap_result $? "$drv.d/xen-kboot runs $bindir/xen-kboot hook" "want: $want
+got: $(cat "$f" 2>&1)"
+done
+[ -x "$dest$bindir/xen-kboot" ]
+tap_result $? "the program the hook runs is installed there" "$(ls -l "$dest$bindir" 2>&1)"
+# The installed script, its bindir moved into the staging tree, as libvirt
+# runs it.
+sed "s|$bindir|$dest$bindir|" "$dest$hooksdir/libxl.d/xen-kboot" > "$tmp/staged-hook"
+chmod +x "$tmp/staged-hook"
+staged() { # FILE ARGS...
+	f=$1; shift
+	"$tmp/staged-hook" "$@" < "$f"
+}
+tap_expect "the installed script refuses memtest86+" 1 "" "$memtest_err" \
+	staged "$tmp/memtest.xml" memtest prepare begin -
+tap_expect "the installed script passes the Debian kernel" 0 "" "" \
+	staged "$tmp/debian.xml" debian prepare begin -
+tap_ok "make uninstall DESTDIR=..." mk uninstall DESTDIR="$dest"
+[ ! -e "$dest$hooksdir/libxl.d/xen-kboot" ] && [ ! -e "$dest$hooksdir/qemu.d/xen-kboot" ]
+tap_result $? "make uninstall removes both hook scripts" "$(find "$dest" -type f)"
+tap_done

@@ -1,0 +1,437 @@
+/* The libvirt hook's decision (src/xen_kboot_hook.c): a table of
+ * libvirt calls (arguments and the XML on stdin) with the verdict and the
+ * exact message expected, over synthetic kernels written to a temporary
+ * directory.  The command around it (stdin, exit status) is
+ * tests/hook-cli.sh; a real libvirt daemon is tests/hook-libvirtd.sh. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "kboot_synth.h"
+#include "xen_kboot_hook.h"
+#include "xen_kboot_xml.h"
+
+/* Where the case files live; @DIR@ in a case stands for it. */
+static char *test_dir;
+
+/* A domain as libvirt formats it, with what libvirt adds and xen-kboot's
+ * schema does not know (devices, seclabel, a namespaced element). */
+#define LIBVIRT_DOMAIN(virt, name, memory, type, os)                       \
+  "<domain type='" virt "' id='7' "                                        \
+  "xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"             \
+  "  <name>" name "</name>\n"                                              \
+  "  <uuid>d1b9f6bc-3f1c-4c6c-9a36-6c51d5ae1c2e</uuid>\n"                  \
+  "  <metadata><x:os xmlns:x='urn:other'><x:kernel>/nowhere</x:kernel>"    \
+  "</x:os></metadata>\n"                                                   \
+  "  <memory unit='KiB'>" memory "</memory>\n"                             \
+  "  <currentMemory unit='KiB'>" memory "</currentMemory>\n"               \
+  "  <vcpu placement='static'>1</vcpu>\n"                                  \
+  "  <resource><partition>/machine</partition></resource>\n"               \
+  "  <os>\n"                                                               \
+  "    <type arch='x86_64' machine='pc-i440fx-7.2'>" type "</type>\n"      \
+  os                                                                       \
+  "    <boot dev='hd'/>\n"                                                 \
+  "  </os>\n"                                                              \
+  "  <features><acpi/><apic/><pae/></features>\n"                          \
+  "  <cpu mode='custom' match='exact' check='full'><model>qemu64</model>"  \
+  "</cpu>\n"                                                               \
+  "  <clock offset='utc'/>\n"                                              \
+  "  <on_poweroff>destroy</on_poweroff>\n"                                 \
+  "  <devices>\n"                                                          \
+  "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"                 \
+  "    <controller type='usb' index='0' model='piix3-uhci'>"               \
+  "<address type='pci' domain='0x0000' bus='0x00' slot='0x01' "            \
+  "function='0x2'/></controller>\n"                                        \
+  "    <serial type='pty'><target type='isa-serial' port='0'>"             \
+  "<model name='isa-serial'/></target></serial>\n"                         \
+  "    <memballoon model='virtio'/>\n"                                     \
+  "  </devices>\n"                                                         \
+  "  <seclabel type='dynamic' model='dac' relabel='yes'/>\n"               \
+  "  <qemu:commandline><qemu:arg value='-kernel'/>"                        \
+  "<qemu:arg value='/nowhere'/></qemu:commandline>\n"                      \
+  "</domain>\n"
+
+/* The shortest domain of a given kind. */
+#define DOMAIN(virt, memory_mib, type, os)                                 \
+  "<domain type='" virt "'><name>hook-test</name>"                         \
+  "<memory unit='MiB'>" memory_mib "</memory>"                             \
+  "<os><type>" type "</type>" os "</os></domain>"
+
+#define GOOD "<kernel>@DIR@/good.bzImage</kernel>"
+#define NORELO "<kernel>@DIR@/norelo.bzImage</kernel>"
+#define INITRD "<initrd>@DIR@/initrd.img</initrd>"
+
+typedef struct {
+  const char *name;
+  const char *operation;
+  const char *sub_operation;
+  const char *xml;               /* @DIR@: test_dir, @LONG@: 2048 bytes */
+  XenKbootHookVerdict verdict;
+  XenKbootHookError code;        /* when refused */
+  const char *message;           /* exact, after @DIR@; NULL when passing */
+} HookCase;
+
+static const HookCase hook_cases[] = {
+  /* Every operation but "prepare begin" passes without a look at stdin,
+   * even with a kernel that would be refused, or no XML at all. */
+  { "op/start-begin", "start", "begin", DOMAIN ("xen", "256", "hvm", NORELO),
+    XEN_KBOOT_HOOK_PASS_OTHER_OPERATION },
+  { "op/prepare-end", "prepare", "end", DOMAIN ("xen", "256", "hvm", NORELO),
+    XEN_KBOOT_HOOK_PASS_OTHER_OPERATION },
+  { "op/started-begin", "started", "begin", DOMAIN ("qemu", "256", "hvm", NORELO),
+    XEN_KBOOT_HOOK_PASS_OTHER_OPERATION },
+  { "op/stopped-end", "stopped", "end", "not XML at all",
+    XEN_KBOOT_HOOK_PASS_OTHER_OPERATION },
+  { "op/release-end", "release", "end", "", XEN_KBOOT_HOOK_PASS_OTHER_OPERATION },
+  { "op/migrate-begin", "migrate", "begin", DOMAIN ("xen", "256", "hvm", NORELO),
+    XEN_KBOOT_HOOK_PASS_OTHER_OPERATION },
+  { "op/restore-begin", "restore", "begin", DOMAIN ("xen", "256", "hvm", NORELO),
+    XEN_KBOOT_HOOK_PASS_OTHER_OPERATION },
+  { "op/reconnect-begin", "reconnect", "begin", DOMAIN ("xen", "256", "hvm", NORELO),
+    XEN_KBOOT_HOOK_PASS_OTHER_OPERATION },
+
+  /* Not ours: no kernel, not HVM. */
+  { "pass/no-kernel", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", "<boot dev='hd'/>"), XEN_KBOOT_HOOK_PASS_NO_KERNEL },
+  { "pass/empty-kernel", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", "<kernel></kernel>"), XEN_KBOOT_HOOK_PASS_NO_KERNEL },
+  { "pass/pv", "prepare", "begin", DOMAIN ("xen", "256", "xen", NORELO),
+    XEN_KBOOT_HOOK_PASS_NOT_HVM },
+  { "pass/pv-linux", "prepare", "begin", DOMAIN ("xen", "256", "linux", NORELO),
+    XEN_KBOOT_HOOK_PASS_NOT_HVM },
+  { "pass/pvh", "prepare", "begin", DOMAIN ("xen", "256", "xenpvh", NORELO),
+    XEN_KBOOT_HOOK_PASS_NOT_HVM },
+  { "pass/no-os-type", "prepare", "begin",
+    "<domain type='xen'><name>x</name><os>" NORELO "</os></domain>",
+    XEN_KBOOT_HOOK_PASS_NOT_HVM },
+
+  /* Bootable. */
+  { "pass/bootable", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", GOOD INITRD "<cmdline>console=ttyS0</cmdline>"),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  { "pass/bootable-kvm", "prepare", "begin", DOMAIN ("kvm", "256", "hvm", GOOD),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  { "pass/type-with-spaces", "prepare", "begin", DOMAIN ("xen", "256", " hvm\n", GOOD),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  { "pass/libvirt-xml", "prepare", "begin",
+    LIBVIRT_DOMAIN ("qemu", "hook-test", "262144", "hvm",
+                    "    " GOOD "\n    " INITRD "\n"
+                    "    <cmdline>console=ttyS0 quiet</cmdline>\n"),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  /* Another vocabulary's <os> (a namespace) is not libvirt's. */
+  { "pass/namespaced-os-ignored", "prepare", "begin",
+    "<domain type='xen' xmlns:x='urn:x'><name>n</name><memory>262144</memory>"
+    "<x:os><x:type>hvm</x:type>" "<x:kernel>@DIR@/norelo.bzImage</x:kernel></x:os>"
+    "<os><type>hvm</type>" GOOD "</os></domain>",
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  { "pass/cmdline-at-limit", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", GOOD "<cmdline>@LONG-1@</cmdline>"),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+
+  /* Refused: the kernel. */
+  { "refuse/not-relocatable", "prepare", "begin",
+    LIBVIRT_DOMAIN ("xen", "memtest", "262144", "hvm", "    " NORELO "\n"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/norelo.bzImage: cannot be direct-booted: "
+    "relocatable_kernel is 0 at offset 0x234: built without "
+    "CONFIG_RELOCATABLE, it cannot be loaded at 0x200000" },
+  { "refuse/kernel-missing", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", "<kernel>@DIR@/missing</kernel>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/missing: cannot open kernel: No such file or directory" },
+  { "refuse/kernel-directory", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", "<kernel>@DIR@</kernel>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@: kernel is a directory, not a regular file" },
+  { "refuse/kernel-not-linux", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", "<kernel>@DIR@/initrd.img</kernel>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/initrd.img: cannot be direct-booted: *" },
+  { "refuse/kernel-relative", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", "<kernel>boot/vmlinuz</kernel>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': <kernel> 'boot/vmlinuz' is a relative path: give the "
+    "absolute path (starting with '/')" },
+  { "refuse/kernel-path-newline", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", "<kernel>@DIR@/two\nlines</kernel>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/two lines: cannot open kernel: No such file or directory" },
+
+  /* Refused: initrd, command line. */
+  { "refuse/initrd-missing", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", GOOD "<initrd>@DIR@/missing.img</initrd>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_INITRD,
+    "domain 'hook-test': @DIR@/missing.img: cannot open initrd: No such file or directory" },
+  { "refuse/initrd-empty", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", GOOD "<initrd>@DIR@/empty.img</initrd>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_INITRD,
+    "domain 'hook-test': @DIR@/empty.img: initrd is empty (0 bytes)" },
+  { "refuse/initrd-relative", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", GOOD "<initrd>initrd.img</initrd>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_INITRD,
+    "domain 'hook-test': <initrd> 'initrd.img' is a relative path: give the "
+    "absolute path (starting with '/')" },
+  { "refuse/cmdline-too-long", "prepare", "begin",
+    DOMAIN ("xen", "256", "hvm", GOOD INITRD "<cmdline>@LONG@</cmdline>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_CMDLINE,
+    "domain 'hook-test': <cmdline> is 2048 bytes, longer than the 2047 bytes "
+    "kernel @DIR@/good.bzImage accepts (cmdline_size)" },
+
+  /* Refused: memory.  The synthetic kernel decompresses up to 32 MiB;
+   * libxl takes 8 MiB of a Xen guest's <memory> for video, QEMU none. */
+  { "refuse/does-not-fit-xen", "prepare", "begin", DOMAIN ("xen", "36", "hvm", GOOD),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
+    "domain 'hook-test': @DIR@/good.bzImage does not fit in <memory> of 36 MiB "
+    "(platform xen-hvm): kernel needs [0x200000, 0x2000000) *but the guest's "
+    "free low RAM ends at 0x1c00000 (28.0 MiB)" },
+  { "pass/fits-qemu", "prepare", "begin", DOMAIN ("qemu", "36", "hvm", GOOD),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  { "refuse/does-not-fit-qemu", "prepare", "begin", DOMAIN ("qemu", "24", "hvm", GOOD),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
+    "domain 'hook-test': @DIR@/good.bzImage does not fit in <memory> of 24 MiB "
+    "(platform qemu-pc): kernel needs [0x200000, 0x2000000) *" },
+  { "refuse/memory-huge", "prepare", "begin",
+    "<domain type='kvm'><name>x</name><memory unit='b'>18446744073709551615</memory>"
+    "<os><type>hvm</type>" GOOD "</os></domain>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
+    "domain 'hook-test': @DIR@/good.bzImage does not fit in <memory> of "
+    "18014398509481984 KiB (platform qemu-pc): libvirt's domain XML: memory of "
+    "18014398509481984 KiB is too large" },
+  { "refuse/no-memory", "prepare", "begin",
+    "<domain type='xen'><name>x</name><os><type>hvm</type>" GOOD "</os></domain>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
+    "domain 'hook-test': no usable <memory> in libvirt's domain XML: cannot tell "
+    "whether kernel @DIR@/good.bzImage fits the guest" },
+  { "refuse/memory-bad-unit", "prepare", "begin",
+    "<domain type='xen'><name>x</name><memory unit='parsecs'>1</memory>"
+    "<os><type>hvm</type>" GOOD "</os></domain>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
+    "domain 'hook-test': no usable <memory> in libvirt's domain XML: *" },
+
+  /* Refused: the XML itself. */
+  { "refuse/malformed", "prepare", "begin", "<domain type='xen'><name>x</nam></domain>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_XML,
+    "domain 'hook-test': libvirt's domain XML:1: malformed XML: *" },
+  { "refuse/empty", "prepare", "begin", "",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_XML,
+    "domain 'hook-test': libvirt's domain XML*: malformed XML*" },
+  { "refuse/doctype", "prepare", "begin",
+    "<?xml version='1.0'?>\n<!DOCTYPE domain [ <!ENTITY k SYSTEM 'file:///etc/passwd'> ]>\n"
+    "<domain type='xen'><name>&k;</name></domain>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_XML,
+    "domain 'hook-test': libvirt's domain XML:2: document type declaration "
+    "<!DOCTYPE domain> refused: *" },
+  { "refuse/not-domain", "prepare", "begin", "<network><name>default</name></network>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_XML,
+    "domain 'hook-test': libvirt's domain XML: the root element is <network>, "
+    "not <domain>" },
+};
+
+static char *
+expand (const char *text)
+{
+  g_autofree char *long_line = g_strnfill (2048, 'x');
+  g_autofree char *at_limit = g_strnfill (2047, 'y');
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *step1 = NULL, *step2 = NULL;
+
+  parts = g_strsplit (text, "@DIR@", -1);
+  step1 = g_strjoinv (test_dir, parts);
+  g_clear_pointer (&parts, g_strfreev);
+  parts = g_strsplit (step1, "@LONG-1@", -1);
+  step2 = g_strjoinv (at_limit, parts);
+  g_clear_pointer (&parts, g_strfreev);
+  parts = g_strsplit (step2, "@LONG@", -1);
+  return g_strjoinv (long_line, parts);
+}
+
+static void
+test_case (gconstpointer data)
+{
+  const HookCase *c = data;
+  g_autofree char *xml = expand (c->xml);
+  const char *args[] = { "hook-test", c->operation, c->sub_operation, "-" };
+  g_autoptr(GError) error = NULL;
+  XenKbootHookVerdict verdict;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (args) == XEN_KBOOT_HOOK_N_ARGS);
+  verdict = xen_kboot_hook_run (args, xml, strlen (xml), &error);
+  g_assert_cmpstr (xen_kboot_hook_verdict_to_string (verdict), ==,
+                   xen_kboot_hook_verdict_to_string (c->verdict));
+  if (c->verdict != XEN_KBOOT_HOOK_REFUSE)
+    {
+      g_assert_no_error (error);
+      return;
+    }
+  g_assert_error (error, XEN_KBOOT_HOOK_ERROR, (gint) c->code);
+  {
+    g_autofree char *want = expand (c->message);
+    if (!g_pattern_match_simple (want, error->message))
+      g_error ("message\n  %s\ndoes not match\n  %s", error->message, want);
+  }
+  /* libvirt shows it inside its own one-line error. */
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_null (strchr (error->message, '\r'));
+}
+
+/* The operations that are not checked never look at the XML: NULL is
+ * fine, and nothing is parsed. */
+static void
+test_no_xml_needed (void)
+{
+  const char *args[] = { "d", "release", "end", "-" };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (xen_kboot_hook_run (args, NULL, 0, &error), ==,
+                   XEN_KBOOT_HOOK_PASS_OTHER_OPERATION);
+  g_assert_no_error (error);
+  g_assert_true (xen_kboot_hook_wants_domain ("prepare", "begin"));
+  g_assert_false (xen_kboot_hook_wants_domain ("prepare", "end"));
+  g_assert_false (xen_kboot_hook_wants_domain ("start", "begin"));
+  g_assert_false (xen_kboot_hook_wants_domain (NULL, NULL));
+}
+
+/* Over XEN_KBOOT_XML_MAX_SIZE: refused with the real size, not parsed. */
+static void
+test_too_large (void)
+{
+  const char *args[] = { "big", "prepare", "begin", "-" };
+  gsize len = XEN_KBOOT_XML_MAX_SIZE + 1;
+  g_autofree char *xml = g_malloc (len);
+  g_autoptr(GError) error = NULL;
+
+  memset (xml, ' ', len);
+  memcpy (xml, "<domain>", 8);
+  g_assert_cmpint (xen_kboot_hook_run (args, xml, len, &error), ==, XEN_KBOOT_HOOK_REFUSE);
+  g_assert_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_XML);
+  g_assert_cmpstr (error->message, ==,
+                   "domain 'big': libvirt's domain XML: the document is 1048577 "
+                   "bytes, over the limit of 1048576 bytes for a domain XML");
+}
+
+/* What the parser reads, field by field; and that the entity of a
+ * DOCTYPE is never fetched. */
+static void
+test_parse (void)
+{
+  static const struct {
+    const char *memory;
+    guint64 kib;
+    gboolean ok;
+  } units[] = {
+    { "<memory>524288</memory>", 524288, TRUE },
+    { "<memory unit='KiB'>262144</memory>", 262144, TRUE },
+    { "<memory unit='GiB'>2</memory>", 2097152, TRUE },
+    { "<memory unit='MB'>1</memory>", 977, TRUE },   /* 10^6 bytes, rounded up */
+    { "<memory unit='b'>1025</memory>", 2, TRUE },
+    { "<memory unit='KiB'> 1024 </memory>", 1024, TRUE },
+    { "<memory unit='KiB'>-1</memory>", 0, FALSE },
+    { "<memory unit='KiB'>lots</memory>", 0, FALSE },
+    { "<memory unit='EiB'>100</memory>", 0, FALSE },  /* past 2^64 bytes */
+    { "", 0, FALSE },
+  };
+  guint before = xen_kboot_xml_external_load_attempts ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      g_autofree char *xml = g_strdup_printf (
+        "<domain type='kvm'><name>n%" G_GSIZE_FORMAT "</name>%s<os>"
+        "<type arch='x86_64'>hvm</type><kernel>/k</kernel><initrd>/i</initrd>"
+        "<cmdline> a  b </cmdline></os></domain>", i, units[i].memory);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XenKbootHookDomain) dom =
+        xen_kboot_hook_domain_parse (xml, strlen (xml), &error);
+      g_autofree char *name = g_strdup_printf ("n%" G_GSIZE_FORMAT, i);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (dom);
+      g_assert_cmpstr (dom->virt_type, ==, "kvm");
+      g_assert_cmpstr (dom->name, ==, name);
+      g_assert_cmpstr (dom->os_type, ==, "hvm");
+      g_assert_cmpstr (dom->kernel, ==, "/k");
+      g_assert_cmpstr (dom->initrd, ==, "/i");
+      g_assert_cmpstr (dom->cmdline, ==, " a  b ");   /* as libvirt passes it */
+      g_assert_cmpint (dom->has_memory, ==, units[i].ok);
+      g_assert_cmpuint (dom->memory_kib, ==, units[i].kib);
+    }
+  g_assert_cmpuint (xen_kboot_xml_external_load_attempts (), ==, before);
+}
+
+static void
+test_verdict_strings (void)
+{
+  for (int v = 0; v < XEN_KBOOT_HOOK_VERDICT_LAST; v++)
+    g_assert_cmpstr (xen_kboot_hook_verdict_to_string (v), !=, "unknown");
+  g_assert_cmpstr (xen_kboot_hook_verdict_to_string (XEN_KBOOT_HOOK_VERDICT_LAST),
+                   ==, "unknown");
+}
+
+static void
+write_file (const char *name, const void *data, gsize len)
+{
+  g_autofree char *path = g_build_filename (test_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, data, (gssize) len, &error));
+  g_assert_no_error (error);
+}
+
+static void
+make_files (void)
+{
+  g_autoptr(KbootSynth) good = kboot_synth_new (0x020f, 4, 0x10000);
+  g_autoptr(KbootSynth) norelo = kboot_synth_new (0x020f, 4, 0x10000);
+  g_autofree guint8 *initrd = g_malloc (4096);
+
+  kboot_synth_put (norelo, 0x234, 1, 0);          /* relocatable_kernel */
+  memset (initrd, 0x5a, 4096);
+  write_file ("good.bzImage", good->data, good->len);
+  write_file ("norelo.bzImage", norelo->data, norelo->len);
+  write_file ("initrd.img", initrd, 4096);
+  write_file ("empty.img", "", 0);
+}
+
+static void
+remove_files (void)
+{
+  static const char *const names[] = {
+    "good.bzImage", "norelo.bzImage", "initrd.img", "empty.img"
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (test_dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_rmdir (test_dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  test_dir = g_dir_make_tmp ("kboot-hook-XXXXXX", &error);
+  g_assert_no_error (error);
+  make_files ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (hook_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/kboot/hook/%s", hook_cases[i].name);
+      g_test_add_data_func (path, &hook_cases[i], test_case);
+    }
+  g_test_add_func ("/kboot/hook/no-xml-needed", test_no_xml_needed);
+  g_test_add_func ("/kboot/hook/too-large", test_too_large);
+  g_test_add_func ("/kboot/hook/parse", test_parse);
+  g_test_add_func ("/kboot/hook/verdict-strings", test_verdict_strings);
+  status = g_test_run ();
+
+  remove_files ();
+  g_free (test_dir);
+  return status;
+}

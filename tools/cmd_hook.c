@@ -1,0 +1,113 @@
+/* xen-kboot hook NAME OPERATION SUB-OPERATION EXTRA: run by libvirt as a
+ * hook script (hooks/xen-kboot-hook.in), the domain XML on stdin.  The
+ * decision is src/xen_kboot_hook.c's; here are only stdin, stderr and the
+ * exit status. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "xen_kboot_hook.h"
+#include "xen-kboot-cmd.h"
+
+/* Read stdin to its end.  libvirt writes the XML into a pipe and fails the
+ * operation if the write fails (EPIPE), so every byte is read even when it
+ * is not wanted; @keep collects them when it is not NULL. */
+static gboolean
+drain_stdin (GByteArray *keep, GError **error)
+{
+  guint8 chunk[65536];
+
+  for (;;)
+    {
+      ssize_t r = read (STDIN_FILENO, chunk, sizeof chunk);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int saved = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "cannot read the domain XML on standard input: %s",
+                       g_strerror (saved));
+          return FALSE;
+        }
+      if (r == 0)
+        return TRUE;
+      /* Everything is kept (libvirt held it all in memory too), so that a
+       * refusal of an oversized document can state its real size. */
+      if (keep)
+        g_byte_array_append (keep, chunk, (guint) r);
+    }
+}
+
+static int
+usage_error (const char *message)
+{
+  fprintf (stderr, "xen-kboot hook: %s\n"
+           "Try 'xen-kboot hook --help' for more information.\n", message);
+  return KBOOT_EXIT_USAGE;
+}
+
+int
+kboot_cmd_hook (int argc, char **argv)
+{
+  const GOptionEntry entries[] = { { NULL } };
+  const char *const *args = (const char *const *) argv + 1;
+  g_autoptr(GByteArray) xml = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean wanted;
+
+  /* libvirt always passes exactly four arguments, and they are data, not
+   * options: a domain may well be called "-h".  Options are parsed only
+   * when the count is wrong, for --help. */
+  if (argc != 1 + XEN_KBOOT_HOOK_N_ARGS)
+    {
+      g_autofree char *message = NULL;
+
+      if (!kboot_cli_parse ("hook", "NAME OPERATION SUB-OPERATION EXTRA",
+                            "Run as a libvirt hook script, the domain XML on "
+                            "standard input.\nOn \"prepare begin\" the "
+                            "direct-boot kernel of an HVM domain is checked:\n"
+                            "the kernel against every boot-protocol rule, the "
+                            "initrd, the command\nline's length, and whether "
+                            "they fit the domain's memory.  Every other\n"
+                            "operation passes at once.",
+                            "Installed as hooks/libxl.d/xen-kboot and "
+                            "hooks/qemu.d/xen-kboot under libvirt's\nhooks "
+                            "directory (a script that runs 'xen-kboot hook').  "
+                            "Nothing is ever\nprinted on standard output "
+                            "(libvirt reads it as a new XML for some\n"
+                            "operations).\n\nExit status: 0 to let libvirt go "
+                            "on, 1 to refuse (the reason on stderr, one\nline), "
+                            "2 on a usage error.",
+                            entries, &argc, &argv))
+        return KBOOT_EXIT_USAGE;
+      message = g_strdup_printf ("libvirt passes %d arguments, NAME OPERATION "
+                                 "SUB-OPERATION EXTRA; got %d",
+                                 XEN_KBOOT_HOOK_N_ARGS, argc - 1);
+      return usage_error (message);
+    }
+
+  wanted = xen_kboot_hook_wants_domain (args[XEN_KBOOT_HOOK_ARG_OPERATION],
+                                        args[XEN_KBOOT_HOOK_ARG_SUB_OPERATION]);
+  xml = wanted ? g_byte_array_new () : NULL;
+  if (!drain_stdin (xml, &error))
+    {
+      if (!wanted)
+        return KBOOT_EXIT_OK;     /* nothing to check: never block libvirt */
+      kboot_cli_errorf ("domain '%s': %s", args[XEN_KBOOT_HOOK_ARG_NAME],
+                        error->message);
+      return KBOOT_EXIT_FAILURE;
+    }
+
+  if (xen_kboot_hook_run (args, xml ? (const char *) xml->data : NULL,
+                          xml ? xml->len : 0, &error) == XEN_KBOOT_HOOK_REFUSE)
+    {
+      kboot_cli_error (error);
+      return KBOOT_EXIT_FAILURE;
+    }
+  return KBOOT_EXIT_OK;
+}
