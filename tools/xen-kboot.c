@@ -88,8 +88,8 @@ main (int argc, char **argv)
       return KBOOT_EXIT_OK;
     }
 
-  /* libvirt runs hook scripts by their file name (…/hooks/libxl); when
-   * installed so, behave as "xen-kboot hook". */
+  /* "hook" too is a command like the others: libvirt runs the installed
+   * script (hooks/xen-kboot-hook.in), which runs "xen-kboot hook". */
   for (gsize i = 0; i < G_N_ELEMENTS (kboot_commands); i++)
     if (strcmp (argv[1], kboot_commands[i].name) == 0)
       return kboot_commands[i].run (argc - 1, argv + 1);
