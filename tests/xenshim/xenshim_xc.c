@@ -1,0 +1,380 @@
+/* xenshim: the libxenctrl, libxenstore and libxenforeignmemory calls,
+ * answered without /dev/xen (see README.md).
+ *
+ * The handles are ours (a magic number says which kind, so a handle of
+ * the wrong kind or a closed one is caught).  Foreign mappings are mmaps of
+ * the domain's RAM file, page for page where Xen maps the guest's frames;
+ * a frame that is not populated RAM stays PROT_NONE with -ENOENT in err[],
+ * like privcmd's IOCTL_PRIVCMD_MMAPBATCH_V2. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xenctrl.h>
+#include <xenforeignmemory.h>
+#include <xenstore.h>
+#include <xen/hvm/save.h>
+
+#include "xenshim.h"
+
+#define XENSHIM_HANDLE_XC    0x78636820u   /* "xch " */
+#define XENSHIM_HANDLE_FMEM  0x666d656du   /* "fmem" */
+#define XENSHIM_HANDLE_DEAD  0xdeadu
+
+typedef struct {
+  guint32 magic;
+} XenshimHandle;
+
+/* xenstore is never used by what we emulate: one token for every open. */
+static int xenshim_xs_token;
+
+/* Calls of each kind in this process, for the "map:K" style faults. */
+static gint xenshim_map_calls;
+static gint xenshim_unmap_calls;
+
+static void *
+xenshim_handle_new (guint32 magic)
+{
+  XenshimHandle *h = g_new0 (XenshimHandle, 1);
+
+  h->magic = magic;
+  return h;
+}
+
+static gboolean
+xenshim_handle_check (const void *handle, guint32 magic, const char *fn)
+{
+  const XenshimHandle *h = handle;
+
+  if (h && h->magic == magic)
+    return TRUE;
+  xenshim_warn ("%s: %p is not an open handle of this kind", fn, handle);
+  errno = EBADF;
+  return FALSE;
+}
+
+static void
+xenshim_handle_free (void *handle)
+{
+  XenshimHandle *h = handle;
+
+  h->magic = XENSHIM_HANDLE_DEAD;
+  g_free (h);
+}
+
+/* ---- libxenctrl, libxenstore: the handles libxl_ctx_alloc() opens ------ */
+
+XENSHIM_EXPORT xc_interface *
+xc_interface_open (xentoollog_logger *logger,
+                   xentoollog_logger *dombuild_logger, unsigned open_flags)
+{
+  xenshim_log ("xc_interface_open");
+  if (xenshim_fault ("hypervisor"))
+    {
+      errno = ENOENT;      /* as with no /dev/xen/privcmd */
+      return NULL;
+    }
+  return xenshim_handle_new (XENSHIM_HANDLE_XC);
+}
+
+XENSHIM_EXPORT int
+xc_interface_close (xc_interface *xch)
+{
+  if (!xch)
+    return 0;
+  if (!xenshim_handle_check (xch, XENSHIM_HANDLE_XC, "xc_interface_close"))
+    return -1;
+  xenshim_handle_free (xch);
+  return 0;
+}
+
+XENSHIM_EXPORT struct xs_handle *
+xs_open (unsigned long flags)
+{
+  return (struct xs_handle *) &xenshim_xs_token;
+}
+
+XENSHIM_EXPORT void
+xs_close (struct xs_handle *xsh)
+{
+}
+
+/* ---- vCPU state --------------------------------------------------------- */
+
+/* vcpu_hvm() in tools/libs/guest/xg_dom_x86.c: flat 32-bit protected
+ * mode, rbx at the start_info, rip at the firmware's entry.  The record
+ * is always the initial one, even once the domain has run. */
+static void
+xenshim_initial_cpu (const XenshimDomain *dom, struct hvm_hw_cpu *cpu)
+{
+  memset (cpu, 0, sizeof *cpu);
+  cpu->cs_limit = cpu->ds_limit = cpu->es_limit = cpu->ss_limit = ~0u;
+  cpu->tr_limit = 0x67;
+  cpu->cs_arbytes = 0xc9b;
+  cpu->ds_arbytes = cpu->es_arbytes = cpu->ss_arbytes = 0xc93;
+  cpu->tr_arbytes = 0x8b;
+  cpu->cr0 = dom->cr0;
+  cpu->rip = dom->rip;
+  cpu->rbx = dom->rbx;
+  cpu->dr6 = 0xffff0ff0u;     /* X86_DR6_DEFAULT */
+  cpu->dr7 = 0x00000400u;     /* X86_DR7_DEFAULT */
+}
+
+/* Only vCPU 0's CPU record is kept. */
+XENSHIM_EXPORT int
+xc_domain_hvm_getcontext_partial (xc_interface *xch, uint32_t domid,
+                                  uint16_t typecode, uint16_t instance,
+                                  void *ctxt_buf, uint32_t size)
+{
+  g_autoptr(XenshimDomain) dom = NULL;
+  struct hvm_hw_cpu cpu;
+
+  xenshim_log ("xc_domain_hvm_getcontext_partial domid=%u typecode=%u",
+               domid, typecode);
+  if (!xenshim_handle_check (xch, XENSHIM_HANDLE_XC, "xc_domain_hvm_getcontext_partial"))
+    return -1;
+  if (xenshim_fault ("getcontext"))
+    {
+      errno = EPERM;
+      return -1;
+    }
+  dom = xenshim_domain_load (domid);
+  if (!dom)
+    {
+      errno = ESRCH;
+      return -1;
+    }
+  if (dom->type != LIBXL_DOMAIN_TYPE_HVM || !ctxt_buf || size < sizeof cpu)
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  if (typecode != HVM_SAVE_CODE (CPU) || instance != 0)
+    {
+      errno = ENOENT;
+      return -1;
+    }
+  xenshim_initial_cpu (dom, &cpu);
+  memcpy (ctxt_buf, &cpu, sizeof cpu);
+  return 0;
+}
+
+/* ---- libxenforeignmemory ------------------------------------------------ */
+
+XENSHIM_EXPORT xenforeignmemory_handle *
+xenforeignmemory_open (xentoollog_logger *logger, unsigned open_flags)
+{
+  xenshim_log ("xenforeignmemory_open");
+  if (xenshim_fault ("hypervisor"))
+    {
+      errno = ENOENT;
+      return NULL;
+    }
+  return xenshim_handle_new (XENSHIM_HANDLE_FMEM);
+}
+
+XENSHIM_EXPORT int
+xenforeignmemory_close (xenforeignmemory_handle *fmem)
+{
+  if (!fmem)
+    return 0;
+  if (!xenshim_handle_check (fmem, XENSHIM_HANDLE_FMEM, "xenforeignmemory_close"))
+    return -1;
+  xenshim_handle_free (fmem);
+  return 0;
+}
+
+/* 0 with the RAM file offset of @pfn, or the negative errno Xen gives. */
+static int
+xenshim_pfn_offset (const XenshimDomain *dom, const GArray *bad_pfns,
+                    xen_pfn_t pfn, guint64 *offset)
+{
+  for (guint i = 0; i < bad_pfns->len; i++)
+    if (g_array_index (bad_pfns, guint64, i) == pfn)
+      return -EFAULT;
+  if (pfn > G_MAXUINT64 >> XENSHIM_PAGE_SHIFT
+      || !xenshim_layout_ram_offset (&dom->layout, (guint64) pfn << XENSHIM_PAGE_SHIFT,
+                                     XENSHIM_PAGE_SIZE, offset))
+    return -ENOENT;
+  return 0;
+}
+
+/* Map arr[@i] and the pfns after it that follow it in the RAM file too,
+ * in one mmap at @base + @i pages.  Returns the pages mapped, 0 on error. */
+static size_t
+xenshim_map_run (guint8 *base, size_t i, size_t pages, const xen_pfn_t arr[],
+                 const XenshimDomain *dom, const GArray *bad_pfns, int prot,
+                 int fd, guint64 offset)
+{
+  size_t run = 1;
+  guint64 next;
+
+  while (i + run < pages
+         && xenshim_pfn_offset (dom, bad_pfns, arr[i + run], &next) == 0
+         && next == offset + run * XENSHIM_PAGE_SIZE)
+    run++;
+  if (mmap (base + i * XENSHIM_PAGE_SIZE, run * XENSHIM_PAGE_SIZE, prot,
+            MAP_SHARED | MAP_FIXED, fd, (off_t) offset) == MAP_FAILED)
+    {
+      xenshim_warn ("mapping %zu pages of domain %u's RAM file: %s", run,
+                    dom->domid, g_strerror (errno));
+      return 0;
+    }
+  return run;
+}
+
+static int
+xenshim_ram_open (guint32 domid)
+{
+  g_autofree char *dir = xenshim_domain_dir (domid);
+  g_autofree char *path = dir ? g_build_filename (dir, "ram", NULL) : NULL;
+  int fd = path ? open (path, O_RDWR | O_CLOEXEC) : -1;
+
+  if (fd < 0 && path)
+    xenshim_warn ("cannot open %s: %s", path, g_strerror (errno));
+  return fd;
+}
+
+/* The pages of @arr at one reserved range; see xenforeignmemory.h for what
+ * @err means and what happens when it is NULL. */
+static void *
+xenshim_map (const char *fn, xenforeignmemory_handle *fmem, uint32_t domid,
+             int prot, size_t pages, const xen_pfn_t arr[], int err[])
+{
+  guint64 call = (guint64) g_atomic_int_add (&xenshim_map_calls, 1) + 1;
+  g_autoptr(XenshimDomain) dom = NULL;
+  g_autoptr(GArray) bad_pfns = NULL;
+  guint64 bytes;
+  guint8 *base;
+  int first_error = 0;
+  int fd = -1;
+  int saved;
+
+  xenshim_log ("%s domid=%u pages=%zu first_pfn=0x%" G_GINT64_MODIFIER "x", fn,
+               domid, pages, pages && arr ? (guint64) arr[0] : 0);
+  if (!xenshim_handle_check (fmem, XENSHIM_HANDLE_FMEM, fn))
+    return NULL;
+  if (pages == 0 || !arr
+      || !g_uint64_checked_mul (&bytes, pages, XENSHIM_PAGE_SIZE) || bytes > G_MAXSIZE)
+    {
+      errno = EINVAL;
+      return NULL;
+    }
+  if (xenshim_fault_nth ("map", call))
+    {
+      errno = ENOMEM;
+      return NULL;
+    }
+  dom = xenshim_domain_load (domid);
+  if (!dom)
+    {
+      errno = ESRCH;
+      return NULL;
+    }
+
+  /* The whole range first, so that holes stay inaccessible. */
+  base = mmap (NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED)
+    return NULL;
+  bad_pfns = xenshim_fault_pfns ();
+  for (size_t i = 0; i < pages; )
+    {
+      guint64 offset;
+      int e = xenshim_pfn_offset (dom, bad_pfns, arr[i], &offset);
+      size_t run;
+
+      if (e == -EFAULT)
+        xenshim_log ("fail map-pfn:0x%" G_GINT64_MODIFIER "x", (guint64) arr[i]);
+      if (e != 0)
+        {
+          if (err)
+            err[i] = e;
+          if (!first_error)
+            first_error = -e;
+          i++;
+          continue;
+        }
+      if (fd < 0 && (fd = xenshim_ram_open (domid)) < 0)
+        goto fail;
+      run = xenshim_map_run (base, i, pages, arr, dom, bad_pfns, prot, fd, offset);
+      if (run == 0)
+        goto fail;
+      if (err)
+        memset (err + i, 0, run * sizeof *err);
+      i += run;
+    }
+  if (fd >= 0)
+    close (fd);
+  if (first_error && !err)
+    {
+      munmap (base, bytes);
+      errno = first_error;
+      return NULL;
+    }
+  if (xenshim_fault_nth ("signal-map", call))
+    raise (SIGINT);
+  return base;
+
+fail:
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  munmap (base, bytes);
+  errno = saved;
+  return NULL;
+}
+
+XENSHIM_EXPORT void *
+xenforeignmemory_map (xenforeignmemory_handle *fmem, uint32_t dom, int prot,
+                      size_t pages, const xen_pfn_t arr[], int err[])
+{
+  return xenshim_map ("xenforeignmemory_map", fmem, dom, prot, pages, arr, err);
+}
+
+/* Without a placement hint or flags, as xenforeignmemory_map(). */
+XENSHIM_EXPORT void *
+xenforeignmemory_map2 (xenforeignmemory_handle *fmem, uint32_t dom, void *addr,
+                       int prot, int flags, size_t pages, const xen_pfn_t arr[],
+                       int err[])
+{
+  if (addr || flags)
+    {
+      xenshim_warn ("xenforeignmemory_map2: addr %p and flags 0x%x are not "
+                    "emulated", addr, (unsigned) flags);
+      errno = EINVAL;
+      return NULL;
+    }
+  return xenshim_map ("xenforeignmemory_map2", fmem, dom, prot, pages, arr, err);
+}
+
+XENSHIM_EXPORT int
+xenforeignmemory_unmap (xenforeignmemory_handle *fmem, void *addr, size_t pages)
+{
+  guint64 call = (guint64) g_atomic_int_add (&xenshim_unmap_calls, 1) + 1;
+  guint64 bytes;
+
+  xenshim_log ("xenforeignmemory_unmap pages=%zu", pages);
+  if (!xenshim_handle_check (fmem, XENSHIM_HANDLE_FMEM, "xenforeignmemory_unmap"))
+    return -1;
+  if (pages == 0 || ((guintptr) addr & (XENSHIM_PAGE_SIZE - 1)) != 0
+      || !g_uint64_checked_mul (&bytes, pages, XENSHIM_PAGE_SIZE) || bytes > G_MAXSIZE)
+    {
+      xenshim_warn ("xenforeignmemory_unmap: %zu pages at %p is no mapping",
+                    pages, addr);
+      errno = EINVAL;
+      return -1;
+    }
+  if (munmap (addr, bytes) < 0)
+    return -1;
+  if (xenshim_fault_nth ("unmap", call))
+    {
+      errno = EIO;
+      return -1;
+    }
+  return 0;
+}
