@@ -49,9 +49,9 @@ kboot_guest_xen_map (KbootGuest *guest, guint64 gpa, gsize len, GError **error)
     {
       int saved = errno;
       g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_MAP,
-                   "domain %u: mapping %" G_GSIZE_FORMAT " pages at guest "
+                   "domain %u: mapping %" G_GSIZE_FORMAT " page%s at guest "
                    "frame 0x%" G_GINT64_MODIFIER "x failed: %s", x->domid,
-                   pages, first, g_strerror (saved));
+                   pages, pages == 1 ? "" : "s", first, g_strerror (saved));
       return NULL;
     }
   for (gsize i = 0; i < pages; i++)
@@ -133,8 +133,9 @@ kboot_guest_xen_open (guint32 domid, const KbootGuestRamBlock *blocks,
 
   guest = &x->parent;
   guest->ops = &kboot_guest_xen_ops;
-  /* One page less than a batch: an unaligned start may need one more. */
-  guest->window = (KBOOT_GUEST_XEN_BATCH - 1) * KBOOT_PAGE_SIZE;
+  /* A batch of pages; a window that starts mid-page spans one more, which
+   * the pfn array has room for. */
+  guest->window = KBOOT_GUEST_XEN_BATCH * KBOOT_PAGE_SIZE;
   guest->ram = g_array_new (FALSE, FALSE, sizeof (KbootGuestRamBlock));
   g_array_append_vals (guest->ram, blocks, n_blocks);
   x->domid = domid;

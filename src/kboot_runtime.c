@@ -30,7 +30,8 @@ kboot_runtime_find_firmware (const char *name, GError **error)
 
   for (guint i = 0; i < tried->len; i++)
     if (g_file_test (g_ptr_array_index (tried, i), G_FILE_TEST_IS_REGULAR))
-      return g_strdup (g_ptr_array_index (tried, i));
+      /* Canonical: the path goes into libxl's config and our messages. */
+      return g_canonicalize_filename (g_ptr_array_index (tried, i), NULL);
 
   g_ptr_array_add (tried, NULL);
   joined = g_strjoinv (", ", (char **) tried->pdata);

@@ -108,9 +108,9 @@ static void
 xen_kboot_set_libxl_error (GError **error, const char *call, int rc)
 {
   g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_XEN,
-               "%s failed: libxl error %d (%s)%s", call, rc,
+               "%s: libxl error %d (%s)%s", call, rc,
                libxl_error_to_string (rc) ? libxl_error_to_string (rc) : "unknown",
-               rc == ERROR_FAIL ? "; libxl's own message is above" : "");
+               rc == ERROR_FAIL ? " (libxl's messages above say more)" : "");
 }
 
 /* ---- reading what Xen built ----------------------------------------------- */
@@ -298,14 +298,14 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
     {
       /* libxl removes what it made when create fails. */
       xen_kboot_set_libxl_error (error, "libxl_domain_create_new", rc);
-      g_prefix_error (error, "%s: creating domain '%s': ", def->file, name);
+      g_prefix_error (error, "%s: creating domain '%s' failed: ", def->file, name);
       goto out;
     }
   if (options->verbose)
     fprintf (stderr, "xen-kboot: created domain '%s' (id %u), paused\n", name, domid);
 
   /* 4. Ours. */
-  step = "recording the domain as xen-kboot's (libxl_userdata_store)";
+  step = "recording the domain as xen-kboot's";
   record = xen_kboot_record (def, options->mode);
   rc = libxl_userdata_store (x.ctx, domid, XEN_KBOOT_USERDATA_ID,
                              (const uint8_t *) record, (int) strlen (record));
@@ -339,7 +339,7 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
         }
 
       /* 6. The load. */
-      step = "loading the kernel into guest memory";
+      step = "loading kernel, initrd and boot_params into guest memory";
       xen_kboot_boot_addresses (boot, &at);
       if (!kboot_loader_load (guest, boot->kernel, boot->initrd, boot->cmdline,
                               &at, &stats, error)
@@ -360,7 +360,7 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
     }
   if (!options->paused)
     {
-      step = "unpausing the domain (libxl_domain_unpause)";
+      step = "unpausing the domain";
       rc = libxl_domain_unpause (x.ctx, domid, NULL);
       if (rc)
         {
@@ -439,7 +439,7 @@ xen_kboot_destroy (const char *domain, guint32 *domid, GError **error)
   if (rc)
     {
       xen_kboot_set_libxl_error (error, "libxl_domain_destroy", rc);
-      g_prefix_error (error, "domain '%s' (id %u): ", domain, *domid);
+      g_prefix_error (error, "destroying domain '%s' (id %u) failed: ", domain, *domid);
       return FALSE;
     }
   return TRUE;
