@@ -217,7 +217,7 @@ fault() {
 fault create "xen-kboot: $tmp/guest.xml: creating domain 'guest' failed: libxl_domain_create_new: libxl error -3 (fail)*" no
 fault userdata "*domain 'guest' (id 1): recording the domain as xen-kboot's failed: libxl_userdata_store: libxl error*; the domain was destroyed"
 fault getcontext "*domain 'guest' (id 1): reading the memory layout Xen built failed: reading vCPU 0's registers*; the domain was destroyed"
-fault map:9 "*domain 'guest' (id 1): loading kernel, initrd and boot_params into guest memory failed: *mapping*pages at guest frame*; the domain was destroyed"
+fault map:9 "*domain 'guest' (id 1): loading kernel, initrd and boot_params into guest memory failed: *mapping 1 page at guest frame 0x2 failed: Cannot allocate memory; the domain was destroyed"
 fault map-pfn:0x300 "*loading kernel, initrd and boot_params into guest memory failed: *guest frame 0x300 (address 0x300000) cannot be mapped*; the domain was destroyed"
 fault unmap:6 "*loading kernel, initrd and boot_params into guest memory failed: *unmapping guest memory at*; the domain was destroyed"
 fault unpause "*domain 'guest' (id 1): unpausing the domain failed: libxl_domain_unpause: libxl error -3 (fail)*; the domain was destroyed"
