@@ -136,6 +136,37 @@ read_os (XenKbootHookDomain *dom, const xmlNode *os)
     }
 }
 
+/* The first <video><model type= vram=>: on Xen its video RAM comes out of
+ * <memory> (xen_kboot_platform_for).  A type xen-kboot does not know keeps
+ * libxl's default card; a vram= that is not a number is left to libvirt. */
+static void
+read_video (XenKbootHookDomain *dom, const xmlNode *devices)
+{
+  for (const xmlNode *v = devices->children; v; v = v->next)
+    {
+      if (!is_element (v, "video"))
+        continue;
+      for (const xmlNode *m = v->children; m; m = m->next)
+        {
+          g_autofree char *type = NULL, *vram = NULL;
+          guint64 kib;
+
+          if (!is_element (m, "model"))
+            continue;
+          type = element_prop (m, "type");
+          for (int i = 0; type && i < XEN_KBOOT_VIDEO_LAST; i++)
+            if (g_strcmp0 (type, xen_kboot_video_model_to_string (i)) == 0)
+              dom->video = (XenKbootVideoModel) i;
+          vram = element_prop (m, "vram");
+          if (vram && g_ascii_string_to_unsigned (vram, 10, 1, G_MAXUINT64 >> 10,
+                                                  &kib, NULL))
+            dom->video_vram_kib = kib;
+          return;
+        }
+      return;
+    }
+}
+
 XenKbootHookDomain *
 xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
 {
@@ -172,6 +203,8 @@ xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
         read_memory (dom, n);
       else if (is_element (n, "os"))
         read_os (dom, n);
+      else if (is_element (n, "devices"))
+        read_video (dom, n);
     }
   return g_steal_pointer (&dom);
 }
@@ -223,10 +256,12 @@ check_fit (const XenKbootHookDomain *dom, const char *name,
                    "kernel %s fits the guest", name, HOOK_XML_NAME, dom->kernel);
       return FALSE;
     }
-  /* Only what xen_kboot_platform_for() reads: <memory>, and the default
-   * video card libxl takes its video RAM for. */
+  /* What xen_kboot_platform_for() reads: <memory> and the video card
+   * libxl takes its video RAM for. */
   def.file = (char *) HOOK_XML_NAME;
   def.memory_kib = dom->memory_kib;
+  def.video = dom->video;
+  def.video_vram_kib = dom->video_vram_kib;
   platform = xen_kboot_platform_for (&def, kind, &local);
   if (platform)
     {

@@ -14,6 +14,8 @@
 
 #include <glib.h>
 
+#include "xen_kboot_conf.h"
+
 G_BEGIN_DECLS
 
 /* The arguments libvirt passes, in order. */
@@ -58,6 +60,9 @@ typedef struct {
   char *cmdline;
   guint64 memory_kib;    /* <memory> in KiB (rounded up) */
   gboolean has_memory;   /* FALSE: absent or not a size */
+  XenKbootVideoModel video;  /* the first <video><model type=>: libxl
+                              * takes its video RAM from <memory> */
+  guint64 video_vram_kib;    /* its vram=, 0 when absent */
 } XenKbootHookDomain;
 
 void xen_kboot_hook_domain_free (XenKbootHookDomain *dom);

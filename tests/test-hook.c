@@ -60,6 +60,13 @@ static char *test_dir;
   "<memory unit='MiB'>" memory_mib "</memory>"                             \
   "<os><type>" type "</type>" os "</os></domain>"
 
+/* The same with a video card: on Xen its video RAM comes out of <memory>. */
+#define DOMAIN_VIDEO(virt, memory_mib, video, os)                          \
+  "<domain type='" virt "'><name>hook-test</name>"                         \
+  "<memory unit='MiB'>" memory_mib "</memory>"                             \
+  "<os><type>hvm</type>" os "</os>"                                        \
+  "<devices><video><model type='" video "'/></video></devices></domain>"
+
 #define GOOD "<kernel>@DIR@/good.bzImage</kernel>"
 #define NORELO "<kernel>@DIR@/norelo.bzImage</kernel>"
 #define INITRD "<initrd>@DIR@/initrd.img</initrd>"
@@ -187,6 +194,19 @@ static const HookCase hook_cases[] = {
     "domain 'hook-test': @DIR@/good.bzImage does not fit in <memory> of 36 MiB "
     "(platform xen-hvm): kernel needs [0x200000, 0x2000000) *but the guest's "
     "free low RAM ends at 0x1c00000 (28.0 MiB)" },
+  { "pass/fits-xen-without-video", "prepare", "begin",
+    DOMAIN_VIDEO ("xen", "36", "none", GOOD), XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  { "refuse/does-not-fit-xen-stdvga", "prepare", "begin",
+    DOMAIN_VIDEO ("xen", "44", "vga", GOOD),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
+    "domain 'hook-test': @DIR@/good.bzImage does not fit in <memory> of 44 MiB "
+    "(platform xen-hvm): kernel needs [0x200000, 0x2000000) *but the guest's "
+    "free low RAM ends at 0x1c00000 (28.0 MiB)" },
+  { "refuse/qxl-takes-all-memory", "prepare", "begin",
+    DOMAIN_VIDEO ("xen", "64", "qxl", GOOD),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
+    "domain 'hook-test': @DIR@/good.bzImage does not fit in <memory> of 64 MiB "
+    "(platform xen-hvm): *maxmem of 65536 KiB minus videoram of 131072 KiB*" },
   { "pass/fits-qemu", "prepare", "begin", DOMAIN ("qemu", "36", "hvm", GOOD),
     XEN_KBOOT_HOOK_PASS_BOOTABLE },
   { "refuse/does-not-fit-qemu", "prepare", "begin", DOMAIN ("qemu", "24", "hvm", GOOD),
