@@ -57,7 +57,23 @@ xen_kboot_xml_external_load_attempts (void)
 typedef struct {
   int doctype_line;            /* 0: no <!DOCTYPE> seen */
   char *doctype_name;
+  int first_line;              /* the first error's line */
+  char *first_message;         /* NULL: no error seen */
 } ParseState;
+
+/* Structured errors: keep the first, where the document went wrong (the
+ * parser's last error is often only "Premature end of data"). */
+static void
+keep_first_error (void *ctx, xmlErrorPtr err)
+{
+  xmlParserCtxtPtr ctxt = ctx;
+  ParseState *state = ctxt->_private;
+
+  if (state->first_message || !err || !err->message || err->level < XML_ERR_ERROR)
+    return;
+  state->first_line = err->line;
+  state->first_message = g_strstrip (g_strdup (err->message));
+}
 
 /* The SAX callback for <!DOCTYPE ...>: stop right there, before any
  * entity or external subset it declares is read. */
@@ -77,7 +93,7 @@ xmlDoc *
 xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
                      GError **error)
 {
-  ParseState state = { 0, NULL };
+  ParseState state = { 0, NULL, 0, NULL };
   xmlParserCtxtPtr ctxt = NULL;
   xmlDoc *doc = NULL;
   const xmlError *err;
@@ -100,6 +116,7 @@ xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
     }
   ctxt->_private = &state;
   ctxt->sax->internalSubset = refuse_doctype;
+  ctxt->sax->serror = keep_first_error;
 
   doc = xmlCtxtReadMemory (ctxt, buf, (int) len, NULL, NULL,
                            XEN_KBOOT_XML_PARSE_OPTIONS);
@@ -110,6 +127,13 @@ xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
                    "a domain XML has no DTD, and xen-kboot loads no DTD, "
                    "entity or external resource",
                    name, state.doctype_line, state.doctype_name);
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
+  else if ((!doc || !ctxt->wellFormed) && state.first_message)
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_MALFORMED,
+                   "%s:%d: malformed XML: %s", name, state.first_line,
+                   state.first_message);
       g_clear_pointer (&doc, xmlFreeDoc);
     }
   else if (!doc || !ctxt->wellFormed)
@@ -133,6 +157,7 @@ xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
       g_clear_pointer (&doc, xmlFreeDoc);
     }
   g_free (state.doctype_name);
+  g_free (state.first_message);
   xmlFreeParserCtxt (ctxt);
   return doc;
 }
