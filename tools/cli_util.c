@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli_util.h"
+#include "xen-kboot-cmd.h"
 
 gboolean
 kboot_cli_parse (const char *command, const char *parameter_string,
@@ -20,12 +21,25 @@ kboot_cli_parse (const char *command, const char *parameter_string,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      fprintf (stderr, "xen-kboot %s: %s\n"
-               "Try 'xen-kboot %s --help' for more information.\n",
-               command, error->message, command);
+      kboot_cli_usage_error (command, "%s", error->message);
       return FALSE;
     }
   return TRUE;
+}
+
+int
+kboot_cli_usage_error (const char *command, const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *message = NULL;
+
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  fprintf (stderr, "xen-kboot %s: %s\n"
+           "Try 'xen-kboot %s --help' for more information.\n",
+           command, message, command);
+  return KBOOT_EXIT_USAGE;
 }
 
 void

@@ -66,12 +66,8 @@ kboot_cmd_create (int argc, char **argv)
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
   if (argc != 2)
-    {
-      fprintf (stderr, "xen-kboot create: %s\n"
-               "Try 'xen-kboot create --help' for more information.\n",
-               argc < 2 ? "no domain XML given" : "one domain at a time");
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("create", "%s", argc < 2 ? "no domain XML given"
+                                                           : "one domain at a time");
   if (mode && !xen_kboot_boot_mode_from_string (mode, &forced_mode))
     {
       fprintf (stderr, "xen-kboot create: --mode '%s': use direct or "
@@ -130,12 +126,8 @@ kboot_cmd_destroy (int argc, char **argv)
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
   if (argc != 2)
-    {
-      fprintf (stderr, "xen-kboot destroy: %s\n"
-               "Try 'xen-kboot destroy --help' for more information.\n",
-               argc < 2 ? "no domain given" : "one domain at a time");
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("destroy", "%s", argc < 2 ? "no domain given"
+                                                            : "one domain at a time");
 #ifdef WITH_XEN
   {
     g_autoptr(GError) error = NULL;
@@ -173,11 +165,7 @@ kboot_cmd_list (int argc, char **argv)
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
   if (argc != 1)
-    {
-      fprintf (stderr, "xen-kboot list: takes no arguments\n"
-               "Try 'xen-kboot list --help' for more information.\n");
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("list", "takes no arguments");
 #ifdef WITH_XEN
   {
     g_autoptr(GError) error = NULL;

@@ -68,12 +68,9 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
   if (argc != 3)
-    {
-      fprintf (stderr, "xen-kboot domxml-to-native: %s\n"
-               "Try 'xen-kboot domxml-to-native --help' for more information.\n",
-               argc < 3 ? "give a FORMAT (xl or json) and a domain" : "too many arguments");
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("domxml-to-native", "%s",
+                                  argc < 3 ? "give a FORMAT (xl or json) and a domain"
+                                           : "too many arguments");
   if (strcmp (argv[1], "xl") != 0 && strcmp (argv[1], "xen-xl") != 0
       && strcmp (argv[1], "json") != 0)
     {

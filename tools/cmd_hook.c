@@ -43,14 +43,6 @@ drain_stdin (GByteArray *keep, GError **error)
     }
 }
 
-static int
-usage_error (const char *message)
-{
-  fprintf (stderr, "xen-kboot hook: %s\n"
-           "Try 'xen-kboot hook --help' for more information.\n", message);
-  return KBOOT_EXIT_USAGE;
-}
-
 int
 kboot_cmd_hook (int argc, char **argv)
 {
@@ -88,7 +80,7 @@ kboot_cmd_hook (int argc, char **argv)
       message = g_strdup_printf ("libvirt passes %d arguments, NAME OPERATION "
                                  "SUB-OPERATION EXTRA; got %d",
                                  XEN_KBOOT_HOOK_N_ARGS, argc - 1);
-      return usage_error (message);
+      return kboot_cli_usage_error ("hook", "%s", message);
     }
 
   wanted = xen_kboot_hook_wants_domain (args[XEN_KBOOT_HOOK_ARG_OPERATION],

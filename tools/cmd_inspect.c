@@ -29,11 +29,7 @@ kboot_cmd_inspect (int argc, char **argv)
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
   if (argc < 2)
-    {
-      fprintf (stderr, "xen-kboot inspect: no kernel given\n"
-               "Try 'xen-kboot inspect --help' for more information.\n");
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("inspect", "no kernel given");
 
   if (json_output)
     {

@@ -46,12 +46,8 @@ kboot_cmd_plan (int argc, char **argv)
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
   if (argc != 2)
-    {
-      fprintf (stderr, "xen-kboot plan: %s\n"
-               "Try 'xen-kboot plan --help' for more information.\n",
-               argc < 2 ? "no domain XML given" : "one domain at a time");
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("plan", "%s", argc < 2 ? "no domain XML given"
+                                                         : "one domain at a time");
   if (platform_name && !kboot_platform_kind_from_string (platform_name, &kind, &error))
     {
       fprintf (stderr, "xen-kboot plan: %s\n", error->message);

@@ -60,13 +60,10 @@ kboot_cmd_preview (int argc, char **argv)
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
   if (argc != 2 || timeout_s < 0)
-    {
-      fprintf (stderr, "xen-kboot preview: %s\n"
-               "Try 'xen-kboot preview --help' for more information.\n",
-               timeout_s < 0 ? "--timeout must be 0 or more seconds"
-               : argc < 2 ? "no domain XML given" : "one domain at a time");
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("preview", "%s",
+                                  timeout_s < 0 ? "--timeout must be 0 or more seconds"
+                                  : argc < 2 ? "no domain XML given"
+                                  : "one domain at a time");
 
   def = kboot_conf_cli_load (uri, argv[1], FALSE, problems);
   if (!def)

@@ -37,13 +37,10 @@ kboot_cmd_validate (int argc, char **argv)
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
   if (argc != 2)
-    {
-      fprintf (stderr, "xen-kboot validate: %s\n"
-               "Try 'xen-kboot validate --help' for more information.\n",
-               argc < 2 ? (uri ? "no domain name given" : "no domain XML given")
-                        : "one domain at a time");
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("validate", "%s",
+                                  argc < 2 ? (uri ? "no domain name given"
+                                                  : "no domain XML given")
+                                           : "one domain at a time");
 
   def = kboot_conf_cli_load (uri, argv[1], TRUE, problems);
   if (def && !no_files
