@@ -85,13 +85,43 @@ xen_kboot_platform_for (const XenKbootDomainDef *def, KbootPlatformKind kind,
   return kboot_platform_new (kind, &params, error);
 }
 
+/* What Xen will have put in guest memory before the loader runs, as
+ * xen_kboot_boot_prepare() describes it. */
+static gboolean
+xen_kboot_xen_model_reserved (const KbootPlatform *platform, const char *firmware,
+                              KbootFirmwareElf *elf, KbootReservedRange *out,
+                              GError **error)
+{
+  g_autofree char *path = NULL;
+
+  path = firmware ? g_strdup (firmware)
+                  : kboot_runtime_find_firmware (XEN_KBOOT_FIRMWARE_NAME, error);
+  if (!path || !kboot_firmware_elf_read (path, elf, error))
+    return FALSE;
+  return kboot_xen_model_reserved (elf, KBOOT_XEN_BIOS_MODULE_SIZE_DEFAULT,
+                                   platform, out, error);
+}
+
 XenKbootBoot *
-xen_kboot_boot_prepare (const XenKbootDomainDef *def, KbootPlatform *platform,
-                        const KbootReservedRange *reserved, guint n_reserved,
+xen_kboot_boot_prepare (const XenKbootDomainDef *def, KbootPlatformKind kind,
+                        const char *firmware, KbootFirmwareElf *elf,
                         GError **error)
 {
   g_autoptr(XenKbootBoot) boot = g_new0 (XenKbootBoot, 1);
-  boot->platform = platform;
+  KbootFirmwareElf local_elf;
+  KbootReservedRange predicted;
+  guint n_reserved = 0;
+
+  boot->platform = xen_kboot_platform_for (def, kind, error);
+  if (!boot->platform)
+    return NULL;
+  if (kind == KBOOT_PLATFORM_XEN_HVM)
+    {
+      if (!xen_kboot_xen_model_reserved (boot->platform, firmware,
+                                         elf ? elf : &local_elf, &predicted, error))
+        return NULL;
+      n_reserved = 1;
+    }
   if (!def->os.kernel)
     {
       g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_NO_KERNEL,
@@ -118,7 +148,7 @@ xen_kboot_boot_prepare (const XenKbootDomainDef *def, KbootPlatform *platform,
     }
   boot->cmdline = g_strdup (def->os.cmdline ? def->os.cmdline : "");
 
-  if (!xen_kboot_boot_replan (boot, reserved, n_reserved, error))
+  if (!xen_kboot_boot_replan (boot, &predicted, n_reserved, error))
     {
       g_prefix_error (error, "%s: ", def->file);
       return NULL;
@@ -146,21 +176,6 @@ xen_kboot_boot_replan (XenKbootBoot *boot, const KbootReservedRange *reserved,
   return TRUE;
 }
 
-gboolean
-xen_kboot_xen_model_reserved (const KbootPlatform *platform, const char *firmware,
-                              KbootReservedRange *out, GError **error)
-{
-  g_autofree char *path = NULL;
-  KbootFirmwareElf elf;
-
-  path = firmware ? g_strdup (firmware)
-                  : kboot_runtime_find_firmware (XEN_KBOOT_FIRMWARE_NAME, error);
-  if (!path || !kboot_firmware_elf_read (path, &elf, error))
-    return FALSE;
-  return kboot_xen_model_reserved (&elf, KBOOT_XEN_BIOS_MODULE_SIZE_DEFAULT,
-                                   platform, out, error);
-}
-
 void
 xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at)
 {
@@ -178,15 +193,10 @@ xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at)
 gboolean
 xen_kboot_check_fit (const XenKbootDomainDef *def, GPtrArray *problems)
 {
-  g_autoptr(KbootPlatform) platform = NULL;
   g_autoptr(XenKbootBoot) boot = NULL;
   GError *error = NULL;
-  KbootReservedRange firmware;
 
-  platform = xen_kboot_platform_for (def, KBOOT_PLATFORM_XEN_HVM, &error);
-  if (platform && xen_kboot_xen_model_reserved (platform, NULL, &firmware, &error))
-    boot = xen_kboot_boot_prepare (def, g_steal_pointer (&platform), &firmware, 1,
-                                   &error);
+  boot = xen_kboot_boot_prepare (def, KBOOT_PLATFORM_XEN_HVM, NULL, NULL, &error);
   if (!boot)
     {
       g_ptr_array_add (problems, error);
@@ -217,7 +227,6 @@ gboolean
 xen_kboot_preview (const XenKbootDomainDef *def,
                    const XenKbootPreviewOptions *options, GError **error)
 {
-  g_autoptr(KbootPlatform) platform = NULL;
   g_autoptr(XenKbootBoot) boot = NULL;
   g_autoptr(KbootGuest) guest = NULL;
   g_autoptr(GArray) blocks = NULL;
@@ -231,10 +240,7 @@ xen_kboot_preview (const XenKbootDomainDef *def,
   int status = 0;
 
   /* Everything that can refuse does so before any file exists. */
-  platform = xen_kboot_platform_for (def, KBOOT_PLATFORM_QEMU_PC, error);
-  if (!platform)
-    return FALSE;
-  boot = xen_kboot_boot_prepare (def, g_steal_pointer (&platform), NULL, 0, error);
+  boot = xen_kboot_boot_prepare (def, KBOOT_PLATFORM_QEMU_PC, NULL, NULL, error);
   if (!boot)
     return FALSE;
   firmware = options->firmware ? g_strdup (options->firmware)

@@ -1,7 +1,7 @@
 /* The driver: from a domain definition to a running guest.
  *
  *   xen_kboot_boot_prepare   validate kernel, initrd and command line, and
- *                            plan guest memory for a platform (no writes)
+ *                            plan guest memory on a platform (no writes)
  *   xen_kboot_preview        the plan on the qemu-pc platform, loaded into a
  *                            RAM file and booted by QEMU
  * (create/destroy on a Xen host live in xen_kboot_driver_xen.c.)
@@ -9,6 +9,7 @@
 #ifndef XEN_KBOOT_DRIVER_H
 #define XEN_KBOOT_DRIVER_H
 
+#include "kboot_firmware_elf.h"
 #include "kboot_image_file.h"
 #include "kboot_layout.h"
 #include "kboot_loader.h"
@@ -44,25 +45,21 @@ typedef struct {
 void xen_kboot_boot_free (XenKbootBoot *boot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootBoot, xen_kboot_boot_free)
 
-/* Open and validate the domain's kernel and initrd, then plan them on
- * @platform (which the result takes) around @reserved. */
+/* Open and validate the domain's kernel and initrd, then plan them on the
+ * @kind platform the domain gets (xen_kboot_platform_for).  On xen-hvm
+ * the plan leaves room for what Xen's builder loads first: the firmware
+ * ELF @firmware (NULL: the installed one), a SeaBIOS module and the
+ * start_info; @elf, when not NULL, receives that ELF's facts. */
 XenKbootBoot *xen_kboot_boot_prepare (const XenKbootDomainDef *def,
-                                      KbootPlatform *platform,
-                                      const KbootReservedRange *reserved,
-                                      guint n_reserved, GError **error);
+                                      KbootPlatformKind kind,
+                                      const char *firmware,
+                                      KbootFirmwareElf *elf, GError **error);
 
 /* Plan again around @reserved (what a real domain holds, read back after
  * it was built): replaces @boot's plan only when the new one is made. */
 gboolean xen_kboot_boot_replan (XenKbootBoot *boot,
                                 const KbootReservedRange *reserved,
                                 guint n_reserved, GError **error);
-
-/* What Xen will have put in guest memory before the loader runs (our
- * firmware ELF @firmware, NULL: the installed one; a SeaBIOS module; the
- * start_info), predicted for @platform: plan and validate reserve it. */
-gboolean xen_kboot_xen_model_reserved (const KbootPlatform *platform,
-                                       const char *firmware,
-                                       KbootReservedRange *out, GError **error);
 
 /* The loader's addresses, from the plan (valid while @boot lives). */
 void xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at);

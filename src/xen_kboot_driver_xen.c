@@ -235,7 +235,6 @@ gboolean
 xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *options,
                   guint32 *domid_out, GError **error)
 {
-  g_autoptr(KbootPlatform) platform = NULL;
   g_autoptr(XenKbootBoot) boot = NULL;
   g_autoptr(KbootGuest) guest = NULL;
   g_autoptr(GArray) blocks = NULL, reserved = NULL;
@@ -244,7 +243,6 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
   libxl_domain_config d_config;
   XenKbootNativeOptions native;
   KbootFirmwareElf elf;
-  KbootReservedRange predicted;
   KbootLoadAddresses at;
   KbootLoadStats stats = { 0 };
   volatile gint *cancel;
@@ -270,14 +268,9 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
   direct = options->mode == XEN_KBOOT_BOOT_MODE_DIRECT;
   firmware = options->firmware ? g_strdup (options->firmware)
                                : kboot_runtime_find_firmware (XEN_KBOOT_FIRMWARE_NAME, error);
-  if (!firmware || !kboot_firmware_elf_read (firmware, &elf, error))
+  if (!firmware)
     return FALSE;
-  platform = xen_kboot_platform_for (def, KBOOT_PLATFORM_XEN_HVM, error);
-  if (!platform
-      || !kboot_xen_model_reserved (&elf, KBOOT_XEN_BIOS_MODULE_SIZE_DEFAULT,
-                                    platform, &predicted, error))
-    return FALSE;
-  boot = xen_kboot_boot_prepare (def, g_steal_pointer (&platform), &predicted, 1, error);
+  boot = xen_kboot_boot_prepare (def, KBOOT_PLATFORM_XEN_HVM, firmware, &elf, error);
   if (!boot)
     return FALSE;
 

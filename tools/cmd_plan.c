@@ -26,11 +26,9 @@ kboot_cmd_plan (int argc, char **argv)
   };
   g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
   g_autoptr(XenKbootDomainDef) def = NULL;
-  g_autoptr(KbootPlatform) platform = NULL;
   g_autoptr(XenKbootBoot) boot = NULL;
   g_autoptr(GError) error = NULL;
   KbootPlatformKind kind = KBOOT_PLATFORM_XEN_HVM;
-  KbootReservedRange firmware = { 0 };
 
   if (!kboot_cli_parse ("plan", "DOMAIN.xml | --connect URI NAME",
                         "Validate a domain's kernel, initrd and command line "
@@ -60,15 +58,9 @@ kboot_cmd_plan (int argc, char **argv)
       kboot_conf_cli_print_problems (problems);
       return KBOOT_EXIT_FAILURE;
     }
-  /* On Xen the builder loads our firmware, a SeaBIOS module and the
-   * start_info first: plan around them as 'create' will. */
-  platform = xen_kboot_platform_for (def, kind, &error);
-  if (platform && kind == KBOOT_PLATFORM_XEN_HVM
-      && !xen_kboot_xen_model_reserved (platform, NULL, &firmware, &error))
-    g_clear_pointer (&platform, kboot_platform_free);
-  if (platform)
-    boot = xen_kboot_boot_prepare (def, g_steal_pointer (&platform), &firmware,
-                                   kind == KBOOT_PLATFORM_XEN_HVM ? 1 : 0, &error);
+  /* On xen-hvm the plan leaves room for what Xen loads first, as
+   * 'create' does. */
+  boot = xen_kboot_boot_prepare (def, kind, NULL, NULL, &error);
   if (!boot)
     {
       kboot_cli_error (error);
