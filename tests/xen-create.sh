@@ -66,6 +66,29 @@ tap_expect "a refused kernel is refused before Xen: its reason, not the hypervis
 	"*memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0*" \
 	"$XEN_KBOOT" create "$tmp/memtest.xml"
 
+# Refused before Xen, each with its own message.
+cat > "$tmp/pv.xml" <<XML
+<domain type='xen'><name>pv</name><memory unit='MiB'>256</memory>
+<os><type>xen</type><kernel>$T/amd64/vmlinuz</kernel></os></domain>
+XML
+tap_expect "a PV domain is refused: create starts HVM domains" 1 "" \
+	"xen-kboot: $tmp/pv.xml: xen-kboot create starts HVM domains with a <kernel> in <os>; this one is xen: start it with 'virsh create' or 'xl create'" \
+	"$XEN_KBOOT" create "$tmp/pv.xml"
+tap_expect "create --mode bogus is a usage error" 2 "" \
+	"xen-kboot create: --mode 'bogus': use direct or device-model" \
+	"$XEN_KBOOT" create --mode bogus "$tmp/guest.xml"
+tap_expect "create without a domain is a usage error" 2 "" \
+	"xen-kboot create: no domain XML given
+Try 'xen-kboot create --help' for more information." "$XEN_KBOOT" create
+tap_expect "destroy of two domains is a usage error" 2 "" \
+	"xen-kboot destroy: one domain at a time
+Try 'xen-kboot destroy --help' for more information." "$XEN_KBOOT" destroy a b
+tap_expect "list with an argument is a usage error" 2 "" \
+	"xen-kboot list: takes no arguments
+Try 'xen-kboot list --help' for more information." "$XEN_KBOOT" list x
+tap_expect "create --help names the steps" 0 "*read back the memory layout Xen built*" "" \
+	"$XEN_KBOOT" create --help
+
 # ---- the shim ---------------------------------------------------------------
 
 state=$tmp/host
