@@ -121,9 +121,12 @@ typedef struct {
   int fd;
   guint64 offset;
   const char *what;
+  guint8 *bounce;              /* NULL: pread straight into the map */
 } KbootGuestFdSource;
 
-/* pread straight into the mapped guest pages: no bounce buffer. */
+#define KBOOT_GUEST_BOUNCE_SIZE (256 * 1024)
+
+/* pread into the mapped guest pages, directly or through src->bounce. */
 static gboolean
 kboot_guest_fill_from_fd (guint8 *dst, guint64 done, gsize len, gpointer data,
                           GError **error)
@@ -133,7 +136,8 @@ kboot_guest_fill_from_fd (guint8 *dst, guint64 done, gsize len, gpointer data,
 
   while (got < len)
     {
-      ssize_t r = pread (src->fd, dst + got, len - got,
+      gsize want = src->bounce ? MIN (len - got, KBOOT_GUEST_BOUNCE_SIZE) : len - got;
+      ssize_t r = pread (src->fd, src->bounce ? src->bounce : dst + got, want,
                          (off_t) (src->offset + done + got));
       if (r < 0 && errno == EINTR)
         continue;
@@ -147,6 +151,8 @@ kboot_guest_fill_from_fd (guint8 *dst, guint64 done, gsize len, gpointer data,
                        src->offset + done + got);
           return FALSE;
         }
+      if (src->bounce)
+        memcpy (dst + got, src->bounce, (gsize) r);
       got += (gsize) r;
     }
   return TRUE;
@@ -157,7 +163,9 @@ kboot_guest_write_from_fd (KbootGuest *guest, guint64 gpa, int fd,
                            guint64 offset, guint64 len, const char *what,
                            GError **error)
 {
-  KbootGuestFdSource src = { fd, offset, what };
+  g_autofree guint8 *bounce = guest->bounce_reads
+                               ? g_malloc (KBOOT_GUEST_BOUNCE_SIZE) : NULL;
+  KbootGuestFdSource src = { fd, offset, what, bounce };
 
   return kboot_guest_windows (guest, gpa, len, kboot_guest_fill_from_fd, &src,
                               TRUE, error);

@@ -55,6 +55,7 @@ struct KbootGuest {
   guint64 bytes_written;
   guint maps;                  /* map calls made, for tests and benchmarks */
   volatile gint *cancel;       /* non-NULL and set: stop with CANCELLED */
+  gboolean bounce_reads;       /* read files through a buffer, not into the map */
   gboolean finished;           /* commit or discard was called */
 };
 

@@ -136,6 +136,10 @@ kboot_guest_xen_open (guint32 domid, const KbootGuestRamBlock *blocks,
   /* A batch of pages; a window that starts mid-page spans one more, which
    * the pfn array has room for. */
   guest->window = KBOOT_GUEST_XEN_BATCH * KBOOT_PAGE_SIZE;
+  /* Foreign mappings cannot be pinned (get_user_pages), and filesystems
+   * that pin a read's destination (9p, FUSE, O_DIRECT) fail on them with
+   * EFAULT, as real Xen showed with a kernel on a 9p share. */
+  guest->bounce_reads = TRUE;
   guest->ram = g_array_new (FALSE, FALSE, sizeof (KbootGuestRamBlock));
   g_array_append_vals (guest->ram, blocks, n_blocks);
   x->domid = domid;
