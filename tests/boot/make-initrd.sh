@@ -10,7 +10,10 @@
 #   KBOOT-E820     start end type, one per /sys/firmware/memmap entry
 #   KBOOT-PAYLOAD  sha256 of /payload (random bytes made here)
 #   KBOOT-DONE
-# then reboots at once (with QEMU's -no-reboot, QEMU exits).  The payload's
+# then reboots at once (with QEMU's -no-reboot, QEMU exits), or, as the
+# kernel command line says with kboot.end=: poweroff, reboot, crash (a
+# kernel panic through sysrq) or wait (stay up); kboot.delay=SECONDS
+# waits that long first.  The payload's
 # sha256 is written to OUT.cpio.gz.sha256 for the harness to compare.
 # With KBOOT_INIT=FILE, FILE is the /init instead (examples/init.sh).
 set -eu
@@ -39,7 +42,20 @@ for d in $(ls -d /sys/firmware/memmap/* 2>/dev/null | sort -t/ -k5 -n); do
 done
 echo "KBOOT-PAYLOAD: $(sha256sum /payload | cut -d' ' -f1)"
 echo "KBOOT-DONE"
-reboot -f
+end=reboot delay=0
+for word in $(cat /proc/cmdline); do
+	case $word in
+	kboot.end=*) end=${word#kboot.end=} ;;
+	kboot.delay=*) delay=${word#kboot.delay=} ;;
+	esac
+done
+sleep "$delay"
+case $end in
+poweroff) poweroff -f ;;
+crash) echo c > /proc/sysrq-trigger ;;
+wait) while :; do sleep 3600; done ;;
+*) reboot -f ;;
+esac
 INIT
 if [ -n "${KBOOT_INIT:-}" ]; then
 	cp "$KBOOT_INIT" "$root/init"

@@ -1,0 +1,107 @@
+#!/bin/sh
+# xen-kboot on real Xen: Debian's Xen 4.17 and a Debian dom0 under QEMU
+# (tests/xen/xen-rig), one boot for every scenario of tests/xen/in-dom0.sh.
+#
+# Here, on the host: the guests' initrds (busybox-static with the KBOOT-*
+# reporting /init of tests/boot/make-initrd.sh), their domain XMLs, and
+# what each direct-booted guest must report: the e820 map of the plan
+# ('xen-kboot plan --platform xen-hvm') and its RAM.  In dom0: create,
+# boot, check and destroy, printing TAP, which this script passes on.
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
+tap_require_testdata amd64/vmlinuz i386/vmlinuz busybox-amd64 busybox-i386 memtest86+x64.bin
+command -v jq >/dev/null || tap_bail "jq is needed (apt-get install jq)"
+[ "$(id -u)" -eq 0 ] || tap_bail "the real-Xen tests run as root (xen-rig builds a dom0 root and boots it under QEMU)"
+T=$KBOOT_TESTDATA
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-xen-suite.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+mkinitrd=$KBOOT_TOP_SRCDIR/tests/boot/make-initrd.sh
+"$mkinitrd" "$T/busybox-amd64" "$tmp/initrd-amd64.gz" 1000000 || tap_bail "cannot build the amd64 initrd"
+"$mkinitrd" "$T/busybox-i386" "$tmp/initrd-i386.gz" 1000000 || tap_bail "cannot build the i386 initrd"
+
+# The same kernel, initrd and command line for every amd64 guest whose boot
+# time is compared: PV console, the guest powers off once it has reported.
+cmdline_pv="console=hvc0 earlyprintk=xen panic=-1 kboot.test=xen"
+
+# domain NAME ARCH MEMORY_MIB CMDLINE [EXTRA-XML]: a domain XML on stdout.
+domain() {
+	kernel=$T/$2/vmlinuz initrd=$tmp/initrd-$2.gz
+	cat <<XML
+<domain type='xen'>
+  <name>$1</name>
+  <memory unit='MiB'>$3</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='xenfv'>hvm</type>
+    <kernel>$kernel</kernel>
+    <initrd>$initrd</initrd>
+    <cmdline>$4</cmdline>
+  </os>
+  <features><acpi/><apic/><pae/></features>
+  ${5:-}
+</domain>
+XML
+}
+metadata_dm="<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='device-model'/></metadata>"
+console_pty="<devices><console type='pty'/></devices>"
+
+d=$tmp/domains
+mkdir -p "$d"
+domain direct256 amd64 256 "$cmdline_pv kboot.end=poweroff" \
+	"<on_poweroff>destroy</on_poweroff>$console_pty" > "$d/direct256.xml"
+domain direct4g amd64 4096 "$cmdline_pv kboot.end=poweroff" "$console_pty" > "$d/direct4g.xml"
+# Debian's 686 kernel has no Xen guest support (no hvc0): its console is
+# the emulated UART, slow through qemu-xen, hence quiet.
+domain i386 i386 256 "console=ttyS0 quiet panic=-1 kboot.test=xen kboot.end=poweroff" \
+	"<devices><serial type='file'><source path='/tmp/i386-serial.log'/><target port='0'/></serial></devices>" \
+	> "$d/i386.xml"
+domain dm256 amd64 256 "$cmdline_pv kboot.end=poweroff" "$metadata_dm$console_pty" > "$d/dm256.xml"
+# Restarted on reboot; the second boot waits long enough to be seen.
+domain reboot256 amd64 256 "$cmdline_pv kboot.end=reboot kboot.delay=25" \
+	"<on_reboot>restart</on_reboot>$console_pty" > "$d/reboot256.xml"
+domain crash256 amd64 256 "$cmdline_pv kboot.end=crash" \
+	"<on_reboot>destroy</on_reboot><on_crash>preserve</on_crash>$console_pty" > "$d/crash256.xml"
+# libvirt: the same guest through 'virsh create' (libvirt's libxl driver,
+# hvmloader and qemu-xen's -kernel), and a kernel the hook refuses.
+domain lv256 amd64 256 "$cmdline_pv kboot.end=poweroff" "$console_pty" > "$d/lv256.xml"
+sed "s|<kernel>[^<]*</kernel>|<kernel>$T/memtest86+x64.bin</kernel>|; s|<name>lv256<|<name>lvmemtest<|" \
+	"$d/lv256.xml" > "$d/lvmemtest.xml"
+
+# Refusals.
+sed "s|<kernel>[^<]*</kernel>|<kernel>$T/memtest86+x64.bin</kernel>|; s|<name>direct256<|<name>memtest<|" \
+	"$d/direct256.xml" > "$d/memtest.xml"
+truncate -s 300M "$tmp/huge-initrd"
+sed "s|<initrd>[^<]*</initrd>|<initrd>$tmp/huge-initrd</initrd>|; s|<name>direct256<|<name>small<|" \
+	"$d/direct256.xml" > "$d/small.xml"
+limit=$("$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" | jq -r '.[0].cmdline_size')
+pad=$(head -c "$limit" /dev/zero | tr '\0' 'x')
+domain longcmdline amd64 256 "console=hvc0 kboot.pad=$pad" > "$d/longcmdline.xml"
+sed "s|<pae/>||; s|<name>direct256<|<name>nopae<|" "$d/direct256.xml" > "$d/nopae.xml"
+echo "$limit" > "$d/cmdline_size"
+
+# What each direct-booted guest must see: the plan's e820, as
+# /sys/firmware/memmap prints it, and the plan's RAM in KiB.
+for x in direct256 direct4g i386 reboot256 crash256; do
+	"$XEN_KBOOT" plan --platform xen-hvm --json "$d/$x.xml" > "$tmp/$x.plan.json" ||
+		tap_bail "xen-kboot plan $d/$x.xml failed"
+	jq -r '.["e820"][] | "\(.addr) \(.addr + .size - 1) \(if .type == 1 then "System RAM" else "Reserved" end)"' \
+		"$tmp/$x.plan.json" | while read -r start end type; do
+			printf '0x%x 0x%x %s\n' "$start" "$end" "$type"; done > "$d/$x.e820"
+	jq '[.["e820"][] | select(.type == 1) | .size] | add / 1024 | floor' "$tmp/$x.plan.json" > "$d/$x.ramkib"
+done
+
+# One Xen boot for everything; its TAP lines come through, numbered by
+# in-dom0.sh, and the rig's own outcome is the last test point.
+{
+	"$KBOOT_TOP_SRCDIR/tests/xen/xen-rig" --timeout "${KBOOT_XEN_TIMEOUT:-2400}" \
+		--share "$T" --share "$tmp" --share "$KBOOT_TOP_SRCDIR" -- \
+		sh "$KBOOT_TOP_SRCDIR/tests/xen/in-dom0.sh" "$tmp"
+	echo $? > "$tmp/rig.status"
+} | tee "$tmp/dom0.tap"
+status=$(cat "$tmp/rig.status")
+tap_n=$(grep -c -E '^(not )?ok [0-9]+' "$tmp/dom0.tap")
+tap_failed=$(grep -c -E '^not ok [0-9]+' "$tmp/dom0.tap")
+[ "$status" -eq 0 ]
+tap_result $? "xen-rig and the scenarios in dom0 exit 0" "status $status"
+tap_done
