@@ -25,7 +25,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$KBOOT_TOP_SRCDIR/tests/boot/make-initrd.sh" "$T/busybox-amd64" "$tmp/initrd.gz" 1000000 ||
 	tap_bail "cannot build the initrd"
 
-# domain NAME KERNEL MEMORY_MIB [MODE]
+# domain NAME KERNEL MEMORY_MIB [MODE [FEATURES]]
 domain() {
 	cat <<XML
 <domain type='xen'>
@@ -38,6 +38,7 @@ domain() {
     <initrd>$tmp/initrd.gz</initrd>
     <cmdline>console=ttyS0 panic=-1 quiet kboot.test=xen-path</cmdline>
   </os>
+  <features>${5-<pae/>}</features>
   ${4:+<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='$4'/></metadata>}
 </domain>
 XML
@@ -45,6 +46,8 @@ XML
 domain guest "$T/amd64/vmlinuz" 256 > "$tmp/guest.xml"
 domain memtest "$T/memtest86+x64.bin" 256 > "$tmp/memtest.xml"
 domain big "$T/amd64/vmlinuz" 5120 > "$tmp/big.xml"
+domain nopae "$T/amd64/vmlinuz" 256 "" "<acpi/><apic/>" > "$tmp/nopae.xml"
+pae_line="xen-kboot: $tmp/nopae.xml:7: <kernel>: $T/amd64/vmlinuz: the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no <pae/>: Xen hides PAE and long mode from the guest and the kernel halts; add <pae/> to <features>"
 
 # ---- no hypervisor: the real libraries --------------------------------------
 
@@ -65,6 +68,13 @@ tap_expect "no hypervisor: destroy says so" 1 "" "$nohv" "$XEN_KBOOT" destroy gu
 tap_expect "a refused kernel is refused before Xen: its reason, not the hypervisor" 1 "" \
 	"*memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0*" \
 	"$XEN_KBOOT" create "$tmp/memtest.xml"
+
+# A 64-bit kernel without <pae/> would halt with nothing said: refused
+# before Xen, in both modes.
+tap_expect "64-bit kernel without <pae/>: refused before Xen, the rule named" 1 "" \
+	"$pae_line" "$XEN_KBOOT" create "$tmp/nopae.xml"
+tap_expect "64-bit kernel without <pae/>, --mode device-model: refused too" 1 "" \
+	"$pae_line" "$XEN_KBOOT" create --mode device-model "$tmp/nopae.xml"
 
 # Refused before Xen, each with its own message.
 cat > "$tmp/pv.xml" <<XML
@@ -116,6 +126,14 @@ tap_expect "a refused kernel: Xen is never called" 1 "" "*relocatable_kernel is 
 	xk "" create "$tmp/memtest.xml"
 [ ! -s "$log" ]
 tap_result $? "a refused kernel: no call logged" "$(cat "$log")"
+
+for m in direct device-model; do
+	: > "$log"
+	tap_expect "shim, $m: 64-bit kernel without <pae/> refused" 1 "" "$pae_line" \
+		xk "" create --mode "$m" "$tmp/nopae.xml"
+	[ ! -s "$log" ] && no_domains
+	tap_result $? "shim, $m: no <pae/>, Xen is never called" "$(cat "$log")"
+done
 
 # create --paused: the sequence, and the domain stays paused.
 : > "$log"
