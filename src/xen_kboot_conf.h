@@ -329,6 +329,13 @@ gboolean xen_kboot_domain_def_check_kernel (const XenKbootDomainDef *def,
                                             const KbootImage *image,
                                             GError **error);
 
+/* What the domain gets that it may not expect, for booting it in @mode:
+ * <vcpu> above 1 in direct mode (the firmware builds no ACPI or MP
+ * tables, so the kernel finds vCPU 0 only).  One line each, naming the
+ * file; an empty vector when there is nothing to say. */
+GStrv xen_kboot_domain_def_warnings (const XenKbootDomainDef *def,
+                                     XenKbootBootMode mode);
+
 /* Everything in one step, the way every command starts: read @path
  * ("-" = stdin), check the schema, parse, apply the semantic rules.
  * Returns NULL and appends every problem to @problems. */

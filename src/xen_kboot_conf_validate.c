@@ -240,6 +240,37 @@ xen_kboot_domain_def_check_kernel (const XenKbootDomainDef *def,
   return TRUE;
 }
 
+GStrv
+xen_kboot_domain_def_warnings (const XenKbootDomainDef *def, XenKbootBootMode mode)
+{
+  g_autoptr(GStrvBuilder) warnings = g_strv_builder_new ();
+  gboolean direct = FALSE;
+
+  switch (mode)
+    {
+    case XEN_KBOOT_BOOT_MODE_DIRECT:
+      direct = def->os.type == XEN_KBOOT_OS_TYPE_HVM && def->os.kernel;
+      break;
+    case XEN_KBOOT_BOOT_MODE_DEVICE_MODEL:  /* hvmloader builds the tables */
+    case XEN_KBOOT_BOOT_MODE_LAST:
+      break;
+    }
+  /* Xen starts vCPU 0 only; the others wait for an INIT-SIPI that a
+   * kernel sends only to CPUs the MP or ACPI tables list. */
+  if (direct && def->max_vcpus > 1)
+    {
+      g_autofree char *at = where (def, def->vcpu_loc.line);
+      g_autofree char *line =
+        g_strdup_printf ("%s: <vcpu>%u</vcpu>: direct boot starts vCPU 0 only "
+                         "(xen-kboot's firmware builds no ACPI or MP tables "
+                         "yet): the guest will see 1 CPU; use <kboot:boot "
+                         "mode='device-model'/> for all vCPUs", at,
+                         def->max_vcpus);
+      g_strv_builder_add (warnings, line);
+    }
+  return g_strv_builder_end (warnings);
+}
+
 /* Wrap a file-level error into a domain problem at the element naming it. */
 static void
 file_problem (GPtrArray *problems, XenKbootConfError code,

@@ -3,7 +3,8 @@
 # initrds, command-line length, every problem on its own line, exit codes,
 # domains read from libvirt's test driver, hostile XML refused quickly and
 # without reading anything, a 64-bit kernel without <pae/> refused and a
-# 32-bit one accepted; and every valid case of tests/xmlconfs/ is accepted by libvirt's own schema
+# 32-bit one accepted, the warning for <vcpu> above 1 in direct mode; and
+# every valid case of tests/xmlconfs/ is accepted by libvirt's own schema
 # too, every err-kernel-* case refused with Debian's real kernel.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 tap_require_testdata amd64/vmlinuz i386/vmlinuz ipxe.lkrn
@@ -13,7 +14,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-validate.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 
-domain() { # FILE KERNEL INITRD CMDLINE [MEMORY-MIB [FEATURES]]
+domain() { # FILE KERNEL INITRD CMDLINE [MEMORY-MIB [FEATURES [VCPUS]]]
 	cat > "$1" <<XML
 <domain type='xen'>
   <name>cli</name>
@@ -26,6 +27,7 @@ domain() { # FILE KERNEL INITRD CMDLINE [MEMORY-MIB [FEATURES]]
   </os>
   <pm><suspend-to-mem enabled='no'/></pm>
   <features>${6-<pae/>}</features>
+  <vcpu>${7:-1}</vcpu>
 </domain>
 XML
 }
@@ -80,6 +82,22 @@ domain "$tmp/i386.xml" "$T/i386/vmlinuz" "$tmp/initrd.img" "console=ttyS0" 512 "
 tap_expect "i386 (686) kernel without <pae/>: valid" 0 "valid" \
 	"$tmp/i386.xml: ignored by xen-kboot: /domain/pm (line 10)" \
 	"$XEN_KBOOT" validate "$tmp/i386.xml"
+
+# <vcpu> above 1 boots one vCPU in direct mode: a warning, still valid.
+vcpu_line="xen-kboot: warning: $tmp/smp.xml:12: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs"
+domain "$tmp/smp.xml" "$T/amd64/vmlinuz" "$tmp/initrd.img" "console=ttyS0" 512 "<pae/>" 2
+tap_expect "<vcpu>2</vcpu>, direct: valid, exit 0, one warning line" 0 "valid" \
+	"$tmp/smp.xml: ignored by xen-kboot: /domain/pm (line 10)
+$vcpu_line" \
+	"$XEN_KBOOT" validate "$tmp/smp.xml"
+tap_expect "<vcpu>2</vcpu>, --no-files: the same warning" 0 "valid" "*
+$vcpu_line" \
+	"$XEN_KBOOT" validate --no-files "$tmp/smp.xml"
+sed "s|<pm>|<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='device-model'/></metadata><pm>|" \
+	"$tmp/smp.xml" > "$tmp/smp-dm.xml"
+tap_expect "<vcpu>2</vcpu>, device-model: no warning" 0 "valid" \
+	"$tmp/smp-dm.xml: ignored by xen-kboot: /domain/pm (line 10)" \
+	"$XEN_KBOOT" validate "$tmp/smp-dm.xml"
 
 # Every problem, one line each, exit 1.
 domain "$tmp/many.xml" "$T/ipxe.lkrn" "$tmp/missing.img" "console=ttyS0" 8

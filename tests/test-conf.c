@@ -1,8 +1,9 @@
 /* Domain XML: the data cases of tests/xmlconfs/ (NAME.xml with the
- * expected NAME.xl.cfg and NAME.json, or NAME.err), read back through
- * libxlutil's parser and libxl's JSON parser; the rules that tie the
- * kernel to the domain, as a table; and the safe-parsing rules (no DTD,
- * no entity, no external resource, bounded size).
+ * expected NAME.xl.cfg and NAME.json, or NAME.err; NAME.warn when it
+ * draws warnings), read back through libxlutil's parser and libxl's JSON
+ * parser; the rules that tie the kernel to the domain and the warnings,
+ * as tables; and the safe-parsing rules (no DTD, no entity, no external
+ * resource, bounded size).
  *
  * XEN_KBOOT_TEST_REGENERATE=1 rewrites the expected files instead of
  * comparing (and says so for each file); nothing is ever rewritten
@@ -133,6 +134,29 @@ check_kernel_standin (const XenKbootDomainDef *def, GPtrArray *problems)
   g_assert_true (kboot_image_is_bootable (image));
   if (!xen_kboot_domain_def_check_kernel (def, image, &error))
     g_ptr_array_add (problems, error);
+}
+
+/* NAME.warn holds the warnings of the case's own boot mode, one a line;
+ * no warning, no file. */
+static void
+check_warnings (const char *name, const XenKbootDomainDef *def,
+                XenKbootBootMode mode)
+{
+  g_auto(GStrv) warnings = xen_kboot_domain_def_warnings (def, mode);
+  g_autofree char *path = case_path (name, ".warn");
+  g_autofree char *joined = NULL, *text = NULL;
+
+  if (!warnings[0])
+    {
+      remove_if_regenerating (name, ".warn");
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        g_error ("%s: the case draws no warning any more (remove the file "
+                 "with XEN_KBOOT_TEST_REGENERATE=1)", path);
+      return;
+    }
+  joined = g_strjoinv ("\n", warnings);
+  text = g_strconcat (joined, "\n", NULL);
+  compare_or_regenerate (name, ".warn", text);
 }
 
 #ifdef WITH_XEN
@@ -273,6 +297,7 @@ test_case (gconstpointer data)
 
   xen_kboot_native_options_init (&options, def);
   options.firmware = TEST_FIRMWARE;
+  check_warnings (name, def, options.mode);
   xl = xen_kboot_xl_format (def, &options, &error);
   g_assert_no_error (error);
   compare_or_regenerate (name, ".xl.cfg", xl);
@@ -351,6 +376,56 @@ test_kernel_rules (void)
       g_assert_false (ok);
       g_assert_error (error, XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_KERNEL_NEEDS_PAE);
       g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+}
+
+static void
+test_warnings (void)
+{
+  static const struct {
+    const char *name;
+    XenKbootOsType os_type;
+    const char *kernel;
+    guint max_vcpus;
+    XenKbootBootMode mode;
+    const char *warning;         /* NULL: none */
+  } cases[] = {
+    { "direct, 2 vCPUs", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 2,
+      XEN_KBOOT_BOOT_MODE_DIRECT,
+      "dom.xml:5: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's "
+      "firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; "
+      "use <kboot:boot mode='device-model'/> for all vCPUs" },
+    { "direct, 1 vCPU", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 1,
+      XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
+    { "device-model: hvmloader's tables", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 4,
+      XEN_KBOOT_BOOT_MODE_DEVICE_MODEL, NULL },
+    { "PV: libxl starts every vCPU", XEN_KBOOT_OS_TYPE_XEN, "/boot/vmlinuz", 4,
+      XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
+    { "no kernel: no direct boot", XEN_KBOOT_OS_TYPE_HVM, NULL, 2,
+      XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      XenKbootDomainDef def = { 0 };
+      g_auto(GStrv) warnings = NULL;
+
+      g_test_message ("%s", cases[i].name);
+      def.file = (char *) "dom.xml";
+      def.virt_type = (char *) "xen";
+      def.os.type = cases[i].os_type;
+      def.os.kernel = (char *) cases[i].kernel;
+      def.max_vcpus = def.vcpus = cases[i].max_vcpus;
+      def.vcpu_loc.line = 5;
+      warnings = xen_kboot_domain_def_warnings (&def, cases[i].mode);
+      g_assert_nonnull (warnings);
+      if (!cases[i].warning)
+        {
+          g_assert_null (warnings[0]);
+          continue;
+        }
+      g_assert_cmpstr (warnings[0], ==, cases[i].warning);
+      g_assert_null (warnings[1]);
     }
 }
 
@@ -619,6 +694,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, g_ptr_array_index (names, i), test_case);
     }
   g_test_add_func ("/conf/kernel-rules", test_kernel_rules);
+  g_test_add_func ("/conf/warnings", test_warnings);
   g_test_add_func ("/conf/units", test_units);
   g_test_add_func ("/conf/xml/billion-laughs", test_billion_laughs);
   g_test_add_func ("/conf/xml/external-entity", test_external_entity);
