@@ -10,8 +10,9 @@
  * enters Linux through the 32-bit boot protocol (Documentation/arch/x86/
  * boot.rst, "32-bit BOOT PROTOCOL"): GDT with flat __BOOT_CS/__BOOT_DS,
  * CS = 0x10, DS = ES = SS = 0x18, interrupts off, ESI = boot_params,
- * EBX = EDI = EBP = 0, EIP = the kernel's code32_start.  On a bad block it
- * says why on COM1 and port 0xe9 and halts.
+ * EBX = EDI = EBP = 0, EIP = the kernel's code32_start.  On a bad block,
+ * or a 64-bit kernel on a CPU without long mode, it says why on COM1 and
+ * port 0xe9 and halts.
  *
  * fw_stack_top comes from the linker script: the ELF has a stack in its
  * own image, the BIOS image (ROM) one just below the handoff block.
@@ -78,6 +79,29 @@ fw_entry32:
 	testl	%eax, %eax
 	jz	bad_zero
 
+	/* A 64-bit kernel (xloadflags XLF_KERNEL_64, protocol 2.12+, in the
+	 * boot_params' copy of the header) needs PAE and long mode.  Xen
+	 * hides both from a domain without <pae/>; the kernel's verify_cpu
+	 * would then stop without a word, so say it here.  (Every CPU that
+	 * runs an HVM guest has CPUID.) */
+	cmpw	$KBOOT_XLOADFLAGS_SINCE, KBOOT_HDR_VERSION(%eax)
+	jb	4f
+	testb	$KBOOT_XLF_KERNEL_64, KBOOT_HDR_XLOADFLAGS(%eax)
+	jz	4f
+	movl	$X86_CPUID_FEATURES, %eax
+	cpuid
+	testl	$X86_CPUID_1_EDX_PAE, %edx
+	jz	no_long_mode
+	movl	$X86_CPUID_EXT_MAX, %eax
+	cpuid
+	cmpl	$X86_CPUID_EXT_FEATURES, %eax
+	jb	no_long_mode
+	movl	$X86_CPUID_EXT_FEATURES, %eax
+	cpuid
+	testl	$X86_CPUID_EXT_EDX_LM, %edx
+	jz	no_long_mode
+	movl	$KBOOT_HANDOFF_ADDR, %ebx	/* CPUID took %ebx */
+4:
 	/* One line on the way out, so a kernel that says nothing still
 	 * shows how far the boot got. */
 	movl	$msg_enter, %esi
@@ -100,6 +124,13 @@ fw_entry32:
 	pushl	$X86_EFLAGS_FIXED
 	popfl
 	jmp	*%eax
+
+/* no_long_mode: the one line, then halt (on Xen, a halt with interrupts
+ * off on the only vCPU ends the domain, the line kept in 'xl dmesg'). */
+no_long_mode:
+	movl	$msg_no_long_mode, %esi
+	call	console_puts
+	jmp	bad_end
 
 /* bad_value: "<prefix><name> 0x<eax>, expected 0x<edx>", then halt. */
 bad_value:
@@ -168,6 +199,8 @@ msg_enter_bp:
 	.asciz	" with boot_params at "
 msg_bad:
 	.asciz	"xen-kboot firmware: bad handoff block at "
+msg_no_long_mode:
+	.asciz	"xen-kboot firmware: the kernel is 64-bit but this CPU has no long mode/PAE (on Xen: add <pae/> to the domain's <features>)"
 msg_colon:
 	.asciz	": "
 msg_expected:

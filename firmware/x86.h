@@ -17,6 +17,14 @@
 #define X86_EFLAGS_IF       0x00000200
 #define X86_EFLAGS_DF       0x00000400
 
+/* CPUID (SDM vol. 2A, "CPUID"): the leaves and bits a 64-bit kernel's
+ * arch/x86/kernel/verify_cpu.S insists on before anything else. */
+#define X86_CPUID_FEATURES      0x00000001  /* leaf 1 */
+#define X86_CPUID_EXT_MAX       0x80000000  /* EAX: highest extended leaf */
+#define X86_CPUID_EXT_FEATURES  0x80000001
+#define X86_CPUID_1_EDX_PAE     0x00000040  /* leaf 1 EDX bit 6 */
+#define X86_CPUID_EXT_EDX_LM    0x20000000  /* leaf 0x80000001 EDX bit 29 */
+
 /* Flat 4 GiB segment descriptors (SDM vol. 3, 3.4.5): base 0, limit
  * 0xfffff in 4 KiB units (G=1), 32-bit (D/B=1), present, DPL 0.  The
  * accessed bit is preset so that loading a selector never makes the CPU

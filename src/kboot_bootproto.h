@@ -60,6 +60,7 @@
 #define KBOOT_CAN_USE_HEAP            0x80
 
 /* xloadflags (2.12) */
+#define KBOOT_XLOADFLAGS_SINCE              0x020c /* the version with the field */
 #define KBOOT_XLF_KERNEL_64                 0x01
 #define KBOOT_XLF_CAN_BE_LOADED_ABOVE_4G    0x02
 #define KBOOT_XLF_EFI_HANDOVER_32           0x04

@@ -11,6 +11,8 @@
 #include <glib.h>
 #include <libxml/tree.h>
 
+#include "kboot_image.h"
+
 G_BEGIN_DECLS
 
 /* Our namespace for <metadata>: <kboot:boot xmlns:kboot="..." mode="..."/>. */
@@ -33,6 +35,7 @@ typedef enum {
   XEN_KBOOT_CONF_ERROR_KERNEL,              /* kernel refused by the probe */
   XEN_KBOOT_CONF_ERROR_INITRD,              /* initrd cannot be read */
   XEN_KBOOT_CONF_ERROR_CMDLINE_TOO_LONG,    /* longer than cmdline_size */
+  XEN_KBOOT_CONF_ERROR_KERNEL_NEEDS_PAE,    /* 64-bit kernel, no <pae/> */
 } XenKbootConfError;
 
 #define XEN_KBOOT_CONF_ERROR (xen_kboot_conf_error_quark ())
@@ -309,6 +312,29 @@ gboolean xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
  * cmdline_size.  Appends every problem; TRUE when there was none. */
 gboolean xen_kboot_domain_def_check_boot_files (const XenKbootDomainDef *def,
                                                 GPtrArray *problems);
+
+/* The rules that tie the kernel to the rest of the domain, from the
+ * probe's facts alone (pure; every command that boots or checks a domain
+ * applies them: validate and domxml-to-native through
+ * xen_kboot_domain_def_check_boot_files(), plan, preview and create
+ * through xen_kboot_boot_prepare(), the libvirt hook itself):
+ *   - a 64-bit kernel (protocol 2.12+, xloadflags XLF_KERNEL_64) in a Xen
+ *     HVM domain needs <features><pae/>: without it libxl sets pae=0 and
+ *     Xen hides PAE, long mode and NX from the guest's CPUID, so the
+ *     kernel halts in verify_cpu and Xen powers the domain off, silently.
+ * A domain of another type, or not HVM, passes.  On a refusal @error
+ * (XEN_KBOOT_CONF_ERROR) reads "FILE:LINE: <kernel>: PATH: reason" (no
+ * ":LINE" when the kernel's line is not known). */
+gboolean xen_kboot_domain_def_check_kernel (const XenKbootDomainDef *def,
+                                            const KbootImage *image,
+                                            GError **error);
+
+/* What the domain gets that it may not expect, for booting it in @mode:
+ * <vcpu> above 1 in direct mode (the firmware builds no ACPI or MP
+ * tables, so the kernel finds vCPU 0 only).  One line each, naming the
+ * file; an empty vector when there is nothing to say. */
+GStrv xen_kboot_domain_def_warnings (const XenKbootDomainDef *def,
+                                     XenKbootBootMode mode);
 
 /* Everything in one step, the way every command starts: read @path
  * ("-" = stdin), check the schema, parse, apply the semantic rules.

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "kboot_bootproto.h"
 #include "kboot_file.h"
 #include "kboot_image_file.h"
 #include "xen_kboot_conf.h"
@@ -193,6 +194,83 @@ xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
   return problems->len == before;
 }
 
+/* "FILE:LINE", or "FILE" where the line is not known (the hook reads
+ * libvirt's XML without line numbers). */
+static char *
+where (const XenKbootDomainDef *def, int line)
+{
+  return line > 0 ? g_strdup_printf ("%s:%d", def->file, line)
+                  : g_strdup (def->file);
+}
+
+/* XLF_KERNEL_64 means "has the legacy 64-bit entry point at 0x200": the
+ * kernel is x86_64 (boot.rst); xloadflags exists from protocol 2.12. */
+static gboolean
+is_64bit_kernel (const KbootImage *image)
+{
+  return image->kind == KBOOT_IMAGE_KIND_BZIMAGE
+         && image->hdr.version >= KBOOT_XLOADFLAGS_SINCE
+         && (image->hdr.xloadflags & KBOOT_XLF_KERNEL_64) != 0;
+}
+
+gboolean
+xen_kboot_domain_def_check_kernel (const XenKbootDomainDef *def,
+                                   const KbootImage *image, GError **error)
+{
+  g_autofree char *at = NULL;
+
+  if (g_strcmp0 (def->virt_type, "xen") != 0
+      || def->os.type != XEN_KBOOT_OS_TYPE_HVM)
+    return TRUE;
+  /* libxl's u.hvm.pae comes from <pae/> (libvirt's libxl driver, and
+   * xen_kboot_libxl.c).  With pae=0 the guest's CPUID has no PAE, nor
+   * the long mode and NX that depend on it, and arch/x86/kernel/
+   * verify_cpu.S stops a 64-bit kernel before its first message (seen
+   * on Xen 4.17: the domain just powers off). */
+  if (is_64bit_kernel (image) && !def->pae)
+    {
+      at = where (def, def->os.kernel_loc.line);
+      g_set_error (error, XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_KERNEL_NEEDS_PAE,
+                   "%s: <kernel>: %s: the kernel is 64-bit (xloadflags "
+                   "XLF_KERNEL_64) but <features> has no <pae/>: Xen hides "
+                   "PAE and long mode from the guest and the kernel halts; "
+                   "add <pae/> to <features>", at, def->os.kernel);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GStrv
+xen_kboot_domain_def_warnings (const XenKbootDomainDef *def, XenKbootBootMode mode)
+{
+  g_autoptr(GStrvBuilder) warnings = g_strv_builder_new ();
+  gboolean direct = FALSE;
+
+  switch (mode)
+    {
+    case XEN_KBOOT_BOOT_MODE_DIRECT:
+      direct = def->os.type == XEN_KBOOT_OS_TYPE_HVM && def->os.kernel;
+      break;
+    case XEN_KBOOT_BOOT_MODE_DEVICE_MODEL:  /* hvmloader builds the tables */
+    case XEN_KBOOT_BOOT_MODE_LAST:
+      break;
+    }
+  /* Xen starts vCPU 0 only; the others wait for an INIT-SIPI that a
+   * kernel sends only to CPUs the MP or ACPI tables list. */
+  if (direct && def->max_vcpus > 1)
+    {
+      g_autofree char *at = where (def, def->vcpu_loc.line);
+      g_autofree char *line =
+        g_strdup_printf ("%s: <vcpu>%u</vcpu>: direct boot starts vCPU 0 only "
+                         "(xen-kboot's firmware builds no ACPI or MP tables "
+                         "yet): the guest will see 1 CPU; use <kboot:boot "
+                         "mode='device-model'/> for all vCPUs", at,
+                         def->max_vcpus);
+      g_strv_builder_add (warnings, line);
+    }
+  return g_strv_builder_end (warnings);
+}
+
 /* Wrap a file-level error into a domain problem at the element naming it. */
 static void
 file_problem (GPtrArray *problems, XenKbootConfError code,
@@ -219,6 +297,8 @@ xen_kboot_domain_def_check_boot_files (const XenKbootDomainDef *def,
           if (!kernel)
             file_problem (problems, XEN_KBOOT_CONF_ERROR_KERNEL, def,
                           def->os.kernel_loc.line, "kernel", error);
+          else if (!xen_kboot_domain_def_check_kernel (def, kernel->image, &error))
+            g_ptr_array_add (problems, g_steal_pointer (&error));
         }
       else
         {

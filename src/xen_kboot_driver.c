@@ -138,7 +138,8 @@ xen_kboot_boot_prepare (const XenKbootDomainDef *def, KbootPlatformKind kind,
       return NULL;
     }
   boot->kernel = kboot_kernel_open_bootable (def->os.kernel, error);
-  if (!boot->kernel)
+  if (!boot->kernel
+      || !xen_kboot_domain_def_check_kernel (def, boot->kernel->image, error))
     return NULL;
   if (def->os.initrd)
     {

@@ -45,11 +45,13 @@ typedef struct {
 void xen_kboot_boot_free (XenKbootBoot *boot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootBoot, xen_kboot_boot_free)
 
-/* Open and validate the domain's kernel and initrd, then plan them on the
- * @kind platform the domain gets (xen_kboot_platform_for).  On xen-hvm
- * the plan leaves room for what Xen's builder loads first: the firmware
- * ELF @firmware (NULL: the installed one), a SeaBIOS module and the
- * start_info; @elf, when not NULL, receives that ELF's facts. */
+/* Open and validate the domain's kernel (every boot-protocol rule, and
+ * the rules that tie it to the domain: xen_kboot_domain_def_check_kernel)
+ * and initrd, then plan them on the @kind platform the domain gets
+ * (xen_kboot_platform_for).  On xen-hvm the plan leaves room for what
+ * Xen's builder loads first: the firmware ELF @firmware (NULL: the
+ * installed one), a SeaBIOS module and the start_info; @elf, when not
+ * NULL, receives that ELF's facts. */
 XenKbootBoot *xen_kboot_boot_prepare (const XenKbootDomainDef *def,
                                       KbootPlatformKind kind,
                                       const char *firmware,

@@ -136,6 +136,16 @@ read_os (XenKbootHookDomain *dom, const xmlNode *os)
     }
 }
 
+/* libvirt writes <pae/> for a domain with PAE on and nothing otherwise
+ * (its libxl driver then sets u.hvm.pae to false). */
+static void
+read_features (XenKbootHookDomain *dom, const xmlNode *features)
+{
+  for (const xmlNode *n = features->children; n; n = n->next)
+    if (is_element (n, "pae"))
+      dom->pae = TRUE;
+}
+
 /* The first <video><model type= vram=>: on Xen its video RAM comes out of
  * <memory> (xen_kboot_platform_for).  A type xen-kboot does not know keeps
  * libxl's default card; a vram= that is not a number is left to libvirt. */
@@ -203,6 +213,8 @@ xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
         read_memory (dom, n);
       else if (is_element (n, "os"))
         read_os (dom, n);
+      else if (is_element (n, "features"))
+        read_features (dom, n);
       else if (is_element (n, "devices"))
         read_video (dom, n);
     }
@@ -233,6 +245,23 @@ check_absolute (const char *path, const char *element, const char *name,
   return FALSE;
 }
 
+/* The domain as the shared rules read it (xen_kboot_domain_def_check_kernel,
+ * xen_kboot_platform_for): borrowed strings, valid while @dom lives. */
+static void
+hook_def (const XenKbootHookDomain *dom, XenKbootDomainDef *def)
+{
+  memset (def, 0, sizeof *def);
+  def->file = (char *) HOOK_XML_NAME;
+  def->virt_type = dom->virt_type;
+  def->os.type = XEN_KBOOT_OS_TYPE_HVM;
+  def->os.kernel = dom->kernel;
+  def->pae = dom->pae;
+  def->memory_kib = dom->memory_kib;
+  def->has_memory = dom->has_memory;
+  def->video = dom->video;
+  def->video_vram_kib = dom->video_vram_kib;
+}
+
 /* Would kernel, initrd and command line fit the guest's memory?  The same
  * planner as "xen-kboot plan": xen-hvm for Xen domains, qemu-pc (the
  * preview's machine) for the others. */
@@ -240,7 +269,7 @@ static gboolean
 check_fit (const XenKbootHookDomain *dom, const char *name,
            const KbootKernel *kernel, const KbootFile *initrd, GError **error)
 {
-  XenKbootDomainDef def = { 0 };
+  XenKbootDomainDef def;
   KbootPlatformKind kind = g_strcmp0 (dom->virt_type, "xen") == 0
                            ? KBOOT_PLATFORM_XEN_HVM : KBOOT_PLATFORM_QEMU_PC;
   g_autoptr(KbootPlatform) platform = NULL;
@@ -256,12 +285,9 @@ check_fit (const XenKbootHookDomain *dom, const char *name,
                    "kernel %s fits the guest", name, HOOK_XML_NAME, dom->kernel);
       return FALSE;
     }
-  /* What xen_kboot_platform_for() reads: <memory> and the video card
-   * libxl takes its video RAM for. */
-  def.file = (char *) HOOK_XML_NAME;
-  def.memory_kib = dom->memory_kib;
-  def.video = dom->video;
-  def.video_vram_kib = dom->video_vram_kib;
+  /* xen_kboot_platform_for() reads <memory> and the video card libxl
+   * takes its video RAM for. */
+  hook_def (dom, &def);
   platform = xen_kboot_platform_for (&def, kind, &local);
   if (platform)
     {
@@ -289,6 +315,7 @@ xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
   g_autoptr(KbootKernel) kernel = NULL;
   g_autoptr(KbootFile) initrd = NULL;
   g_autoptr(GError) local = NULL;
+  XenKbootDomainDef def;
 
   if (g_strcmp0 (dom->os_type, "hvm") != 0)
     return XEN_KBOOT_HOOK_PASS_NOT_HVM;
@@ -299,6 +326,9 @@ xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
     return XEN_KBOOT_HOOK_REFUSE;
   kernel = kboot_kernel_open_bootable (dom->kernel, &local);
   if (!kernel)
+    return refuse_with (error, XEN_KBOOT_HOOK_ERROR_KERNEL, name, local);
+  hook_def (dom, &def);
+  if (!xen_kboot_domain_def_check_kernel (&def, kernel->image, &local))
     return refuse_with (error, XEN_KBOOT_HOOK_ERROR_KERNEL, name, local);
 
   if (dom->initrd)

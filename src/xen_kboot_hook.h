@@ -6,9 +6,9 @@
  *
  * The XML is libvirt's own, full of elements xen-kboot's schema does not
  * know: it is parsed safely (xen_kboot_xml_parse: no DTD, no entity) and
- * only <name>, <memory> and <os> are read.  Deciding does no I/O beyond
- * opening the kernel and initrd the domain names; reading stdin and
- * printing belong to tools/cmd_hook.c. */
+ * only <name>, <memory>, <os>, <features> and the first <video> are read.
+ * Deciding does no I/O beyond opening the kernel and initrd the domain
+ * names; reading stdin and printing belong to tools/cmd_hook.c. */
 #ifndef XEN_KBOOT_HOOK_H
 #define XEN_KBOOT_HOOK_H
 
@@ -30,7 +30,8 @@ typedef enum {
 /* One code per rule; every message starts with "domain 'NAME': ". */
 typedef enum {
   XEN_KBOOT_HOOK_ERROR_XML,      /* malformed, DOCTYPE, too large, not <domain> */
-  XEN_KBOOT_HOOK_ERROR_KERNEL,   /* relative, missing, not bootable */
+  XEN_KBOOT_HOOK_ERROR_KERNEL,   /* relative, missing, not bootable, or
+                                  * 64-bit on Xen without <pae/> */
   XEN_KBOOT_HOOK_ERROR_INITRD,   /* relative, missing, not regular, empty */
   XEN_KBOOT_HOOK_ERROR_CMDLINE,  /* longer than the kernel's cmdline_size */
   XEN_KBOOT_HOOK_ERROR_MEMORY,   /* no usable <memory>, or the plan does not fit */
@@ -60,6 +61,7 @@ typedef struct {
   char *cmdline;
   guint64 memory_kib;    /* <memory> in KiB (rounded up) */
   gboolean has_memory;   /* FALSE: absent or not a size */
+  gboolean pae;          /* <features><pae/>: libxl's u.hvm.pae */
   XenKbootVideoModel video;  /* the first <video><model type=>: libxl
                               * takes its video RAM from <memory> */
   guint64 video_vram_kib;    /* its vram=, 0 when absent */
@@ -79,11 +81,12 @@ XenKbootHookDomain *xen_kboot_hook_domain_parse (const char *xml, gsize len,
                                                  GError **error);
 
 /* The checks, in order, the first failure refusing: the kernel against
- * every boot-protocol rule (kboot_kernel_open_bootable), the initrd
- * (a readable, non-empty regular file), the command line against the
- * kernel's cmdline_size, then the layout plan for the domain's memory
- * (xen-hvm for <domain type='xen'>, qemu-pc otherwise).  @name prefixes
- * messages. */
+ * every boot-protocol rule (kboot_kernel_open_bootable) and against the
+ * domain (xen_kboot_domain_def_check_kernel: on Xen a 64-bit kernel
+ * needs <pae/>), the initrd (a readable, non-empty regular file), the
+ * command line against the kernel's cmdline_size, then the layout plan
+ * for the domain's memory (xen-hvm for <domain type='xen'>, qemu-pc
+ * otherwise).  @name prefixes messages. */
 XenKbootHookVerdict xen_kboot_hook_check_domain (const XenKbootHookDomain *dom,
                                                  const char *name,
                                                  GError **error);

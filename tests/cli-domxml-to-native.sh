@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 FW=/usr/lib/xen-kboot/xen-kboot-fw.elf
 
 
-domain() { # FILE KERNEL [METADATA-MODE]
+domain() { # FILE KERNEL [METADATA-MODE [FEATURES]]
 	meta=
 	[ -n "${3-}" ] && meta="<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='$3'/></metadata>"
 	cat > "$1" <<XML
@@ -26,6 +26,7 @@ domain() { # FILE KERNEL [METADATA-MODE]
     <initrd>$tmp/initrd.img</initrd>
     <cmdline>console=ttyS0</cmdline>
   </os>
+  <features>${4-<pae/>}</features>
 </domain>
 XML
 }
@@ -63,6 +64,14 @@ tap_expect "kernel refused first (device-model)" 1 "" "*$tmp/ipxe.xml:7: <kernel
 	"$XEN_KBOOT" domxml-to-native --mode device-model json "$tmp/ipxe.xml"
 tap_expect "--no-kernel-check converts anyway" 0 "*firmware_override*" "" \
 	"$XEN_KBOOT" domxml-to-native --no-kernel-check xl "$tmp/ipxe.xml"
+domain "$tmp/nopae.xml" "$T/amd64/vmlinuz" "" "<acpi/>"
+pae_line="$tmp/nopae.xml:7: <kernel>: $T/amd64/vmlinuz: the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no <pae/>: Xen hides PAE and long mode from the guest and the kernel halts; add <pae/> to <features>"
+tap_expect "64-bit kernel without <pae/> refused (direct)" 1 "" "$pae_line" \
+	"$XEN_KBOOT" domxml-to-native xl "$tmp/nopae.xml"
+tap_expect "64-bit kernel without <pae/> refused (device-model)" 1 "" "$pae_line" \
+	"$XEN_KBOOT" domxml-to-native --mode device-model json "$tmp/nopae.xml"
+tap_expect "--no-kernel-check converts it, pae = 0" 0 "*pae = 0*" "" \
+	"$XEN_KBOOT" domxml-to-native --no-kernel-check xl "$tmp/nopae.xml"
 tap_expect "invalid domain: problems, exit 1" 1 "" \
 	"*err-memory-too-small.xml:3: <memory>: 16384 KiB is below*" \
 	"$XEN_KBOOT" domxml-to-native --no-kernel-check xl "$S/tests/xmlconfs/err-memory-too-small.xml"
@@ -76,6 +85,7 @@ cat > "$tmp/node.xml" <<XML
       <type arch='x86_64' machine='xenfv'>hvm</type>
       <kernel>$T/amd64/vmlinuz</kernel>
     </os>
+    <features><pae/></features>
   </domain>
 </node>
 XML

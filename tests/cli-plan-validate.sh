@@ -1,25 +1,29 @@
 #!/bin/sh
-# validate's memory-fit check and the plan command, on the real Debian kernel.
+# validate's memory-fit check and the plan command, on the real Debian
+# kernels: the plan, its refusals (too small, a 64-bit kernel without
+# <pae/>) and its warning (<vcpu> above 1 in direct mode).
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
-tap_require_testdata amd64/vmlinuz
+tap_require_testdata amd64/vmlinuz i386/vmlinuz
 command -v jq >/dev/null || tap_bail "jq is needed (apt-get install jq)"
 T=$KBOOT_TESTDATA
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-plan.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 head -c 4096 /dev/urandom > "$tmp/initrd"
 
-domain() { # MEMORY_MIB [VIDEO]
+domain() { # MEMORY_MIB [VIDEO [FEATURES [VCPUS [ARCH]]]]
 	cat <<XML
 <domain type='xen'>
   <name>plan-test</name>
   <memory unit='MiB'>$1</memory>
   <os>
     <type arch='x86_64' machine='xenfv'>hvm</type>
-    <kernel>$T/amd64/vmlinuz</kernel>
+    <kernel>$T/${5:-amd64}/vmlinuz</kernel>
     <initrd>$tmp/initrd</initrd>
     <cmdline>console=ttyS0</cmdline>
   </os>
   ${2:+<devices><video><model type='$2'/></video></devices>}
+  <features>${3-<pae/>}</features>
+  <vcpu>${4:-1}</vcpu>
 </domain>
 XML
 }
@@ -61,6 +65,27 @@ tap_result $? "plan without a domain: usage error"
 tap_run "$XEN_KBOOT" plan "$tmp/small.xml"
 [ "$tap_status" -eq 1 ] && case $tap_err in *"but the guest's free low RAM ends at"*) true ;; *) false ;; esac
 tap_result $? "plan of a guest too small: exit 1 with the reason" "$tap_err"
+# Without <pae/> Xen hides long mode: the 64-bit kernel is refused on
+# either platform, the 32-bit one planned.
+domain 512 "" "" > "$tmp/nopae.xml"
+pae_line="xen-kboot: $tmp/nopae.xml:6: <kernel>: $T/amd64/vmlinuz: the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no <pae/>: Xen hides PAE and long mode from the guest and the kernel halts; add <pae/> to <features>"
+tap_run "$XEN_KBOOT" plan "$tmp/nopae.xml"
+[ "$tap_status" -eq 1 ] && [ "$tap_err" = "$pae_line" ] && [ -z "$tap_out" ]
+tap_result $? "plan: amd64 kernel without <pae/> refused, one line" "$tap_status: $tap_err"
+tap_run "$XEN_KBOOT" plan --platform qemu-pc "$tmp/nopae.xml"
+[ "$tap_status" -eq 1 ] && [ "$tap_err" = "$pae_line" ]
+tap_result $? "plan --platform qemu-pc: refused the same" "$tap_status: $tap_err"
+domain 512 "" "" 1 i386 > "$tmp/i386.xml"
+tap_run "$XEN_KBOOT" plan "$tmp/i386.xml"
+[ "$tap_status" -eq 0 ] && [ -z "$tap_err" ]
+tap_result $? "plan: i386 kernel without <pae/> planned, nothing on stderr" "$tap_status: $tap_err"
+
+# <vcpu>2</vcpu> in direct mode: planned, with one warning line.
+domain 512 "" "<pae/>" 2 > "$tmp/smp.xml"
+tap_run "$XEN_KBOOT" plan "$tmp/smp.xml"
+[ "$tap_status" -eq 0 ] && [ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:12: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs" ]
+tap_result $? "plan: <vcpu>2</vcpu> warned about, exit 0" "$tap_status: $tap_err"
+
 tap_run "$XEN_KBOOT" preview --help
 [ "$tap_status" -eq 0 ] && case $tap_out in *--timeout*--memory-file*) true ;; *) false ;; esac
 tap_result $? "preview --help"

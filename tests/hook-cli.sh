@@ -6,7 +6,7 @@
 # scripts in libvirt's hooks directory, executable, pointing at the
 # installed program ("make uninstall" removes them).
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
-tap_require_testdata amd64/vmlinuz memtest86+x64.bin
+tap_require_testdata amd64/vmlinuz i386/vmlinuz memtest86+x64.bin
 T=$KBOOT_TESTDATA
 B=$KBOOT_TOP_BUILDDIR
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-hook-cli.XXXXXX")
@@ -67,6 +67,17 @@ head -c 4096 /dev/urandom > "$tmp/initrd.img"
 domain "$tmp/debian.xml" debian hvm "$T/amd64/vmlinuz" \
 	"<initrd>$tmp/initrd.img</initrd><cmdline>console=ttyS0 root=/dev/xvda1</cmdline>"
 tap_expect "Debian kernel and initrd: exit 0, silent" 0 "" "" hook "$tmp/debian.xml" debian prepare begin -
+
+# Without <pae/> libxl turns PAE off and Xen hides long mode: Debian's
+# amd64 kernel would halt, so it is refused; its 686 kernel is 32-bit.
+sed 's|<pae/>||' "$tmp/debian.xml" > "$tmp/nopae.xml"
+tap_expect "Debian amd64 kernel without <pae/>: refused, the rule named" 1 "" \
+	"xen-kboot: domain 'debian': libvirt's domain XML: <kernel>: $T/amd64/vmlinuz: the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no <pae/>: Xen hides PAE and long mode from the guest and the kernel halts; add <pae/> to <features>" \
+	hook "$tmp/nopae.xml" debian prepare begin -
+one_line "amd64 without <pae/>"
+sed "s|$T/amd64/vmlinuz|$T/i386/vmlinuz|" "$tmp/nopae.xml" > "$tmp/i386.xml"
+tap_expect "Debian 686 kernel without <pae/>: exit 0, silent" 0 "" "" \
+	hook "$tmp/i386.xml" debian prepare begin -
 
 domain "$tmp/noinitrd.xml" noinitrd hvm "$T/amd64/vmlinuz" "<initrd>$tmp/missing.img</initrd>"
 tap_expect "missing initrd: refused" 1 "" \

@@ -1,7 +1,9 @@
 /* Domain XML: the data cases of tests/xmlconfs/ (NAME.xml with the
- * expected NAME.xl.cfg and NAME.json, or NAME.err), read back through
- * libxlutil's parser and libxl's JSON parser; and the safe-parsing rules
- * (no DTD, no entity, no external resource, bounded size).
+ * expected NAME.xl.cfg and NAME.json, or NAME.err; NAME.warn when it
+ * draws warnings), read back through libxlutil's parser and libxl's JSON
+ * parser; the rules that tie the kernel to the domain and the warnings,
+ * as tables; and the safe-parsing rules (no DTD, no entity, no external
+ * resource, bounded size).
  *
  * XEN_KBOOT_TEST_REGENERATE=1 rewrites the expected files instead of
  * comparing (and says so for each file); nothing is ever rewritten
@@ -18,6 +20,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "kboot_synth.h"
 #include "xen_kboot_conf.h"
 #include "xen_kboot_xl.h"
 #include "xen_kboot_xml.h"
@@ -102,6 +105,58 @@ load_case (const char *name, GPtrArray *problems)
   def = xen_kboot_domain_def_load (file, XEN_KBOOT_CONF_MIN_MEMORY_KIB, problems);
   g_assert_cmpint (g_chdir (cwd), ==, 0);
   return def;
+}
+
+/* The probe's facts of a synthetic bzImage of protocol @version with
+ * @xloadflags at 0x236.  The bytes are written whatever the version: a
+ * protocol before 2.12 has no such field, and they must not count. */
+static KbootImage *
+synth_image (guint16 version, guint16 xloadflags)
+{
+  g_autoptr(KbootSynth) synth = kboot_synth_new (version, 4, 0x10000);
+
+  kboot_synth_put (synth, 0x236, 2, xloadflags);
+  return kboot_image_probe (synth->data, synth->len, synth->len);
+}
+
+/* The kernels the cases name do not exist: each HVM case is checked
+ * against a stand-in, a 64-bit bzImage, or a 32-bit one for
+ * <type arch='i686'>, under the name its <kernel> gives. */
+static void
+check_kernel_standin (const XenKbootDomainDef *def, GPtrArray *problems)
+{
+  g_autoptr(KbootImage) image = NULL;
+  GError *error = NULL;
+
+  if (def->os.type != XEN_KBOOT_OS_TYPE_HVM || !def->os.kernel)
+    return;
+  image = synth_image (0x020f, g_strcmp0 (def->os.arch, "i686") == 0 ? 0 : 0x03);
+  g_assert_true (kboot_image_is_bootable (image));
+  if (!xen_kboot_domain_def_check_kernel (def, image, &error))
+    g_ptr_array_add (problems, error);
+}
+
+/* NAME.warn holds the warnings of the case's own boot mode, one a line;
+ * no warning, no file. */
+static void
+check_warnings (const char *name, const XenKbootDomainDef *def,
+                XenKbootBootMode mode)
+{
+  g_auto(GStrv) warnings = xen_kboot_domain_def_warnings (def, mode);
+  g_autofree char *path = case_path (name, ".warn");
+  g_autofree char *joined = NULL, *text = NULL;
+
+  if (!warnings[0])
+    {
+      remove_if_regenerating (name, ".warn");
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        g_error ("%s: the case draws no warning any more (remove the file "
+                 "with XEN_KBOOT_TEST_REGENERATE=1)", path);
+      return;
+    }
+  joined = g_strjoinv ("\n", warnings);
+  text = g_strconcat (joined, "\n", NULL);
+  compare_or_regenerate (name, ".warn", text);
 }
 
 #ifdef WITH_XEN
@@ -220,11 +275,14 @@ test_case (gconstpointer data)
   g_autofree char *xl = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* A definition comes back exactly when the document had no problem. */
+  g_assert_cmpint (def != NULL, ==, problems->len == 0);
+  if (def)
+    check_kernel_standin (def, problems);
   if (expect_error)
     {
       g_autofree char *text = problems_text (problems);
 
-      g_assert_null (def);
       g_assert_cmpuint (problems->len, >, 0);
       compare_or_regenerate (name, ".err", text);
       return;
@@ -239,6 +297,7 @@ test_case (gconstpointer data)
 
   xen_kboot_native_options_init (&options, def);
   options.firmware = TEST_FIRMWARE;
+  check_warnings (name, def, options.mode);
   xl = xen_kboot_xl_format (def, &options, &error);
   g_assert_no_error (error);
   compare_or_regenerate (name, ".xl.cfg", xl);
@@ -254,6 +313,120 @@ test_case (gconstpointer data)
 #else
   g_test_message ("built without libxl: NAME.json and the xl read-back not checked");
 #endif
+}
+
+/* ---- the rules that tie the kernel to the domain ---- */
+
+#define NEEDS_PAE "the kernel is 64-bit (xloadflags XLF_KERNEL_64) but " \
+  "<features> has no <pae/>: Xen hides PAE and long mode from the guest " \
+  "and the kernel halts; add <pae/> to <features>"
+
+static void
+test_kernel_rules (void)
+{
+  static const struct {
+    const char *name;
+    const char *virt_type;
+    XenKbootOsType os_type;
+    gboolean pae;
+    guint16 version;
+    guint16 xloadflags;
+    int kernel_line;             /* 0: not known (the hook) */
+    const char *message;         /* NULL: accepted */
+  } cases[] = {
+    { "64-bit, no <pae/>", "xen", XEN_KBOOT_OS_TYPE_HVM, FALSE, 0x020f, 0x03, 8,
+      "dom.xml:8: <kernel>: /boot/vmlinuz: " NEEDS_PAE },
+    { "64-bit with <pae/>", "xen", XEN_KBOOT_OS_TYPE_HVM, TRUE, 0x020f, 0x03, 8, NULL },
+    { "KERNEL_64 alone (2.12)", "xen", XEN_KBOOT_OS_TYPE_HVM, FALSE, 0x020c, 0x01, 8,
+      "dom.xml:8: <kernel>: /boot/vmlinuz: " NEEDS_PAE },
+    { "32-bit, no <pae/>", "xen", XEN_KBOOT_OS_TYPE_HVM, FALSE, 0x020f, 0x00, 8, NULL },
+    { "32-bit, CAN_BE_LOADED_ABOVE_4G only", "xen", XEN_KBOOT_OS_TYPE_HVM, FALSE,
+      0x020f, 0x02, 8, NULL },
+    { "protocol 2.11: no xloadflags, whatever the bytes", "xen",
+      XEN_KBOOT_OS_TYPE_HVM, FALSE, 0x020b, 0x03, 8, NULL },
+    { "not Xen: KVM keeps long mode", "kvm", XEN_KBOOT_OS_TYPE_HVM, FALSE,
+      0x020f, 0x03, 8, NULL },
+    { "PV: libxenguest's business", "xen", XEN_KBOOT_OS_TYPE_XEN, FALSE,
+      0x020f, 0x03, 8, NULL },
+    { "line not known", "xen", XEN_KBOOT_OS_TYPE_HVM, FALSE, 0x020f, 0x03, 0,
+      "dom.xml: <kernel>: /boot/vmlinuz: " NEEDS_PAE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(KbootImage) image = synth_image (cases[i].version, cases[i].xloadflags);
+      g_autoptr(GError) error = NULL;
+      XenKbootDomainDef def = { 0 };
+      gboolean ok;
+
+      g_test_message ("%s", cases[i].name);
+      def.file = (char *) "dom.xml";
+      def.virt_type = (char *) cases[i].virt_type;
+      def.os.type = cases[i].os_type;
+      def.os.kernel = (char *) "/boot/vmlinuz";
+      def.os.kernel_loc.line = cases[i].kernel_line;
+      def.pae = cases[i].pae;
+      ok = xen_kboot_domain_def_check_kernel (&def, image, &error);
+      if (!cases[i].message)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          continue;
+        }
+      g_assert_false (ok);
+      g_assert_error (error, XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_KERNEL_NEEDS_PAE);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+}
+
+static void
+test_warnings (void)
+{
+  static const struct {
+    const char *name;
+    XenKbootOsType os_type;
+    const char *kernel;
+    guint max_vcpus;
+    XenKbootBootMode mode;
+    const char *warning;         /* NULL: none */
+  } cases[] = {
+    { "direct, 2 vCPUs", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 2,
+      XEN_KBOOT_BOOT_MODE_DIRECT,
+      "dom.xml:5: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's "
+      "firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; "
+      "use <kboot:boot mode='device-model'/> for all vCPUs" },
+    { "direct, 1 vCPU", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 1,
+      XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
+    { "device-model: hvmloader's tables", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 4,
+      XEN_KBOOT_BOOT_MODE_DEVICE_MODEL, NULL },
+    { "PV: libxl starts every vCPU", XEN_KBOOT_OS_TYPE_XEN, "/boot/vmlinuz", 4,
+      XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
+    { "no kernel: no direct boot", XEN_KBOOT_OS_TYPE_HVM, NULL, 2,
+      XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      XenKbootDomainDef def = { 0 };
+      g_auto(GStrv) warnings = NULL;
+
+      g_test_message ("%s", cases[i].name);
+      def.file = (char *) "dom.xml";
+      def.virt_type = (char *) "xen";
+      def.os.type = cases[i].os_type;
+      def.os.kernel = (char *) cases[i].kernel;
+      def.max_vcpus = def.vcpus = cases[i].max_vcpus;
+      def.vcpu_loc.line = 5;
+      warnings = xen_kboot_domain_def_warnings (&def, cases[i].mode);
+      g_assert_nonnull (warnings);
+      if (!cases[i].warning)
+        {
+          g_assert_null (warnings[0]);
+          continue;
+        }
+      g_assert_cmpstr (warnings[0], ==, cases[i].warning);
+      g_assert_null (warnings[1]);
+    }
 }
 
 /* ---- memory units ---- */
@@ -422,11 +595,11 @@ test_ignored_summary (void)
   g_assert_cmpstr (summary, ==,
                    "hvm-ignored-elements.xml: ignored by xen-kboot: "
                    "/domain/title (line 3), /domain/cpu (line 5), "
-                   "/domain/os/bootmenu (line 9), /domain/features/hap (line 13), "
-                   "/domain/clock/timer (line 16), /domain/pm (line 18), "
-                   "/domain/devices/disk/address (line 25), "
-                   "/domain/devices/controller (lines 27, 28), "
-                   "/domain/devices/memballoon (line 29)");
+                   "/domain/os/bootmenu (line 9), /domain/features/hap (line 14), "
+                   "/domain/clock/timer (line 17), /domain/pm (line 19), "
+                   "/domain/devices/disk/address (line 26), "
+                   "/domain/devices/controller (lines 28, 29), "
+                   "/domain/devices/memballoon (line 30)");
 }
 
 static void
@@ -520,6 +693,8 @@ main (int argc, char **argv)
                                                (const char *) g_ptr_array_index (names, i));
       g_test_add_data_func (path, g_ptr_array_index (names, i), test_case);
     }
+  g_test_add_func ("/conf/kernel-rules", test_kernel_rules);
+  g_test_add_func ("/conf/warnings", test_warnings);
   g_test_add_func ("/conf/units", test_units);
   g_test_add_func ("/conf/xml/billion-laughs", test_billion_laughs);
   g_test_add_func ("/conf/xml/external-entity", test_external_entity);

@@ -54,20 +54,27 @@ static char *test_dir;
   "<qemu:arg value='/nowhere'/></qemu:commandline>\n"                      \
   "</domain>\n"
 
-/* The shortest domain of a given kind. */
+/* The shortest domain of a given kind (with <pae/>: the synthetic
+ * kernels are 64-bit). */
 #define DOMAIN(virt, memory_mib, type, os)                                 \
+  DOMAIN_FEATURES (virt, memory_mib, type, os, "<pae/>")
+
+/* The same with the <features> given. */
+#define DOMAIN_FEATURES(virt, memory_mib, type, os, features)              \
   "<domain type='" virt "'><name>hook-test</name>"                         \
   "<memory unit='MiB'>" memory_mib "</memory>"                             \
-  "<os><type>" type "</type>" os "</os></domain>"
+  "<os><type>" type "</type>" os "</os>"                                   \
+  "<features>" features "</features></domain>"
 
 /* The same with a video card: on Xen its video RAM comes out of <memory>. */
 #define DOMAIN_VIDEO(virt, memory_mib, video, os)                          \
   "<domain type='" virt "'><name>hook-test</name>"                         \
   "<memory unit='MiB'>" memory_mib "</memory>"                             \
-  "<os><type>hvm</type>" os "</os>"                                        \
+  "<os><type>hvm</type>" os "</os><features><pae/></features>"             \
   "<devices><video><model type='" video "'/></video></devices></domain>"
 
 #define GOOD "<kernel>@DIR@/good.bzImage</kernel>"
+#define GOOD32 "<kernel>@DIR@/good32.bzImage</kernel>"
 #define NORELO "<kernel>@DIR@/norelo.bzImage</kernel>"
 #define INITRD "<initrd>@DIR@/initrd.img</initrd>"
 
@@ -132,10 +139,42 @@ static const HookCase hook_cases[] = {
   { "pass/namespaced-os-ignored", "prepare", "begin",
     "<domain type='xen' xmlns:x='urn:x'><name>n</name><memory>262144</memory>"
     "<x:os><x:type>hvm</x:type>" "<x:kernel>@DIR@/norelo.bzImage</x:kernel></x:os>"
-    "<os><type>hvm</type>" GOOD "</os></domain>",
+    "<os><type>hvm</type>" GOOD "</os><features><pae/></features></domain>",
     XEN_KBOOT_HOOK_PASS_BOOTABLE },
   { "pass/cmdline-at-limit", "prepare", "begin",
     DOMAIN ("xen", "256", "hvm", GOOD "<cmdline>@LONG-1@</cmdline>"),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+
+  /* <pae/>: on Xen, libxl turns PAE (and with it long mode) off without
+   * it, so a 64-bit kernel is refused; a 32-bit one, or KVM, passes. */
+  { "refuse/64-bit-without-pae", "prepare", "begin",
+    DOMAIN_FEATURES ("xen", "256", "hvm", GOOD INITRD, "<acpi/><apic/>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': libvirt's domain XML: <kernel>: @DIR@/good.bzImage: "
+    "the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no "
+    "<pae/>: Xen hides PAE and long mode from the guest and the kernel "
+    "halts; add <pae/> to <features>" },
+  { "refuse/64-bit-without-features", "prepare", "begin",
+    "<domain type='xen'><name>x</name><memory>262144</memory>"
+    "<os><type>hvm</type>" GOOD "</os></domain>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': libvirt's domain XML: <kernel>: @DIR@/good.bzImage: "
+    "the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no "
+    "<pae/>: *" },
+  { "refuse/64-bit-namespaced-pae", "prepare", "begin",
+    DOMAIN_FEATURES ("xen", "256", "hvm", GOOD,
+                     "<x:pae xmlns:x='urn:other'/>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': libvirt's domain XML: <kernel>: @DIR@/good.bzImage: "
+    "the kernel is 64-bit *" },
+  { "pass/32-bit-without-pae", "prepare", "begin",
+    DOMAIN_FEATURES ("xen", "256", "hvm", GOOD32 INITRD, "<acpi/><apic/>"),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  { "pass/64-bit-with-pae", "prepare", "begin",
+    DOMAIN_FEATURES ("xen", "256", "hvm", GOOD, "<acpi/><apic/><pae/>"),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  { "pass/kvm-64-bit-without-pae", "prepare", "begin",
+    DOMAIN_FEATURES ("kvm", "256", "hvm", GOOD, ""),
     XEN_KBOOT_HOOK_PASS_BOOTABLE },
 
   /* Refused: the kernel. */
@@ -221,13 +260,14 @@ static const HookCase hook_cases[] = {
     "18014398509481984 KiB (platform qemu-pc): libvirt's domain XML: memory of "
     "18014398509481984 KiB is too large" },
   { "refuse/no-memory", "prepare", "begin",
-    "<domain type='xen'><name>x</name><os><type>hvm</type>" GOOD "</os></domain>",
+    "<domain type='xen'><name>x</name><os><type>hvm</type>" GOOD "</os>"
+    "<features><pae/></features></domain>",
     XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
     "domain 'hook-test': no usable <memory> in libvirt's domain XML: cannot tell "
     "whether kernel @DIR@/good.bzImage fits the guest" },
   { "refuse/memory-bad-unit", "prepare", "begin",
     "<domain type='xen'><name>x</name><memory unit='parsecs'>1</memory>"
-    "<os><type>hvm</type>" GOOD "</os></domain>",
+    "<os><type>hvm</type>" GOOD "</os><features><pae/></features></domain>",
     XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
     "domain 'hook-test': no usable <memory> in libvirt's domain XML: *" },
 
@@ -353,6 +393,17 @@ test_parse (void)
     { "<memory unit='EiB'>100</memory>", 0, FALSE },  /* past 2^64 bytes */
     { "", 0, FALSE },
   };
+  static const struct {
+    const char *xml;
+    gboolean pae;
+  } features[] = {
+    { "<features><acpi/><apic/><pae/></features>", TRUE },
+    { "<features><pae/></features>", TRUE },
+    { "<features><acpi/><apic/></features>", FALSE },
+    { "<features/>", FALSE },
+    { "<features><x:pae xmlns:x='urn:x'/></features>", FALSE },
+    { "<pae/>", FALSE },                 /* only inside <features> */
+  };
   guint before = xen_kboot_xml_external_load_attempts ();
 
   for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
@@ -376,6 +427,19 @@ test_parse (void)
       g_assert_cmpstr (dom->cmdline, ==, " a  b ");   /* as libvirt passes it */
       g_assert_cmpint (dom->has_memory, ==, units[i].ok);
       g_assert_cmpuint (dom->memory_kib, ==, units[i].kib);
+      g_assert_false (dom->pae);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (features); i++)
+    {
+      g_autofree char *xml = g_strdup_printf (
+        "<domain type='xen'><name>f</name><os><type>hvm</type></os>%s</domain>",
+        features[i].xml);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XenKbootHookDomain) dom =
+        xen_kboot_hook_domain_parse (xml, strlen (xml), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (dom->pae, ==, features[i].pae);
     }
   g_assert_cmpuint (xen_kboot_xml_external_load_attempts (), ==, before);
 }
@@ -404,12 +468,15 @@ make_files (void)
 {
   g_autoptr(KbootSynth) good = kboot_synth_new (0x020f, 4, 0x10000);
   g_autoptr(KbootSynth) norelo = kboot_synth_new (0x020f, 4, 0x10000);
+  g_autoptr(KbootSynth) good32 = kboot_synth_new (0x020f, 4, 0x10000);
   g_autofree guint8 *initrd = g_malloc (4096);
 
   kboot_synth_put (norelo, 0x234, 1, 0);          /* relocatable_kernel */
+  kboot_synth_put (good32, 0x236, 2, 0);          /* xloadflags: not KERNEL_64 */
   memset (initrd, 0x5a, 4096);
   write_file ("good.bzImage", good->data, good->len);
   write_file ("norelo.bzImage", norelo->data, norelo->len);
+  write_file ("good32.bzImage", good32->data, good32->len);
   write_file ("initrd.img", initrd, 4096);
   write_file ("empty.img", "", 0);
 }
@@ -418,7 +485,7 @@ static void
 remove_files (void)
 {
   static const char *const names[] = {
-    "good.bzImage", "norelo.bzImage", "initrd.img", "empty.img"
+    "good.bzImage", "norelo.bzImage", "good32.bzImage", "initrd.img", "empty.img"
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)

@@ -25,19 +25,20 @@ trap 'rm -rf "$tmp"' EXIT
 "$KBOOT_TOP_SRCDIR/tests/boot/make-initrd.sh" "$T/busybox-amd64" "$tmp/initrd.gz" 1000000 ||
 	tap_bail "cannot build the initrd"
 
-# domain NAME KERNEL MEMORY_MIB [MODE]
+# domain NAME KERNEL MEMORY_MIB [MODE [FEATURES [VCPUS]]]
 domain() {
 	cat <<XML
 <domain type='xen'>
   <name>$1</name>
   <memory unit='MiB'>$3</memory>
-  <vcpu>1</vcpu>
+  <vcpu>${6:-1}</vcpu>
   <os>
     <type arch='x86_64' machine='xenfv'>hvm</type>
     <kernel>$2</kernel>
     <initrd>$tmp/initrd.gz</initrd>
     <cmdline>console=ttyS0 panic=-1 quiet kboot.test=xen-path</cmdline>
   </os>
+  <features>${5-<pae/>}</features>
   ${4:+<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='$4'/></metadata>}
 </domain>
 XML
@@ -45,6 +46,13 @@ XML
 domain guest "$T/amd64/vmlinuz" 256 > "$tmp/guest.xml"
 domain memtest "$T/memtest86+x64.bin" 256 > "$tmp/memtest.xml"
 domain big "$T/amd64/vmlinuz" 5120 > "$tmp/big.xml"
+domain nopae "$T/amd64/vmlinuz" 256 "" "<acpi/><apic/>" > "$tmp/nopae.xml"
+domain smp "$T/amd64/vmlinuz" 256 "" "<pae/>" 2 > "$tmp/smp.xml"
+domain smpdm "$T/amd64/vmlinuz" 256 device-model "<pae/>" 2 > "$tmp/smpdm.xml"
+pae_line="xen-kboot: $tmp/nopae.xml:7: <kernel>: $T/amd64/vmlinuz: the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no <pae/>: Xen hides PAE and long mode from the guest and the kernel halts; add <pae/> to <features>"
+vcpu_line() { # FILE
+	printf '%s' "xen-kboot: warning: $1:4: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs"
+}
 
 # ---- no hypervisor: the real libraries --------------------------------------
 
@@ -65,6 +73,13 @@ tap_expect "no hypervisor: destroy says so" 1 "" "$nohv" "$XEN_KBOOT" destroy gu
 tap_expect "a refused kernel is refused before Xen: its reason, not the hypervisor" 1 "" \
 	"*memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0*" \
 	"$XEN_KBOOT" create "$tmp/memtest.xml"
+
+# A 64-bit kernel without <pae/> would halt with nothing said: refused
+# before Xen, in both modes.
+tap_expect "64-bit kernel without <pae/>: refused before Xen, the rule named" 1 "" \
+	"$pae_line" "$XEN_KBOOT" create "$tmp/nopae.xml"
+tap_expect "64-bit kernel without <pae/>, --mode device-model: refused too" 1 "" \
+	"$pae_line" "$XEN_KBOOT" create --mode device-model "$tmp/nopae.xml"
 
 # Refused before Xen, each with its own message.
 cat > "$tmp/pv.xml" <<XML
@@ -116,6 +131,31 @@ tap_expect "a refused kernel: Xen is never called" 1 "" "*relocatable_kernel is 
 	xk "" create "$tmp/memtest.xml"
 [ ! -s "$log" ]
 tap_result $? "a refused kernel: no call logged" "$(cat "$log")"
+
+for m in direct device-model; do
+	: > "$log"
+	tap_expect "shim, $m: 64-bit kernel without <pae/> refused" 1 "" "$pae_line" \
+		xk "" create --mode "$m" "$tmp/nopae.xml"
+	[ ! -s "$log" ] && no_domains
+	tap_result $? "shim, $m: no <pae/>, Xen is never called" "$(cat "$log")"
+done
+
+# <vcpu>2</vcpu>: one warning line in direct mode, none in device-model
+# mode (hvmloader's tables list every vCPU); the domain starts either way.
+tap_expect "create, direct, <vcpu>2</vcpu>: the warning, then the domain" 0 "1" \
+	"$(vcpu_line "$tmp/smp.xml")" xk "" create --paused "$tmp/smp.xml"
+xk "" destroy smp
+tap_expect "create --mode device-model, <vcpu>2</vcpu>: no warning" 0 "1" "" \
+	xk "" create --paused --mode device-model "$tmp/smp.xml"
+xk "" destroy smp
+tap_expect "create, metadata device-model, <vcpu>2</vcpu>: no warning" 0 "1" "" \
+	xk "" create --paused "$tmp/smpdm.xml"
+xk "" destroy smpdm
+tap_expect "create --mode direct over metadata device-model: the warning" 0 "1" \
+	"$(vcpu_line "$tmp/smpdm.xml")" xk "" create --paused --mode direct "$tmp/smpdm.xml"
+xk "" destroy smpdm
+no_domains
+tap_result $? "the <vcpu> domains are gone"
 
 # create --paused: the sequence, and the domain stays paused.
 : > "$log"

@@ -92,6 +92,7 @@ kboot_cmd_create (int argc, char **argv)
 
     xen_kboot_native_options_init (&defaults, def);
     options.mode = mode ? forced_mode : defaults.mode;
+    kboot_conf_cli_print_warnings (def, options.mode);
     options.paused = paused;
     options.firmware = firmware;
     options.verbose = verbose;

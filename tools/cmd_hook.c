@@ -63,9 +63,10 @@ kboot_cmd_hook (int argc, char **argv)
                             "Run as a libvirt hook script, the domain XML on "
                             "standard input.\nOn \"prepare begin\" the "
                             "direct-boot kernel of an HVM domain is checked:\n"
-                            "the kernel against every boot-protocol rule, the "
-                            "initrd, the command\nline's length, and whether "
-                            "they fit the domain's memory.  Every other\n"
+                            "the kernel against every boot-protocol rule (on "
+                            "Xen a 64-bit kernel also\nneeds <pae/>), the "
+                            "initrd, the command line's length, and whether\n"
+                            "they fit the domain's memory.  Every other "
                             "operation passes at once.",
                             "Installed as hooks/libxl.d/xen-kboot and "
                             "hooks/qemu.d/xen-kboot under libvirt's\nhooks "

@@ -58,6 +58,7 @@ kboot_cmd_plan (int argc, char **argv)
       kboot_conf_cli_print_problems (problems);
       return KBOOT_EXIT_FAILURE;
     }
+  kboot_conf_cli_print_warnings (def, def->boot_mode);
   /* On xen-hvm the plan leaves room for what Xen loads first, as
    * 'create' does. */
   boot = xen_kboot_boot_prepare (def, kind, NULL, NULL, &error);

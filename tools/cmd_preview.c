@@ -72,6 +72,7 @@ kboot_cmd_preview (int argc, char **argv)
       return KBOOT_EXIT_FAILURE;
     }
   kboot_conf_cli_print_ignored (def);
+  kboot_conf_cli_print_warnings (def, def->boot_mode);
 
   options.timeout_s = (guint) timeout_s;
   options.memory_file = memory_file;

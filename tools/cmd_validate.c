@@ -52,6 +52,7 @@ kboot_cmd_validate (int argc, char **argv)
      * itself in device-model mode). */
     xen_kboot_check_fit (def, problems);
   kboot_conf_cli_print_ignored (def);
+  kboot_conf_cli_print_warnings (def, def ? def->boot_mode : XEN_KBOOT_BOOT_MODE_DIRECT);
   if (problems->len > 0)
     {
       kboot_conf_cli_print_problems (problems);

@@ -88,3 +88,12 @@ kboot_conf_cli_print_ignored (const XenKbootDomainDef *def)
   if (summary)
     fprintf (stderr, "%s\n", summary);
 }
+
+void
+kboot_conf_cli_print_warnings (const XenKbootDomainDef *def, XenKbootBootMode mode)
+{
+  g_auto(GStrv) warnings = def ? xen_kboot_domain_def_warnings (def, mode) : NULL;
+
+  for (char **w = warnings; w && *w; w++)
+    fprintf (stderr, "xen-kboot: warning: %s\n", *w);
+}

@@ -1,4 +1,4 @@
-/* Shared by "validate" and "domxml-to-native": where the domain XML comes
+/* Shared by the commands that read a domain: where the domain XML comes
  * from (a file, stdin or libvirt with --connect) and how problems print. */
 #ifndef KBOOT_CONF_CLI_H
 #define KBOOT_CONF_CLI_H
@@ -16,5 +16,10 @@ XenKbootDomainDef *kboot_conf_cli_load (const char *uri, const char *arg,
 void kboot_conf_cli_print_problems (GPtrArray *problems);
 /* The elements xen-kboot ignored, once, on stderr. */
 void kboot_conf_cli_print_ignored (const XenKbootDomainDef *def);
+/* What booting @def in @mode will give it that it may not expect
+ * (xen_kboot_domain_def_warnings), "xen-kboot: warning: ..." on stderr;
+ * the exit status does not change. */
+void kboot_conf_cli_print_warnings (const XenKbootDomainDef *def,
+                                    XenKbootBootMode mode);
 
 #endif /* KBOOT_CONF_CLI_H */

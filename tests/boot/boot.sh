@@ -5,7 +5,9 @@
 # reports what the kernel saw; the test compares it with the plan:
 # the exact command line, the payload's checksum, the e820 map, MemTotal.
 # Then the refusals: a command line one byte too long, an initrd too large,
-# and kernels that cannot be direct-booted, all before any RAM file exists.
+# kernels that cannot be direct-booted, a 64-bit kernel without <pae/>, all
+# before any RAM file exists; and the warning for <vcpu> above 1.  The i386
+# (686) kernel is 32-bit and boots without <pae/>.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 tap_require_testdata amd64/vmlinuz i386/vmlinuz busybox-amd64 busybox-i386 \
 	ipxe.lkrn memtest86+x64.bin
@@ -25,20 +27,22 @@ for arch in amd64 i386; do
 		tap_bail "cannot build the $arch initrd"
 done
 
-# domain NAME KERNEL INITRD MEMORY_MIB CMDLINE: a domain XML on stdout.
+# domain NAME KERNEL INITRD MEMORY_MIB CMDLINE [FEATURES [VCPUS]]: a domain
+# XML on stdout (FEATURES default <pae/>, which a 64-bit kernel needs).
 domain() {
 	cmdline=$(printf '%s' "$5" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g')
 	cat <<XML
 <domain type='xen'>
   <name>$1</name>
   <memory unit='MiB'>$4</memory>
-  <vcpu>1</vcpu>
+  <vcpu>${7:-1}</vcpu>
   <os>
     <type arch='x86_64' machine='xenfv'>hvm</type>
     <kernel>$2</kernel>
     ${3:+<initrd>$3</initrd>}
     <cmdline>$cmdline</cmdline>
   </os>
+  <features>${6-<pae/>}</features>
   <on_reboot>destroy</on_reboot>
 </domain>
 XML
@@ -58,7 +62,10 @@ boot() {
 	cmdline=${3:-console=ttyS0 panic=-1 quiet kboot.test=$arch-$mem}
 	name="boot-$arch-${mem}M"
 	xml=$tmp/$name.xml
-	domain "$name" "$T/$arch/vmlinuz" "$tmp/initrd-$arch.gz" "$mem" "$cmdline" > "$xml"
+	# The 686 kernel is 32-bit: no <pae/>, as a 32-bit guest may be.
+	features='<pae/>'
+	[ "$arch" = i386 ] && features=''
+	domain "$name" "$T/$arch/vmlinuz" "$tmp/initrd-$arch.gz" "$mem" "$cmdline" "$features" > "$xml"
 	out=$tmp/$name.out
 	"$XEN_KBOOT" preview --timeout 180 "$xml" < /dev/null > "$out" 2> "$tmp/$name.err"
 	status=$?
@@ -124,6 +131,26 @@ XEN_KBOOT_RAM_DIR=$tmp/none tap_run "$XEN_KBOOT" preview "$tmp/huge.xml"
 tap_result $? "initrd of 300 MiB in a 256 MiB guest refused with its size" "status $tap_status: $tap_err"
 [ ! -e "$tmp/none" ]
 tap_result $? "initrd too large: nothing created"
+
+# A 64-bit kernel without <pae/> would halt on Xen: refused before any
+# RAM file, one line naming file, kernel and rule.
+domain nopae "$T/amd64/vmlinuz" "$tmp/initrd-amd64.gz" 256 "console=ttyS0" "<acpi/>" > "$tmp/nopae.xml"
+XEN_KBOOT_RAM_DIR=$tmp/none tap_run "$XEN_KBOOT" preview "$tmp/nopae.xml"
+[ "$tap_status" -eq 1 ] && [ -z "$tap_out" ] &&
+	[ "$tap_err" = "xen-kboot: $tmp/nopae.xml:7: <kernel>: $T/amd64/vmlinuz: the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no <pae/>: Xen hides PAE and long mode from the guest and the kernel halts; add <pae/> to <features>" ]
+tap_result $? "amd64 kernel without <pae/> refused with the rule" "status $tap_status: $tap_err"
+[ ! -e "$tmp/none" ]
+tap_result $? "amd64 kernel without <pae/>: nothing created"
+
+# <vcpu>2</vcpu>: the one warning line, then the preview goes on (a QEMU
+# that exits at once stands in: the line is the point).
+domain smp "$T/amd64/vmlinuz" "$tmp/initrd-amd64.gz" 256 "console=ttyS0" "<pae/>" 2 > "$tmp/smp.xml"
+tap_run "$XEN_KBOOT" preview --qemu /bin/true "$tmp/smp.xml"
+[ "$tap_status" -eq 0 ] &&
+	[ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:4: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs" ]
+tap_result $? "<vcpu>2</vcpu>: preview warns once and goes on" "status $tap_status: $tap_err"
+[ -z "$(ls -A "$XEN_KBOOT_RAM_DIR")" ]
+tap_result $? "<vcpu>2</vcpu>: RAM file removed" "$(ls -la "$XEN_KBOOT_RAM_DIR")"
 
 # Kernels that cannot be direct-booted: refused before any RAM file.
 for k in memtest86+x64.bin ipxe.lkrn; do

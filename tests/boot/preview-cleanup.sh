@@ -21,6 +21,7 @@ cat > "$tmp/hang.xml" <<XML
     <kernel>$T/amd64/vmlinuz</kernel>
     <cmdline>console=ttyS0 rdinit=/no-such-init panic=0</cmdline>
   </os>
+  <features><pae/></features>
 </domain>
 XML
 

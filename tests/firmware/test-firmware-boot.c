@@ -14,7 +14,10 @@
  * A good block must reach the probe, whose line of registers is checked
  * against the 32-bit boot protocol.  A bad block must make the firmware
  * print its one-line reason on COM1 and port 0xe9 and halt: the probe
- * never runs and QEMU keeps running until we stop it.
+ * never runs and QEMU keeps running until we stop it.  So must a
+ * boot_params that says 64-bit (xloadflags XLF_KERNEL_64) on a CPU model
+ * without long mode or PAE (-cpu), what Xen gives a domain without <pae/>;
+ * with long mode, or a 32-bit kernel, the probe runs.
  */
 #include "config.h"
 
@@ -46,6 +49,14 @@ typedef enum {
   VARIANT_BIOS,
   VARIANT_ELF,
 } Variant;
+
+/* The boot_params' copy of the setup header the firmware reads: the
+ * protocol version and xloadflags (what the loader copies from a 2.15
+ * 64-bit kernel, or less). */
+typedef struct {
+  guint16 version;          /* 0: leave the page as it is (all zero) */
+  guint16 xloadflags;
+} BootParamsHeader;
 
 typedef struct {
   char *dir;
@@ -239,12 +250,27 @@ guest_load_elf (Guest *g, const char *relative)
   return eh.e_entry;
 }
 
+static void
+guest_write_u16 (Guest *g, guint64 addr, guint16 value)
+{
+  guint16 le = GUINT16_TO_LE (value);
+
+  guest_write (g, addr, &le, sizeof le);
+}
+
 static Guest *
-guest_new_for (Variant variant, HandoffTweak tweak, const char **firmware)
+guest_new_for (Variant variant, HandoffTweak tweak, const BootParamsHeader *hdr,
+               const char **firmware)
 {
   Guest *g = guest_new ();
 
   guest_write_handoff (g, tweak);
+  if (hdr && hdr->version)
+    {
+      /* Offsets typed from boot.rst, not taken from the code under test. */
+      guest_write_u16 (g, BOOT_PARAMS_ADDR + 0x206, hdr->version);
+      guest_write_u16 (g, BOOT_PARAMS_ADDR + 0x236, hdr->xloadflags);
+    }
   switch (variant)
     {
     case VARIANT_BIOS:
@@ -279,12 +305,14 @@ qemu_exited (GObject *source, GAsyncResult *result, gpointer data)
   *done = TRUE;
 }
 
-/* Boot @g from @firmware.  With @halt_line NULL, wait for QEMU to exit;
- * otherwise wait until both consoles hold @halt_line, give the guest
- * HALT_GRACE_US more to do anything else, and stop it.  Never longer than
- * QEMU_TIMEOUT_US in all. */
+/* Boot @g from @firmware on QEMU's CPU model @cpu (NULL: its default,
+ * qemu64).  With @halt_line NULL, wait for QEMU to exit; otherwise wait
+ * until both consoles hold @halt_line, give the guest HALT_GRACE_US more
+ * to do anything else, and stop it.  Never longer than QEMU_TIMEOUT_US in
+ * all. */
 static void
-run_qemu (Guest *g, const char *firmware, const char *halt_line, Run *run)
+run_qemu (Guest *g, const char *firmware, const char *cpu, const char *halt_line,
+          Run *run)
 {
   g_autofree char *fw_path = build_path (firmware);
   KbootQemuConfig config = {
@@ -310,6 +338,8 @@ run_qemu (Guest *g, const char *firmware, const char *halt_line, Run *run)
   g_strv_builder_add_many (b, "-device",
                            "isa-debug-exit,iobase=" G_STRINGIFY (PROBE_DEBUG_EXIT_PORT)
                            ",iosize=4", NULL);
+  if (cpu)
+    g_strv_builder_add_many (b, "-cpu", cpu, NULL);
   argv = g_strv_builder_end (b);
   argv_text = g_strjoinv (" ", argv);
   g_test_message ("%s", argv_text);
@@ -411,23 +441,24 @@ probe_value (GHashTable *values, const char *name)
   return GPOINTER_TO_UINT (v);
 }
 
+#define ENTER_LINE "xen-kboot firmware: entering the kernel at 0x00200000 " \
+  "with boot_params at 0x00007000\n"
+
 static void
 test_enter (gconstpointer data)
 {
   Variant variant = GPOINTER_TO_INT (data);
   const char *firmware = NULL;
-  g_autoptr(Guest) g = guest_new_for (variant, NULL, &firmware);
+  g_autoptr(Guest) g = guest_new_for (variant, NULL, NULL, &firmware);
   g_auto(Run) run = { 0 };
   g_autoptr(GHashTable) v = NULL;
   guint32 cr0, gdt_base;
-  const char *trace = "xen-kboot firmware: entering the kernel at 0x00200000 "
-                      "with boot_params at 0x00007000\n";
 
-  run_qemu (g, firmware, NULL, &run);
+  run_qemu (g, firmware, NULL, NULL, &run);
   g_assert_true (run.exited);
   g_assert_cmpint (run.status, ==, PROBE_EXIT_STATUS);
-  g_assert_nonnull (strstr (run.serial, trace));
-  g_assert_nonnull (strstr (run.debugcon, trace));
+  g_assert_nonnull (strstr (run.serial, ENTER_LINE));
+  g_assert_nonnull (strstr (run.debugcon, ENTER_LINE));
   v = probe_values (run.serial);
 
   /* Documentation/arch/x86/boot.rst, "32-bit BOOT PROTOCOL". */
@@ -534,16 +565,75 @@ test_refuse (gconstpointer data)
 {
   const RefuseTest *t = data;
   const char *firmware = NULL;
-  g_autoptr(Guest) g = guest_new_for (t->variant, t->c->tweak, &firmware);
+  g_autoptr(Guest) g = guest_new_for (t->variant, t->c->tweak, NULL, &firmware);
   g_auto(Run) run = { 0 };
 
-  run_qemu (g, firmware, t->c->line, &run);
+  run_qemu (g, firmware, NULL, t->c->line, &run);
   g_assert_nonnull (strstr (run.serial, t->c->line));
   g_assert_nonnull (strstr (run.debugcon, t->c->line));
   /* Halted: still running when stopped, and the kernel never ran. */
   g_assert_false (run.exited);
   g_assert_null (strstr (run.serial, "probe:"));
   g_assert_null (strstr (run.serial, "entering the kernel"));
+}
+
+/* ---- the CPU a 64-bit kernel needs ---- */
+
+#define NO_LONG_MODE "xen-kboot firmware: the kernel is 64-bit but this CPU " \
+  "has no long mode/PAE (on Xen: add <pae/> to the domain's <features>)\n"
+
+typedef struct {
+  const char *name;
+  const char *cpu;              /* QEMU's -cpu */
+  BootParamsHeader hdr;
+  const char *line;             /* the complaint; NULL: the kernel runs */
+} CpuCase;
+
+static const CpuCase cpu_cases[] = {
+  /* What Xen gives a domain without <pae/> (no LM, no PAE), and each
+   * feature missing alone. */
+  { "no-lm-no-pae", "qemu64,-lm,-pae", { 0x020f, 0x03 }, NO_LONG_MODE },
+  { "no-lm", "qemu64,-lm", { 0x020f, 0x03 }, NO_LONG_MODE },
+  { "no-pae", "qemu64,-pae", { 0x020f, 0x03 }, NO_LONG_MODE },
+  { "qemu32", "qemu32", { 0x020f, 0x01 }, NO_LONG_MODE },
+  /* Long mode there: the 64-bit kernel is entered. */
+  { "64-bit-on-qemu64", "qemu64", { 0x020f, 0x03 }, NULL },
+  /* A 32-bit kernel needs neither. */
+  { "32-bit-on-qemu32", "qemu32", { 0x020f, 0x02 }, NULL },
+  { "32-bit-on-no-lm", "qemu64,-lm,-pae", { 0x020f, 0x00 }, NULL },
+  /* Before 2.12 there is no xloadflags, whatever the bytes say. */
+  { "2.11-on-no-lm", "qemu64,-lm,-pae", { 0x020b, 0x01 }, NULL },
+};
+
+typedef struct {
+  Variant variant;
+  const CpuCase *c;
+} CpuTest;
+
+static void
+test_cpu (gconstpointer data)
+{
+  const CpuTest *t = data;
+  const char *firmware = NULL;
+  g_autoptr(Guest) g = guest_new_for (t->variant, NULL, &t->c->hdr, &firmware);
+  g_auto(Run) run = { 0 };
+
+  run_qemu (g, firmware, t->c->cpu, t->c->line, &run);
+  if (!t->c->line)
+    {
+      g_assert_true (run.exited);
+      g_assert_cmpint (run.status, ==, PROBE_EXIT_STATUS);
+      g_assert_nonnull (strstr (run.serial, ENTER_LINE));
+      g_assert_nonnull (strstr (run.debugcon, ENTER_LINE));
+      g_assert_nonnull (strstr (run.serial, "probe:"));
+      g_assert_null (strstr (run.serial, "long mode"));
+      return;
+    }
+  /* The whole of each console: the one line, nothing before or after. */
+  g_assert_cmpstr (run.serial, ==, t->c->line);
+  g_assert_cmpstr (run.debugcon, ==, t->c->line);
+  /* Halted: still running when stopped, and the kernel never ran. */
+  g_assert_false (run.exited);
 }
 
 int
@@ -557,6 +647,7 @@ main (int argc, char **argv)
     { VARIANT_ELF, "elf" },
   };
   static RefuseTest refuse[G_N_ELEMENTS (variants)][G_N_ELEMENTS (refuse_cases)];
+  static CpuTest cpu[G_N_ELEMENTS (variants)][G_N_ELEMENTS (cpu_cases)];
 
   g_test_init (&argc, &argv, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
@@ -573,6 +664,15 @@ main (int argc, char **argv)
 
           refuse[i][j] = (RefuseTest) { variants[i].variant, &refuse_cases[j] };
           g_test_add_data_func (rpath, &refuse[i][j], test_refuse);
+        }
+      for (guint j = 0; j < G_N_ELEMENTS (cpu_cases); j++)
+        {
+          g_autofree char *cpath = g_strdup_printf ("/firmware/%s/cpu/%s",
+                                                    variants[i].name,
+                                                    cpu_cases[j].name);
+
+          cpu[i][j] = (CpuTest) { variants[i].variant, &cpu_cases[j] };
+          g_test_add_data_func (cpath, &cpu[i][j], test_cpu);
         }
     }
   return g_test_run ();
