@@ -14,8 +14,8 @@ now() { cut -d' ' -f1 /proc/uptime; }
 since() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.1f", a - b }'; }
 xl_domains() { xl list | awk 'NR > 1 { print $2, $1 }'; }
 cmdline_of() { sed -n 's|.*<cmdline>\(.*\)</cmdline>.*|\1|p' "$D/$1.xml"; }
-report() { tr -d '\r' < "$1" 2>/dev/null | sed -n "s/^KBOOT-$2: //p" | tail -n 1; }
-markers() { tr -d '\r' < "$1" 2>/dev/null | grep -c "^KBOOT-$2"; }
+report() { tr -d '\r' 2>/dev/null < "$1" | sed -n "s/^KBOOT-$2: //p" | tail -n 1; }
+markers() { tr -d '\r' 2>/dev/null < "$1" | grep -c "^KBOOT-$2"; }
 
 # wait_for SECONDS COMMAND...: until COMMAND succeeds, polling twice a second.
 wait_for() {
@@ -29,6 +29,8 @@ wait_for() {
 }
 has_markers() { [ "$(markers "$1" "$2")" -ge "$3" ]; }
 domain_gone() { ! xl domid "$1" > /dev/null 2>&1; }
+# The guest NAME reached userspace, or there is no domain NAME to wait for.
+booted_or_gone() { has_markers "$2" MARKER 1 || domain_gone "$1"; }
 # No process of the domain's (qemu-xen, a monitor) is left.
 no_process_for() {
 	for p in /proc/[0-9]*; do
@@ -44,7 +46,7 @@ is_crashed() { case $(state_of "$1") in *c*) true ;; *) false ;; esac; }
 # /tmp/NAME.time.
 wait_boot() {
 	name=$1 log=$2 limit=$3 t0=$4
-	if wait_for "$limit" has_markers "$log" MARKER 1; then
+	if wait_for "$limit" booted_or_gone "$name" "$log" && has_markers "$log" MARKER 1; then
 		since "$t0" > "/tmp/$name.time"
 		wait_for 30 has_markers "$log" DONE 1
 	else
