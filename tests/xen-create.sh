@@ -91,9 +91,11 @@ tap_expect "create --help names the steps" 0 "*read back the memory layout Xen b
 
 # ---- the shim ---------------------------------------------------------------
 
-state=$tmp/host
-mkdir -p "$state"
 log=$tmp/calls.log
+# fresh_host NAME: a new fake host, whose first domain gets id 1 (the shim,
+# as Xen, does not give a destroyed domain's id to the next one).
+fresh_host() { state=$tmp/host-$1; mkdir -p "$state"; }
+fresh_host first
 # xk [FAULTS] ARGS...: xen-kboot against the shim, faults in XENSHIM_FAIL.
 xk() {
 	fail=$1; shift
@@ -187,6 +189,7 @@ case $tap_out in *guest*) s=1 ;; *) s=0 ;; esac
 tap_result $s "list no longer shows it"
 
 # create without --paused: unpaused after the last write.
+fresh_host running
 : > "$log"
 tap_expect "create (running)" 0 "1" "" xk "" create "$tmp/guest.xml"
 p=$(first_line '^libxl_domain_unpause domid=1$')
@@ -207,6 +210,7 @@ tap_expect "destroy an unknown name" 1 "" "*no domain named 'nosuch'*" xk "" des
 tap_expect "destroy an unknown id" 1 "" "*no domain with id 42*" xk "" destroy 42
 
 # device-model mode: libxl gets the kernel, we write nothing.
+fresh_host device-model
 : > "$log"
 tap_expect "create --mode device-model" 0 "1" "" xk "" create --mode device-model "$tmp/guest.xml"
 grep -q "^libxl_domain_create_new domid=1 name=guest type=hvm firmware=- kernel=$T/amd64/vmlinuz " "$log" &&
@@ -215,6 +219,7 @@ tap_result $? "device-model: kernel handed to libxl, no guest memory written" "$
 xk "" destroy guest
 
 # RAM above 4 GiB: the high block is mapped and the plan checked against it.
+fresh_host big
 : > "$log"
 tap_expect "create a 5 GiB domain" 0 "1" "" xk "" create --paused "$tmp/big.xml"
 tap_expect "its list entry" 0 "*big*paused*" "" xk "" list
@@ -227,6 +232,7 @@ tap_result $? "5 GiB domain destroyed"
 # fault EXPECTED-STDERR-GLOB [DESTROYED]: create with XENSHIM_FAIL=fault.
 fault() {
 	f=$1 glob=$2 destroyed=${3:-yes}
+	fresh_host "fault-$f"
 	: > "$log"
 	tap_expect "fault $f: create fails naming the step" 1 "" "$glob" xk "$f" create "$tmp/guest.xml"
 	if [ "$destroyed" = yes ]; then
@@ -246,6 +252,7 @@ fault unmap:6 "*loading kernel, initrd and boot_params into guest memory failed:
 fault unpause "*domain 'guest' (id 1): unpausing the domain failed: libxl_domain_unpause: libxl error -3 (fail)*; the domain was destroyed"
 
 # When destroying fails too, the message says how to clean up by hand.
+fresh_host destroy-fails
 : > "$log"
 tap_expect "unpause and destroy both fail: the admin is told what to run" 1 "" \
 	"*unpausing the domain*destroying it failed too (libxl error -3): remove it with 'xl destroy 1'" \
@@ -254,6 +261,7 @@ xk "" destroy 1 && no_domains
 tap_result $? "... and 'xen-kboot destroy 1' then removes it"
 
 # SIGINT in the middle of the load: exit 130, the domain destroyed.
+fresh_host sigint
 : > "$log"
 tap_expect "SIGINT mid-load: exit 130 naming the signal and the step" 130 "" \
 	"*domain 'guest' (id 1): interrupted by signal 2 (Interrupt) during loading kernel, initrd and boot_params into guest memory; the domain was destroyed" \

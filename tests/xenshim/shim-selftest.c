@@ -542,6 +542,10 @@ test_create_refused (Fixture *f, gconstpointer data)
     "fail firmware-elf", "fail firmware-elf", "fail firmware-fit",
     "fail config", "fail config", "fail config",
   };
+  /* Refused by libxl (names, types): no domid used; refused while
+   * building (firmware, memory): Xen had allocated one. */
+  static const guint32 domids[] = { 2, 2, 2, 3, 4, 5, 6, 7, 8 };
+  G_STATIC_ASSERT (G_N_ELEMENTS (domids) == G_N_ELEMENTS (wants));
   g_autoptr(GDir) dir = NULL;
   const char *entry;
   guint n_entries = 0;
@@ -556,6 +560,7 @@ test_create_refused (Fixture *f, gconstpointer data)
       guint32 domid = 0;
       g_autofree char *log = NULL;
       g_autofree char *want = g_strconcat (wants[i], "\n", NULL);
+      g_autofree char *want_prefix = NULL;
       int rc;
 
       config_hvm (&dc, "refused", 32 * MIB);
@@ -582,18 +587,20 @@ test_create_refused (Fixture *f, gconstpointer data)
       g_assert_cmpint (rc, ==, i < 2 || i >= 6 ? ERROR_INVAL : ERROR_FAIL);
       g_assert_cmpuint (domid, ==, (guint32) INVALID_DOMID);
       log = log_take (f);
-      g_assert_true (g_str_has_prefix (log, "libxl_domain_create_new domid=2 "));
+      want_prefix = g_strdup_printf ("libxl_domain_create_new domid=%u ", domids[i]);
+      g_assert_true (g_str_has_prefix (log, want_prefix));
       g_assert_true (g_str_has_suffix (log, want));
     }
 
-  /* Only the first domain and the lock file remain. */
+  /* Only the first domain, the lock and the rover remain. */
   dir = g_dir_open (f->state, 0, NULL);
   while ((entry = g_dir_read_name (dir)))
     {
-      g_assert_true (g_str_equal (entry, "domain-1") || g_str_equal (entry, "lock"));
+      g_assert_true (g_str_equal (entry, "domain-1") || g_str_equal (entry, "lock")
+                     || g_str_equal (entry, "last_domid"));
       n_entries++;
     }
-  g_assert_cmpuint (n_entries, ==, 2);
+  g_assert_cmpuint (n_entries, ==, 3);
 }
 
 /* ---- tests: lifecycle --------------------------------------------------- */
@@ -672,9 +679,34 @@ test_lifecycle (Fixture *f, gconstpointer data)
                    "libxl_domain_destroy domid=1\n"
                    "libxl_domain_destroy domid=0\n");
 
-  /* The lowest free domid is used again. */
-  g_assert_cmpuint (create_ok (f, "a", 32 * MIB), ==, 1);
-  g_assert_cmpuint (create_ok (f, "c", 32 * MIB), ==, 3);
+  /* Xen moves on to the next id: 1 is not used again yet. */
+  g_assert_cmpuint (create_ok (f, "a", 32 * MIB), ==, 3);
+  g_assert_cmpuint (create_ok (f, "c", 32 * MIB), ==, 4);
+}
+
+/* Xen's rover: the id after the last allocated, wrapping to 1 below
+ * DOMID_FIRST_RESERVED, skipping ids in use; a refused create uses none. */
+static void
+test_domid_rover (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rover = g_build_filename (f->state, "last_domid", NULL);
+  g_autofree char *last = g_strdup_printf ("%u\n", DOMID_FIRST_RESERVED - 1);
+  libxl_domain_config dc;
+  guint32 domid = 0;
+
+  g_assert_cmpuint (create_ok (f, "one", 32 * MIB), ==, 1);
+  g_assert_cmpint (libxl_domain_destroy (f->ctx, 1, NULL), ==, 0);
+  config_hvm (&dc, "one", 32 * MIB);
+  dc.c_info.type = LIBXL_DOMAIN_TYPE_PV;   /* refused by libxl, before Xen */
+  g_assert_cmpint (libxl_domain_create_new (f->ctx, &dc, &domid, NULL, NULL), !=, 0);
+  libxl_domain_config_dispose (&dc);
+  g_assert_cmpuint (create_ok (f, "two", 32 * MIB), ==, 2);
+
+  g_assert_true (g_file_set_contents (rover, last, -1, NULL));
+  g_assert_cmpuint (create_ok (f, "wrapped", 32 * MIB), ==, 1);
+  g_assert_true (g_file_set_contents (rover, last, -1, NULL));
+  g_assert_cmpuint (create_ok (f, "skips", 32 * MIB), ==, 3);
+  assert_domain_file (f, 3, "name", "skips\n");
 }
 
 static void
@@ -1146,6 +1178,7 @@ main (int argc, char **argv)
   ADD ("/xenshim/create/pv", test_create_pv);
   ADD ("/xenshim/create/refused", test_create_refused);
   ADD ("/xenshim/lifecycle", test_lifecycle);
+  ADD ("/xenshim/domid-rover", test_domid_rover);
   ADD ("/xenshim/userdata", test_userdata);
   ADD ("/xenshim/map", test_map);
   ADD ("/xenshim/no-state", test_no_state);

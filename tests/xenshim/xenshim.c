@@ -184,6 +184,13 @@ xenshim_create_domain (libxl_ctx *ctx, libxl_domain_config *d_config,
 
   if (!state || !final)
     return ERROR_FAIL;
+  /* Xen moves its rover when the hypervisor makes the domain, before the
+   * builder runs: a build that fails still uses the id up. */
+  if (!xenshim_domid_take (domid))
+    {
+      xenshim_log ("fail state");
+      return ERROR_FAIL;
+    }
   base = g_strdup_printf (".new-domain-%u.%d", domid, (int) getpid ());
   tmp = g_build_filename (state, base, NULL);
   if (g_file_test (tmp, G_FILE_TEST_IS_DIR))

@@ -98,8 +98,11 @@ gboolean xenshim_domain_remove (guint32 domid);
 /* Delete a directory holding only files (a half-built domain). */
 void xenshim_remove_tree (const char *dir);
 
-/* The lowest domid >= 1 without a domain. */
+/* The domid Xen would allocate next: the first free one after the last
+ * allocated (STATE/last_domid), wrapping; 0 when none is free. */
 guint32 xenshim_domid_free (void);
+/* Record @domid as allocated (the caller holds the state lock). */
+gboolean xenshim_domid_take (guint32 domid);
 
 /* ---- the domain builder (xenshim_builder.c) ----------------------------- */
 

@@ -2,6 +2,7 @@
  * the shim shares.
  *
  *   STATE/lock               flock'ed around every change
+ *   STATE/last_domid         the domid Xen allocated last (its "rover")
  *   STATE/domain-N/          one domain; appears and disappears by rename
  *     name uuid type state   "state" is "paused" or "running"
  *     memkb video_memkb vcpus
@@ -177,17 +178,66 @@ xenshim_domids (void)
   return domids;
 }
 
+/* STATE/last_domid: Xen's "rover", the id it allocated last. */
+static char *
+xenshim_rover_path (void)
+{
+  const char *state = xenshim_state_dir ();
+
+  return state ? g_build_filename (state, "last_domid", NULL) : NULL;
+}
+
 guint32
 xenshim_domid_free (void)
 {
   g_autoptr(GArray) domids = xenshim_domids ();
-  guint32 want = 1;
+  g_autofree char *path = xenshim_rover_path ();
+  g_autofree char *text = NULL;
+  guint64 rover = 0;
 
-  /* Ascending: the first gap is the lowest free domid. */
-  for (guint i = 0; i < domids->len; i++)
-    if (g_array_index (domids, guint32, i) == want)
-      want++;
-  return want < DOMID_FIRST_RESERVED ? want : 0;
+  if (path && g_file_get_contents (path, &text, NULL, NULL)
+      && !g_ascii_string_to_unsigned (g_strchomp (text), 10, 0,
+                                      DOMID_FIRST_RESERVED - 1, &rover, NULL))
+    {
+      xenshim_warn ("%s: '%s' is not a domid", path, text);
+      rover = 0;
+    }
+  /* XEN_DOMCTL_createdomain (xen/common/domctl.c): from rover + 1 up,
+   * wrapping to 1 at DOMID_FIRST_RESERVED, the first id without a domain;
+   * an id is not used again until the others have been. */
+  for (guint32 dom = (guint32) rover + 1; dom != rover; dom++)
+    {
+      gboolean taken = FALSE;
+
+      if (dom == DOMID_FIRST_RESERVED)
+        {
+          dom = 1;
+          if (dom == rover)
+            break;
+        }
+      for (guint i = 0; i < domids->len && !taken; i++)
+        taken = g_array_index (domids, guint32, i) == dom;
+      if (!taken)
+        return dom;
+    }
+  return 0;
+}
+
+gboolean
+xenshim_domid_take (guint32 domid)
+{
+  g_autofree char *path = xenshim_rover_path ();
+  g_autofree char *text = g_strdup_printf ("%u\n", domid);
+  g_autoptr(GError) error = NULL;
+
+  if (!path)
+    return FALSE;
+  if (!g_file_set_contents (path, text, -1, &error))
+    {
+      xenshim_warn ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- one domain --------------------------------------------------------- */
