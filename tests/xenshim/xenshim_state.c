@@ -4,7 +4,8 @@
  *   STATE/lock               flock'ed around every change
  *   STATE/last_domid         the domid Xen allocated last (its "rover")
  *   STATE/domain-N/          one domain; appears and disappears by rename
- *     name uuid type state   "state" is "paused" or "running"
+ *     name uuid type state   "state" is "paused", "running" or "shutdown"
+ *     shutdown_reason        libxl's name of the reason, when shut down
  *     memkb video_memkb vcpus
  *     lowmem_end highmem_end the RAM layout (hex), 0 for PV and PVH
  *     ebx rip cr0            vCPU 0 as the builder left it (hex)
@@ -352,7 +353,8 @@ xenshim_domain_load (guint32 domid)
     }
   dom->vcpus = (guint32) vcpus;
   if (libxl_domain_type_from_string (type, &dom->type) != 0
-      || (strcmp (state, "paused") != 0 && strcmp (state, "running") != 0)
+      || (strcmp (state, "paused") != 0 && strcmp (state, "running") != 0
+          && strcmp (state, "shutdown") != 0)
       || dom->layout.lowmem_end > XENSHIM_FOUR_GIB
       || (dom->layout.highmem_end && dom->layout.highmem_end <= XENSHIM_FOUR_GIB))
     {
@@ -361,6 +363,20 @@ xenshim_domain_load (guint32 domid)
       return NULL;
     }
   dom->paused = strcmp (state, "paused") == 0;
+  dom->shutdown = strcmp (state, "shutdown") == 0;
+  if (dom->shutdown)
+    {
+      g_autofree char *reason = xenshim_value_read (dir, "shutdown_reason");
+
+      if (!reason
+          || libxl_shutdown_reason_from_string (reason, &dom->shutdown_reason) != 0)
+        {
+          if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+            xenshim_warn ("%s: shut down, but shutdown_reason is '%s'", dir,
+                          reason ? reason : "(missing)");
+          return NULL;
+        }
+    }
   return g_steal_pointer (&dom);
 }
 
@@ -387,7 +403,11 @@ xenshim_domain_save (const XenshimDomain *dom, const char *dir)
   return xenshim_value_write (dir, "name", dom->name)
          && xenshim_value_write (dir, "uuid", dom->uuid)
          && xenshim_value_write (dir, "type", libxl_domain_type_to_string (dom->type))
-         && xenshim_value_write (dir, "state", dom->paused ? "paused" : "running")
+         && (!dom->shutdown
+             || xenshim_value_write (dir, "shutdown_reason",
+                                     libxl_shutdown_reason_to_string (dom->shutdown_reason)))
+         && xenshim_value_write (dir, "state", dom->shutdown ? "shutdown"
+                                               : dom->paused ? "paused" : "running")
          && xenshim_value_write_u64 (dir, "memkb", FALSE, dom->max_memkb)
          && xenshim_value_write_u64 (dir, "video_memkb", FALSE, dom->video_memkb)
          && xenshim_value_write_u64 (dir, "vcpus", FALSE, dom->vcpus)
@@ -404,6 +424,16 @@ xenshim_domain_set (guint32 domid, const char *key, const char *value)
   g_autofree char *dir = xenshim_domain_dir (domid);
 
   return dir && xenshim_value_write (dir, key, value);
+}
+
+gboolean
+xenshim_domain_shutdown (guint32 domid, libxl_shutdown_reason reason)
+{
+  const char *name = libxl_shutdown_reason_to_string (reason);
+
+  xenshim_log ("guest_shutdown domid=%u reason=%s", domid, name ? name : "-");
+  return name && xenshim_domain_set (domid, "shutdown_reason", name)
+         && xenshim_domain_set (domid, "state", "shutdown");
 }
 
 void
