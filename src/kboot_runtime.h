@@ -23,6 +23,12 @@ volatile gint *kboot_runtime_catch_signals (void);
 int kboot_runtime_caught_signal (void);
 void kboot_runtime_restore_signals (void);
 
+/* "2024-05-01T12:00:00Z": @unix_time (negative counts as 0) in UTC, into
+ * @buf with its NUL.  Plain arithmetic, no library call: a signal handler
+ * may use it for a log line. */
+#define KBOOT_RUNTIME_UTC_STAMP_SIZE 21
+void kboot_runtime_utc_stamp (gint64 unix_time, char buf[KBOOT_RUNTIME_UTC_STAMP_SIZE]);
+
 G_END_DECLS
 
 #endif /* KBOOT_RUNTIME_H */
