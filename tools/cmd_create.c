@@ -86,6 +86,7 @@ kboot_cmd_create (int argc, char **argv)
 #ifdef WITH_XEN
   {
     g_autoptr(GError) error = NULL;
+    g_autoptr(XenKbootXen) xen = NULL;
     XenKbootNativeOptions defaults;
     XenKbootCreateOptions options = { 0 };
     guint32 domid = 0;
@@ -95,7 +96,7 @@ kboot_cmd_create (int argc, char **argv)
     options.paused = paused;
     options.firmware = firmware;
     options.verbose = verbose;
-    if (!xen_kboot_create (def, &options, &domid, &error))
+    if (!xen_kboot_create (&xen, def, &options, &domid, &error))
       {
         kboot_cli_error (error);
         if (g_error_matches (error, XEN_KBOOT_DRIVER_ERROR,
