@@ -54,6 +54,25 @@ kboot_runtime_ram_dir (void)
   return g_strdup (g_get_tmp_dir ());
 }
 
+char *
+kboot_runtime_dump_dir (void)
+{
+  const char *env = g_getenv ("XEN_KBOOT_DUMP_DIR");
+
+  /* XEN_DUMP_DIR in Xen's tools, where xl's handle_domain_death dumps. */
+  return g_strdup (env && *env ? env : "/var/lib/xen/dump");
+}
+
+GStrv
+kboot_runtime_log_dirs (void)
+{
+  const char *env = g_getenv ("XEN_KBOOT_LOG_DIR");
+  const char *dirs[] = { "/var/log/xen", "/var/log", NULL };
+  const char *chosen[] = { env, NULL };
+
+  return g_strdupv ((char **) (env && *env ? chosen : dirs));
+}
+
 static volatile gint kboot_runtime_cancel;
 static volatile sig_atomic_t kboot_runtime_signal;
 static struct sigaction kboot_runtime_saved[3];

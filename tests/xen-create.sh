@@ -96,11 +96,13 @@ log=$tmp/calls.log
 # as Xen, does not give a destroyed domain's id to the next one).
 fresh_host() { state=$tmp/host-$1; mkdir -p "$state"; }
 fresh_host first
-# xk [FAULTS] ARGS...: xen-kboot against the shim, faults in XENSHIM_FAIL.
+# xk [FAULTS] ARGS...: xen-kboot against the shim, faults in XENSHIM_FAIL;
+# the monitors create leaves (tests/xen-lifecycle.sh) log in $tmp/logs.
+mkdir -p "$tmp/logs"
 xk() {
 	fail=$1; shift
 	env LD_PRELOAD="$shim" XENSHIM_STATE="$state" XENSHIM_LOG="$log" \
-		XENSHIM_FAIL="$fail" "$XEN_KBOOT" "$@"
+		XENSHIM_FAIL="$fail" XEN_KBOOT_LOG_DIR="$tmp/logs" "$XEN_KBOOT" "$@"
 }
 # The calls logged, one name per line, in order.
 calls() { awk '{ print $1 }' "$log"; }
@@ -194,8 +196,10 @@ fresh_host running
 tap_expect "create (running)" 0 "1" "" xk "" create "$tmp/guest.xml"
 p=$(first_line '^libxl_domain_unpause domid=1$')
 m=$(last_line '^xenforeignmemory_unmap')
-[ -n "$p" ] && [ -n "$m" ] && [ "$m" -lt "$p" ] && [ "$(tail -n 1 "$log")" = "libxl_domain_unpause domid=1" ]
-tap_result $? "unpaused once, after the last write" "$(tail -n 3 "$log")"
+w=$(first_line '^libxl_evenable_domain_death domid=1$')
+[ -n "$p" ] && [ -n "$m" ] && [ -n "$w" ] && [ "$m" -lt "$p" ] && [ "$p" -lt "$w" ] &&
+	[ "$(grep -c '^libxl_domain_unpause' "$log")" -eq 1 ]
+tap_result $? "unpaused once, after the last write, then watched by its monitor" "$(tail -n 5 "$log")"
 tap_expect "list shows it running" 0 "*1*guest*running*" "" xk "" list
 tap_expect "a second domain of the same name is refused by libxl" 1 "" \
 	"*creating domain 'guest' failed: libxl_domain_create_new: libxl error*" xk "" create "$tmp/guest.xml"
