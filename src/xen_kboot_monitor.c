@@ -127,22 +127,12 @@ xen_kboot_monitor_name (const XenKbootMonitor *m)
   return m->def->name ? m->def->name : "unnamed";
 }
 
-static void xen_kboot_monitor_log (const XenKbootMonitor *m, const char *format, ...)
-  G_GNUC_PRINTF (2, 3);
-
-/* One line on stderr, in one write (the log may be shared with libxl's
- * own messages). */
-static void
-xen_kboot_monitor_log (const XenKbootMonitor *m, const char *format, ...)
+void
+xen_kboot_monitor_say (gboolean timestamps, const char *message)
 {
-  g_autofree char *message = NULL;
   g_autofree char *line = NULL;
-  va_list ap;
 
-  va_start (ap, format);
-  message = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  if (m->options.timestamps)
+  if (timestamps)
     {
       char stamp[KBOOT_RUNTIME_UTC_STAMP_SIZE];
 
@@ -151,8 +141,24 @@ xen_kboot_monitor_log (const XenKbootMonitor *m, const char *format, ...)
     }
   else
     line = g_strdup_printf ("xen-kboot: %s\n", message);
+  /* One write: the log may be shared with libxl's own messages. */
   if (write (STDERR_FILENO, line, strlen (line)) < 0)
     { /* the log is gone: nothing better to do */ }
+}
+
+static void xen_kboot_monitor_log (const XenKbootMonitor *m, const char *format, ...)
+  G_GNUC_PRINTF (2, 3);
+
+static void
+xen_kboot_monitor_log (const XenKbootMonitor *m, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  xen_kboot_monitor_say (m->options.timestamps, message);
 }
 
 /* "stopped by signal N (NAME): ..." for the domain as it is now. */

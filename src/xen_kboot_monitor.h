@@ -40,6 +40,10 @@ XenKbootMonitor *xen_kboot_monitor_new (XenKbootXen **xen, const XenKbootDomainD
 int xen_kboot_monitor_run (XenKbootMonitor *monitor);
 
 void xen_kboot_monitor_free (XenKbootMonitor *monitor);
+
+/* One line in the monitor's format on stderr (@timestamps as in
+ * XenKbootMonitorOptions), for what its process says before it runs. */
+void xen_kboot_monitor_say (gboolean timestamps, const char *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootMonitor, xen_kboot_monitor_free)
 
 G_END_DECLS

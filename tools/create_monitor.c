@@ -5,9 +5,10 @@
  *      else /var/log/xen (beside xl's xl-NAME.log), else /var/log: a
  *      failure is still ours to report
  *   2. fork; the child leaves the terminal's session (setsid), takes
- *      /dev/null as stdin and the log as stdout and stderr, moves to /,
- *      does what libxl requires after fork (libxl_postfork_child_noexec)
- *      and opens toolstack handles of its own
+ *      /dev/null as stdin and the log as stdout and stderr, does what
+ *      libxl requires after fork (libxl_postfork_child_noexec), closes
+ *      every other descriptor it inherited, moves to /, and opens
+ *      toolstack handles of its own
  *   3. it watches the domain, then says "ready" on a pipe; the parent
  *      returns only then, so a guest that powers off at once is seen
  *      (and libxl reports a shutdown that came before the watch anyway)
@@ -82,6 +83,42 @@ kboot_monitor_tell (int fd, const char *s)
     }
 }
 
+/* Close whatever the caller of create left open to us, but @keep: a
+ * monitor holding its caller's pipes would keep the caller from seeing
+ * their end (a shell's $(...), a test harness). */
+static void
+kboot_monitor_close_inherited (int keep)
+{
+  g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *entry;
+
+  if (!dir)
+    {
+      long max = sysconf (_SC_OPEN_MAX);
+
+      for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+        if (fd != keep)
+          close (fd);
+      return;
+    }
+  while ((entry = g_dir_read_name (dir)))
+    {
+      guint64 fd;
+
+      if (g_ascii_string_to_unsigned (entry, 10, 3, G_MAXINT, &fd, NULL)
+          && (int) fd != keep)
+        {
+          int n = (int) fd;
+
+          g_array_append_val (fds, n);
+        }
+    }
+  g_dir_close (dir);          /* its own descriptor was listed: EBADF below */
+  for (guint i = 0; i < fds->len; i++)
+    close (g_array_index (fds, int, i));
+}
+
 /* Steps 2 to 4, in the child: the monitor's exit status.  Anything that
  * stops it before it watches is told to the parent on @ready_fd. */
 static int
@@ -95,20 +132,30 @@ kboot_monitor_child (XenKbootXen **parent_xen, const XenKbootDomainDef *def,
   int null_fd;
   int status;
 
+  gboolean redirected;
+  int saved;
+
   /* Out of the terminal's session: its hangup and ^C are not ours. */
   setsid ();
-  xen_kboot_xen_free_after_fork (g_steal_pointer (parent_xen));
   null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
-  if (null_fd < 0 || dup2 (null_fd, STDIN_FILENO) < 0
-      || dup2 (log_fd, STDOUT_FILENO) < 0 || dup2 (log_fd, STDERR_FILENO) < 0)
+  redirected = null_fd >= 0 && dup2 (null_fd, STDIN_FILENO) >= 0
+               && dup2 (log_fd, STDOUT_FILENO) >= 0 && dup2 (log_fd, STDERR_FILENO) >= 0;
+  saved = errno;
+  /* libxl's rule after fork, before any other libxl call (it closes the
+   * descriptors it keeps track of, and may say so: in the log by now). */
+  xen_kboot_xen_free_after_fork (g_steal_pointer (parent_xen));
+  if (!redirected)
     {
       g_autofree char *message = g_strdup_printf ("cannot redirect its standard "
-                                                  "streams: %s", g_strerror (errno));
+                                                  "streams: %s", g_strerror (saved));
       kboot_monitor_tell (ready_fd, message);
       return 1;
     }
   close (null_fd);
   close (log_fd);
+  /* Then whatever else we inherited, the rest of the parent's libxl
+   * context with it. */
+  kboot_monitor_close_inherited (ready_fd);
   /* Not to hold the directory create ran in (paths in the domain are
    * absolute, the firmware's made so by the command). */
   if (chdir ("/") < 0)
@@ -119,6 +166,9 @@ kboot_monitor_child (XenKbootXen **parent_xen, const XenKbootDomainDef *def,
     monitor = xen_kboot_monitor_new (&xen, def, options, domid, &error);
   if (!monitor)
     {
+      g_autofree char *message = g_strdup_printf ("cannot start: %s", error->message);
+
+      xen_kboot_monitor_say (options->timestamps, message);
       kboot_monitor_tell (ready_fd, error->message);
       return 1;
     }
