@@ -1,6 +1,6 @@
 /* Unit tests of what the monitor decides when a guest shuts down
- * (src/xen_kboot_lifecycle.c), and of the time stamp its log lines carry
- * (kboot_runtime_utc_stamp).  The expected decisions are xl's
+ * (src/xen_kboot_lifecycle.c), of the time stamp its log lines carry
+ * (kboot_runtime_utc_stamp) and of where it logs and dumps.  The expected decisions are xl's
  * handle_domain_death (tools/xl/xl_vmcontrol.c, Xen 4.17), written out
  * case by case. */
 #include "config.h"
@@ -144,6 +144,34 @@ test_utc_stamp (void)
     }
 }
 
+/* Where the monitor logs and dumps: xl's directories unless told. */
+static void
+test_monitor_dirs (void)
+{
+  static const char *const xl_dirs[] = { "/var/log/xen", "/var/log", NULL };
+  static const char *const chosen[] = { "/srv/logs", NULL };
+  g_auto(GStrv) dirs = NULL;
+  g_autofree char *dump = NULL;
+
+  g_unsetenv ("XEN_KBOOT_LOG_DIR");
+  g_unsetenv ("XEN_KBOOT_DUMP_DIR");
+  dirs = kboot_runtime_log_dirs ();
+  g_assert_cmpstrv (dirs, xl_dirs);
+  dump = kboot_runtime_dump_dir ();
+  g_assert_cmpstr (dump, ==, "/var/lib/xen/dump");
+  g_clear_pointer (&dirs, g_strfreev);
+  g_clear_pointer (&dump, g_free);
+
+  g_setenv ("XEN_KBOOT_LOG_DIR", "/srv/logs", TRUE);
+  g_setenv ("XEN_KBOOT_DUMP_DIR", "/srv/dumps", TRUE);
+  dirs = kboot_runtime_log_dirs ();
+  g_assert_cmpstrv (dirs, chosen);
+  dump = kboot_runtime_dump_dir ();
+  g_assert_cmpstr (dump, ==, "/srv/dumps");
+  g_unsetenv ("XEN_KBOOT_LOG_DIR");
+  g_unsetenv ("XEN_KBOOT_DUMP_DIR");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -158,5 +186,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lifecycle/reasons", test_reasons);
   g_test_add_func ("/lifecycle/rename-suffix", test_rename_suffix);
   g_test_add_func ("/runtime/utc-stamp", test_utc_stamp);
+  g_test_add_func ("/runtime/monitor-dirs", test_monitor_dirs);
   return g_test_run ();
 }
