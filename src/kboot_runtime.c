@@ -54,6 +54,25 @@ kboot_runtime_ram_dir (void)
   return g_strdup (g_get_tmp_dir ());
 }
 
+char *
+kboot_runtime_dump_dir (void)
+{
+  const char *env = g_getenv ("XEN_KBOOT_DUMP_DIR");
+
+  /* XEN_DUMP_DIR in Xen's tools, where xl's handle_domain_death dumps. */
+  return g_strdup (env && *env ? env : "/var/lib/xen/dump");
+}
+
+GStrv
+kboot_runtime_log_dirs (void)
+{
+  const char *env = g_getenv ("XEN_KBOOT_LOG_DIR");
+  const char *dirs[] = { "/var/log/xen", "/var/log", NULL };
+  const char *chosen[] = { env, NULL };
+
+  return g_strdupv ((char **) (env && *env ? chosen : dirs));
+}
+
 static volatile gint kboot_runtime_cancel;
 static volatile sig_atomic_t kboot_runtime_signal;
 static struct sigaction kboot_runtime_saved[3];
@@ -91,4 +110,47 @@ kboot_runtime_restore_signals (void)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (kboot_runtime_signals); i++)
     sigaction (kboot_runtime_signals[i], &kboot_runtime_saved[i], NULL);
+}
+
+/* @n in @width digits at @p. */
+static void
+kboot_runtime_digits (char *p, guint64 n, int width)
+{
+  for (int i = width - 1; i >= 0; i--)
+    {
+      p[i] = (char) ('0' + n % 10);
+      n /= 10;
+    }
+}
+
+void
+kboot_runtime_utc_stamp (gint64 unix_time, char buf[KBOOT_RUNTIME_UTC_STAMP_SIZE])
+{
+  guint64 secs = unix_time > 0 ? (guint64) unix_time : 0;
+  guint64 days = secs / 86400, sod = secs % 86400;
+  /* Howard Hinnant's civil_from_days: days since 1970-01-01 to y-m-d in
+   * the proleptic Gregorian calendar, eras of 400 years from 0000-03-01. */
+  guint64 z = days + 719468;
+  guint64 era = z / 146097;
+  guint64 doe = z - era * 146097;
+  guint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  guint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  guint64 mp = (5 * doy + 2) / 153;
+  guint64 d = doy - (153 * mp + 2) / 5 + 1;
+  guint64 m = mp < 10 ? mp + 3 : mp - 9;
+  guint64 y = yoe + era * 400 + (m <= 2);
+
+  kboot_runtime_digits (buf, MIN (y, 9999), 4);
+  buf[4] = '-';
+  kboot_runtime_digits (buf + 5, m, 2);
+  buf[7] = '-';
+  kboot_runtime_digits (buf + 8, d, 2);
+  buf[10] = 'T';
+  kboot_runtime_digits (buf + 11, sod / 3600, 2);
+  buf[13] = ':';
+  kboot_runtime_digits (buf + 14, sod / 60 % 60, 2);
+  buf[16] = ':';
+  kboot_runtime_digits (buf + 17, sod % 60, 2);
+  buf[19] = 'Z';
+  buf[20] = '\0';
 }

@@ -5,7 +5,7 @@
  *   1. validate and plan on the xen-hvm map with the firmware's predicted
  *      footprint: everything that can refuse does so before Xen is touched
  *   2. open the hypervisor (xc_interface_open: the one place that tells
- *      "no Xen here") and libxl
+ *      "no Xen here") and libxl, unless the caller's handles are open
  *   3. libxl_domain_create_new(): libxl and libxenguest build the domain,
  *      load our firmware ELF (u.hvm.firmware) and its modules, and leave
  *      it paused, as xl does before it unpauses (tools/xl/xl_vmcontrol.c)
@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxl.h>
 #include <libxl_utils.h>
@@ -39,79 +38,7 @@
 #include "xen_kboot_driver_xen.h"
 #include "xen_kboot_libxl.h"
 #include "xen_kboot_native.h"
-
-#define XEN_PRIVCMD "/dev/xen/privcmd"
-
-/* ---- the toolstack handles ------------------------------------------------ */
-
-typedef struct {
-  xentoollog_logger_stdiostream *quiet;    /* for the hypervisor probe */
-  xentoollog_logger_stdiostream *logger;   /* libxl's own errors, on stderr */
-  xc_interface *xch;
-  libxl_ctx *ctx;
-} XenKbootXen;
-
-static void
-xen_kboot_xen_close (XenKbootXen *x)
-{
-  if (x->ctx)
-    libxl_ctx_free (x->ctx);
-  if (x->xch)
-    xc_interface_close (x->xch);
-  if (x->logger)
-    xtl_logger_destroy ((xentoollog_logger *) x->logger);
-  if (x->quiet)
-    xtl_logger_destroy ((xentoollog_logger *) x->quiet);
-  memset (x, 0, sizeof *x);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (XenKbootXen, xen_kboot_xen_close)
-
-static gboolean
-xen_kboot_xen_open (XenKbootXen *x, GError **error)
-{
-  int rc;
-
-  /* xencall would log its own "Could not obtain handle on privileged
-   * command interface"; one clear line from us is better. */
-  x->quiet = xtl_createlogger_stdiostream (stderr, XTL_CRITICAL, 0);
-  x->logger = xtl_createlogger_stdiostream (stderr, XTL_ERROR, 0);
-  x->xch = xc_interface_open ((xentoollog_logger *) x->quiet,
-                              (xentoollog_logger *) x->quiet, 0);
-  if (!x->xch)
-    {
-      int saved = errno;
-
-      if (saved == ENOENT || saved == ENODEV || access (XEN_PRIVCMD, F_OK) != 0)
-        g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_NO_XEN,
-                     "no Xen hypervisor: cannot open " XEN_PRIVCMD
-                     " (is this dom0?)");
-      else
-        g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_NO_XEN,
-                     "cannot open Xen's control interface " XEN_PRIVCMD ": %s "
-                     "(run xen-kboot as root in dom0)", g_strerror (saved));
-      return FALSE;
-    }
-  rc = libxl_ctx_alloc (&x->ctx, LIBXL_VERSION, 0, (xentoollog_logger *) x->logger);
-  if (rc)
-    {
-      x->ctx = NULL;
-      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_XEN,
-                   "cannot start libxl (libxl_ctx_alloc: error %d, %s): is "
-                   "xenstored running?", rc, libxl_error_to_string (rc));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-xen_kboot_set_libxl_error (GError **error, const char *call, int rc)
-{
-  g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_XEN,
-               "%s: libxl error %d (%s)%s", call, rc,
-               libxl_error_to_string (rc) ? libxl_error_to_string (rc) : "unknown",
-               rc == ERROR_FAIL ? " (libxl's messages above say more)" : "");
-}
+#include "xen_kboot_xen.h"
 
 /* ---- reading what Xen built ----------------------------------------------- */
 
@@ -203,10 +130,9 @@ xen_kboot_record (const XenKbootDomainDef *def, XenKbootBootMode mode)
                           def->os.cmdline ? def->os.cmdline : "");
 }
 
-/* A step failed after the domain exists: destroy it and say so. */
-static void
-xen_kboot_abandon (XenKbootXen *x, const char *name, guint32 domid,
-                   const char *step, GError **error)
+void
+xen_kboot_create_abandon (XenKbootXen *x, const char *name, guint32 domid,
+                          const char *step, GError **error)
 {
   int sig = kboot_runtime_caught_signal ();
   int rc = libxl_domain_destroy (x->ctx, domid, NULL);
@@ -232,14 +158,15 @@ xen_kboot_abandon (XenKbootXen *x, const char *name, guint32 domid,
 }
 
 gboolean
-xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *options,
-                  guint32 *domid_out, GError **error)
+xen_kboot_create (XenKbootXen **xen, const XenKbootDomainDef *def,
+                  const XenKbootCreateOptions *options, guint32 *domid_out,
+                  GError **error)
 {
   g_autoptr(XenKbootBoot) boot = NULL;
   g_autoptr(KbootGuest) guest = NULL;
   g_autoptr(GArray) blocks = NULL, reserved = NULL;
   g_autofree char *firmware = NULL, *record = NULL;
-  g_auto(XenKbootXen) x = { 0 };
+  XenKbootXen *x;
   libxl_domain_config d_config;
   XenKbootNativeOptions native;
   KbootFirmwareElf elf;
@@ -275,8 +202,9 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
     return FALSE;
 
   /* 2. The hypervisor. */
-  if (!xen_kboot_xen_open (&x, error))
+  if (!*xen && !(*xen = xen_kboot_xen_open (error)))
     return FALSE;
+  x = *xen;
   cancel = kboot_runtime_catch_signals ();
 
   /* 3. The domain, paused. */
@@ -286,7 +214,7 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
   libxl_domain_config_init (&d_config);
   if (!xen_kboot_libxl_build (def, &native, &d_config, error))
     goto out;
-  rc = libxl_domain_create_new (x.ctx, &d_config, &domid, NULL, NULL);
+  rc = libxl_domain_create_new (x->ctx, &d_config, &domid, NULL, NULL);
   if (rc)
     {
       /* libxl removes what it made when create fails. */
@@ -300,7 +228,7 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
   /* 4. Ours. */
   step = "recording the domain as xen-kboot's";
   record = xen_kboot_record (def, options->mode);
-  rc = libxl_userdata_store (x.ctx, domid, XEN_KBOOT_USERDATA_ID,
+  rc = libxl_userdata_store (x->ctx, domid, XEN_KBOOT_USERDATA_ID,
                              (const uint8_t *) record, (int) strlen (record));
   if (rc)
     {
@@ -318,7 +246,7 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
       if (!guest)
         goto abandon;
       guest->cancel = cancel;
-      reserved = xen_kboot_read_layout (&x, domid, guest, boot->platform, &elf, error);
+      reserved = xen_kboot_read_layout (x, domid, guest, boot->platform, &elf, error);
       if (!reserved)
         goto abandon;
       step = "planning around what Xen loaded";
@@ -354,7 +282,7 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
   if (!options->paused)
     {
       step = "unpausing the domain";
-      rc = libxl_domain_unpause (x.ctx, domid, NULL);
+      rc = libxl_domain_unpause (x->ctx, domid, NULL);
       if (rc)
         {
           xen_kboot_set_libxl_error (error, "libxl_domain_unpause", rc);
@@ -366,7 +294,7 @@ xen_kboot_create (const XenKbootDomainDef *def, const XenKbootCreateOptions *opt
   goto out;
 
 abandon:
-  xen_kboot_abandon (&x, name, domid, step, error);
+  xen_kboot_create_abandon (x, name, domid, step, error);
 out:
   if (guest)
     kboot_guest_discard (guest);
@@ -423,12 +351,12 @@ xen_kboot_find_ours (XenKbootXen *x, const char *domain, guint32 *domid,
 gboolean
 xen_kboot_destroy (const char *domain, guint32 *domid, GError **error)
 {
-  g_auto(XenKbootXen) x = { 0 };
+  g_autoptr(XenKbootXen) x = xen_kboot_xen_open (error);
   int rc;
 
-  if (!xen_kboot_xen_open (&x, error) || !xen_kboot_find_ours (&x, domain, domid, error))
+  if (!x || !xen_kboot_find_ours (x, domain, domid, error))
     return FALSE;
-  rc = libxl_domain_destroy (x.ctx, *domid, NULL);
+  rc = libxl_domain_destroy (x->ctx, *domid, NULL);
   if (rc)
     {
       xen_kboot_set_libxl_error (error, "libxl_domain_destroy", rc);
@@ -464,14 +392,14 @@ xen_kboot_dominfo_state (const libxl_dominfo *d)
 GPtrArray *
 xen_kboot_list (GError **error)
 {
-  g_auto(XenKbootXen) x = { 0 };
+  g_autoptr(XenKbootXen) x = xen_kboot_xen_open (error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (xen_kboot_domain_info_free);
   libxl_dominfo *domains;
   int n = 0;
 
-  if (!xen_kboot_xen_open (&x, error))
+  if (!x)
     return NULL;
-  domains = libxl_list_domain (x.ctx, &n);
+  domains = libxl_list_domain (x->ctx, &n);
   if (!domains)
     {
       g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_XEN,
@@ -485,7 +413,7 @@ xen_kboot_list (GError **error)
       int len = 0;
       char *name;
 
-      if (libxl_userdata_retrieve (x.ctx, domains[i].domid, XEN_KBOOT_USERDATA_ID,
+      if (libxl_userdata_retrieve (x->ctx, domains[i].domid, XEN_KBOOT_USERDATA_ID,
                                    &data, &len) != 0 || len <= 0)
         {
           free (data);  /* a domain that went away meanwhile, or not ours */
@@ -493,7 +421,7 @@ xen_kboot_list (GError **error)
         }
       info = g_new0 (XenKbootDomainInfo, 1);
       info->domid = domains[i].domid;
-      name = libxl_domid_to_name (x.ctx, domains[i].domid);
+      name = libxl_domid_to_name (x->ctx, domains[i].domid);
       info->name = g_strdup (name ? name : "-");
       free (name);
       info->state = g_strdup (xen_kboot_dominfo_state (&domains[i]));

@@ -10,6 +10,7 @@
 
 #include "xen_kboot_conf.h"
 #include "xen_kboot_driver.h"
+#include "xen_kboot_xen.h"
 
 G_BEGIN_DECLS
 
@@ -24,10 +25,20 @@ typedef struct {
 
 /* Validate and plan (before touching Xen), create the domain paused, read
  * back what Xen's builder put in it, load, unpause.  On any failure after
- * the domain exists it is destroyed and the error names the step. */
-gboolean xen_kboot_create (const XenKbootDomainDef *def,
+ * the domain exists it is destroyed and the error names the step.
+ * @xen: the toolstack handles to use; when *@xen is NULL they are opened
+ * once the domain has passed validation (a refused domain never reaches
+ * Xen) and left in *@xen for the caller to free, whatever the outcome. */
+gboolean xen_kboot_create (XenKbootXen **xen, const XenKbootDomainDef *def,
                            const XenKbootCreateOptions *options,
                            guint32 *domid, GError **error);
+
+/* A step after xen_kboot_create failed (@error says why): destroy the
+ * domain and complete the message with the step and the outcome, as
+ * create's own failures read ("domain 'NAME' (id N): STEP failed: ...;
+ * the domain was destroyed"). */
+void xen_kboot_create_abandon (XenKbootXen *xen, const char *name, guint32 domid,
+                               const char *step, GError **error);
 
 /* Destroy the domain named or numbered @domain, if xen-kboot started it. */
 gboolean xen_kboot_destroy (const char *domain, guint32 *domid, GError **error);

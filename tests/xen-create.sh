@@ -106,14 +106,18 @@ tap_expect "create --help names the steps" 0 "*read back the memory layout Xen b
 
 # ---- the shim ---------------------------------------------------------------
 
-state=$tmp/host
-mkdir -p "$state"
 log=$tmp/calls.log
-# xk [FAULTS] ARGS...: xen-kboot against the shim, faults in XENSHIM_FAIL.
+# fresh_host NAME: a new fake host, whose first domain gets id 1 (the shim,
+# as Xen, does not give a destroyed domain's id to the next one).
+fresh_host() { state=$tmp/host-$1; mkdir -p "$state"; }
+fresh_host first
+# xk [FAULTS] ARGS...: xen-kboot against the shim, faults in XENSHIM_FAIL;
+# the monitors create leaves (tests/xen-lifecycle.sh) log in $tmp/logs.
+mkdir -p "$tmp/logs"
 xk() {
 	fail=$1; shift
 	env LD_PRELOAD="$shim" XENSHIM_STATE="$state" XENSHIM_LOG="$log" \
-		XENSHIM_FAIL="$fail" "$XEN_KBOOT" "$@"
+		XENSHIM_FAIL="$fail" XEN_KBOOT_LOG_DIR="$tmp/logs" "$XEN_KBOOT" "$@"
 }
 # The calls logged, one name per line, in order.
 calls() { awk '{ print $1 }' "$log"; }
@@ -227,12 +231,15 @@ case $tap_out in *guest*) s=1 ;; *) s=0 ;; esac
 tap_result $s "list no longer shows it"
 
 # create without --paused: unpaused after the last write.
+fresh_host running
 : > "$log"
 tap_expect "create (running)" 0 "1" "" xk "" create "$tmp/guest.xml"
 p=$(first_line '^libxl_domain_unpause domid=1$')
 m=$(last_line '^xenforeignmemory_unmap')
-[ -n "$p" ] && [ -n "$m" ] && [ "$m" -lt "$p" ] && [ "$(tail -n 1 "$log")" = "libxl_domain_unpause domid=1" ]
-tap_result $? "unpaused once, after the last write" "$(tail -n 3 "$log")"
+w=$(first_line '^libxl_evenable_domain_death domid=1$')
+[ -n "$p" ] && [ -n "$m" ] && [ -n "$w" ] && [ "$m" -lt "$p" ] && [ "$p" -lt "$w" ] &&
+	[ "$(grep -c '^libxl_domain_unpause' "$log")" -eq 1 ]
+tap_result $? "unpaused once, after the last write, then watched by its monitor" "$(tail -n 5 "$log")"
 tap_expect "list shows it running" 0 "*1*guest*running*" "" xk "" list
 tap_expect "a second domain of the same name is refused by libxl" 1 "" \
 	"*creating domain 'guest' failed: libxl_domain_create_new: libxl error*" xk "" create "$tmp/guest.xml"
@@ -247,6 +254,7 @@ tap_expect "destroy an unknown name" 1 "" "*no domain named 'nosuch'*" xk "" des
 tap_expect "destroy an unknown id" 1 "" "*no domain with id 42*" xk "" destroy 42
 
 # device-model mode: libxl gets the kernel, we write nothing.
+fresh_host device-model
 : > "$log"
 tap_expect "create --mode device-model" 0 "1" "" xk "" create --mode device-model "$tmp/guest.xml"
 grep -q "^libxl_domain_create_new domid=1 name=guest type=hvm firmware=- kernel=$T/amd64/vmlinuz " "$log" &&
@@ -255,6 +263,7 @@ tap_result $? "device-model: kernel handed to libxl, no guest memory written" "$
 xk "" destroy guest
 
 # RAM above 4 GiB: the high block is mapped and the plan checked against it.
+fresh_host big
 : > "$log"
 tap_expect "create a 5 GiB domain" 0 "1" "" xk "" create --paused "$tmp/big.xml"
 tap_expect "its list entry" 0 "*big*paused*" "" xk "" list
@@ -267,6 +276,7 @@ tap_result $? "5 GiB domain destroyed"
 # fault EXPECTED-STDERR-GLOB [DESTROYED]: create with XENSHIM_FAIL=fault.
 fault() {
 	f=$1 glob=$2 destroyed=${3:-yes}
+	fresh_host "fault-$f"
 	: > "$log"
 	tap_expect "fault $f: create fails naming the step" 1 "" "$glob" xk "$f" create "$tmp/guest.xml"
 	if [ "$destroyed" = yes ]; then
@@ -286,6 +296,7 @@ fault unmap:6 "*loading kernel, initrd and boot_params into guest memory failed:
 fault unpause "*domain 'guest' (id 1): unpausing the domain failed: libxl_domain_unpause: libxl error -3 (fail)*; the domain was destroyed"
 
 # When destroying fails too, the message says how to clean up by hand.
+fresh_host destroy-fails
 : > "$log"
 tap_expect "unpause and destroy both fail: the admin is told what to run" 1 "" \
 	"*unpausing the domain*destroying it failed too (libxl error -3): remove it with 'xl destroy 1'" \
@@ -294,6 +305,7 @@ xk "" destroy 1 && no_domains
 tap_result $? "... and 'xen-kboot destroy 1' then removes it"
 
 # SIGINT in the middle of the load: exit 130, the domain destroyed.
+fresh_host sigint
 : > "$log"
 tap_expect "SIGINT mid-load: exit 130 naming the signal and the step" 130 "" \
 	"*domain 'guest' (id 1): interrupted by signal 2 (Interrupt) during loading kernel, initrd and boot_params into guest memory; the domain was destroyed" \

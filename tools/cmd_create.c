@@ -10,6 +10,7 @@
 #include "xen_kboot_driver.h"
 #include "xen_kboot_native.h"
 #ifdef WITH_XEN
+#include "create_monitor.h"
 #include "xen_kboot_driver_xen.h"
 #endif
 
@@ -25,11 +26,49 @@ kboot_cmd_without_xen (const char *command)
 }
 #endif
 
+#ifdef WITH_XEN
+/* After create: nothing more (--no-monitor), the monitor in this process
+ * (--foreground), or detached.  Returns the exit status. */
+static int
+kboot_create_watch (XenKbootXen **xen, const XenKbootDomainDef *def,
+                    const XenKbootCreateOptions *options, guint32 domid,
+                    gboolean foreground, gboolean verbose)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XenKbootMonitor) monitor = NULL;
+  g_auto(KbootMonitorStart) start = { 0 };
+  XenKbootMonitorOptions monitor_options = { *options, !foreground };
+  const char *name = def->name ? def->name : "unnamed";
+
+  if (foreground)
+    monitor = xen_kboot_monitor_new (xen, def, &monitor_options, domid, &error);
+  else if (kboot_monitor_start_detached (xen, def, &monitor_options, domid, &start,
+                                         &error) && start.in_monitor)
+    return start.status;        /* the monitor's process, at its end */
+  if (error)
+    {
+      xen_kboot_create_abandon (*xen, name, domid, "starting its monitor", &error);
+      kboot_cli_error (error);
+      return KBOOT_EXIT_FAILURE;
+    }
+  printf ("%u\n", domid);
+  fflush (stdout);
+  if (!foreground)
+    {
+      if (verbose)
+        fprintf (stderr, "xen-kboot: domain '%s' (id %u) is watched by process "
+                 "%d, its log %s\n", name, domid, (int) start.pid, start.log);
+      return KBOOT_EXIT_OK;
+    }
+  return xen_kboot_monitor_run (monitor);
+}
+#endif
+
 int
 kboot_cmd_create (int argc, char **argv)
 {
   g_autofree char *uri = NULL, *mode = NULL, *firmware = NULL;
-  gboolean paused = FALSE, verbose = FALSE;
+  gboolean paused = FALSE, verbose = FALSE, foreground = FALSE, no_monitor = FALSE;
   const GOptionEntry entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
       "Read the domain NAME from libvirt at URI instead of a file", "URI" },
@@ -42,6 +81,13 @@ kboot_cmd_create (int argc, char **argv)
     { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &firmware,
       "The firmware ELF Xen loads (default: the installed xen-kboot-fw.elf)",
       "PATH" },
+    { "foreground", 'F', 0, G_OPTION_ARG_NONE, &foreground,
+      "Watch the domain from this process, as 'xl create -F': apply its "
+      "on_poweroff, on_reboot and on_crash, messages on stderr, until it is "
+      "gone", NULL },
+    { "no-monitor", 0, 0, G_OPTION_ARG_NONE, &no_monitor,
+      "Start no monitor, as 'xl create -e': nothing acts when the guest "
+      "shuts down (the domain stays, shut down, until destroyed)", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       "Print each step and the memory plan on stderr", NULL },
     { NULL }
@@ -57,14 +103,27 @@ kboot_cmd_create (int argc, char **argv)
                         "the\ndomain paused through libxl with xen-kboot's "
                         "firmware in place of hvmloader,\nread back the memory "
                         "layout Xen built, load the kernel into it, and "
-                        "unpause.\nPrints the new domain's id.",
+                        "unpause.\nPrints the new domain's id, and leaves a "
+                        "monitor process that applies the\ndomain's "
+                        "<on_poweroff>, <on_reboot> and <on_crash> when its "
+                        "guest shuts down\n(destroy, restart with the kernel "
+                        "validated and loaded again, preserve, ...),\nlogging "
+                        "to /var/log/xen/xen-kboot-NAME.log, as 'xl create' "
+                        "does.",
                         "Exit status: 0 when the domain runs (or is paused "
-                        "with --paused), 1 when the\ndomain, its kernel, initrd "
-                        "or command line were refused, or a Xen step failed\n"
-                        "(the domain is then destroyed), 2 on a usage error, "
-                        "128+N after signal N.",
+                        "with --paused) and is watched,\n1 when the domain, "
+                        "its kernel, initrd or command line were refused, or a "
+                        "Xen\nstep or the monitor's start failed (the domain "
+                        "is then destroyed), 2 on a usage\nerror, 128+N after "
+                        "signal N.  With --foreground, once the domain is gone: "
+                        "0 when\nits rule was applied or it was destroyed from "
+                        "outside, 1 when an action\nfailed, 128+N when signal N "
+                        "stopped the watch (the domain is left as it is).",
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
+  if (foreground && no_monitor)
+    return kboot_cli_usage_error ("create", "--foreground and --no-monitor "
+                                  "exclude each other");
   if (argc != 2)
     return kboot_cli_usage_error ("create", "%s", argc < 2 ? "no domain XML given"
                                                            : "one domain at a time");
@@ -86,6 +145,7 @@ kboot_cmd_create (int argc, char **argv)
 #ifdef WITH_XEN
   {
     g_autoptr(GError) error = NULL;
+    g_autoptr(XenKbootXen) xen = NULL;
     XenKbootNativeOptions defaults;
     XenKbootCreateOptions options = { 0 };
     guint32 domid = 0;
@@ -94,9 +154,16 @@ kboot_cmd_create (int argc, char **argv)
     options.mode = mode ? forced_mode : defaults.mode;
     kboot_conf_cli_print_warnings (def, options.mode);
     options.paused = paused;
+    /* Absolute: a restart by the monitor, which runs in /, reads it again. */
+    if (firmware && !g_path_is_absolute (firmware))
+      {
+        g_autofree char *relative = g_steal_pointer (&firmware);
+
+        firmware = g_canonicalize_filename (relative, NULL);
+      }
     options.firmware = firmware;
     options.verbose = verbose;
-    if (!xen_kboot_create (def, &options, &domid, &error))
+    if (!xen_kboot_create (&xen, def, &options, &domid, &error))
       {
         kboot_cli_error (error);
         if (g_error_matches (error, XEN_KBOOT_DRIVER_ERROR,
@@ -104,8 +171,12 @@ kboot_cmd_create (int argc, char **argv)
           return 128 + kboot_runtime_caught_signal ();
         return KBOOT_EXIT_FAILURE;
       }
-    printf ("%u\n", domid);
-    return KBOOT_EXIT_OK;
+    if (no_monitor)
+      {
+        printf ("%u\n", domid);
+        return KBOOT_EXIT_OK;
+      }
+    return kboot_create_watch (&xen, def, &options, domid, foreground, verbose);
   }
 #else
   return kboot_cmd_without_xen ("create");

@@ -40,6 +40,7 @@
 #define BIOS_DEFAULT G_GUINT64_CONSTANT (262144)
 
 static const char *firmware_path;
+static const char *guest_path;        /* xenshim-guest */
 
 /* ---- the firmware, read independently of the shim ----------------------- */
 
@@ -542,6 +543,10 @@ test_create_refused (Fixture *f, gconstpointer data)
     "fail firmware-elf", "fail firmware-elf", "fail firmware-fit",
     "fail config", "fail config", "fail config",
   };
+  /* Refused by libxl (names, types): no domid used; refused while
+   * building (firmware, memory): Xen had allocated one. */
+  static const guint32 domids[] = { 2, 2, 2, 3, 4, 5, 6, 7, 8 };
+  G_STATIC_ASSERT (G_N_ELEMENTS (domids) == G_N_ELEMENTS (wants));
   g_autoptr(GDir) dir = NULL;
   const char *entry;
   guint n_entries = 0;
@@ -556,6 +561,7 @@ test_create_refused (Fixture *f, gconstpointer data)
       guint32 domid = 0;
       g_autofree char *log = NULL;
       g_autofree char *want = g_strconcat (wants[i], "\n", NULL);
+      g_autofree char *want_prefix = NULL;
       int rc;
 
       config_hvm (&dc, "refused", 32 * MIB);
@@ -582,18 +588,20 @@ test_create_refused (Fixture *f, gconstpointer data)
       g_assert_cmpint (rc, ==, i < 2 || i >= 6 ? ERROR_INVAL : ERROR_FAIL);
       g_assert_cmpuint (domid, ==, (guint32) INVALID_DOMID);
       log = log_take (f);
-      g_assert_true (g_str_has_prefix (log, "libxl_domain_create_new domid=2 "));
+      want_prefix = g_strdup_printf ("libxl_domain_create_new domid=%u ", domids[i]);
+      g_assert_true (g_str_has_prefix (log, want_prefix));
       g_assert_true (g_str_has_suffix (log, want));
     }
 
-  /* Only the first domain and the lock file remain. */
+  /* Only the first domain, the lock and the rover remain. */
   dir = g_dir_open (f->state, 0, NULL);
   while ((entry = g_dir_read_name (dir)))
     {
-      g_assert_true (g_str_equal (entry, "domain-1") || g_str_equal (entry, "lock"));
+      g_assert_true (g_str_equal (entry, "domain-1") || g_str_equal (entry, "lock")
+                     || g_str_equal (entry, "last_domid"));
       n_entries++;
     }
-  g_assert_cmpuint (n_entries, ==, 2);
+  g_assert_cmpuint (n_entries, ==, 3);
 }
 
 /* ---- tests: lifecycle --------------------------------------------------- */
@@ -672,9 +680,34 @@ test_lifecycle (Fixture *f, gconstpointer data)
                    "libxl_domain_destroy domid=1\n"
                    "libxl_domain_destroy domid=0\n");
 
-  /* The lowest free domid is used again. */
-  g_assert_cmpuint (create_ok (f, "a", 32 * MIB), ==, 1);
-  g_assert_cmpuint (create_ok (f, "c", 32 * MIB), ==, 3);
+  /* Xen moves on to the next id: 1 is not used again yet. */
+  g_assert_cmpuint (create_ok (f, "a", 32 * MIB), ==, 3);
+  g_assert_cmpuint (create_ok (f, "c", 32 * MIB), ==, 4);
+}
+
+/* Xen's rover: the id after the last allocated, wrapping to 1 below
+ * DOMID_FIRST_RESERVED, skipping ids in use; a refused create uses none. */
+static void
+test_domid_rover (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rover = g_build_filename (f->state, "last_domid", NULL);
+  g_autofree char *last = g_strdup_printf ("%u\n", DOMID_FIRST_RESERVED - 1);
+  libxl_domain_config dc;
+  guint32 domid = 0;
+
+  g_assert_cmpuint (create_ok (f, "one", 32 * MIB), ==, 1);
+  g_assert_cmpint (libxl_domain_destroy (f->ctx, 1, NULL), ==, 0);
+  config_hvm (&dc, "one", 32 * MIB);
+  dc.c_info.type = LIBXL_DOMAIN_TYPE_PV;   /* refused by libxl, before Xen */
+  g_assert_cmpint (libxl_domain_create_new (f->ctx, &dc, &domid, NULL, NULL), !=, 0);
+  libxl_domain_config_dispose (&dc);
+  g_assert_cmpuint (create_ok (f, "two", 32 * MIB), ==, 2);
+
+  g_assert_true (g_file_set_contents (rover, last, -1, NULL));
+  g_assert_cmpuint (create_ok (f, "wrapped", 32 * MIB), ==, 1);
+  g_assert_true (g_file_set_contents (rover, last, -1, NULL));
+  g_assert_cmpuint (create_ok (f, "skips", 32 * MIB), ==, 3);
+  assert_domain_file (f, 3, "name", "skips\n");
 }
 
 static void
@@ -744,6 +777,335 @@ test_userdata (Fixture *f, gconstpointer data)
   g_assert_cmpint (libxl_domain_destroy (f->ctx, domid, NULL), ==, 0);
   dir = g_build_filename (f->state, "domain-1", NULL);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
+/* ---- tests: shutdown and death events ------------------------------------ */
+
+/* xenshim-guest ARGS...: its exit status; its stderr in *err when wanted. */
+static int
+guest_run (const char *const *args, char **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, (gpointer) guest_path);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT,
+                               NULL, NULL, NULL, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+guest_shutdown (guint32 domid, const char *reason)
+{
+  g_autofree char *id = g_strdup_printf ("%u", domid);
+  const char *args[] = { "shutdown", id, reason, NULL };
+
+  g_assert_cmpint (guest_run (args, NULL), ==, 0);
+}
+
+static guint32
+create_running (Fixture *f, const char *name)
+{
+  guint32 domid = create_ok (f, name, 32 * MIB);
+
+  g_assert_cmpint (libxl_domain_unpause (f->ctx, domid, NULL), ==, 0);
+  return domid;
+}
+
+static libxl_event *
+event_next (Fixture *f)
+{
+  libxl_event *event = NULL;
+
+  g_assert_cmpint (libxl_event_check (f->ctx, &event, LIBXL_EVENTMASK_ALL, NULL, NULL), ==, 0);
+  g_assert_nonnull (event);
+  return event;
+}
+
+static void
+assert_no_event (Fixture *f)
+{
+  libxl_event *event = NULL;
+
+  g_assert_cmpint (libxl_event_check (f->ctx, &event, LIBXL_EVENTMASK_ALL, NULL, NULL),
+                   ==, ERROR_NOT_READY);
+  g_assert_null (event);
+}
+
+/* Shut down, reported once with its reason and the evgen's user; the state
+ * and dominfo show it; destroyed, DEATH once. */
+static void
+test_events_shutdown (Fixture *f, gconstpointer data)
+{
+  guint32 domid = create_running (f, "ev");
+  libxl_evgen_domain_death *deathw = NULL;
+  libxl_event *event;
+  libxl_dominfo info;
+  g_autofree char *log = NULL;
+
+  g_free (log_take (f));
+  g_assert_cmpint (libxl_evenable_domain_death (f->ctx, domid, 42, &deathw), ==, 0);
+  assert_no_event (f);
+  guest_shutdown (domid, "reboot");
+  assert_domain_file (f, domid, "state", "shutdown\n");
+  assert_domain_file (f, domid, "shutdown_reason", "reboot\n");
+  libxl_dominfo_init (&info);
+  g_assert_cmpint (libxl_domain_info (f->ctx, &info, domid), ==, 0);
+  g_assert_true (info.shutdown);
+  g_assert_false (info.running);
+  g_assert_cmpint (info.shutdown_reason, ==, LIBXL_SHUTDOWN_REASON_REBOOT);
+  libxl_dominfo_dispose (&info);
+
+  event = event_next (f);
+  g_assert_cmpint (event->type, ==, LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN);
+  g_assert_cmpuint (event->domid, ==, domid);
+  g_assert_cmpuint (event->for_user, ==, 42);
+  g_assert_cmpint (event->u.domain_shutdown.shutdown_reason, ==, LIBXL_SHUTDOWN_REASON_REBOOT);
+  libxl_event_free (f->ctx, event);
+  assert_no_event (f);
+
+  /* A shut down domain stays so: pause changes nothing, unpause fails. */
+  g_assert_cmpint (libxl_domain_pause (f->ctx, domid, NULL), ==, 0);
+  g_assert_cmpint (libxl_domain_unpause (f->ctx, domid, NULL), ==, ERROR_FAIL);
+  assert_domain_file (f, domid, "state", "shutdown\n");
+
+  g_assert_cmpint (libxl_domain_destroy (f->ctx, domid, NULL), ==, 0);
+  g_assert_cmpint (libxl_event_wait (f->ctx, &event, LIBXL_EVENTMASK_ALL, NULL, NULL), ==, 0);
+  g_assert_cmpint (event->type, ==, LIBXL_EVENT_TYPE_DOMAIN_DEATH);
+  g_assert_cmpuint (event->domid, ==, domid);
+  libxl_event_free (f->ctx, event);
+  assert_no_event (f);
+  libxl_evdisable_domain_death (f->ctx, deathw);
+
+  log = log_take (f);
+  g_assert_cmpstr (log, ==,
+                   "libxl_evenable_domain_death domid=1\n"
+                   "libxl_event_check none\n"
+                   "guest_shutdown domid=1 reason=reboot\n"
+                   "libxl_event_check domid=1 type=domain_shutdown reason=reboot\n"
+                   "libxl_event_free domid=1 type=domain_shutdown reason=reboot\n"
+                   "libxl_event_check none\n"
+                   "libxl_domain_pause domid=1\n"
+                   "libxl_domain_unpause domid=1\n"
+                   "libxl_domain_destroy domid=1\n"
+                   "libxl_event_wait domid=1 type=domain_death\n"
+                   "libxl_event_free domid=1 type=domain_death\n"
+                   "libxl_event_check none\n"
+                   "libxl_evdisable_domain_death domid=1\n");
+}
+
+/* What happened before the watch is reported when it is set up, as libxl's
+ * first look at @releaseDomain does: a guest that shut down as soon as it
+ * ran (XENSHIM_ON_UNPAUSE), a domain that never existed. */
+static void
+test_events_before_watch (Fixture *f, gconstpointer data)
+{
+  guint32 domid = create_ok (f, "quick", 32 * MIB);
+  libxl_evgen_domain_death *a = NULL, *b = NULL;
+  libxl_event *event;
+
+  g_setenv ("XENSHIM_ON_UNPAUSE", "crash", TRUE);
+  g_assert_cmpint (libxl_domain_unpause (f->ctx, domid, NULL), ==, 0);
+  g_unsetenv ("XENSHIM_ON_UNPAUSE");
+  assert_domain_file (f, domid, "shutdown_reason", "crash\n");
+  g_assert_cmpint (libxl_evenable_domain_death (f->ctx, domid, 0, &a), ==, 0);
+  g_assert_cmpint (libxl_evenable_domain_death (f->ctx, 77, 0, &b), ==, 0);
+  event = event_next (f);
+  g_assert_cmpint (event->type, ==, LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN);
+  g_assert_cmpint (event->u.domain_shutdown.shutdown_reason, ==, LIBXL_SHUTDOWN_REASON_CRASH);
+  libxl_event_free (f->ctx, event);
+  event = event_next (f);
+  g_assert_cmpint (event->type, ==, LIBXL_EVENT_TYPE_DOMAIN_DEATH);
+  g_assert_cmpuint (event->domid, ==, 77);
+  libxl_event_free (f->ctx, event);
+  assert_no_event (f);
+  libxl_evdisable_domain_death (f->ctx, a);
+  libxl_evdisable_domain_death (f->ctx, b);
+  g_assert_true (g_str_has_suffix (log_take (f),
+                 "libxl_domain_unpause domid=1\n"
+                 "guest_shutdown domid=1 reason=crash\n"
+                 "libxl_evenable_domain_death domid=1\n"
+                 "libxl_evenable_domain_death domid=77\n"
+                 "libxl_event_check domid=1 type=domain_shutdown reason=crash\n"
+                 "libxl_event_free domid=1 type=domain_shutdown reason=crash\n"
+                 "libxl_event_check domid=77 type=domain_death\n"
+                 "libxl_event_free domid=77 type=domain_death\n"
+                 "libxl_event_check none\n"
+                 "libxl_evdisable_domain_death domid=1\n"
+                 "libxl_evdisable_domain_death domid=77\n"));
+}
+
+static int
+event_is_domain (const libxl_event *event, void *user)
+{
+  return event->domid == GPOINTER_TO_UINT (user);
+}
+
+/* Events wait in their own ctx, are picked by type mask and predicate, and
+ * stay queued when their evgen is disabled. */
+static void
+test_events_queue (Fixture *f, gconstpointer data)
+{
+  guint32 a = create_running (f, "qa"), b = create_running (f, "qb");
+  libxl_evgen_domain_death *wa = NULL, *wb = NULL, *other_w = NULL;
+  libxl_ctx *other = NULL;
+  libxl_event *event = NULL;
+
+  g_assert_cmpint (libxl_ctx_alloc (&other, LIBXL_VERSION, 0,
+                                    (xentoollog_logger *) f->logger), ==, 0);
+  g_assert_cmpint (libxl_evenable_domain_death (f->ctx, a, 1, &wa), ==, 0);
+  g_assert_cmpint (libxl_evenable_domain_death (f->ctx, b, 2, &wb), ==, 0);
+  g_assert_cmpint (libxl_evenable_domain_death (other, a, 3, &other_w), ==, 0);
+  guest_shutdown (a, "poweroff");
+  guest_shutdown (b, "watchdog");
+
+  g_assert_cmpint (libxl_event_check (f->ctx, &event,
+                                      (uint64_t) 1 << LIBXL_EVENT_TYPE_DOMAIN_DEATH,
+                                      NULL, NULL), ==, ERROR_NOT_READY);
+  g_assert_cmpint (libxl_event_check (f->ctx, &event, LIBXL_EVENTMASK_ALL,
+                                      event_is_domain, GUINT_TO_POINTER (b)), ==, 0);
+  g_assert_cmpuint (event->domid, ==, b);
+  g_assert_cmpint (event->u.domain_shutdown.shutdown_reason, ==, LIBXL_SHUTDOWN_REASON_WATCHDOG);
+  libxl_event_free (f->ctx, event);
+
+  libxl_evdisable_domain_death (f->ctx, wa);
+  event = event_next (f);
+  g_assert_cmpuint (event->domid, ==, a);
+  g_assert_cmpuint (event->for_user, ==, 1);
+  libxl_event_free (f->ctx, event);
+  assert_no_event (f);
+
+  /* The other ctx has its own. */
+  g_assert_cmpint (libxl_event_check (other, &event, LIBXL_EVENTMASK_ALL, NULL, NULL), ==, 0);
+  g_assert_cmpuint (event->domid, ==, a);
+  g_assert_cmpuint (event->for_user, ==, 3);
+  libxl_event_free (other, event);
+  libxl_evdisable_domain_death (other, other_w);
+  libxl_evdisable_domain_death (f->ctx, wb);
+  libxl_ctx_free (other);
+}
+
+static gpointer
+shutdown_later (gpointer domid)
+{
+  g_usleep (200000);
+  guest_shutdown (GPOINTER_TO_UINT (domid), "poweroff");
+  return NULL;
+}
+
+/* libxl_event_wait blocks until another process shuts the guest down. */
+static void
+test_events_wait (Fixture *f, gconstpointer data)
+{
+  guint32 domid = create_running (f, "waits");
+  libxl_evgen_domain_death *deathw = NULL;
+  libxl_event *event = NULL;
+  GThread *thread;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_cmpint (libxl_evenable_domain_death (f->ctx, domid, 0, &deathw), ==, 0);
+  thread = g_thread_new ("shutdown", shutdown_later, GUINT_TO_POINTER (domid));
+  g_assert_cmpint (libxl_event_wait (f->ctx, &event, LIBXL_EVENTMASK_ALL, NULL, NULL), ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 200000);
+  g_assert_cmpint (event->type, ==, LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN);
+  libxl_event_free (f->ctx, event);
+  g_thread_join (thread);
+  libxl_evdisable_domain_death (f->ctx, deathw);
+}
+
+/* xenshim-guest refuses what a guest cannot do. */
+static void
+test_events_guest_refused (Fixture *f, gconstpointer data)
+{
+  guint32 paused = create_ok (f, "paused", 32 * MIB);
+  guint32 running = create_running (f, "running");
+  g_autofree char *p = g_strdup_printf ("%u", paused);
+  g_autofree char *r = g_strdup_printf ("%u", running);
+  const char *no_domain[] = { "shutdown", "99", "poweroff", NULL };
+  const char *is_paused[] = { "shutdown", p, "poweroff", NULL };
+  const char *again[] = { "shutdown", r, "reboot", NULL };
+  const char *bad_reason[] = { "shutdown", r, "halt", NULL };
+  const char *bad_verb[] = { "crash", r, NULL };
+  char *err = NULL;
+
+  g_assert_cmpint (guest_run (no_domain, &err), ==, 1);
+  g_assert_cmpstr (err, ==, "xenshim: xenshim-guest: no domain 99\n");
+  g_free (err);
+  g_assert_cmpint (guest_run (is_paused, &err), ==, 1);
+  g_assert_cmpstr (err, ==, "xenshim: xenshim-guest: domain 1 is paused: its guest runs no code\n");
+  g_free (err);
+  guest_shutdown (running, "poweroff");
+  g_assert_cmpint (guest_run (again, &err), ==, 1);
+  g_assert_cmpstr (err, ==, "xenshim: xenshim-guest: domain 2 has already shut down (poweroff)\n");
+  g_free (err);
+  assert_domain_file (f, running, "shutdown_reason", "poweroff\n");
+  g_assert_cmpint (guest_run (bad_reason, NULL), ==, 2);
+  g_assert_cmpint (guest_run (bad_verb, NULL), ==, 2);
+}
+
+/* libxl_domain_core_dump writes the file (ours: a line naming the
+ * domain); libxl_domain_preserve renames, keeping the domain's handle and
+ * so its userdata. */
+static void
+test_core_dump_preserve (Fixture *f, gconstpointer data)
+{
+  guint32 domid = create_running (f, "keep");
+  g_autofree char *core = g_build_filename (f->tmp, "core", NULL);
+  g_autofree char *nowhere = g_build_filename (f->tmp, "no-dir", "core", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *uuid_before = NULL, *uuid_after = NULL, *name = NULL;
+  g_autofree char *uuid_file = domain_file (f, domid, "uuid");
+  g_autofree char *log = NULL, *want = NULL;
+  libxl_domain_create_info info;
+  libxl_uuid new_uuid;
+  uint8_t *got = NULL;
+  int len = 0;
+
+  guest_shutdown (domid, "crash");
+  g_assert_cmpint (libxl_domain_core_dump (f->ctx, domid, core, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (core, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "xenshim core of domain 1 'keep', 40960 KiB\n");
+  g_assert_cmpint (libxl_domain_core_dump (f->ctx, domid, nowhere, NULL), ==, ERROR_FAIL);
+  g_assert_cmpint (libxl_domain_core_dump (f->ctx, 99, core, NULL), ==, ERROR_FAIL);
+
+  g_assert_cmpint (libxl_userdata_store (f->ctx, domid, "xen-kboot",
+                                         (const uint8_t *) "x=1\n", 4), ==, 0);
+  g_assert_true (g_file_get_contents (uuid_file, &uuid_before, NULL, NULL));
+  libxl_domain_create_info_init (&info);
+  libxl_uuid_generate (&new_uuid);
+  info.name = strdup ("other");
+  g_assert_cmpint (libxl_domain_preserve (f->ctx, domid, &info, "-x", new_uuid), ==, ERROR_INVAL);
+  free (info.name);
+  info.name = strdup ("keep");
+  create_ok (f, "keep-taken", 32 * MIB);
+  g_assert_cmpint (libxl_domain_preserve (f->ctx, domid, &info, "-taken", new_uuid), ==, ERROR_INVAL);
+  g_assert_cmpint (libxl_domain_preserve (f->ctx, domid, &info, "-20240501T1200Z", new_uuid), ==, 0);
+  libxl_domain_create_info_dispose (&info);
+  name = libxl_domid_to_name (f->ctx, domid);
+  g_assert_cmpstr (name, ==, "keep-20240501T1200Z");
+  g_assert_true (g_file_get_contents (uuid_file, &uuid_after, NULL, NULL));
+  g_assert_cmpstr (uuid_after, ==, uuid_before);
+  g_assert_cmpint (libxl_userdata_retrieve (f->ctx, domid, "xen-kboot", &got, &len), ==, 0);
+  g_assert_cmpint (len, ==, 4);
+  free (got);
+  assert_domain_file (f, domid, "state", "shutdown\n");
+
+  g_setenv ("XENSHIM_FAIL", "coredump,preserve", TRUE);
+  g_assert_cmpint (libxl_domain_core_dump (f->ctx, domid, core, NULL), ==, ERROR_FAIL);
+  info.name = strdup ("keep-20240501T1200Z");
+  g_assert_cmpint (libxl_domain_preserve (f->ctx, domid, &info, "-y", new_uuid), ==, ERROR_FAIL);
+  free (info.name);
+  log = log_take (f);
+  want = g_strdup_printf ("libxl_domain_core_dump domid=1 file=%s\nfail coredump\n"
+                          "libxl_domain_preserve domid=1 name=keep-20240501T1200Z-y\n"
+                          "fail preserve\n", core);
+  g_assert_true (g_str_has_suffix (log, want));
 }
 
 /* ---- tests: foreign mappings -------------------------------------------- */
@@ -1129,10 +1491,11 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   firmware_path = g_getenv ("XENSHIM_TEST_FIRMWARE");
-  if (!firmware_path || !shim_is_preloaded ())
+  guest_path = g_getenv ("XENSHIM_TEST_GUEST");
+  if (!firmware_path || !guest_path || !shim_is_preloaded ())
     {
-      printf ("Bail out! run through shim-selftest.sh: needs LD_PRELOAD=libxenshim.so "
-              "and XENSHIM_TEST_FIRMWARE\n");
+      printf ("Bail out! run through shim-selftest.sh: needs LD_PRELOAD=libxenshim.so, "
+              "XENSHIM_TEST_FIRMWARE and XENSHIM_TEST_GUEST\n");
       return 1;
     }
   firmware_read ();
@@ -1146,7 +1509,14 @@ main (int argc, char **argv)
   ADD ("/xenshim/create/pv", test_create_pv);
   ADD ("/xenshim/create/refused", test_create_refused);
   ADD ("/xenshim/lifecycle", test_lifecycle);
+  ADD ("/xenshim/domid-rover", test_domid_rover);
   ADD ("/xenshim/userdata", test_userdata);
+  ADD ("/xenshim/events/shutdown", test_events_shutdown);
+  ADD ("/xenshim/events/before-watch", test_events_before_watch);
+  ADD ("/xenshim/events/queue", test_events_queue);
+  ADD ("/xenshim/events/wait", test_events_wait);
+  ADD ("/xenshim/events/guest-refused", test_events_guest_refused);
+  ADD ("/xenshim/core-dump-preserve", test_core_dump_preserve);
   ADD ("/xenshim/map", test_map);
   ADD ("/xenshim/no-state", test_no_state);
   ADD ("/xenshim/concurrent", test_concurrent);

@@ -184,6 +184,13 @@ xenshim_create_domain (libxl_ctx *ctx, libxl_domain_config *d_config,
 
   if (!state || !final)
     return ERROR_FAIL;
+  /* Xen moves its rover when the hypervisor makes the domain, before the
+   * builder runs: a build that fails still uses the id up. */
+  if (!xenshim_domid_take (domid))
+    {
+      xenshim_log ("fail state");
+      return ERROR_FAIL;
+    }
   base = g_strdup_printf (".new-domain-%u.%d", domid, (int) getpid ());
   tmp = g_build_filename (state, base, NULL);
   if (g_file_test (tmp, G_FILE_TEST_IS_DIR))
@@ -300,9 +307,29 @@ xenshim_domain_for (guint32 domid, const char *fn)
   return dom;
 }
 
+/* $XENSHIM_ON_UNPAUSE: the reason a guest shuts down with as soon as it
+ * runs (a kernel that powers off at once), or FALSE. */
+static gboolean
+xenshim_on_unpause (libxl_shutdown_reason *reason)
+{
+  const char *value = getenv ("XENSHIM_ON_UNPAUSE");
+
+  if (!value || !*value)
+    return FALSE;
+  if (libxl_shutdown_reason_from_string (value, reason) != 0
+      || *reason == LIBXL_SHUTDOWN_REASON_UNKNOWN)
+    {
+      xenshim_warn ("XENSHIM_ON_UNPAUSE: '%s' is not a shutdown reason "
+                    "(poweroff, reboot, suspend, crash, watchdog, soft_reset)", value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Xen's pause count is not modelled: pausing a paused domain succeeds and
  * one unpause resumes it.  Unpausing a running domain fails, as Xen's
- * domain_unpause_by_systemcontroller() does. */
+ * domain_unpause_by_systemcontroller() does.  A domain that has shut down
+ * stays shut down: pausing it changes nothing, unpausing it fails. */
 static int
 xenshim_set_paused (guint32 domid, gboolean paused, const char *fault,
                     const libxl_asyncop_how *ao_how, const char *fn)
@@ -326,9 +353,18 @@ xenshim_set_paused (guint32 domid, gboolean paused, const char *fault,
       xenshim_warn ("%s: domain %u is not paused", fn, domid);
       rc = ERROR_FAIL;
     }
+  else if (dom->shutdown)
+    rc = 0;
   else
     rc = xenshim_domain_set (domid, "state", paused ? "paused" : "running")
          ? 0 : ERROR_FAIL;
+  if (rc == 0 && !paused)
+    {
+      libxl_shutdown_reason reason;
+
+      if (xenshim_on_unpause (&reason) && !xenshim_domain_shutdown (domid, reason))
+        rc = ERROR_FAIL;
+    }
   xenshim_state_unlock (lock);
   return rc;
 }
@@ -374,6 +410,78 @@ libxl_domain_destroy (libxl_ctx *ctx, uint32_t domid,
   return rc;
 }
 
+/* ---- what the toolstack does with a domain that has shut down ----------- */
+
+/* libxl_domain_core_dump() -> xc_domain_dumpcore(): Xen writes an ELF core
+ * of the guest's memory to @filename; ours is one line naming the domain,
+ * enough to tell which domain was dumped.  As in libxl, a file that cannot
+ * be written is ERROR_FAIL. */
+XENSHIM_EXPORT int
+libxl_domain_core_dump (libxl_ctx *ctx, uint32_t domid, const char *filename,
+                        const libxl_asyncop_how *ao_how)
+{
+  g_autoptr(XenshimDomain) dom = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *core = NULL;
+
+  xenshim_log ("libxl_domain_core_dump domid=%u file=%s", domid, xenshim_str (filename));
+  if (xenshim_fault ("coredump"))
+    return ERROR_FAIL;
+  if (!xenshim_check_sync (ao_how, "libxl_domain_core_dump"))
+    return ERROR_INVAL;
+  if (!filename || !(dom = xenshim_domain_for (domid, "libxl_domain_core_dump")))
+    return ERROR_FAIL;
+  core = g_strdup_printf ("xenshim core of domain %u '%s', %" G_GUINT64_FORMAT
+                          " KiB\n", dom->domid, dom->name, dom->max_memkb);
+  if (!g_file_set_contents (filename, core, -1, &error))
+    {
+      xenshim_warn ("%s", error->message);
+      return ERROR_FAIL;
+    }
+  return 0;
+}
+
+/* libxl_domain_preserve() (libxl_domain.c): the domain is renamed
+ * INFO->NAME + @name_suffix (libxl__domain_rename refuses when it is not
+ * called INFO->NAME or the new name is taken) and its xenstore /vm entry
+ * gets @new_uuid.  Xen's domain handle, which libxl_domain_info() reports
+ * and libxl keys userdata by, is not changed: so ours is not either. */
+XENSHIM_EXPORT int
+libxl_domain_preserve (libxl_ctx *ctx, uint32_t domid, libxl_domain_create_info *info,
+                       const char *name_suffix, libxl_uuid new_uuid)
+{
+  g_autoptr(XenshimDomain) dom = NULL;
+  g_autofree char *name = g_strconcat (xenshim_str (info->name),
+                                       xenshim_str (name_suffix), NULL);
+  int lock;
+  int rc;
+
+  xenshim_log ("libxl_domain_preserve domid=%u name=%s", domid, name);
+  if (xenshim_fault ("preserve"))
+    return ERROR_FAIL;
+  lock = xenshim_state_lock ();
+  if (lock < 0)
+    return ERROR_FAIL;
+  dom = xenshim_domain_for (domid, "libxl_domain_preserve");
+  if (!dom)
+    rc = ERROR_FAIL;
+  else if (!info->name || strcmp (dom->name, info->name) != 0)
+    {
+      xenshim_warn ("libxl_domain_preserve: domain %u is named '%s', not '%s'",
+                    domid, dom->name, xenshim_str (info->name));
+      rc = ERROR_INVAL;
+    }
+  else if (xenshim_name_taken (name))
+    {
+      xenshim_warn ("libxl_domain_preserve: a domain named '%s' already exists", name);
+      rc = ERROR_INVAL;
+    }
+  else
+    rc = xenshim_domain_set (domid, "name", name) ? 0 : ERROR_FAIL;
+  xenshim_state_unlock (lock);
+  return rc;
+}
+
 /* ---- listing ------------------------------------------------------------ */
 
 static void
@@ -395,8 +503,11 @@ xenshim_dominfo_fill (libxl_dominfo *info, const XenshimDomain *dom)
   if (libxl_uuid_from_string (&info->uuid, dom->uuid) != 0)
     xenshim_warn ("domain %u: uuid '%s' does not parse", dom->domid, dom->uuid);
   info->domid = dom->domid;
-  info->running = !dom->paused;
+  info->running = !dom->paused && !dom->shutdown;
   info->paused = dom->paused;
+  info->shutdown = dom->shutdown;
+  info->shutdown_reason = dom->shutdown ? dom->shutdown_reason
+                                        : LIBXL_SHUTDOWN_REASON_UNKNOWN;
   info->current_memkb = dom->max_memkb;
   info->max_memkb = dom->max_memkb;
   info->vcpu_max_id = dom->vcpus ? dom->vcpus - 1 : 0;

@@ -64,6 +64,8 @@ typedef struct {
   char *uuid;                         /* "xxxxxxxx-xxxx-..." */
   libxl_domain_type type;
   gboolean paused;
+  gboolean shutdown;                  /* the guest shut down (Xen's flag) */
+  libxl_shutdown_reason shutdown_reason;   /* when shutdown */
   guint64 max_memkb;
   guint64 video_memkb;
   guint32 vcpus;
@@ -93,13 +95,21 @@ GPtrArray *xenshim_domain_list (void);
 gboolean xenshim_domain_save (const XenshimDomain *dom, const char *dir);
 /* Replace one value file of an existing domain, atomically. */
 gboolean xenshim_domain_set (guint32 domid, const char *key, const char *value);
+/* The guest shuts down with @reason (SCHEDOP_shutdown): the reason is
+ * written before the state, so a reader that sees "shutdown" finds it.
+ * Logs "guest_shutdown domid=N reason=R".  The caller holds the lock and
+ * has checked that the domain runs. */
+gboolean xenshim_domain_shutdown (guint32 domid, libxl_shutdown_reason reason);
 /* Rename the domain's directory away, then delete it and its files. */
 gboolean xenshim_domain_remove (guint32 domid);
 /* Delete a directory holding only files (a half-built domain). */
 void xenshim_remove_tree (const char *dir);
 
-/* The lowest domid >= 1 without a domain. */
+/* The domid Xen would allocate next: the first free one after the last
+ * allocated (STATE/last_domid), wrapping; 0 when none is free. */
 guint32 xenshim_domid_free (void);
+/* Record @domid as allocated (the caller holds the state lock). */
+gboolean xenshim_domid_take (guint32 domid);
 
 /* ---- the domain builder (xenshim_builder.c) ----------------------------- */
 

@@ -2,8 +2,10 @@
  * the shim shares.
  *
  *   STATE/lock               flock'ed around every change
+ *   STATE/last_domid         the domid Xen allocated last (its "rover")
  *   STATE/domain-N/          one domain; appears and disappears by rename
- *     name uuid type state   "state" is "paused" or "running"
+ *     name uuid type state   "state" is "paused", "running" or "shutdown"
+ *     shutdown_reason        libxl's name of the reason, when shut down
  *     memkb video_memkb vcpus
  *     lowmem_end highmem_end the RAM layout (hex), 0 for PV and PVH
  *     ebx rip cr0            vCPU 0 as the builder left it (hex)
@@ -177,17 +179,66 @@ xenshim_domids (void)
   return domids;
 }
 
+/* STATE/last_domid: Xen's "rover", the id it allocated last. */
+static char *
+xenshim_rover_path (void)
+{
+  const char *state = xenshim_state_dir ();
+
+  return state ? g_build_filename (state, "last_domid", NULL) : NULL;
+}
+
 guint32
 xenshim_domid_free (void)
 {
   g_autoptr(GArray) domids = xenshim_domids ();
-  guint32 want = 1;
+  g_autofree char *path = xenshim_rover_path ();
+  g_autofree char *text = NULL;
+  guint64 rover = 0;
 
-  /* Ascending: the first gap is the lowest free domid. */
-  for (guint i = 0; i < domids->len; i++)
-    if (g_array_index (domids, guint32, i) == want)
-      want++;
-  return want < DOMID_FIRST_RESERVED ? want : 0;
+  if (path && g_file_get_contents (path, &text, NULL, NULL)
+      && !g_ascii_string_to_unsigned (g_strchomp (text), 10, 0,
+                                      DOMID_FIRST_RESERVED - 1, &rover, NULL))
+    {
+      xenshim_warn ("%s: '%s' is not a domid", path, text);
+      rover = 0;
+    }
+  /* XEN_DOMCTL_createdomain (xen/common/domctl.c): from rover + 1 up,
+   * wrapping to 1 at DOMID_FIRST_RESERVED, the first id without a domain;
+   * an id is not used again until the others have been. */
+  for (guint32 dom = (guint32) rover + 1; dom != rover; dom++)
+    {
+      gboolean taken = FALSE;
+
+      if (dom == DOMID_FIRST_RESERVED)
+        {
+          dom = 1;
+          if (dom == rover)
+            break;
+        }
+      for (guint i = 0; i < domids->len && !taken; i++)
+        taken = g_array_index (domids, guint32, i) == dom;
+      if (!taken)
+        return dom;
+    }
+  return 0;
+}
+
+gboolean
+xenshim_domid_take (guint32 domid)
+{
+  g_autofree char *path = xenshim_rover_path ();
+  g_autofree char *text = g_strdup_printf ("%u\n", domid);
+  g_autoptr(GError) error = NULL;
+
+  if (!path)
+    return FALSE;
+  if (!g_file_set_contents (path, text, -1, &error))
+    {
+      xenshim_warn ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- one domain --------------------------------------------------------- */
@@ -302,7 +353,8 @@ xenshim_domain_load (guint32 domid)
     }
   dom->vcpus = (guint32) vcpus;
   if (libxl_domain_type_from_string (type, &dom->type) != 0
-      || (strcmp (state, "paused") != 0 && strcmp (state, "running") != 0)
+      || (strcmp (state, "paused") != 0 && strcmp (state, "running") != 0
+          && strcmp (state, "shutdown") != 0)
       || dom->layout.lowmem_end > XENSHIM_FOUR_GIB
       || (dom->layout.highmem_end && dom->layout.highmem_end <= XENSHIM_FOUR_GIB))
     {
@@ -311,6 +363,20 @@ xenshim_domain_load (guint32 domid)
       return NULL;
     }
   dom->paused = strcmp (state, "paused") == 0;
+  dom->shutdown = strcmp (state, "shutdown") == 0;
+  if (dom->shutdown)
+    {
+      g_autofree char *reason = xenshim_value_read (dir, "shutdown_reason");
+
+      if (!reason
+          || libxl_shutdown_reason_from_string (reason, &dom->shutdown_reason) != 0)
+        {
+          if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+            xenshim_warn ("%s: shut down, but shutdown_reason is '%s'", dir,
+                          reason ? reason : "(missing)");
+          return NULL;
+        }
+    }
   return g_steal_pointer (&dom);
 }
 
@@ -337,7 +403,11 @@ xenshim_domain_save (const XenshimDomain *dom, const char *dir)
   return xenshim_value_write (dir, "name", dom->name)
          && xenshim_value_write (dir, "uuid", dom->uuid)
          && xenshim_value_write (dir, "type", libxl_domain_type_to_string (dom->type))
-         && xenshim_value_write (dir, "state", dom->paused ? "paused" : "running")
+         && (!dom->shutdown
+             || xenshim_value_write (dir, "shutdown_reason",
+                                     libxl_shutdown_reason_to_string (dom->shutdown_reason)))
+         && xenshim_value_write (dir, "state", dom->shutdown ? "shutdown"
+                                               : dom->paused ? "paused" : "running")
          && xenshim_value_write_u64 (dir, "memkb", FALSE, dom->max_memkb)
          && xenshim_value_write_u64 (dir, "video_memkb", FALSE, dom->video_memkb)
          && xenshim_value_write_u64 (dir, "vcpus", FALSE, dom->vcpus)
@@ -354,6 +424,16 @@ xenshim_domain_set (guint32 domid, const char *key, const char *value)
   g_autofree char *dir = xenshim_domain_dir (domid);
 
   return dir && xenshim_value_write (dir, key, value);
+}
+
+gboolean
+xenshim_domain_shutdown (guint32 domid, libxl_shutdown_reason reason)
+{
+  const char *name = libxl_shutdown_reason_to_string (reason);
+
+  xenshim_log ("guest_shutdown domid=%u reason=%s", domid, name ? name : "-");
+  return name && xenshim_domain_set (domid, "shutdown_reason", name)
+         && xenshim_domain_set (domid, "state", "shutdown");
 }
 
 void
