@@ -34,7 +34,7 @@ booted_or_gone() { has_markers "$2" MARKER 1 || domain_gone "$1"; }
 # No process of the domain's (qemu-xen, a monitor) is left.
 no_process_for() {
 	for p in /proc/[0-9]*; do
-		tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q -- "-xen-domid $1 " && return 1
+		tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "-xen-domid $1 " && return 1
 	done
 	return 0
 }
@@ -156,6 +156,8 @@ CFG
 t0=$(now)
 tap_ok "xl256: xl create with kernel= exits 0" xl create /tmp/xl256.cfg
 wait_boot xl256 "$CON/guest-xl256.log" 600 "$t0"
+wait_for 90 domain_gone xl256
+tap_result $? "xl256: the guest's poweroff ends the domain (xl's own monitor)" "$(xl list)"
 
 # ---- libvirt: virsh create, with xen-kboot's hook --------------------------------
 tap_expect "libvirt: virsh create of a memtest86+ domain is refused with the hook's reason" 1 "" \
@@ -197,7 +199,8 @@ create crash256
 wait_boot crash256 "$CON/guest-crash256.log" 240 "$t0"
 wait_for 90 is_crashed crash256
 tap_result $? "crash256: a kernel panic leaves the domain crashed and kept (on_crash preserve)" \
-	"state '$(state_of crash256)'; $(tail -n 10 "$CON/guest-crash256.log" | tr -d '\r')"
+	"state '$(state_of crash256)'; $(tail -n 10 "$CON/guest-crash256.log" | tr -d '\r')
+$(cat /var/log/xen/xen-kboot-crash256.log)"
 tap_expect "crash256: xen-kboot destroy removes the preserved domain" 0 "*" "" xen-kboot destroy crash256
 wait_for 10 domain_gone crash256
 tap_result $? "crash256: gone" "$(xl list)"

@@ -18,7 +18,7 @@ mkdir -p "$rigtmp" "$tmp/share"
 nothing_left() {
 	[ -z "$(ls -A "$rigtmp")" ] || return 1
 	for p in /proc/[0-9]*; do
-		tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q "qemu-system-x86_64.*$rigtmp" && return 1
+		tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q "qemu-system-x86_64.*$rigtmp" && return 1
 	done
 	return 0
 }
