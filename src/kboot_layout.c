@@ -16,10 +16,8 @@
 
 G_DEFINE_QUARK (kboot-layout-error-quark, kboot_layout_error)
 
-#define MIB G_GUINT64_CONSTANT (0x100000)
-#define FOUR_GIB G_GUINT64_CONSTANT (0x100000000)
 /* The initrd stays out of the first MiB (real-mode area, firmware). */
-#define KBOOT_INITRD_MIN MIB
+#define KBOOT_INITRD_MIN KBOOT_MIB
 /* boot_params and the command line go above the handoff page. */
 #define KBOOT_LOW_DATA_START (KBOOT_HANDOFF_ADDR + KBOOT_PAGE_SIZE)
 
@@ -55,45 +53,16 @@ kboot_e820_type_to_string (guint32 type)
 }
 
 char *
-kboot_layout_format_mib (guint64 bytes)
-{
-  return g_strdup_printf ("%.1f MiB", (double) bytes / MIB);
-}
-
-/* "256 MiB" for whole MiB, else "256.5 MiB". */
-static char *
-kboot_layout_format_ram (guint64 bytes)
-{
-  if (bytes % MIB == 0)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", bytes / MIB);
-  return kboot_layout_format_mib (bytes);
-}
-
-char *
 kboot_region_describe (const KbootRegion *r)
 {
-  g_autofree char *size = kboot_layout_format_mib (r->end - r->start);
-  g_autofree char *at = kboot_layout_format_mib (r->start);
+  g_autofree char *size = kboot_format_size_style (r->end - r->start,
+                                                   KBOOT_SIZE_MIB_DECIMAL);
+  g_autofree char *at = kboot_format_size_style (r->start, KBOOT_SIZE_MIB_DECIMAL);
 
   return g_strdup_printf ("%s [0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
                           "x) (%s at %s)", r->what ? r->what
                           : kboot_region_kind_to_string (r->kind),
                           r->start, r->end, size, at);
-}
-
-static gboolean
-kboot_align_up (guint64 value, guint64 align, guint64 *out)
-{
-  if (!g_uint64_checked_add (out, value, align - 1))
-    return FALSE;
-  *out &= ~(align - 1);
-  return TRUE;
-}
-
-static gboolean
-kboot_is_power_of_two (guint64 v)
-{
-  return v != 0 && (v & (v - 1)) == 0;
 }
 
 /* ---- plans -------------------------------------------------------------- */
@@ -120,7 +89,7 @@ kboot_plan_new (const KbootPlatform *platform, GError **error)
     return NULL;
   plan->handoff_addr = KBOOT_HANDOFF_ADDR;
   plan->kernel_alignment = KBOOT_PAGE_SIZE;
-  plan->initrd_limit = FOUR_GIB;
+  plan->initrd_limit = KBOOT_FOUR_GIB;
   return g_steal_pointer (&plan);
 }
 
@@ -302,7 +271,8 @@ kboot_layout_check_request (const KbootLayoutRequest *req, GError **error)
                    "0x%x, above the firmware", KBOOT_KERNEL_BASE);
       return FALSE;
     }
-  if (!kboot_is_power_of_two (image->alignment) || image->alignment > FOUR_GIB / 2)
+  if (!kboot_is_power_of_two (image->alignment)
+      || image->alignment > KBOOT_FOUR_GIB / 2)
     {
       g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL,
                    "the kernel's load alignment 0x%" G_GINT64_MODIFIER "x is "
@@ -347,9 +317,9 @@ kboot_layout_place_fixed (KbootPlan *plan, const KbootLayoutRequest *req,
       kboot_platform_qemu_bios_ranges (platform, &high, &isa);
       /* Our BIOS runs where QEMU maps the image below 4 GiB, and keeps its
        * stack in page 0, under the handoff page (xen-kboot-fw-bios.lds.S). */
-      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, high, FOUR_GIB,
+      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, high, KBOOT_FOUR_GIB,
                              "BIOS (runs here)");
-      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, isa, MIB,
+      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, isa, KBOOT_MIB,
                              "BIOS, isa-bios alias");
       kboot_plan_add_region (plan, KBOOT_REGION_RESERVED, 0, KBOOT_HANDOFF_ADDR,
                              "BIOS stack (page 0)");
@@ -438,7 +408,7 @@ kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
   for (guint i = 0; i < spans->len; i++)
     {
       const KbootSpan *s = &g_array_index (spans, KbootSpan, i);
-      guint64 span_end = MIN (s->end, FOUR_GIB), load, decompress, end;
+      guint64 span_end = MIN (s->end, KBOOT_FOUR_GIB), load, decompress, end;
 
       if (span_end <= KBOOT_KERNEL_BASE || s->start >= span_end)
         continue;
@@ -468,7 +438,7 @@ kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
       return TRUE;
     }
 
-  low = kboot_layout_format_mib (req->platform->lowmem_end);
+  low = kboot_format_size_style (req->platform->lowmem_end, KBOOT_SIZE_MIB_DECIMAL);
   if (!tried)
     {
       g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL_FIT,
@@ -477,7 +447,7 @@ kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
                    KBOOT_KERNEL_BASE, req->platform->lowmem_end, low);
       return FALSE;
     }
-  need = kboot_layout_format_mib (first_end - first_load);
+  need = kboot_format_size_style (first_end - first_load, KBOOT_SIZE_MIB_DECIMAL);
   g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL_FIT,
                "kernel needs [0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
                "x) (%s: 0x%" G_GINT64_MODIFIER "x bytes, init_size 0x%x, "
@@ -536,8 +506,8 @@ static void
 kboot_layout_initrd_error (const KbootPlan *plan, const KbootPlatform *platform,
                            guint64 size, gboolean fits_high, GError **error)
 {
-  g_autofree char *mib = kboot_layout_format_mib (size);
-  g_autofree char *ram = kboot_layout_format_ram (platform->ram_size);
+  g_autofree char *mib = kboot_format_size_style (size, KBOOT_SIZE_MIB_DECIMAL);
+  g_autofree char *ram = kboot_format_size_style (platform->ram_size, KBOOT_SIZE_MIB);
   const char *why = "";
 
   if (platform->highmem_end != 0 && plan->initrd_above_4g)
@@ -562,7 +532,7 @@ kboot_layout_place_initrd (KbootPlan *plan, const KbootLayoutRequest *req,
 {
   const KbootPlatform *platform = req->platform;
   const guint64 size = req->initrd_size;
-  guint64 limit = MIN (plan->initrd_limit, FOUR_GIB), high = 0;
+  guint64 limit = MIN (plan->initrd_limit, KBOOT_FOUR_GIB), high = 0;
   g_autofree char *what = NULL;
   gboolean fits_high;
 
@@ -572,8 +542,9 @@ kboot_layout_place_initrd (KbootPlan *plan, const KbootLayoutRequest *req,
     return TRUE;
 
   fits_high = platform->highmem_end != 0
-              && kboot_layout_highest_fit (plan, platform, FOUR_GIB, G_MAXUINT64,
-                                           size, KBOOT_PAGE_SIZE, &high);
+              && kboot_layout_highest_fit (plan, platform, KBOOT_FOUR_GIB,
+                                           G_MAXUINT64, size, KBOOT_PAGE_SIZE,
+                                           &high);
   if (!kboot_layout_highest_fit (plan, platform, KBOOT_INITRD_MIN, limit, size,
                                  KBOOT_PAGE_SIZE, &plan->initrd_addr))
     {
