@@ -124,3 +124,9 @@ kboot_format_size_style (guint64 bytes, KbootSizeStyle style)
                             kboot_size_units[unit]);
   return g_strdup_printf ("%.1f %s", value, kboot_size_units[unit]);
 }
+
+char *
+kboot_format_size (guint64 bytes)
+{
+  return kboot_format_size_style (bytes, KBOOT_SIZE_SCALED);
+}

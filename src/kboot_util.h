@@ -60,6 +60,8 @@ typedef enum {
 } KbootSizeStyle;
 
 char *kboot_format_size_style (guint64 bytes, KbootSizeStyle style);
+/* kboot_format_size_style (@bytes, KBOOT_SIZE_SCALED). */
+char *kboot_format_size (guint64 bytes);
 
 G_END_DECLS
 

@@ -248,6 +248,11 @@ test_format_size (gconstpointer data)
   g_autofree char *text = kboot_format_size_style (c->bytes, c->style);
 
   g_assert_cmpstr (text, ==, c->text);
+  if (c->style == KBOOT_SIZE_SCALED)
+    {
+      g_autofree char *plain = kboot_format_size (c->bytes);
+      g_assert_cmpstr (plain, ==, c->text);
+    }
 }
 
 static void
