@@ -316,6 +316,34 @@ test_reserved_ranges (void)
   g_assert_cmpuint (r->end, ==, 0x143000);
 }
 
+/* Ranges widen to whole pages; one that ends in the last page of the
+ * address space saturates at 2^64 - 1 instead of wrapping to 0, and is
+ * not RAM on any platform. */
+static void
+test_reserved_ranges_top (void)
+{
+  g_autoptr(KbootPlatform) platform = xen_platform (5 * GIB);
+  KbootFirmwareElf fw = { 0x100000, 0x100a40, 0x100000 };
+  KbootXenStartInfo si = { .addr = 0x141000 };
+  g_autoptr(GArray) modules = g_array_new (FALSE, FALSE, sizeof (KbootXenModule));
+  g_autoptr(GArray) ranges = NULL;
+  KbootXenModule last_page = { G_MAXUINT64 - 0x1fff, 0x1000 };
+  KbootXenModule in_last_page = { G_MAXUINT64 - 0x17ff, 0x1000 };
+  const KbootReservedRange *r;
+
+  g_array_append_val (modules, last_page);
+  g_array_append_val (modules, in_last_page);
+  ranges = kboot_xen_reserved_ranges (&fw, &si, modules);
+  g_assert_cmpuint (ranges->len, ==, 4);
+  r = &g_array_index (ranges, KbootReservedRange, 1);
+  g_assert_cmphex (r->start, ==, G_MAXUINT64 - 0x1fff);
+  g_assert_cmphex (r->end, ==, G_MAXUINT64 - 0xfff);
+  r = &g_array_index (ranges, KbootReservedRange, 2);
+  g_assert_cmphex (r->start, ==, G_MAXUINT64 - 0x1fff);
+  g_assert_cmphex (r->end, ==, G_MAXUINT64);
+  g_assert_false (kboot_platform_covers (platform, KBOOT_MEM_RAM, r->start, r->end));
+}
+
 /* The prediction for plan and validate equals what the reader finds in a
  * domain built the same way (above: ELF, 256 KiB module, start_info). */
 static void
@@ -504,6 +532,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xen-layout/modlist", test_modlist);
   g_test_add_func ("/xen-layout/memmap", test_memmap);
   g_test_add_func ("/xen-layout/reserved", test_reserved_ranges);
+  g_test_add_func ("/xen-layout/reserved-top", test_reserved_ranges_top);
   g_test_add_func ("/xen-layout/model", test_model_reserved);
   g_test_add_func ("/xen-layout/populated", test_populated_blocks);
   g_test_add_func ("/firmware-elf/good", test_firmware_elf);
