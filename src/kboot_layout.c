@@ -199,50 +199,34 @@ kboot_layout_free_spans (const KbootPlan *plan, const KbootPlatform *platform)
   return spans;
 }
 
-/* The lowest @align-aligned address >= @min where @size bytes fit in free
- * RAM ending at or below @limit. */
+typedef enum {
+  KBOOT_FIT_LOWEST,      /* boot_params, the command line */
+  KBOOT_FIT_HIGHEST,     /* the initrd */
+} KbootFit;
+
+/* The lowest or highest @align-aligned address >= @min where @size bytes
+ * fit in free RAM ending at or below @limit: the free spans are searched
+ * from the bottom or from the top, and the first that fits wins. */
 static gboolean
-kboot_layout_lowest_fit (const KbootPlan *plan, const KbootPlatform *platform,
-                         guint64 min, guint64 limit, guint64 size, guint64 align,
-                         guint64 *addr)
+kboot_layout_fit (const KbootPlan *plan, const KbootPlatform *platform,
+                  KbootFit fit, guint64 min, guint64 limit, guint64 size,
+                  guint64 align, guint64 *addr)
 {
   g_autoptr(GArray) spans = kboot_layout_free_spans (plan, platform);
 
-  for (guint i = 0; i < spans->len; i++)
+  for (guint n = 0; n < spans->len; n++)
     {
+      guint i = fit == KBOOT_FIT_LOWEST ? n : spans->len - 1 - n;
       const KbootSpan *s = &g_array_index (spans, KbootSpan, i);
-      guint64 end = MIN (s->end, limit), at, at_end;
-
-      if (!kboot_align_up (MAX (s->start, min), align, &at)
-          || !g_uint64_checked_add (&at_end, at, size))
-        return FALSE;
-      if (at_end <= end)
-        {
-          *addr = at;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* The highest @align-aligned address >= @min where @size bytes fit in free
- * RAM ending at or below @limit. */
-static gboolean
-kboot_layout_highest_fit (const KbootPlan *plan, const KbootPlatform *platform,
-                          guint64 min, guint64 limit, guint64 size, guint64 align,
-                          guint64 *addr)
-{
-  g_autoptr(GArray) spans = kboot_layout_free_spans (plan, platform);
-
-  for (guint i = spans->len; i > 0; i--)
-    {
-      const KbootSpan *s = &g_array_index (spans, KbootSpan, i - 1);
       guint64 lo = MAX (s->start, min), hi = MIN (s->end, limit), at;
 
       if (hi <= lo || hi - lo < size)
         continue;
-      at = (hi - size) & ~(align - 1);
-      if (at >= lo)
+      if (fit == KBOOT_FIT_HIGHEST)
+        at = kboot_align_down (hi - size, align);
+      else if (!kboot_align_up (lo, align, &at))
+        continue;
+      if (at >= lo && at <= hi - size)
         {
           *addr = at;
           return TRUE;
@@ -468,9 +452,9 @@ kboot_layout_place_low (KbootPlan *plan, const KbootLayoutRequest *req,
   g_autofree char *what = NULL;
   guint64 size;
 
-  if (!kboot_layout_lowest_fit (plan, req->platform, KBOOT_LOW_DATA_START,
-                                KBOOT_LOW_DATA_END, KBOOT_BP_SIZE,
-                                KBOOT_PAGE_SIZE, &plan->boot_params_addr))
+  if (!kboot_layout_fit (plan, req->platform, KBOOT_FIT_LOWEST,
+                         KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END, KBOOT_BP_SIZE,
+                         KBOOT_PAGE_SIZE, &plan->boot_params_addr))
     {
       g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
                    "no free page for boot_params in low memory [0x%"
@@ -483,9 +467,9 @@ kboot_layout_place_low (KbootPlan *plan, const KbootLayoutRequest *req,
                          "boot_params (zero page)");
 
   if (!g_uint64_checked_add (&size, req->cmdline_len, 1)
-      || !kboot_layout_lowest_fit (plan, req->platform, KBOOT_LOW_DATA_START,
-                                   KBOOT_LOW_DATA_END, size, KBOOT_PAGE_SIZE,
-                                   &plan->cmdline_addr))
+      || !kboot_layout_fit (plan, req->platform, KBOOT_FIT_LOWEST,
+                            KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END, size,
+                            KBOOT_PAGE_SIZE, &plan->cmdline_addr))
     {
       g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
                    "command line of %" G_GUINT64_FORMAT " bytes does not fit "
@@ -542,11 +526,11 @@ kboot_layout_place_initrd (KbootPlan *plan, const KbootLayoutRequest *req,
     return TRUE;
 
   fits_high = platform->highmem_end != 0
-              && kboot_layout_highest_fit (plan, platform, KBOOT_FOUR_GIB,
-                                           G_MAXUINT64, size, KBOOT_PAGE_SIZE,
-                                           &high);
-  if (!kboot_layout_highest_fit (plan, platform, KBOOT_INITRD_MIN, limit, size,
-                                 KBOOT_PAGE_SIZE, &plan->initrd_addr))
+              && kboot_layout_fit (plan, platform, KBOOT_FIT_HIGHEST,
+                                   KBOOT_FOUR_GIB, G_MAXUINT64, size,
+                                   KBOOT_PAGE_SIZE, &high);
+  if (!kboot_layout_fit (plan, platform, KBOOT_FIT_HIGHEST, KBOOT_INITRD_MIN,
+                         limit, size, KBOOT_PAGE_SIZE, &plan->initrd_addr))
     {
       if (!plan->initrd_above_4g || !fits_high)
         {
