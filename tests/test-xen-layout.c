@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kboot_firmware_elf.h"
+#include "kboot_util.h"
 #include "kboot_xen_layout.h"
 
 #define MIB G_GUINT64_CONSTANT (0x100000)
@@ -17,15 +18,13 @@
 static void
 put32 (guint8 *p, guint32 v)
 {
-  for (int i = 0; i < 4; i++)
-    p[i] = (guint8) (v >> (8 * i));
+  kboot_le_put (p, 4, v);
 }
 
 static void
 put64 (guint8 *p, guint64 v)
 {
-  put32 (p, (guint32) v);
-  put32 (p + 4, (guint32) (v >> 32));
+  kboot_le_put (p, 8, v);
 }
 
 static KbootPlatform *
