@@ -18,8 +18,6 @@ G_DEFINE_QUARK (kboot-layout-error-quark, kboot_layout_error)
 
 /* The initrd stays out of the first MiB (real-mode area, firmware). */
 #define KBOOT_INITRD_MIN KBOOT_MIB
-/* boot_params and the command line go above the handoff page. */
-#define KBOOT_LOW_DATA_START (KBOOT_HANDOFF_ADDR + KBOOT_PAGE_SIZE)
 
 static const char *const kboot_region_kind_names[] = {
   [KBOOT_REGION_RESERVED] = "reserved",

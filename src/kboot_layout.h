@@ -28,8 +28,10 @@
 
 G_BEGIN_DECLS
 
-/* Boot data below this (the hvm_info page on Xen; the EBDA's usual place). */
-#define KBOOT_LOW_DATA_END  G_GUINT64_CONSTANT (0x9f000)
+/* boot_params and the command line go above the handoff page, and below
+ * the hvm_info page on Xen (the EBDA's usual place). */
+#define KBOOT_LOW_DATA_START  (KBOOT_HANDOFF_ADDR + KBOOT_PAGE_SIZE)
+#define KBOOT_LOW_DATA_END    G_GUINT64_CONSTANT (0x9f000)
 
 typedef enum {
   KBOOT_REGION_RESERVED,     /* in use before we load (firmware, its data) */

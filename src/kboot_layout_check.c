@@ -5,8 +5,6 @@
 
 #include "kboot_layout.h"
 
-#define KBOOT_LOW_DATA_START (KBOOT_HANDOFF_ADDR + KBOOT_PAGE_SIZE)
-
 static gboolean
 kboot_plan_fail (GError **error, KbootLayoutError code, const KbootRegion *r,
                  const char *fmt, ...) G_GNUC_PRINTF (4, 5);
