@@ -27,7 +27,7 @@ packages="
 "
 
 # Fast tests with no QEMU boot, run by distcheck.
-unit_tests="tests/test-image tests/test-file tests/test-loader-parts tests/test-loader tests/test-layout tests/test-conf tests/test-hook tests/firmware/firmware-elf.sh tests/test-xen-layout tests/test-lifecycle"
+unit_tests="tests/test-util tests/test-image tests/test-file tests/test-loader-parts tests/test-loader tests/test-layout tests/test-conf tests/test-hook tests/firmware/firmware-elf.sh tests/test-xen-layout tests/test-lifecycle"
 
 # Command-line tests that need no QEMU, run again under the sanitizers.
 cli_tests="tests/cli-inspect.sh tests/image-real.sh tests/cli-validate.sh tests/cli-plan-validate.sh tests/cli-domxml-to-native.sh tests/hook-cli.sh"

@@ -4,24 +4,9 @@
 #include <string.h>
 
 #include "kboot_bootparams.h"
+#include "kboot_util.h"
 
 G_DEFINE_QUARK (kboot-bootparams-error-quark, kboot_bootparams_error)
-
-#define FOUR_GIB G_GUINT64_CONSTANT (0x100000000)
-
-static void
-put_le (guint8 *p, guint width, guint64 v)
-{
-  for (guint i = 0; i < width; i++)
-    p[i] = (guint8) (v >> (8 * i));
-}
-
-static guint32
-get_le32 (const guint8 *p)
-{
-  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16
-         | (guint32) p[3] << 24;
-}
 
 gboolean
 kboot_bootparams_build (guint8 *bp, const KbootImage *image,
@@ -53,7 +38,7 @@ kboot_bootparams_build (guint8 *bp, const KbootImage *image,
   memcpy (bp + KBOOT_HDR_SETUP_SECTS, head + KBOOT_HDR_SETUP_SECTS,
           hdr_end - KBOOT_HDR_SETUP_SECTS);
 
-  if (in->kernel_addr >= FOUR_GIB || in->cmdline_addr >= FOUR_GIB)
+  if (in->kernel_addr >= KBOOT_FOUR_GIB || in->cmdline_addr >= KBOOT_FOUR_GIB)
     {
       g_set_error (error, KBOOT_BOOTPARAMS_ERROR, KBOOT_BOOTPARAMS_ERROR_ADDRESS,
                    "kernel (0x%" G_GINT64_MODIFIER "x) and command line (0x%"
@@ -63,8 +48,8 @@ kboot_bootparams_build (guint8 *bp, const KbootImage *image,
     }
   if (in->initrd_size > G_MAXUINT32
       || (in->initrd_size && !above_4g
-          && (in->initrd_addr >= FOUR_GIB
-              || in->initrd_addr + in->initrd_size > FOUR_GIB)))
+          && (in->initrd_addr >= KBOOT_FOUR_GIB
+              || in->initrd_addr + in->initrd_size > KBOOT_FOUR_GIB)))
     {
       g_set_error (error, KBOOT_BOOTPARAMS_ERROR, KBOOT_BOOTPARAMS_ERROR_ADDRESS,
                    "initrd at 0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
@@ -82,21 +67,21 @@ kboot_bootparams_build (guint8 *bp, const KbootImage *image,
     }
 
   bp[KBOOT_HDR_TYPE_OF_LOADER] = KBOOT_TYPE_OF_LOADER_UNDEFINED;
-  put_le (bp + KBOOT_HDR_CODE32_START, 4, in->kernel_addr);
-  put_le (bp + KBOOT_HDR_RAMDISK_IMAGE, 4, in->initrd_addr & 0xffffffff);
-  put_le (bp + KBOOT_HDR_RAMDISK_SIZE, 4, in->initrd_size);
-  put_le (bp + KBOOT_BP_EXT_RAMDISK_IMAGE, 4, in->initrd_addr >> 32);
-  put_le (bp + KBOOT_BP_EXT_RAMDISK_SIZE, 4, 0);
-  put_le (bp + KBOOT_HDR_CMD_LINE_PTR, 4, in->cmdline_addr);
-  put_le (bp + KBOOT_BP_EXT_CMD_LINE_PTR, 4, 0);
+  kboot_le_put (bp + KBOOT_HDR_CODE32_START, 4, in->kernel_addr);
+  kboot_le_put (bp + KBOOT_HDR_RAMDISK_IMAGE, 4, in->initrd_addr & 0xffffffff);
+  kboot_le_put (bp + KBOOT_HDR_RAMDISK_SIZE, 4, in->initrd_size);
+  kboot_le_put (bp + KBOOT_BP_EXT_RAMDISK_IMAGE, 4, in->initrd_addr >> 32);
+  kboot_le_put (bp + KBOOT_BP_EXT_RAMDISK_SIZE, 4, 0);
+  kboot_le_put (bp + KBOOT_HDR_CMD_LINE_PTR, 4, in->cmdline_addr);
+  kboot_le_put (bp + KBOOT_BP_EXT_CMD_LINE_PTR, 4, 0);
 
   bp[KBOOT_BP_E820_ENTRIES] = (guint8) in->n_e820;
   for (guint i = 0; i < in->n_e820; i++)
     {
       guint8 *e = bp + KBOOT_BP_E820_TABLE + i * KBOOT_E820_ENTRY_SIZE;
-      put_le (e, 8, in->e820[i].addr);
-      put_le (e + 8, 8, in->e820[i].size);
-      put_le (e + 16, 4, in->e820[i].type);
+      kboot_le_put (e, 8, in->e820[i].addr);
+      kboot_le_put (e + 8, 8, in->e820[i].size);
+      kboot_le_put (e + 16, 4, in->e820[i].type);
     }
   return TRUE;
 }
@@ -107,14 +92,14 @@ kboot_handoff_build (guint8 *block, guint32 entry, guint32 boot_params)
   guint32 sum = 0;
 
   memset (block, 0, KBOOT_HANDOFF_SIZE);
-  put_le (block + KBOOT_HANDOFF_OFF_MAGIC, 4, KBOOT_HANDOFF_MAGIC);
-  put_le (block + KBOOT_HANDOFF_OFF_VERSION, 4, KBOOT_HANDOFF_VERSION);
-  put_le (block + KBOOT_HANDOFF_OFF_SIZE, 4, KBOOT_HANDOFF_SIZE);
-  put_le (block + KBOOT_HANDOFF_OFF_ENTRY, 4, entry);
-  put_le (block + KBOOT_HANDOFF_OFF_BOOT_PARAMS, 4, boot_params);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_MAGIC, 4, KBOOT_HANDOFF_MAGIC);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_VERSION, 4, KBOOT_HANDOFF_VERSION);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_SIZE, 4, KBOOT_HANDOFF_SIZE);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_ENTRY, 4, entry);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_BOOT_PARAMS, 4, boot_params);
   for (guint off = 0; off < KBOOT_HANDOFF_SIZE; off += 4)
-    sum += get_le32 (block + off);
-  put_le (block + KBOOT_HANDOFF_OFF_CHECKSUM, 4, (guint32) (0u - sum));
+    sum += kboot_le32 (block + off);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_CHECKSUM, 4, (guint32) (0u - sum));
 }
 
 gboolean
@@ -123,11 +108,11 @@ kboot_handoff_valid (const guint8 *block)
   guint32 sum = 0;
 
   for (guint off = 0; off < KBOOT_HANDOFF_SIZE; off += 4)
-    sum += get_le32 (block + off);
-  return get_le32 (block + KBOOT_HANDOFF_OFF_MAGIC) == KBOOT_HANDOFF_MAGIC
-         && get_le32 (block + KBOOT_HANDOFF_OFF_VERSION) == KBOOT_HANDOFF_VERSION
-         && get_le32 (block + KBOOT_HANDOFF_OFF_SIZE) == KBOOT_HANDOFF_SIZE
-         && get_le32 (block + KBOOT_HANDOFF_OFF_ENTRY) != 0
-         && get_le32 (block + KBOOT_HANDOFF_OFF_BOOT_PARAMS) != 0
+    sum += kboot_le32 (block + off);
+  return kboot_le32 (block + KBOOT_HANDOFF_OFF_MAGIC) == KBOOT_HANDOFF_MAGIC
+         && kboot_le32 (block + KBOOT_HANDOFF_OFF_VERSION) == KBOOT_HANDOFF_VERSION
+         && kboot_le32 (block + KBOOT_HANDOFF_OFF_SIZE) == KBOOT_HANDOFF_SIZE
+         && kboot_le32 (block + KBOOT_HANDOFF_OFF_ENTRY) != 0
+         && kboot_le32 (block + KBOOT_HANDOFF_OFF_BOOT_PARAMS) != 0
          && sum == 0;
 }

@@ -8,6 +8,7 @@
 
 #include "kboot_file.h"
 #include "kboot_firmware_elf.h"
+#include "kboot_util.h"
 
 G_DEFINE_QUARK (kboot-firmware-elf-error-quark, kboot_firmware_elf_error)
 
@@ -18,20 +19,6 @@ G_DEFINE_QUARK (kboot-firmware-elf-error-quark, kboot_firmware_elf_error)
 #define ELF_DATA2LSB      1
 #define ELF_EM_386        3
 #define ELF_PT_LOAD       1
-#define PAGE_SIZE         G_GUINT64_CONSTANT (0x1000)
-
-static guint16
-le16 (const guint8 *p)
-{
-  return (guint16) (p[0] | p[1] << 8);
-}
-
-static guint32
-le32 (const guint8 *p)
-{
-  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16
-         | (guint32) p[3] << 24;
-}
 
 gboolean
 kboot_firmware_elf_parse (const guint8 *buf, gsize len, const char *name,
@@ -42,16 +29,16 @@ kboot_firmware_elf_parse (const guint8 *buf, gsize len, const char *name,
 
   if (len < ELF_EHDR32_SIZE || memcmp (buf, "\177ELF", 4) != 0
       || buf[4] != ELF_CLASS32 || buf[5] != ELF_DATA2LSB
-      || le16 (buf + 18) != ELF_EM_386)
+      || kboot_le16 (buf + 18) != ELF_EM_386)
     {
       g_set_error (error, KBOOT_FIRMWARE_ELF_ERROR, KBOOT_FIRMWARE_ELF_ERROR_FORMAT,
                    "%s: not a 32-bit little-endian x86 ELF file (Xen loads the "
                    "HVM firmware as one)", name);
       return FALSE;
     }
-  phoff = le32 (buf + 28);
-  phentsize = le16 (buf + 42);
-  phnum = le16 (buf + 44);
+  phoff = kboot_le32 (buf + 28);
+  phentsize = kboot_le16 (buf + 42);
+  phnum = kboot_le16 (buf + 44);
   /* phnum * phentsize fits: both are 16-bit. */
   if (phentsize < ELF_PHDR32_SIZE
       || !g_uint64_checked_add (&table_end, phoff, phnum * phentsize)
@@ -67,10 +54,11 @@ kboot_firmware_elf_parse (const guint8 *buf, gsize len, const char *name,
   for (guint64 i = 0; i < phnum; i++)
     {
       const guint8 *ph = buf + phoff + i * phentsize;
-      guint64 offset = le32 (ph + 4), paddr = le32 (ph + 12);
-      guint64 filesz = le32 (ph + 16), memsz = le32 (ph + 20), seg_end, file_end;
+      guint64 offset = kboot_le32 (ph + 4), paddr = kboot_le32 (ph + 12);
+      guint64 filesz = kboot_le32 (ph + 16), memsz = kboot_le32 (ph + 20);
+      guint64 seg_end, file_end;
 
-      if (le32 (ph) != ELF_PT_LOAD || memsz == 0)
+      if (kboot_le32 (ph) != ELF_PT_LOAD || memsz == 0)
         continue;
       if (filesz > memsz || !g_uint64_checked_add (&file_end, offset, filesz)
           || file_end > len)
@@ -93,9 +81,9 @@ kboot_firmware_elf_parse (const guint8 *buf, gsize len, const char *name,
                    "%s: no PT_LOAD segment: nothing for Xen to load", name);
       return FALSE;
     }
-  out->start = start & ~(PAGE_SIZE - 1);
+  out->start = kboot_align_down (start, KBOOT_PAGE_SIZE);
   out->end = end;
-  out->entry = le32 (buf + 24);
+  out->entry = kboot_le32 (buf + 24);
   return TRUE;
 }
 

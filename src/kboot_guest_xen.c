@@ -12,9 +12,8 @@
 
 #include "kboot_guest.h"
 #include "kboot_guest_xen.h"
+#include "kboot_util.h"
 
-#define KBOOT_PAGE_SIZE 4096u
-#define KBOOT_PAGE_SHIFT 12
 /* 1024 pages (4 MiB) a map call: large enough that a 60 MiB kernel and
  * initrd take a few dozen hypercalls, small enough for any dom0. */
 #define KBOOT_GUEST_XEN_BATCH 1024u

@@ -11,10 +11,9 @@
 
 #include "kboot_bootproto.h"
 #include "kboot_image.h"
+#include "kboot_util.h"
 
 G_DEFINE_QUARK (kboot-image-error-quark, kboot_image_error)
-
-#define FOUR_GIB G_GUINT64_CONSTANT (0x100000000)
 
 /* ---- the header table ----------------------------------------------- */
 
@@ -70,16 +69,6 @@ static const KbootHeaderField kboot_header_fields[] = {
   FIELD (kernel_info_offset, KBOOT_HDR_KERNEL_INFO_OFFSET, 4, 0x020f),
 };
 #undef FIELD
-
-static guint64
-kboot_read_le (const guint8 *p, guint width)
-{
-  guint64 v = 0;
-
-  for (guint i = width; i > 0; i--)
-    v = (v << 8) | p[i - 1];
-  return v;
-}
 
 static void
 kboot_header_store (KbootSetupHeader *hdr, const KbootHeaderField *field,
@@ -266,8 +255,8 @@ kboot_image_probe_elf (KbootImage *image, const guint8 *head, gsize head_len)
                                " bytes, %" G_GSIZE_FORMAT " needed", head_len, need);
       return TRUE;
     }
-  image->elf_machine = (guint16) kboot_read_le (head + 18, 2);
-  image->elf_entry = kboot_read_le (head + 24, elf_class == 2 ? 8 : 4);
+  image->elf_machine = (guint16) kboot_le_get (head + 18, 2);
+  image->elf_entry = kboot_le_get (head + 24, elf_class == 2 ? 8 : 4);
   if (image->elf_machine != ELF_EM_386 && image->elf_machine != ELF_EM_X86_64)
     {
       image->kind = KBOOT_IMAGE_KIND_UNKNOWN;
@@ -306,7 +295,7 @@ kboot_header_read (KbootSetupHeader *hdr, const guint8 *head, gsize head_len,
           complete = FALSE;
           continue;
         }
-      kboot_header_store (hdr, f, kboot_read_le (head + f->info.offset, f->info.width));
+      kboot_header_store (hdr, f, kboot_le_get (head + f->info.offset, f->info.width));
     }
   return complete;
 }
@@ -342,12 +331,6 @@ kboot_image_read_version_string (const KbootImage *image, const guint8 *head,
     if (*c < 0x20 || *c > 0x7e)
       return NULL;
   return g_strndup ((const char *) p, (gsize) (nul - p));
-}
-
-static gboolean
-kboot_is_power_of_two (guint64 v)
-{
-  return v != 0 && (v & (v - 1)) == 0;
 }
 
 static void
@@ -461,7 +444,7 @@ kboot_image_place (KbootImage *image)
   if (!kboot_image_load_address (image, KBOOT_KERNEL_BASE, &image->load_address)
       || !kboot_image_footprint_end (image, image->load_address,
                                      &image->footprint_end)
-      || image->footprint_end > FOUR_GIB)
+      || image->footprint_end > KBOOT_FOUR_GIB)
     {
       kboot_image_add_problem (image, KBOOT_IMAGE_RULE_NO_PLACEMENT,
                                "no load address at or above 0x%x aligned to 0x%"
@@ -492,7 +475,7 @@ kboot_image_probe_bzimage (KbootImage *image, const guint8 *head, gsize head_len
                                head_len);
       return;
     }
-  hdr->boot_flag = (guint16) kboot_read_le (head + KBOOT_HDR_BOOT_FLAG, 2);
+  hdr->boot_flag = (guint16) kboot_le_get (head + KBOOT_HDR_BOOT_FLAG, 2);
   if (hdr->boot_flag != KBOOT_BOOT_FLAG_MAGIC)
     {
       kboot_image_add_problem (image, KBOOT_IMAGE_RULE_NOT_LINUX,
@@ -509,8 +492,8 @@ kboot_image_probe_bzimage (KbootImage *image, const guint8 *head, gsize head_len
                                head_len, KBOOT_HDR_VERSION);
       return;
     }
-  hdr->header = (guint32) kboot_read_le (head + KBOOT_HDR_HEADER, 4);
-  hdr->version_raw = (guint16) kboot_read_le (head + KBOOT_HDR_VERSION, 2);
+  hdr->header = (guint32) kboot_le_get (head + KBOOT_HDR_HEADER, 4);
+  hdr->version_raw = (guint16) kboot_le_get (head + KBOOT_HDR_VERSION, 2);
   if (hdr->header != KBOOT_HDRS_MAGIC || hdr->version_raw < 0x0200)
     {
       image->kind = KBOOT_IMAGE_KIND_OLD_ZIMAGE;
@@ -633,14 +616,11 @@ gboolean
 kboot_image_load_address (const KbootImage *image, guint64 min_address,
                           guint64 *address)
 {
-  guint64 align = image->alignment, up;
+  guint64 up;
 
-  if (!image->relocatable || !kboot_is_power_of_two (align))
-    return FALSE;
-  if (!g_uint64_checked_add (&up, min_address, align - 1))
-    return FALSE;
-  up &= ~(align - 1);
-  if (up >= FOUR_GIB)
+  if (!image->relocatable
+      || !kboot_align_up (min_address, image->alignment, &up)
+      || up >= KBOOT_FOUR_GIB)
     return FALSE;
   *address = up;
   return TRUE;
@@ -664,13 +644,9 @@ kboot_image_footprint_end (const KbootImage *image, guint64 address,
   /* boot.rst, init_size: the kernel needs [max(align_up(load,
    * kernel_alignment), pref_address), + init_size) to decompress and run. */
   decomp_start = address;
-  if (kboot_is_power_of_two (image->hdr.kernel_alignment))
-    {
-      guint64 mask = (guint64) image->hdr.kernel_alignment - 1;
-      if (!g_uint64_checked_add (&decomp_start, address, mask))
-        return FALSE;
-      decomp_start &= ~mask;
-    }
+  if (kboot_is_power_of_two (image->hdr.kernel_alignment)
+      && !kboot_align_up (address, image->hdr.kernel_alignment, &decomp_start))
+    return FALSE;
   decomp_start = MAX (decomp_start, image->hdr.pref_address);
   if (!g_uint64_checked_add (&decomp_end, decomp_start, image->hdr.init_size))
     return FALSE;

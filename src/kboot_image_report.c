@@ -3,6 +3,7 @@
 
 #include "kboot_bootproto.h"
 #include "kboot_image_report.h"
+#include "kboot_util.h"
 
 typedef struct {
   guint bit;
@@ -60,26 +61,6 @@ kboot_loadflags_names (guint8 loadflags)
 {
   return kboot_flag_names (loadflags, kboot_loadflag_names,
                            G_N_ELEMENTS (kboot_loadflag_names));
-}
-
-char *
-kboot_format_size (guint64 bytes)
-{
-  static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
-  double v = (double) bytes;
-  gsize u = 0;
-
-  if (bytes < 1024)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", bytes);
-  v /= 1024;
-  while (v >= 1024 && u + 1 < G_N_ELEMENTS (units))
-    {
-      v /= 1024;
-      u++;
-    }
-  if (v == (double) (guint64) v)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " %s", (guint64) v, units[u]);
-  return g_strdup_printf ("%.1f %s", v, units[u]);
 }
 
 static void

@@ -18,8 +18,6 @@ void kboot_image_report_json (KbootJson *json, const KbootImage *image,
  * returns a NULL-terminated array. */
 GStrv kboot_xloadflags_names (guint16 xloadflags);
 GStrv kboot_loadflags_names (guint8 loadflags);
-/* "2 MiB", "1.5 KiB", "300 bytes". */
-char *kboot_format_size (guint64 bytes);
 
 G_END_DECLS
 

@@ -16,12 +16,8 @@
 
 G_DEFINE_QUARK (kboot-layout-error-quark, kboot_layout_error)
 
-#define MIB G_GUINT64_CONSTANT (0x100000)
-#define FOUR_GIB G_GUINT64_CONSTANT (0x100000000)
 /* The initrd stays out of the first MiB (real-mode area, firmware). */
-#define KBOOT_INITRD_MIN MIB
-/* boot_params and the command line go above the handoff page. */
-#define KBOOT_LOW_DATA_START (KBOOT_HANDOFF_ADDR + KBOOT_PAGE_SIZE)
+#define KBOOT_INITRD_MIN KBOOT_MIB
 
 static const char *const kboot_region_kind_names[] = {
   [KBOOT_REGION_RESERVED] = "reserved",
@@ -55,45 +51,16 @@ kboot_e820_type_to_string (guint32 type)
 }
 
 char *
-kboot_layout_format_mib (guint64 bytes)
-{
-  return g_strdup_printf ("%.1f MiB", (double) bytes / MIB);
-}
-
-/* "256 MiB" for whole MiB, else "256.5 MiB". */
-static char *
-kboot_layout_format_ram (guint64 bytes)
-{
-  if (bytes % MIB == 0)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", bytes / MIB);
-  return kboot_layout_format_mib (bytes);
-}
-
-char *
 kboot_region_describe (const KbootRegion *r)
 {
-  g_autofree char *size = kboot_layout_format_mib (r->end - r->start);
-  g_autofree char *at = kboot_layout_format_mib (r->start);
+  g_autofree char *size = kboot_format_size_style (r->end - r->start,
+                                                   KBOOT_SIZE_MIB_DECIMAL);
+  g_autofree char *at = kboot_format_size_style (r->start, KBOOT_SIZE_MIB_DECIMAL);
 
   return g_strdup_printf ("%s [0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
                           "x) (%s at %s)", r->what ? r->what
                           : kboot_region_kind_to_string (r->kind),
                           r->start, r->end, size, at);
-}
-
-static gboolean
-kboot_align_up (guint64 value, guint64 align, guint64 *out)
-{
-  if (!g_uint64_checked_add (out, value, align - 1))
-    return FALSE;
-  *out &= ~(align - 1);
-  return TRUE;
-}
-
-static gboolean
-kboot_is_power_of_two (guint64 v)
-{
-  return v != 0 && (v & (v - 1)) == 0;
 }
 
 /* ---- plans -------------------------------------------------------------- */
@@ -120,7 +87,7 @@ kboot_plan_new (const KbootPlatform *platform, GError **error)
     return NULL;
   plan->handoff_addr = KBOOT_HANDOFF_ADDR;
   plan->kernel_alignment = KBOOT_PAGE_SIZE;
-  plan->initrd_limit = FOUR_GIB;
+  plan->initrd_limit = KBOOT_FOUR_GIB;
   return g_steal_pointer (&plan);
 }
 
@@ -230,50 +197,34 @@ kboot_layout_free_spans (const KbootPlan *plan, const KbootPlatform *platform)
   return spans;
 }
 
-/* The lowest @align-aligned address >= @min where @size bytes fit in free
- * RAM ending at or below @limit. */
+typedef enum {
+  KBOOT_FIT_LOWEST,      /* boot_params, the command line */
+  KBOOT_FIT_HIGHEST,     /* the initrd */
+} KbootFit;
+
+/* The lowest or highest @align-aligned address >= @min where @size bytes
+ * fit in free RAM ending at or below @limit: the free spans are searched
+ * from the bottom or from the top, and the first that fits wins. */
 static gboolean
-kboot_layout_lowest_fit (const KbootPlan *plan, const KbootPlatform *platform,
-                         guint64 min, guint64 limit, guint64 size, guint64 align,
-                         guint64 *addr)
+kboot_layout_fit (const KbootPlan *plan, const KbootPlatform *platform,
+                  KbootFit fit, guint64 min, guint64 limit, guint64 size,
+                  guint64 align, guint64 *addr)
 {
   g_autoptr(GArray) spans = kboot_layout_free_spans (plan, platform);
 
-  for (guint i = 0; i < spans->len; i++)
+  for (guint n = 0; n < spans->len; n++)
     {
+      guint i = fit == KBOOT_FIT_LOWEST ? n : spans->len - 1 - n;
       const KbootSpan *s = &g_array_index (spans, KbootSpan, i);
-      guint64 end = MIN (s->end, limit), at, at_end;
-
-      if (!kboot_align_up (MAX (s->start, min), align, &at)
-          || !g_uint64_checked_add (&at_end, at, size))
-        return FALSE;
-      if (at_end <= end)
-        {
-          *addr = at;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* The highest @align-aligned address >= @min where @size bytes fit in free
- * RAM ending at or below @limit. */
-static gboolean
-kboot_layout_highest_fit (const KbootPlan *plan, const KbootPlatform *platform,
-                          guint64 min, guint64 limit, guint64 size, guint64 align,
-                          guint64 *addr)
-{
-  g_autoptr(GArray) spans = kboot_layout_free_spans (plan, platform);
-
-  for (guint i = spans->len; i > 0; i--)
-    {
-      const KbootSpan *s = &g_array_index (spans, KbootSpan, i - 1);
       guint64 lo = MAX (s->start, min), hi = MIN (s->end, limit), at;
 
       if (hi <= lo || hi - lo < size)
         continue;
-      at = (hi - size) & ~(align - 1);
-      if (at >= lo)
+      if (fit == KBOOT_FIT_HIGHEST)
+        at = kboot_align_down (hi - size, align);
+      else if (!kboot_align_up (lo, align, &at))
+        continue;
+      if (at >= lo && at <= hi - size)
         {
           *addr = at;
           return TRUE;
@@ -302,7 +253,8 @@ kboot_layout_check_request (const KbootLayoutRequest *req, GError **error)
                    "0x%x, above the firmware", KBOOT_KERNEL_BASE);
       return FALSE;
     }
-  if (!kboot_is_power_of_two (image->alignment) || image->alignment > FOUR_GIB / 2)
+  if (!kboot_is_power_of_two (image->alignment)
+      || image->alignment > KBOOT_FOUR_GIB / 2)
     {
       g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL,
                    "the kernel's load alignment 0x%" G_GINT64_MODIFIER "x is "
@@ -347,9 +299,9 @@ kboot_layout_place_fixed (KbootPlan *plan, const KbootLayoutRequest *req,
       kboot_platform_qemu_bios_ranges (platform, &high, &isa);
       /* Our BIOS runs where QEMU maps the image below 4 GiB, and keeps its
        * stack in page 0, under the handoff page (xen-kboot-fw-bios.lds.S). */
-      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, high, FOUR_GIB,
+      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, high, KBOOT_FOUR_GIB,
                              "BIOS (runs here)");
-      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, isa, MIB,
+      kboot_plan_add_region (plan, KBOOT_REGION_FIRMWARE, isa, KBOOT_MIB,
                              "BIOS, isa-bios alias");
       kboot_plan_add_region (plan, KBOOT_REGION_RESERVED, 0, KBOOT_HANDOFF_ADDR,
                              "BIOS stack (page 0)");
@@ -438,7 +390,7 @@ kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
   for (guint i = 0; i < spans->len; i++)
     {
       const KbootSpan *s = &g_array_index (spans, KbootSpan, i);
-      guint64 span_end = MIN (s->end, FOUR_GIB), load, decompress, end;
+      guint64 span_end = MIN (s->end, KBOOT_FOUR_GIB), load, decompress, end;
 
       if (span_end <= KBOOT_KERNEL_BASE || s->start >= span_end)
         continue;
@@ -468,7 +420,7 @@ kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
       return TRUE;
     }
 
-  low = kboot_layout_format_mib (req->platform->lowmem_end);
+  low = kboot_format_size_style (req->platform->lowmem_end, KBOOT_SIZE_MIB_DECIMAL);
   if (!tried)
     {
       g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL_FIT,
@@ -477,7 +429,7 @@ kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
                    KBOOT_KERNEL_BASE, req->platform->lowmem_end, low);
       return FALSE;
     }
-  need = kboot_layout_format_mib (first_end - first_load);
+  need = kboot_format_size_style (first_end - first_load, KBOOT_SIZE_MIB_DECIMAL);
   g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_KERNEL_FIT,
                "kernel needs [0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
                "x) (%s: 0x%" G_GINT64_MODIFIER "x bytes, init_size 0x%x, "
@@ -498,9 +450,9 @@ kboot_layout_place_low (KbootPlan *plan, const KbootLayoutRequest *req,
   g_autofree char *what = NULL;
   guint64 size;
 
-  if (!kboot_layout_lowest_fit (plan, req->platform, KBOOT_LOW_DATA_START,
-                                KBOOT_LOW_DATA_END, KBOOT_BP_SIZE,
-                                KBOOT_PAGE_SIZE, &plan->boot_params_addr))
+  if (!kboot_layout_fit (plan, req->platform, KBOOT_FIT_LOWEST,
+                         KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END, KBOOT_BP_SIZE,
+                         KBOOT_PAGE_SIZE, &plan->boot_params_addr))
     {
       g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
                    "no free page for boot_params in low memory [0x%"
@@ -513,9 +465,9 @@ kboot_layout_place_low (KbootPlan *plan, const KbootLayoutRequest *req,
                          "boot_params (zero page)");
 
   if (!g_uint64_checked_add (&size, req->cmdline_len, 1)
-      || !kboot_layout_lowest_fit (plan, req->platform, KBOOT_LOW_DATA_START,
-                                   KBOOT_LOW_DATA_END, size, KBOOT_PAGE_SIZE,
-                                   &plan->cmdline_addr))
+      || !kboot_layout_fit (plan, req->platform, KBOOT_FIT_LOWEST,
+                            KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END, size,
+                            KBOOT_PAGE_SIZE, &plan->cmdline_addr))
     {
       g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
                    "command line of %" G_GUINT64_FORMAT " bytes does not fit "
@@ -536,8 +488,8 @@ static void
 kboot_layout_initrd_error (const KbootPlan *plan, const KbootPlatform *platform,
                            guint64 size, gboolean fits_high, GError **error)
 {
-  g_autofree char *mib = kboot_layout_format_mib (size);
-  g_autofree char *ram = kboot_layout_format_ram (platform->ram_size);
+  g_autofree char *mib = kboot_format_size_style (size, KBOOT_SIZE_MIB_DECIMAL);
+  g_autofree char *ram = kboot_format_size_style (platform->ram_size, KBOOT_SIZE_MIB);
   const char *why = "";
 
   if (platform->highmem_end != 0 && plan->initrd_above_4g)
@@ -562,7 +514,7 @@ kboot_layout_place_initrd (KbootPlan *plan, const KbootLayoutRequest *req,
 {
   const KbootPlatform *platform = req->platform;
   const guint64 size = req->initrd_size;
-  guint64 limit = MIN (plan->initrd_limit, FOUR_GIB), high = 0;
+  guint64 limit = MIN (plan->initrd_limit, KBOOT_FOUR_GIB), high = 0;
   g_autofree char *what = NULL;
   gboolean fits_high;
 
@@ -572,10 +524,11 @@ kboot_layout_place_initrd (KbootPlan *plan, const KbootLayoutRequest *req,
     return TRUE;
 
   fits_high = platform->highmem_end != 0
-              && kboot_layout_highest_fit (plan, platform, FOUR_GIB, G_MAXUINT64,
-                                           size, KBOOT_PAGE_SIZE, &high);
-  if (!kboot_layout_highest_fit (plan, platform, KBOOT_INITRD_MIN, limit, size,
-                                 KBOOT_PAGE_SIZE, &plan->initrd_addr))
+              && kboot_layout_fit (plan, platform, KBOOT_FIT_HIGHEST,
+                                   KBOOT_FOUR_GIB, G_MAXUINT64, size,
+                                   KBOOT_PAGE_SIZE, &high);
+  if (!kboot_layout_fit (plan, platform, KBOOT_FIT_HIGHEST, KBOOT_INITRD_MIN,
+                         limit, size, KBOOT_PAGE_SIZE, &plan->initrd_addr))
     {
       if (!plan->initrd_above_4g || !fits_high)
         {

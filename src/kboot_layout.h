@@ -24,12 +24,14 @@
 #include "kboot_image.h"
 #include "kboot_json.h"
 #include "kboot_platform.h"
+#include "kboot_util.h"
 
 G_BEGIN_DECLS
 
-/* Boot data below this (the hvm_info page on Xen; the EBDA's usual place). */
-#define KBOOT_LOW_DATA_END  G_GUINT64_CONSTANT (0x9f000)
-#define KBOOT_PAGE_SIZE     G_GUINT64_CONSTANT (0x1000)
+/* boot_params and the command line go above the handoff page, and below
+ * the hvm_info page on Xen (the EBDA's usual place). */
+#define KBOOT_LOW_DATA_START  (KBOOT_HANDOFF_ADDR + KBOOT_PAGE_SIZE)
+#define KBOOT_LOW_DATA_END    G_GUINT64_CONSTANT (0x9f000)
 
 typedef enum {
   KBOOT_REGION_RESERVED,     /* in use before we load (firmware, its data) */
@@ -143,8 +145,6 @@ char *kboot_plan_to_table (const KbootPlan *plan);
  * e820 [{addr, size, type}], numbers as JSON integers. */
 void kboot_plan_to_json (const KbootPlan *plan, KbootJson *json, const char *key);
 
-/* "300.0 MiB" */
-char *kboot_layout_format_mib (guint64 bytes);
 /* "initrd (0x1000000 bytes) [0xf000000, 0x10000000) (16.0 MiB at 240.0 MiB)" */
 char *kboot_region_describe (const KbootRegion *region);
 

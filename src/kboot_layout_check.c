@@ -5,9 +5,6 @@
 
 #include "kboot_layout.h"
 
-#define FOUR_GIB G_GUINT64_CONSTANT (0x100000000)
-#define KBOOT_LOW_DATA_START (KBOOT_HANDOFF_ADDR + KBOOT_PAGE_SIZE)
-
 static gboolean
 kboot_plan_fail (GError **error, KbootLayoutError code, const KbootRegion *r,
                  const char *fmt, ...) G_GNUC_PRINTF (4, 5);
@@ -191,7 +188,7 @@ kboot_plan_check_rules (const KbootPlan *plan, GError **error)
   /* The kernel: aligned, never below KBOOT_KERNEL_BASE, below 4 GiB. */
   if (!kboot_plan_check_addr (kernel, plan->kernel_addr, error))
     return FALSE;
-  if (kernel->start < KBOOT_KERNEL_BASE || kernel->end > FOUR_GIB
+  if (kernel->start < KBOOT_KERNEL_BASE || kernel->end > KBOOT_FOUR_GIB
       || plan->kernel_alignment == 0
       || kernel->start % plan->kernel_alignment != 0)
     return kboot_plan_fail (error, KBOOT_LAYOUT_ERROR_RULE, kernel,
@@ -216,7 +213,7 @@ kboot_plan_check_rules (const KbootPlan *plan, GError **error)
     return kboot_plan_fail (error, KBOOT_LAYOUT_ERROR_RULE, initrd,
                             "is not page-aligned");
   if (initrd->end > plan->initrd_limit
-      && !(initrd->start >= FOUR_GIB && plan->initrd_above_4g))
+      && !(initrd->start >= KBOOT_FOUR_GIB && plan->initrd_above_4g))
     return kboot_plan_fail (error, KBOOT_LAYOUT_ERROR_RULE, initrd,
                             "ends above initrd_addr_max 0x%" G_GINT64_MODIFIER "x%s",
                             plan->initrd_limit - 1,

@@ -3,31 +3,11 @@
 
 #include "kboot_layout.h"
 
-#define KIB G_GUINT64_CONSTANT (0x400)
-
-/* "636.0 KiB", "48.0 MiB", "4.0 GiB", "24 B" */
-static char *
-kboot_layout_format_size (guint64 bytes)
-{
-  static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-  double v = (double) bytes;
-  guint u = 0;
-
-  if (bytes < KIB)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " B", bytes);
-  v /= 1024.0;
-  while (v >= 1024.0 && u + 1 < G_N_ELEMENTS (units))
-    {
-      v /= 1024.0;
-      u++;
-    }
-  return g_strdup_printf ("%.1f %s", v, units[u]);
-}
-
 static void
 kboot_layout_table_row (GString *out, guint64 start, guint64 end, const char *what)
 {
-  g_autofree char *size = kboot_layout_format_size (end - start);
+  g_autofree char *size = kboot_format_size_style (end - start,
+                                                   KBOOT_SIZE_SCALED_DECIMAL);
 
   g_string_append_printf (out, "0x%016" G_GINT64_MODIFIER "x  0x%016"
                           G_GINT64_MODIFIER "x  %10s  %s\n", start, end, size, what);
@@ -37,7 +17,8 @@ char *
 kboot_plan_to_table (const KbootPlan *plan)
 {
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autofree char *ram = kboot_layout_format_size (plan->ram_size);
+  g_autofree char *ram = kboot_format_size_style (plan->ram_size,
+                                                  KBOOT_SIZE_SCALED_DECIMAL);
 
   g_string_append_printf (out, "%s, %s of RAM\n",
                           kboot_platform_kind_to_string (plan->platform), ram);

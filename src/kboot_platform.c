@@ -49,19 +49,15 @@
 #include "config.h"
 
 #include "kboot_platform.h"
+#include "kboot_util.h"
 
 G_DEFINE_QUARK (kboot-platform-error-quark, kboot_platform_error)
-
-#define KIB G_GUINT64_CONSTANT (0x400)
-#define MIB G_GUINT64_CONSTANT (0x100000)
-#define FOUR_GIB G_GUINT64_CONSTANT (0x100000000)
-#define PAGE_SIZE G_GUINT64_CONSTANT (0x1000)
 
 /* ---- Xen: tools/libs/guest, tools/firmware/hvmloader, xen/include/public */
 #define XEN_HVM_INFO_ADDR          G_GUINT64_CONSTANT (0x9f000) /* HVM_INFO_PFN */
 #define XEN_VGA_HOLE_START         G_GUINT64_CONSTANT (0xa0000)
 #define XEN_VGA_HOLE_END           G_GUINT64_CONSTANT (0xc0000)
-#define XEN_LOW_MEM_START          MIB   /* GUEST_LOW_MEM_START_DEFAULT */
+#define XEN_LOW_MEM_START          KBOOT_MIB   /* GUEST_LOW_MEM_START_DEFAULT */
 #define XEN_RESERVED_MEMBASE       G_GUINT64_CONSTANT (0xfc000000)
 #define XEN_IOREQ_SERVER_START     G_GUINT64_CONSTANT (0xfeff0000) /* pfn 0xfeff0 */
 #define XEN_SPECIAL_REGION_END     G_GUINT64_CONSTANT (0xff000000) /* pfn 0xff000 */
@@ -79,9 +75,9 @@ G_DEFINE_QUARK (kboot-platform-error-quark, kboot_platform_error)
 #define QEMU_LOWMEM_SPLIT          G_GUINT64_CONSTANT (0xe0000000)
 #define QEMU_LOWMEM_GB_ALIGNED     G_GUINT64_CONSTANT (0xc0000000)
 #define QEMU_VGA_START             G_GUINT64_CONSTANT (0xa0000)
-#define QEMU_ISA_BIOS_MAX          (128 * KIB)
-#define QEMU_BIOS_GRANULE          (64 * KIB)
-#define QEMU_BIOS_MAX              (16 * MIB)
+#define QEMU_ISA_BIOS_MAX          (128 * KBOOT_KIB)
+#define QEMU_BIOS_GRANULE          (64 * KBOOT_KIB)
+#define QEMU_BIOS_MAX              (16 * KBOOT_MIB)
 
 static const char *const kboot_platform_kind_names[] = {
   [KBOOT_PLATFORM_XEN_HVM] = "xen-hvm",
@@ -154,13 +150,15 @@ static gboolean
 kboot_platform_check_ram (guint64 ram, guint64 max, const char *platform,
                           GError **error)
 {
-  if (ram < KBOOT_PLATFORM_RAM_MIN || ram % PAGE_SIZE != 0 || ram > max)
+  if (ram < KBOOT_PLATFORM_RAM_MIN || ram % KBOOT_PAGE_SIZE != 0 || ram > max)
     {
+      g_autofree char *mib = kboot_format_size_style (ram, KBOOT_SIZE_MIB_DECIMAL);
+
       g_set_error (error, KBOOT_PLATFORM_ERROR, KBOOT_PLATFORM_ERROR_RAM_SIZE,
-                   "%s: guest RAM of 0x%" G_GINT64_MODIFIER "x bytes (%.1f MiB) "
+                   "%s: guest RAM of 0x%" G_GINT64_MODIFIER "x bytes (%s) "
                    "must be a multiple of 4 KiB between 2 MiB and 0x%"
                    G_GINT64_MODIFIER "x (%" G_GUINT64_FORMAT " MiB)",
-                   platform, ram, (double) ram / MIB, max, max / MIB);
+                   platform, ram, mib, max, max / KBOOT_MIB);
       return FALSE;
     }
   return TRUE;
@@ -183,26 +181,28 @@ kboot_platform_build_xen (KbootPlatform *p, const KbootPlatformParams *params,
       /* xl_parse.c: HVM_BELOW_4G_MMIO_LENGTH <= hole <= HVM_BELOW_4G_MMIO_START. */
       if (params->mmio_hole < KBOOT_XEN_MMIO_HOLE_DEFAULT
           || params->mmio_hole > XEN_HVM_BELOW_4G_MMIO_START
-          || params->mmio_hole % PAGE_SIZE != 0)
+          || params->mmio_hole % KBOOT_PAGE_SIZE != 0)
         {
+          g_autofree char *mib = kboot_format_size_style (params->mmio_hole,
+                                                          KBOOT_SIZE_MIB_DECIMAL);
+
           g_set_error (error, KBOOT_PLATFORM_ERROR, KBOOT_PLATFORM_ERROR_MMIO_HOLE,
                        "xen-hvm: mmio_hole of 0x%" G_GINT64_MODIFIER "x bytes "
-                       "(%.1f MiB) must be a multiple of 4 KiB between 256 MiB "
-                       "and 3840 MiB, as xl requires", params->mmio_hole,
-                       (double) params->mmio_hole / MIB);
+                       "(%s) must be a multiple of 4 KiB between 256 MiB "
+                       "and 3840 MiB, as xl requires", params->mmio_hole, mib);
           return FALSE;
         }
       /* libxl__build_hvm: only a hole larger than the default is used. */
-      if (FOUR_GIB - params->mmio_hole < XEN_HVM_BELOW_4G_MMIO_START)
+      if (KBOOT_FOUR_GIB - params->mmio_hole < XEN_HVM_BELOW_4G_MMIO_START)
         hole = params->mmio_hole;
     }
 
-  p->mmio_start = FOUR_GIB - hole;
+  p->mmio_start = KBOOT_FOUR_GIB - hole;
   p->lowmem_end = params->ram_size;
   p->highmem_end = 0;
   if (p->lowmem_end > p->mmio_start)
     {
-      p->highmem_end = FOUR_GIB + (p->lowmem_end - p->mmio_start);
+      p->highmem_end = KBOOT_FOUR_GIB + (p->lowmem_end - p->mmio_start);
       p->lowmem_end = p->mmio_start;
     }
 
@@ -224,10 +224,10 @@ kboot_platform_build_xen (KbootPlatform *p, const KbootPlatformParams *params,
   kboot_platform_add (p, XEN_IOREQ_SERVER_START, XEN_SPECIAL_REGION_END,
                       KBOOT_MEM_RESERVED, KBOOT_E820_RESERVED,
                       "ioreq server and special pages");
-  kboot_platform_add (p, XEN_SPECIAL_REGION_END, FOUR_GIB, KBOOT_MEM_RESERVED,
-                      KBOOT_E820_RESERVED, "reserved to 4 GiB");
+  kboot_platform_add (p, XEN_SPECIAL_REGION_END, KBOOT_FOUR_GIB,
+                      KBOOT_MEM_RESERVED, KBOOT_E820_RESERVED, "reserved to 4 GiB");
   if (p->highmem_end)
-    kboot_platform_add (p, FOUR_GIB, p->highmem_end, KBOOT_MEM_RAM,
+    kboot_platform_add (p, KBOOT_FOUR_GIB, p->highmem_end, KBOOT_MEM_RAM,
                         KBOOT_E820_RAM, "high RAM");
   return TRUE;
 }
@@ -262,10 +262,9 @@ kboot_platform_xen_start_info_size (guint n_memmap)
 static gboolean
 kboot_platform_xen_segment (guint64 *at, guint64 size)
 {
-  guint64 pages = size / PAGE_SIZE + (size % PAGE_SIZE != 0);
   guint64 bytes;
 
-  return g_uint64_checked_mul (&bytes, pages, PAGE_SIZE)
+  return kboot_align_up (size, KBOOT_PAGE_SIZE, &bytes)
          && g_uint64_checked_add (at, *at, bytes);
 }
 
@@ -279,7 +278,7 @@ kboot_platform_xen_firmware_range (const KbootXenFirmwareLoad *load,
 {
   guint64 at = load->firmware_start;
 
-  if (load->firmware_start % PAGE_SIZE != 0
+  if (load->firmware_start % KBOOT_PAGE_SIZE != 0
       || load->firmware_end <= load->firmware_start)
     {
       g_set_error (error, KBOOT_PLATFORM_ERROR, KBOOT_PLATFORM_ERROR_FIRMWARE,
@@ -336,7 +335,7 @@ kboot_platform_build_qemu (KbootPlatform *p, const KbootPlatformParams *params,
   if (params->ram_size >= lowmem)
     {
       p->lowmem_end = lowmem;
-      p->highmem_end = FOUR_GIB + (params->ram_size - lowmem);
+      p->highmem_end = KBOOT_FOUR_GIB + (params->ram_size - lowmem);
     }
   else
     {
@@ -350,16 +349,16 @@ kboot_platform_build_qemu (KbootPlatform *p, const KbootPlatformParams *params,
                       "conventional memory");
   kboot_platform_add (p, QEMU_VGA_START, isa_bios, KBOOT_MEM_HOLE, 0,
                       "VGA window and option ROMs (SMRAM, PAM: not RAM)");
-  kboot_platform_add (p, isa_bios, MIB, KBOOT_MEM_FIRMWARE, KBOOT_E820_RESERVED,
-                      "isa-bios: the BIOS's last bytes below 1 MiB");
-  kboot_platform_add (p, MIB, p->lowmem_end, KBOOT_MEM_RAM, KBOOT_E820_RAM,
+  kboot_platform_add (p, isa_bios, KBOOT_MIB, KBOOT_MEM_FIRMWARE,
+                      KBOOT_E820_RESERVED, "isa-bios: the BIOS's last bytes below 1 MiB");
+  kboot_platform_add (p, KBOOT_MIB, p->lowmem_end, KBOOT_MEM_RAM, KBOOT_E820_RAM,
                       "low RAM (ram-below-4g)");
   kboot_platform_add (p, p->lowmem_end, high_bios, KBOOT_MEM_HOLE, 0,
                       "PCI hole: MMIO, IOAPIC, HPET, LAPIC");
-  kboot_platform_add (p, high_bios, FOUR_GIB, KBOOT_MEM_FIRMWARE, KBOOT_E820_RESERVED,
-                      "pc.bios: the BIOS below 4 GiB");
+  kboot_platform_add (p, high_bios, KBOOT_FOUR_GIB, KBOOT_MEM_FIRMWARE,
+                      KBOOT_E820_RESERVED, "pc.bios: the BIOS below 4 GiB");
   if (p->highmem_end)
-    kboot_platform_add (p, FOUR_GIB, p->highmem_end, KBOOT_MEM_RAM,
+    kboot_platform_add (p, KBOOT_FOUR_GIB, p->highmem_end, KBOOT_MEM_RAM,
                         KBOOT_E820_RAM, "high RAM (ram-above-4g)");
   return TRUE;
 }
@@ -368,8 +367,8 @@ void
 kboot_platform_qemu_bios_ranges (const KbootPlatform *platform,
                                  guint64 *high_start, guint64 *isa_start)
 {
-  *high_start = FOUR_GIB - platform->bios_size;
-  *isa_start = MIB - MIN (platform->bios_size, QEMU_ISA_BIOS_MAX);
+  *high_start = KBOOT_FOUR_GIB - platform->bios_size;
+  *isa_start = KBOOT_MIB - MIN (platform->bios_size, QEMU_ISA_BIOS_MAX);
 }
 
 /* ---- common ------------------------------------------------------------- */
@@ -479,8 +478,8 @@ kboot_platform_ram_blocks (const KbootPlatform *platform)
 
       if (r->type != KBOOT_MEM_RAM)
         continue;
-      if (r->start >= FOUR_GIB)
-        b.backing_offset = platform->lowmem_end + (r->start - FOUR_GIB);
+      if (r->start >= KBOOT_FOUR_GIB)
+        b.backing_offset = platform->lowmem_end + (r->start - KBOOT_FOUR_GIB);
       if (last && last->gpa + last->size == b.gpa)
         last->size += b.size;
       else

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "kboot_util.h"
 #include "kboot_xen_layout.h"
 
 #ifdef WITH_XEN
@@ -27,31 +28,10 @@ G_STATIC_ASSERT (XEN_HVM_START_MAGIC_VALUE == KBOOT_XEN_START_INFO_MAGIC);
 
 G_DEFINE_QUARK (kboot-xen-layout-error-quark, kboot_xen_layout_error)
 
-#define PAGE_SIZE G_GUINT64_CONSTANT (0x1000)
-#define FOUR_GIB  G_GUINT64_CONSTANT (0x100000000)
 #define XEN_HVM_INFO_SIGNATURE "HVM INFO"
 /* meminit_hvm(): pfns 0xa0-0xbf (the VGA hole) are not populated. */
 #define XEN_VGA_HOLE_START G_GUINT64_CONSTANT (0xa0000)
 #define XEN_VGA_HOLE_END   G_GUINT64_CONSTANT (0xc0000)
-
-static guint32
-le32 (const guint8 *p)
-{
-  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16
-         | (guint32) p[3] << 24;
-}
-
-static guint64
-le64 (const guint8 *p)
-{
-  return (guint64) le32 (p) | (guint64) le32 (p + 4) << 32;
-}
-
-static guint64
-page_up (guint64 x)
-{
-  return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-}
 
 /* ---- hvm_info_table ------------------------------------------------------ */
 
@@ -71,7 +51,7 @@ kboot_xen_hvm_info_parse (const guint8 *buf, gsize len, KbootXenHvmInfo *out,
                    "did not build this guest as HVM", KBOOT_XEN_HVM_INFO_ADDR);
       return FALSE;
     }
-  length = le32 (buf + 8);
+  length = kboot_le32 (buf + 8);
   if (length < KBOOT_XEN_HVM_INFO_SIZE || length > len)
     {
       g_set_error (error, KBOOT_XEN_LAYOUT_ERROR, KBOOT_XEN_LAYOUT_ERROR_HVM_INFO,
@@ -88,10 +68,10 @@ kboot_xen_hvm_info_parse (const guint8 *buf, gsize len, KbootXenHvmInfo *out,
                    "not 0)", length, sum);
       return FALSE;
     }
-  out->nr_vcpus = le32 (buf + 16);
-  out->low_mem_end = (guint64) le32 (buf + 20) << 12;
-  out->reserved_mem_start = (guint64) le32 (buf + 24) << 12;
-  out->high_mem_end = (guint64) le32 (buf + 28) << 12;
+  out->nr_vcpus = kboot_le32 (buf + 16);
+  out->low_mem_end = (guint64) kboot_le32 (buf + 20) << KBOOT_PAGE_SHIFT;
+  out->reserved_mem_start = (guint64) kboot_le32 (buf + 24) << KBOOT_PAGE_SHIFT;
+  out->high_mem_end = (guint64) kboot_le32 (buf + 28) << KBOOT_PAGE_SHIFT;
   return TRUE;
 }
 
@@ -109,7 +89,7 @@ kboot_xen_hvm_info_check (const KbootXenHvmInfo *info,
                    "x and 0x%" G_GINT64_MODIFIER "x: refusing to load into a "
                    "layout it did not plan for (mmio_hole or videoram set "
                    "outside the domain XML?)", info->low_mem_end,
-                   info->high_mem_end, platform->ram_size >> 20,
+                   info->high_mem_end, platform->ram_size / KBOOT_MIB,
                    platform->lowmem_end, platform->highmem_end);
       return FALSE;
     }
@@ -131,7 +111,7 @@ kboot_xen_start_info_parse (const guint8 *buf, gsize len, guint64 addr,
                    " bytes, %d needed", addr, len, KBOOT_XEN_START_INFO_SIZE);
       return FALSE;
     }
-  magic = le32 (buf);
+  magic = kboot_le32 (buf);
   if (magic != KBOOT_XEN_START_INFO_MAGIC)
     {
       g_set_error (error, KBOOT_XEN_LAYOUT_ERROR, KBOOT_XEN_LAYOUT_ERROR_START_INFO,
@@ -142,14 +122,14 @@ kboot_xen_start_info_parse (const guint8 *buf, gsize len, guint64 addr,
     }
   memset (out, 0, sizeof *out);
   out->addr = addr;
-  out->version = le32 (buf + 4);
-  out->nr_modules = le32 (buf + 12);
-  out->modlist_paddr = le64 (buf + 16);
-  out->cmdline_paddr = le64 (buf + 24);
+  out->version = kboot_le32 (buf + 4);
+  out->nr_modules = kboot_le32 (buf + 12);
+  out->modlist_paddr = kboot_le64 (buf + 16);
+  out->cmdline_paddr = kboot_le64 (buf + 24);
   if (out->version >= 1)
     {
-      out->memmap_paddr = le64 (buf + 40);
-      out->memmap_entries = le32 (buf + 48);
+      out->memmap_paddr = kboot_le64 (buf + 40);
+      out->memmap_entries = kboot_le32 (buf + 48);
     }
   if (out->nr_modules > KBOOT_XEN_MODULES_MAX
       || out->memmap_entries > KBOOT_XEN_MEMMAP_MAX)
@@ -173,7 +153,7 @@ kboot_xen_modlist_parse (const guint8 *buf, gsize len, guint n, GArray *modules,
   for (guint i = 0; i < n; i++)
     {
       const guint8 *e = buf + (gsize) i * KBOOT_XEN_MODLIST_ENTRY_SIZE;
-      KbootXenModule m = { le64 (e), le64 (e + 8) };
+      KbootXenModule m = { kboot_le64 (e), kboot_le64 (e + 8) };
       guint64 end;
 
       if (m.size == 0 || !g_uint64_checked_add (&end, m.paddr, m.size))
@@ -198,7 +178,8 @@ kboot_xen_memmap_parse (const guint8 *buf, gsize len, guint n, GArray *entries,
   for (guint i = 0; i < n; i++)
     {
       const guint8 *e = buf + (gsize) i * KBOOT_XEN_MEMMAP_ENTRY_SIZE;
-      KbootXenMemmapEntry m = { le64 (e), le64 (e + 8), le32 (e + 16) };
+      KbootXenMemmapEntry m = { kboot_le64 (e), kboot_le64 (e + 8),
+                                kboot_le32 (e + 16) };
       guint64 end;
 
       if (!g_uint64_checked_add (&end, m.addr, m.size))
@@ -237,11 +218,16 @@ kboot_xen_memmap_check (const GArray *entries, const KbootPlatform *platform,
 
 /* ---- reserved ranges ----------------------------------------------------- */
 
+/* [start, end) widened to whole pages.  An end in the last page of the
+ * address space (RAM on no platform, so the planner refuses the range)
+ * saturates at 2^64 - 1 rather than wrapping to 0. */
 static void
 add_range (GArray *out, guint64 start, guint64 end, const char *what)
 {
-  KbootReservedRange r = { start & ~(PAGE_SIZE - 1), page_up (end), what };
+  KbootReservedRange r = { kboot_align_down (start, KBOOT_PAGE_SIZE), 0, what };
 
+  if (!kboot_align_up (end, KBOOT_PAGE_SIZE, &r.end))
+    r.end = G_MAXUINT64;
   g_array_append_val (out, r);
 }
 
@@ -306,7 +292,8 @@ kboot_xen_populated_blocks (const KbootPlatform *platform)
   g_array_append_val (out, mid);
   if (platform->highmem_end)
     {
-      KbootGuestRamBlock high = { FOUR_GIB, platform->highmem_end - FOUR_GIB,
+      KbootGuestRamBlock high = { KBOOT_FOUR_GIB,
+                                  platform->highmem_end - KBOOT_FOUR_GIB,
                                   platform->lowmem_end };
       g_array_append_val (out, high);
     }

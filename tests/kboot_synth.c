@@ -3,23 +3,19 @@
 #include <string.h>
 
 #include "kboot_synth.h"
+#include "kboot_util.h"
 
 void
 kboot_synth_put (KbootSynth *synth, gsize offset, guint width, guint64 value)
 {
   g_assert_cmpuint (offset + width, <=, synth->len);
-  for (guint i = 0; i < width; i++)
-    synth->data[offset + i] = (guint8) (value >> (8 * i));
+  kboot_le_put (synth->data + offset, width, value);
 }
 
 guint64
 kboot_synth_get (const KbootSynth *synth, gsize offset, guint width)
 {
-  guint64 v = 0;
-
-  for (guint i = width; i > 0; i--)
-    v = (v << 8) | synth->data[offset + i - 1];
-  return v;
+  return kboot_le_get (synth->data + offset, width);
 }
 
 KbootSynth *

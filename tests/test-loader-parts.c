@@ -12,16 +12,7 @@
 #include "kboot_bootparams.h"
 #include "kboot_guest.h"
 #include "kboot_synth.h"
-
-static guint64
-le (const guint8 *p, guint width)
-{
-  guint64 v = 0;
-
-  for (guint i = width; i > 0; i--)
-    v = (v << 8) | p[i - 1];
-  return v;
-}
+#include "kboot_util.h"
 
 static const KbootE820Entry e820_256m[] = {
   { 0x0, 0x9f000, 1 },
@@ -54,21 +45,21 @@ test_bootparams_fields (void)
   g_assert_cmpuint (bp[0x26c], ==, 0);       /* 0x202 + 0x6a = 0x26c: not copied */
   g_assert_cmpuint (bp[0x26b], ==, s->data[0x26b]);
   g_assert_cmpmem (bp + 0x202, 4, "HdrS", 4);
-  g_assert_cmpuint (le (bp + 0x206, 2), ==, 0x020f);
+  g_assert_cmpuint (kboot_le_get (bp + 0x206, 2), ==, 0x020f);
   g_assert_cmpuint (bp[0x210], ==, 0xff);    /* type_of_loader */
-  g_assert_cmpuint (le (bp + 0x214, 4), ==, 0x200000);
-  g_assert_cmpuint (le (bp + 0x218, 4), ==, 0xf000000);
-  g_assert_cmpuint (le (bp + 0x21c, 4), ==, 0x123456);
-  g_assert_cmpuint (le (bp + 0x0c0, 4), ==, 0);
-  g_assert_cmpuint (le (bp + 0x228, 4), ==, 0x20000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x214, 4), ==, 0x200000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x218, 4), ==, 0xf000000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x21c, 4), ==, 0x123456);
+  g_assert_cmpuint (kboot_le_get (bp + 0x0c0, 4), ==, 0);
+  g_assert_cmpuint (kboot_le_get (bp + 0x228, 4), ==, 0x20000);
   g_assert_cmpuint (bp[0x1e8], ==, 3);
-  g_assert_cmpuint (le (bp + 0x2d0, 8), ==, 0);
-  g_assert_cmpuint (le (bp + 0x2d8, 8), ==, 0x9f000);
-  g_assert_cmpuint (le (bp + 0x2e0, 4), ==, 1);
-  g_assert_cmpuint (le (bp + 0x2e4, 8), ==, 0x9f000);
-  g_assert_cmpuint (le (bp + 0x2f8 + 0, 8), ==, 0x100000);
-  g_assert_cmpuint (le (bp + 0x2f8 + 8, 8), ==, 0xff00000);
-  g_assert_cmpuint (le (bp + 0x2f8 + 16, 4), ==, 1);
+  g_assert_cmpuint (kboot_le_get (bp + 0x2d0, 8), ==, 0);
+  g_assert_cmpuint (kboot_le_get (bp + 0x2d8, 8), ==, 0x9f000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x2e0, 4), ==, 1);
+  g_assert_cmpuint (kboot_le_get (bp + 0x2e4, 8), ==, 0x9f000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x2f8 + 0, 8), ==, 0x100000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x2f8 + 8, 8), ==, 0xff00000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x2f8 + 16, 4), ==, 1);
   /* Everything else is zero: nothing left over from the 0xcc fill. */
   for (gsize i = 0; i < 0x1e8; i++)
     g_assert_cmpuint (bp[i], ==, 0);
@@ -90,8 +81,8 @@ test_bootparams_initrd_above_4g (void)
 
   image = kboot_image_probe (s->data, s->len, s->len);
   g_assert_true (kboot_bootparams_build (bp, image, s->data, s->len, &in, &error));
-  g_assert_cmpuint (le (bp + 0x218, 4), ==, 0x40000000);
-  g_assert_cmpuint (le (bp + 0x0c0, 4), ==, 1);
+  g_assert_cmpuint (kboot_le_get (bp + 0x218, 4), ==, 0x40000000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x0c0, 4), ==, 1);
 
   /* Without XLF_CAN_BE_LOADED_ABOVE_4G the same plan is refused. */
   kboot_synth_put (s, 0x236, 2, 0x01);
@@ -132,12 +123,12 @@ test_handoff (void)
 
   kboot_handoff_build (block, 0x200000, 0x10000);
   g_assert_cmpmem (block, 4, "BKHO", 4);     /* "KBHO" as a little-endian u32 */
-  g_assert_cmpuint (le (block + 0x04, 4), ==, 1);
-  g_assert_cmpuint (le (block + 0x08, 4), ==, 0x20);
-  g_assert_cmpuint (le (block + 0x0c, 4), ==, 0x200000);
-  g_assert_cmpuint (le (block + 0x10, 4), ==, 0x10000);
+  g_assert_cmpuint (kboot_le_get (block + 0x04, 4), ==, 1);
+  g_assert_cmpuint (kboot_le_get (block + 0x08, 4), ==, 0x20);
+  g_assert_cmpuint (kboot_le_get (block + 0x0c, 4), ==, 0x200000);
+  g_assert_cmpuint (kboot_le_get (block + 0x10, 4), ==, 0x10000);
   for (guint i = 0; i < KBOOT_HANDOFF_SIZE; i += 4)
-    sum += (guint32) le (block + i, 4);
+    sum += (guint32) kboot_le_get (block + i, 4);
   g_assert_cmpuint (sum, ==, 0);
   g_assert_true (kboot_handoff_valid (block));
 

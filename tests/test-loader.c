@@ -11,6 +11,7 @@
 
 #include "kboot_loader.h"
 #include "kboot_synth.h"
+#include "kboot_util.h"
 
 #define RAM_SIZE (64u << 20)
 
@@ -75,16 +76,6 @@ static const KbootLoadAddresses addresses = {
   .e820 = e820, .n_e820 = G_N_ELEMENTS (e820),
 };
 
-static guint64
-le (const guint8 *p, guint width)
-{
-  guint64 v = 0;
-
-  for (guint i = width; i > 0; i--)
-    v = (v << 8) | p[i - 1];
-  return v;
-}
-
 static void
 test_load_bytes (Fixture *f, gconstpointer data)
 {
@@ -115,15 +106,15 @@ test_load_bytes (Fixture *f, gconstpointer data)
   g_assert_cmpmem (ram + 0x2000000, f->initrd_len, f->initrd_data, f->initrd_len);
   g_assert_cmpstr (ram + 0x3000, ==, "console=ttyS0 quiet");
   bp = (const guint8 *) ram + 0x2000;
-  g_assert_cmpuint (le (bp + 0x214, 4), ==, 0x200000);
-  g_assert_cmpuint (le (bp + 0x218, 4), ==, 0x2000000);
-  g_assert_cmpuint (le (bp + 0x21c, 4), ==, f->initrd_len);
-  g_assert_cmpuint (le (bp + 0x228, 4), ==, 0x3000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x214, 4), ==, 0x200000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x218, 4), ==, 0x2000000);
+  g_assert_cmpuint (kboot_le_get (bp + 0x21c, 4), ==, f->initrd_len);
+  g_assert_cmpuint (kboot_le_get (bp + 0x228, 4), ==, 0x3000);
   g_assert_cmpuint (bp[0x210], ==, 0xff);
   g_assert_cmpuint (bp[0x1e8], ==, 2);
   g_assert_true (kboot_handoff_valid ((const guint8 *) ram + 0x1000));
-  g_assert_cmpuint (le ((const guint8 *) ram + 0x100c, 4), ==, 0x200000);
-  g_assert_cmpuint (le ((const guint8 *) ram + 0x1010, 4), ==, 0x2000);
+  g_assert_cmpuint (kboot_le_get ((const guint8 *) ram + 0x100c, 4), ==, 0x200000);
+  g_assert_cmpuint (kboot_le_get ((const guint8 *) ram + 0x1010, 4), ==, 0x2000);
 
   g_assert_cmpuint (stats.kernel_bytes, ==, 3 << 20);
   g_assert_cmpuint (stats.initrd_bytes, ==, f->initrd_len);

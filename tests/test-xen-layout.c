@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kboot_firmware_elf.h"
+#include "kboot_util.h"
 #include "kboot_xen_layout.h"
 
 #define MIB G_GUINT64_CONSTANT (0x100000)
@@ -17,15 +18,13 @@
 static void
 put32 (guint8 *p, guint32 v)
 {
-  for (int i = 0; i < 4; i++)
-    p[i] = (guint8) (v >> (8 * i));
+  kboot_le_put (p, 4, v);
 }
 
 static void
 put64 (guint8 *p, guint64 v)
 {
-  put32 (p, (guint32) v);
-  put32 (p + 4, (guint32) (v >> 32));
+  kboot_le_put (p, 8, v);
 }
 
 static KbootPlatform *
@@ -316,6 +315,34 @@ test_reserved_ranges (void)
   g_assert_cmpuint (r->end, ==, 0x143000);
 }
 
+/* Ranges widen to whole pages; one that ends in the last page of the
+ * address space saturates at 2^64 - 1 instead of wrapping to 0, and is
+ * not RAM on any platform. */
+static void
+test_reserved_ranges_top (void)
+{
+  g_autoptr(KbootPlatform) platform = xen_platform (5 * GIB);
+  KbootFirmwareElf fw = { 0x100000, 0x100a40, 0x100000 };
+  KbootXenStartInfo si = { .addr = 0x141000 };
+  g_autoptr(GArray) modules = g_array_new (FALSE, FALSE, sizeof (KbootXenModule));
+  g_autoptr(GArray) ranges = NULL;
+  KbootXenModule last_page = { G_MAXUINT64 - 0x1fff, 0x1000 };
+  KbootXenModule in_last_page = { G_MAXUINT64 - 0x17ff, 0x1000 };
+  const KbootReservedRange *r;
+
+  g_array_append_val (modules, last_page);
+  g_array_append_val (modules, in_last_page);
+  ranges = kboot_xen_reserved_ranges (&fw, &si, modules);
+  g_assert_cmpuint (ranges->len, ==, 4);
+  r = &g_array_index (ranges, KbootReservedRange, 1);
+  g_assert_cmphex (r->start, ==, G_MAXUINT64 - 0x1fff);
+  g_assert_cmphex (r->end, ==, G_MAXUINT64 - 0xfff);
+  r = &g_array_index (ranges, KbootReservedRange, 2);
+  g_assert_cmphex (r->start, ==, G_MAXUINT64 - 0x1fff);
+  g_assert_cmphex (r->end, ==, G_MAXUINT64);
+  g_assert_false (kboot_platform_covers (platform, KBOOT_MEM_RAM, r->start, r->end));
+}
+
 /* The prediction for plan and validate equals what the reader finds in a
  * domain built the same way (above: ELF, 256 KiB module, start_info). */
 static void
@@ -504,6 +531,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xen-layout/modlist", test_modlist);
   g_test_add_func ("/xen-layout/memmap", test_memmap);
   g_test_add_func ("/xen-layout/reserved", test_reserved_ranges);
+  g_test_add_func ("/xen-layout/reserved-top", test_reserved_ranges_top);
   g_test_add_func ("/xen-layout/model", test_model_reserved);
   g_test_add_func ("/xen-layout/populated", test_populated_blocks);
   g_test_add_func ("/firmware-elf/good", test_firmware_elf);
