@@ -149,17 +149,18 @@ done
 tap_expect "create, direct, <vcpu>2</vcpu>: the warning, then the domain" 0 "1" \
 	"$(vcpu_line "$tmp/smp.xml")" xk "" create --paused "$tmp/smp.xml"
 xk "" destroy smp
-tap_expect "create --mode device-model, <vcpu>2</vcpu>: no warning" 0 "1" "" \
+tap_expect "create --mode device-model, <vcpu>2</vcpu>: no warning" 0 "2" "" \
 	xk "" create --paused --mode device-model "$tmp/smp.xml"
 xk "" destroy smp
-tap_expect "create, metadata device-model, <vcpu>2</vcpu>: no warning" 0 "1" "" \
+tap_expect "create, metadata device-model, <vcpu>2</vcpu>: no warning" 0 "3" "" \
 	xk "" create --paused "$tmp/smpdm.xml"
 xk "" destroy smpdm
-tap_expect "create --mode direct over metadata device-model: the warning" 0 "1" \
+tap_expect "create --mode direct over metadata device-model: the warning" 0 "4" \
 	"$(vcpu_line "$tmp/smpdm.xml")" xk "" create --paused --mode direct "$tmp/smpdm.xml"
 xk "" destroy smpdm
 no_domains
 tap_result $? "the <vcpu> domains are gone"
+fresh_host second
 
 # create --paused: the sequence, and the domain stays paused.
 : > "$log"

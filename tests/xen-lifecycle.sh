@@ -45,6 +45,7 @@ domain() {
     <initrd>$tmp/initrd</initrd>
     <cmdline>console=hvc0</cmdline>
   </os>
+  <features><pae/></features>
   <on_poweroff>$3</on_poweroff>
   <on_reboot>$4</on_reboot>
   <on_crash>$5</on_crash>
