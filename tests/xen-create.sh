@@ -90,7 +90,8 @@ tap_expect "a PV domain is refused: create starts HVM domains" 1 "" \
 	"xen-kboot: $tmp/pv.xml: xen-kboot create starts HVM domains with a <kernel> in <os>; this one is xen: start it with 'virsh create' or 'xl create'" \
 	"$XEN_KBOOT" create "$tmp/pv.xml"
 tap_expect "create --mode bogus is a usage error" 2 "" \
-	"xen-kboot create: --mode 'bogus': use direct or device-model" \
+	"xen-kboot create: --mode 'bogus': use direct or device-model
+Try 'xen-kboot create --help' for more information." \
 	"$XEN_KBOOT" create --mode bogus "$tmp/guest.xml"
 tap_expect "create without a domain is a usage error" 2 "" \
 	"xen-kboot create: no domain XML given

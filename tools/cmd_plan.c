@@ -47,10 +47,7 @@ kboot_cmd_plan (int argc, char **argv)
     return kboot_cli_usage_error ("plan", "%s", argc < 2 ? "no domain XML given"
                                                          : "one domain at a time");
   if (platform_name && !kboot_platform_kind_from_string (platform_name, &kind, &error))
-    {
-      fprintf (stderr, "xen-kboot plan: %s\n", error->message);
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("plan", "%s", error->message);
 
   def = kboot_conf_cli_load (uri, argv[1], FALSE, problems);
   if (!def)
