@@ -18,7 +18,7 @@ kboot_cmd_plan (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
       "Read the domain NAME from libvirt at URI instead of a file", "URI" },
-    { "platform", 'p', 0, G_OPTION_ARG_STRING, &platform_name,
+    { "platform", 0, 0, G_OPTION_ARG_STRING, &platform_name,
       "The guest's memory map: xen-hvm (default) or qemu-pc", "NAME" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json_output,
       "Print the plan as JSON", NULL },
