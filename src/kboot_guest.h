@@ -34,7 +34,6 @@ typedef struct {
 typedef struct KbootGuest KbootGuest;
 
 typedef struct {
-  const char *name;
   /* Map [gpa, gpa + len) writable; the range lies in one RAM block and
    * len is at most the backend's window size. */
   void *(*map) (KbootGuest *guest, guint64 gpa, gsize len, GError **error);
@@ -88,7 +87,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbootGuest, kboot_guest_free)
 KbootGuest *kboot_guest_file_create (const char *path, guint64 ram_size,
                                      const KbootGuestRamBlock *blocks,
                                      guint n_blocks, GError **error);
-const char *kboot_guest_file_path (const KbootGuest *guest);
 
 G_END_DECLS
 

@@ -108,7 +108,6 @@ kboot_guest_file_free (KbootGuest *guest)
 }
 
 static const KbootGuestOps kboot_guest_file_ops = {
-  .name = "file",
   .map = kboot_guest_file_map,
   .unmap = kboot_guest_file_unmap,
   .commit = kboot_guest_file_commit,
@@ -186,11 +185,4 @@ kboot_guest_file_create (const char *path, guint64 ram_size,
       return NULL;
     }
   return g_steal_pointer (&guest);
-}
-
-const char *
-kboot_guest_file_path (const KbootGuest *guest)
-{
-  g_return_val_if_fail (guest->ops == &kboot_guest_file_ops, NULL);
-  return ((const KbootGuestFile *) guest)->path;
 }

@@ -116,7 +116,6 @@ kboot_guest_xen_free (KbootGuest *guest)
 }
 
 static const KbootGuestOps kboot_guest_xen_ops = {
-  .name = "xen",
   .map = kboot_guest_xen_map,
   .unmap = kboot_guest_xen_unmap,
   .commit = kboot_guest_xen_commit,
