@@ -9,6 +9,21 @@
 
 G_DEFINE_QUARK (kboot-guest-error-quark, kboot_guest_error)
 
+KbootGuest *
+kboot_guest_new (gsize size, const KbootGuestOps *ops, gsize window,
+                 const KbootGuestRamBlock *blocks, guint n_blocks)
+{
+  KbootGuest *guest;
+
+  g_return_val_if_fail (size >= sizeof (KbootGuest) && window > 0, NULL);
+  guest = g_malloc0 (size);
+  guest->ops = ops;
+  guest->window = window;
+  guest->ram = g_array_sized_new (FALSE, FALSE, sizeof (KbootGuestRamBlock), n_blocks);
+  g_array_append_vals (guest->ram, blocks, n_blocks);
+  return guest;
+}
+
 const KbootGuestRamBlock *
 kboot_guest_find_ram (const KbootGuest *guest, guint64 gpa, guint64 len)
 {
@@ -35,6 +50,13 @@ kboot_guest_check_cancel (KbootGuest *guest, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+kboot_guest_unmap (KbootGuest *guest, void *addr, guint64 gpa, gsize len,
+                   GError **error)
+{
+  return !guest->ops->unmap || guest->ops->unmap (guest, addr, gpa, len, error);
 }
 
 /* Fills @len bytes at @dst with the bytes that go at @done into the write
@@ -73,10 +95,10 @@ kboot_guest_windows (KbootGuest *guest, guint64 gpa, guint64 len,
       guest->maps++;
       if (!fill (dst, done, chunk, data, error))
         {
-          guest->ops->unmap (guest, dst, gpa + done, chunk, NULL);
+          kboot_guest_unmap (guest, dst, gpa + done, chunk, NULL);
           return FALSE;
         }
-      if (!guest->ops->unmap (guest, dst, gpa + done, chunk, error))
+      if (!kboot_guest_unmap (guest, dst, gpa + done, chunk, error))
         return FALSE;
       done += chunk;
       if (writing)
@@ -176,7 +198,7 @@ kboot_guest_commit (KbootGuest *guest, GError **error)
 {
   g_return_val_if_fail (!guest->finished, FALSE);
   guest->finished = TRUE;
-  return guest->ops->commit (guest, error);
+  return !guest->ops->commit || guest->ops->commit (guest, error);
 }
 
 void
@@ -185,7 +207,8 @@ kboot_guest_discard (KbootGuest *guest)
   if (guest->finished)
     return;
   guest->finished = TRUE;
-  guest->ops->discard (guest);
+  if (guest->ops->discard)
+    guest->ops->discard (guest);
 }
 
 void
@@ -194,7 +217,7 @@ kboot_guest_free (KbootGuest *guest)
   if (!guest)
     return;
   kboot_guest_discard (guest);
-  if (guest->ram)
-    g_array_unref (guest->ram);
-  guest->ops->free (guest);
+  guest->ops->dispose (guest);
+  g_clear_pointer (&guest->ram, g_array_unref);
+  g_free (guest);
 }

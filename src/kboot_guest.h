@@ -33,8 +33,9 @@ typedef struct {
 
 typedef struct KbootGuest KbootGuest;
 
+/* A backend's operations; unmap, commit and discard may be NULL when the
+ * backend has nothing to do there. */
 typedef struct {
-  const char *name;
   /* Map [gpa, gpa + len) writable; the range lies in one RAM block and
    * len is at most the backend's window size. */
   void *(*map) (KbootGuest *guest, guint64 gpa, gsize len, GError **error);
@@ -42,10 +43,10 @@ typedef struct {
                      GError **error);
   /* Make everything written durable for the consumer (msync, ...). */
   gboolean (*commit) (KbootGuest *guest, GError **error);
-  /* Undo: remove the RAM file, or leave the domain for the caller to
-   * destroy.  Called at most once, instead of commit. */
+  /* Undo: remove the RAM file.  Called at most once, instead of commit. */
   void (*discard) (KbootGuest *guest);
-  void (*free) (KbootGuest *guest);
+  /* Release the backend's own resources (kboot_guest_free frees the rest). */
+  void (*dispose) (KbootGuest *guest);
 } KbootGuestOps;
 
 struct KbootGuest {
@@ -58,6 +59,12 @@ struct KbootGuest {
   gboolean bounce_reads;       /* read files through a buffer, not into the map */
   gboolean finished;           /* commit or discard was called */
 };
+
+/* For backends: a zeroed @size-byte instance of a struct whose first
+ * member is the KbootGuest, with @ops, the largest map @window and a copy
+ * of the @n_blocks RAM @blocks.  kboot_guest_free frees it. */
+KbootGuest *kboot_guest_new (gsize size, const KbootGuestOps *ops, gsize window,
+                             const KbootGuestRamBlock *blocks, guint n_blocks);
 
 /* The RAM block holding all of [gpa, gpa + len), or NULL. */
 const KbootGuestRamBlock *kboot_guest_find_ram (const KbootGuest *guest,
@@ -88,7 +95,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbootGuest, kboot_guest_free)
 KbootGuest *kboot_guest_file_create (const char *path, guint64 ram_size,
                                      const KbootGuestRamBlock *blocks,
                                      guint n_blocks, GError **error);
-const char *kboot_guest_file_path (const KbootGuest *guest);
 
 G_END_DECLS
 

@@ -17,6 +17,7 @@
 typedef struct {
   KbootGuest parent;
   char *path;
+  gboolean created;            /* the file is ours: discard removes it */
   int fd;
   guint8 *base;
   guint64 size;
@@ -50,13 +51,6 @@ kboot_guest_file_map (KbootGuest *guest, guint64 gpa, gsize len, GError **error)
       }
   }
   return f->base + b->backing_offset + (gpa - b->gpa);
-}
-
-static gboolean
-kboot_guest_file_unmap (KbootGuest *guest, void *addr, guint64 gpa, gsize len,
-                        GError **error)
-{
-  return TRUE;
 }
 
 static void
@@ -94,46 +88,33 @@ kboot_guest_file_discard (KbootGuest *guest)
   KbootGuestFile *f = (KbootGuestFile *) guest;
 
   kboot_guest_file_close (f);
-  unlink (f->path);
+  if (f->created)
+    unlink (f->path);
 }
 
 static void
-kboot_guest_file_free (KbootGuest *guest)
+kboot_guest_file_dispose (KbootGuest *guest)
 {
   KbootGuestFile *f = (KbootGuestFile *) guest;
 
   kboot_guest_file_close (f);
-  g_free (f->path);
-  g_free (f);
+  g_clear_pointer (&f->path, g_free);
 }
 
+/* No unmap: the file stays mapped whole until commit or discard. */
 static const KbootGuestOps kboot_guest_file_ops = {
-  .name = "file",
   .map = kboot_guest_file_map,
-  .unmap = kboot_guest_file_unmap,
   .commit = kboot_guest_file_commit,
   .discard = kboot_guest_file_discard,
-  .free = kboot_guest_file_free,
+  .dispose = kboot_guest_file_dispose,
 };
 
-KbootGuest *
-kboot_guest_file_create (const char *path, guint64 ram_size,
-                         const KbootGuestRamBlock *blocks, guint n_blocks,
-                         GError **error)
+/* Before anything exists: every block inside a usable file size. */
+static gboolean
+kboot_guest_file_check_size (const char *path, guint64 ram_size,
+                             const KbootGuestRamBlock *blocks, guint n_blocks,
+                             GError **error)
 {
-  g_autoptr(KbootGuest) guest = NULL;
-  KbootGuestFile *f = g_new0 (KbootGuestFile, 1);
-  int saved;
-
-  guest = &f->parent;
-  guest->ops = &kboot_guest_file_ops;
-  guest->window = KBOOT_GUEST_FILE_WINDOW;
-  guest->ram = g_array_new (FALSE, FALSE, sizeof (KbootGuestRamBlock));
-  g_array_append_vals (guest->ram, blocks, n_blocks);
-  f->path = g_strdup (path);
-  f->size = ram_size;
-  f->fd = -1;
-
   for (guint i = 0; i < n_blocks; i++)
     if (blocks[i].backing_offset > ram_size
         || blocks[i].size > ram_size - blocks[i].backing_offset)
@@ -142,55 +123,75 @@ kboot_guest_file_create (const char *path, guint64 ram_size,
                      "%s: RAM block at 0x%" G_GINT64_MODIFIER "x does not fit "
                      "in a RAM file of 0x%" G_GINT64_MODIFIER "x bytes", path,
                      blocks[i].gpa, ram_size);
-        guest->finished = TRUE;    /* nothing was created */
-        return NULL;
+        return FALSE;
       }
   if (ram_size == 0 || ram_size > (guint64) G_MAXSIZE || ram_size > G_MAXINT64)
     {
       g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_CREATE,
                    "%s: RAM size 0x%" G_GINT64_MODIFIER "x is not usable", path,
                    ram_size);
-      guest->finished = TRUE;
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* Create, size and map the file; once it exists, discard removes it. */
+static gboolean
+kboot_guest_file_open (KbootGuestFile *f, GError **error)
+{
+  int saved;
 
   /* O_EXCL: never write into (or later delete) a file we did not make. */
-  f->fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  f->fd = open (f->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (f->fd < 0)
     {
       saved = errno;
       g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_CREATE,
-                   "%s: cannot create the guest RAM file: %s", path,
+                   "%s: cannot create the guest RAM file: %s", f->path,
                    g_strerror (saved));
-      guest->finished = TRUE;
-      return NULL;
+      return FALSE;
     }
-  /* From here on, discard (run by the autoptr on failure) removes it. */
-  if (ftruncate (f->fd, (off_t) ram_size) < 0)
+  f->created = TRUE;
+  if (ftruncate (f->fd, (off_t) f->size) < 0)
     {
       saved = errno;
       g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_CREATE,
                    "%s: cannot size the guest RAM file to %" G_GUINT64_FORMAT
-                   " bytes: %s", path, ram_size, g_strerror (saved));
-      return NULL;
+                   " bytes: %s", f->path, f->size, g_strerror (saved));
+      return FALSE;
     }
-  f->base = mmap (NULL, (size_t) ram_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+  f->base = mmap (NULL, (size_t) f->size, PROT_READ | PROT_WRITE, MAP_SHARED,
                   f->fd, 0);
   if (f->base == MAP_FAILED)
     {
       saved = errno;
       f->base = NULL;
       g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_MAP,
-                   "%s: cannot map the guest RAM file: %s", path,
+                   "%s: cannot map the guest RAM file: %s", f->path,
                    g_strerror (saved));
-      return NULL;
+      return FALSE;
     }
-  return g_steal_pointer (&guest);
+  return TRUE;
 }
 
-const char *
-kboot_guest_file_path (const KbootGuest *guest)
+KbootGuest *
+kboot_guest_file_create (const char *path, guint64 ram_size,
+                         const KbootGuestRamBlock *blocks, guint n_blocks,
+                         GError **error)
 {
-  g_return_val_if_fail (guest->ops == &kboot_guest_file_ops, NULL);
-  return ((const KbootGuestFile *) guest)->path;
+  g_autoptr(KbootGuest) guest = NULL;
+  KbootGuestFile *f;
+
+  if (!kboot_guest_file_check_size (path, ram_size, blocks, n_blocks, error))
+    return NULL;
+  guest = kboot_guest_new (sizeof (KbootGuestFile), &kboot_guest_file_ops,
+                           KBOOT_GUEST_FILE_WINDOW, blocks, n_blocks);
+  f = (KbootGuestFile *) guest;
+  f->path = g_strdup (path);
+  f->size = ram_size;
+  f->fd = -1;
+  /* On failure the autoptr discards: what was created is removed. */
+  if (!kboot_guest_file_open (f, error))
+    return NULL;
+  return g_steal_pointer (&guest);
 }

@@ -88,59 +88,44 @@ kboot_guest_xen_unmap (KbootGuest *guest, void *addr, guint64 gpa, gsize len,
   return TRUE;
 }
 
-static gboolean
-kboot_guest_xen_commit (KbootGuest *guest, GError **error)
-{
-  /* Foreign mappings write the guest's pages directly: nothing to flush. */
-  return TRUE;
-}
-
 static void
-kboot_guest_xen_discard (KbootGuest *guest)
-{
-  /* A half-loaded domain must not run: the driver destroys it, which
-   * returns every page we wrote to Xen.  Nothing to undo here. */
-}
-
-static void
-kboot_guest_xen_free (KbootGuest *guest)
+kboot_guest_xen_dispose (KbootGuest *guest)
 {
   KbootGuestXen *x = (KbootGuestXen *) guest;
 
   if (x->fmem)
     xenforeignmemory_close (x->fmem);
+  x->fmem = NULL;
   if (x->logger)
     xtl_logger_destroy ((xentoollog_logger *) x->logger);
-  g_free (x);
+  x->logger = NULL;
 }
 
+/* No commit: foreign mappings write the guest's pages directly, nothing to
+ * flush.  No discard: a half-loaded domain must not run, so the driver
+ * destroys it, which returns every page we wrote to Xen. */
 static const KbootGuestOps kboot_guest_xen_ops = {
-  .name = "xen",
   .map = kboot_guest_xen_map,
   .unmap = kboot_guest_xen_unmap,
-  .commit = kboot_guest_xen_commit,
-  .discard = kboot_guest_xen_discard,
-  .free = kboot_guest_xen_free,
+  .dispose = kboot_guest_xen_dispose,
 };
 
 KbootGuest *
 kboot_guest_xen_open (guint32 domid, const KbootGuestRamBlock *blocks,
                       guint n_blocks, GError **error)
 {
-  g_autoptr(KbootGuest) guest = NULL;
-  KbootGuestXen *x = g_new0 (KbootGuestXen, 1);
+  /* A batch of pages a window; one that starts mid-page spans one more,
+   * which the pfn array has room for. */
+  g_autoptr(KbootGuest) guest = kboot_guest_new (sizeof (KbootGuestXen),
+                                                 &kboot_guest_xen_ops,
+                                                 KBOOT_GUEST_XEN_BATCH * KBOOT_PAGE_SIZE,
+                                                 blocks, n_blocks);
+  KbootGuestXen *x = (KbootGuestXen *) guest;
 
-  guest = &x->parent;
-  guest->ops = &kboot_guest_xen_ops;
-  /* A batch of pages; a window that starts mid-page spans one more, which
-   * the pfn array has room for. */
-  guest->window = KBOOT_GUEST_XEN_BATCH * KBOOT_PAGE_SIZE;
   /* Foreign mappings cannot be pinned (get_user_pages), and filesystems
    * that pin a read's destination (9p, FUSE, O_DIRECT) fail on them with
    * EFAULT, as real Xen showed with a kernel on a 9p share. */
   guest->bounce_reads = TRUE;
-  guest->ram = g_array_new (FALSE, FALSE, sizeof (KbootGuestRamBlock));
-  g_array_append_vals (guest->ram, blocks, n_blocks);
   x->domid = domid;
 
   /* Our own error says what failed; the library's would repeat it. */
@@ -149,7 +134,6 @@ kboot_guest_xen_open (guint32 domid, const KbootGuestRamBlock *blocks,
   if (!x->fmem)
     {
       int saved = errno;
-      guest->finished = TRUE;
       if (saved == ENOENT || saved == ENODEV)
         g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_CREATE,
                      "no Xen hypervisor: cannot open /dev/xen/privcmd (is this "

@@ -33,7 +33,6 @@ kboot_kernel_open (const char *path, GError **error)
                                      magic_len, error))
         return NULL;
       kboot_image_set_payload_magic (kernel->image, magic, magic_len);
-      kernel->payload_magic = g_bytes_new (magic, magic_len);
     }
   return g_steal_pointer (&kernel);
 }
@@ -82,6 +81,5 @@ kboot_kernel_free (KbootKernel *kernel)
   g_clear_pointer (&kernel->file, kboot_file_free);
   g_clear_pointer (&kernel->image, kboot_image_free);
   g_clear_pointer (&kernel->head, g_bytes_unref);
-  g_clear_pointer (&kernel->payload_magic, g_bytes_unref);
   g_free (kernel);
 }

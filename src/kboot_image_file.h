@@ -13,7 +13,6 @@ typedef struct {
   KbootFile *file;
   KbootImage *image;   /* facts and verdict */
   GBytes *head;        /* the bytes the verdict was made from */
-  GBytes *payload_magic;
 } KbootKernel;
 
 /* Open and probe @path.  Fails only when the file cannot be read (missing,

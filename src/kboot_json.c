@@ -121,13 +121,6 @@ kboot_json_uint (KbootJson *json, const char *key, guint64 value)
 }
 
 void
-kboot_json_int (KbootJson *json, const char *key, gint64 value)
-{
-  kboot_json_prefix (json, key);
-  g_string_append_printf (json->out, "%" G_GINT64_FORMAT, value);
-}
-
-void
 kboot_json_bool (KbootJson *json, const char *key, gboolean value)
 {
   kboot_json_prefix (json, key);

@@ -20,7 +20,6 @@ void kboot_json_begin_array (KbootJson *json, const char *key);
 void kboot_json_end_array (KbootJson *json);
 void kboot_json_string (KbootJson *json, const char *key, const char *value); /* NULL => null */
 void kboot_json_uint (KbootJson *json, const char *key, guint64 value);
-void kboot_json_int (KbootJson *json, const char *key, gint64 value);
 void kboot_json_bool (KbootJson *json, const char *key, gboolean value);
 void kboot_json_null (KbootJson *json, const char *key);
 

@@ -3,14 +3,19 @@
  * map describes, around what is already there (firmware).  Pure: facts in,
  * a plan out; kboot_loader.c writes what the plan says.
  *
- * Rules (DESIGN.md "Facts to build on", Documentation/arch/x86/boot.rst):
+ * Rules, from Linux's Documentation/arch/x86/boot.rst (the fields
+ * kernel_alignment, relocatable_kernel, pref_address, init_size,
+ * initrd_addr_max, cmdline_size and xloadflags) and from the addresses in
+ * kboot_bootproto.h and kboot_handoff.h:
  *   - handoff block: the page at KBOOT_HANDOFF_ADDR.
- *   - kernel: at KBOOT_KERNEL_BASE or the next address its alignment allows,
+ *   - kernel: at KBOOT_KERNEL_BASE (above the firmware at
+ *     KBOOT_FIRMWARE_BASE) or the next address its alignment allows,
  *     never below, and above everything already in memory; it owns
  *     [load, max(load + file size, max(align_up(load, kernel_alignment),
  *     pref_address) + init_size)).
  *   - boot_params (4 KiB) and the command line (length + 1): the lowest free
- *     page-aligned places above the handoff page, below 0x9f000.
+ *     page-aligned places above the handoff page, below 0x9f000 (Xen's
+ *     hvm_info page, HVM_INFO_PFN in xen/include/public/hvm/hvm_info_table.h).
  *   - initrd: page-aligned, as high as allowed below initrd_addr_max + 1,
  *     low RAM's end and 4 GiB; above 4 GiB only when it fits nowhere below
  *     and the kernel sets XLF_CAN_BE_LOADED_ABOVE_4G.

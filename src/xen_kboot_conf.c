@@ -16,43 +16,44 @@ G_DEFINE_QUARK (xen-kboot-conf-error-quark, xen_kboot_conf_error)
 
 /* ---- enums and their XML spellings ---- */
 
-#define ENUM_TABLE(fn, Type, last, ...)                                   \
+/* The XML spellings, one per value, checked against the enum's size. */
+#define ENUM_TABLE(fn, last, ...)                                         \
   static const char *const fn##_table[] = { __VA_ARGS__ };                \
-  G_STATIC_ASSERT (G_N_ELEMENTS (fn##_table) == last);                    \
+  G_STATIC_ASSERT (G_N_ELEMENTS (fn##_table) == last)
+
+/* ... and, for the enums whose values are printed, the way back. */
+#define ENUM_TO_STRING(fn, Type, last)                                    \
   const char *fn##_to_string (Type value)                                 \
   {                                                                       \
     return (guint) value < (guint) (last) ? fn##_table[value] : NULL;     \
   }
 
-ENUM_TABLE (xen_kboot_os_type, XenKbootOsType, XEN_KBOOT_OS_TYPE_LAST,
-            "hvm", "xen", "xenpvh")
-ENUM_TABLE (xen_kboot_boot_dev, XenKbootBootDev, XEN_KBOOT_BOOT_DEV_LAST,
-            "hd", "fd", "cdrom", "network")
-ENUM_TABLE (xen_kboot_boot_mode, XenKbootBootMode, XEN_KBOOT_BOOT_MODE_LAST,
-            "direct", "device-model")
-ENUM_TABLE (xen_kboot_lifecycle_action, XenKbootLifecycleAction,
-            XEN_KBOOT_LIFECYCLE_LAST, "destroy", "restart", "preserve",
-            "rename-restart", "coredump-destroy", "coredump-restart")
-ENUM_TABLE (xen_kboot_clock_offset, XenKbootClockOffset, XEN_KBOOT_CLOCK_LAST,
-            "utc", "localtime", "variable")
-ENUM_TABLE (xen_kboot_disk_type, XenKbootDiskType, XEN_KBOOT_DISK_TYPE_LAST,
-            "file", "block")
-ENUM_TABLE (xen_kboot_disk_device, XenKbootDiskDevice, XEN_KBOOT_DISK_DEVICE_LAST,
-            "disk", "cdrom")
-ENUM_TABLE (xen_kboot_disk_bus, XenKbootDiskBus, XEN_KBOOT_DISK_BUS_LAST,
-            "", "ide", "scsi", "xen", "sata")
-ENUM_TABLE (xen_kboot_net_type, XenKbootNetType, XEN_KBOOT_NET_TYPE_LAST,
-            "bridge", "ethernet")
-ENUM_TABLE (xen_kboot_graphics_type, XenKbootGraphicsType, XEN_KBOOT_GRAPHICS_LAST,
-            "vnc", "spice")
-ENUM_TABLE (xen_kboot_chr_type, XenKbootChrType, XEN_KBOOT_CHR_LAST,
-            "pty", "null", "vc", "stdio", "file", "dev")
-ENUM_TABLE (xen_kboot_video_model, XenKbootVideoModel, XEN_KBOOT_VIDEO_LAST,
-            "", "cirrus", "vga", "xen", "qxl", "none")
-ENUM_TABLE (xen_kboot_input_type, XenKbootInputType, XEN_KBOOT_INPUT_LAST,
-            "mouse", "tablet", "keyboard")
-ENUM_TABLE (xen_kboot_input_bus, XenKbootInputBus, XEN_KBOOT_INPUT_BUS_LAST,
-            "", "ps2", "usb", "xen")
+ENUM_TABLE (xen_kboot_os_type, XEN_KBOOT_OS_TYPE_LAST, "hvm", "xen", "xenpvh");
+ENUM_TO_STRING (xen_kboot_os_type, XenKbootOsType, XEN_KBOOT_OS_TYPE_LAST)
+ENUM_TABLE (xen_kboot_boot_dev, XEN_KBOOT_BOOT_DEV_LAST,
+            "hd", "fd", "cdrom", "network");
+ENUM_TABLE (xen_kboot_boot_mode, XEN_KBOOT_BOOT_MODE_LAST, "direct", "device-model");
+ENUM_TO_STRING (xen_kboot_boot_mode, XenKbootBootMode, XEN_KBOOT_BOOT_MODE_LAST)
+ENUM_TABLE (xen_kboot_lifecycle_action, XEN_KBOOT_LIFECYCLE_LAST,
+            "destroy", "restart", "preserve", "rename-restart",
+            "coredump-destroy", "coredump-restart");
+ENUM_TO_STRING (xen_kboot_lifecycle_action, XenKbootLifecycleAction,
+                XEN_KBOOT_LIFECYCLE_LAST)
+ENUM_TABLE (xen_kboot_clock_offset, XEN_KBOOT_CLOCK_LAST, "utc", "localtime", "variable");
+ENUM_TABLE (xen_kboot_disk_type, XEN_KBOOT_DISK_TYPE_LAST, "file", "block");
+ENUM_TABLE (xen_kboot_disk_device, XEN_KBOOT_DISK_DEVICE_LAST, "disk", "cdrom");
+ENUM_TABLE (xen_kboot_disk_bus, XEN_KBOOT_DISK_BUS_LAST, "", "ide", "scsi", "xen", "sata");
+ENUM_TABLE (xen_kboot_net_type, XEN_KBOOT_NET_TYPE_LAST, "bridge", "ethernet");
+ENUM_TABLE (xen_kboot_graphics_type, XEN_KBOOT_GRAPHICS_LAST, "vnc", "spice");
+ENUM_TABLE (xen_kboot_chr_type, XEN_KBOOT_CHR_LAST,
+            "pty", "null", "vc", "stdio", "file", "dev");
+ENUM_TO_STRING (xen_kboot_chr_type, XenKbootChrType, XEN_KBOOT_CHR_LAST)
+ENUM_TABLE (xen_kboot_video_model, XEN_KBOOT_VIDEO_LAST,
+            "", "cirrus", "vga", "xen", "qxl", "none");
+ENUM_TO_STRING (xen_kboot_video_model, XenKbootVideoModel, XEN_KBOOT_VIDEO_LAST)
+ENUM_TABLE (xen_kboot_input_type, XEN_KBOOT_INPUT_LAST, "mouse", "tablet", "keyboard");
+ENUM_TO_STRING (xen_kboot_input_type, XenKbootInputType, XEN_KBOOT_INPUT_LAST)
+ENUM_TABLE (xen_kboot_input_bus, XEN_KBOOT_INPUT_BUS_LAST, "", "ps2", "usb", "xen");
 
 /* Index of @string in @table (empty entries never match), or -1. */
 static int

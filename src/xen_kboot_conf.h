@@ -149,19 +149,11 @@ typedef enum {
 } XenKbootInputBus;
 
 const char *xen_kboot_os_type_to_string (XenKbootOsType value);
-const char *xen_kboot_boot_dev_to_string (XenKbootBootDev value);
 const char *xen_kboot_boot_mode_to_string (XenKbootBootMode value);
 const char *xen_kboot_lifecycle_action_to_string (XenKbootLifecycleAction value);
-const char *xen_kboot_clock_offset_to_string (XenKbootClockOffset value);
-const char *xen_kboot_disk_type_to_string (XenKbootDiskType value);
-const char *xen_kboot_disk_device_to_string (XenKbootDiskDevice value);
-const char *xen_kboot_disk_bus_to_string (XenKbootDiskBus value);
-const char *xen_kboot_net_type_to_string (XenKbootNetType value);
-const char *xen_kboot_graphics_type_to_string (XenKbootGraphicsType value);
 const char *xen_kboot_chr_type_to_string (XenKbootChrType value);
 const char *xen_kboot_video_model_to_string (XenKbootVideoModel value);
 const char *xen_kboot_input_type_to_string (XenKbootInputType value);
-const char *xen_kboot_input_bus_to_string (XenKbootInputBus value);
 /* "direct" or "device-model"; FALSE for anything else. */
 gboolean xen_kboot_boot_mode_from_string (const char *string,
                                           XenKbootBootMode *value);

@@ -20,23 +20,6 @@ G_DEFINE_QUARK (xen-kboot-hook-error-quark, xen_kboot_hook_error)
 /* What parse errors call the document: it is libvirt's, not a file. */
 #define HOOK_XML_NAME "libvirt's domain XML"
 
-static const char *const verdict_table[] = {
-  [XEN_KBOOT_HOOK_PASS_OTHER_OPERATION] = "pass: operation not checked",
-  [XEN_KBOOT_HOOK_PASS_NOT_HVM] = "pass: not an HVM domain",
-  [XEN_KBOOT_HOOK_PASS_NO_KERNEL] = "pass: no <kernel>",
-  [XEN_KBOOT_HOOK_PASS_BOOTABLE] = "pass: kernel checked",
-  [XEN_KBOOT_HOOK_REFUSE] = "refuse",
-};
-G_STATIC_ASSERT (G_N_ELEMENTS (verdict_table) == XEN_KBOOT_HOOK_VERDICT_LAST);
-
-const char *
-xen_kboot_hook_verdict_to_string (XenKbootHookVerdict verdict)
-{
-  if ((guint) verdict >= G_N_ELEMENTS (verdict_table))
-    return "unknown";
-  return verdict_table[verdict];
-}
-
 void
 xen_kboot_hook_domain_free (XenKbootHookDomain *dom)
 {

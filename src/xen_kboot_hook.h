@@ -46,10 +46,7 @@ typedef enum {
   XEN_KBOOT_HOOK_PASS_NO_KERNEL,        /* boots from disk, network, ... */
   XEN_KBOOT_HOOK_PASS_BOOTABLE,         /* checked: kernel, initrd, cmdline, fit */
   XEN_KBOOT_HOOK_REFUSE,                /* the GError says why */
-  XEN_KBOOT_HOOK_VERDICT_LAST
 } XenKbootHookVerdict;
-
-const char *xen_kboot_hook_verdict_to_string (XenKbootHookVerdict verdict);
 
 /* What the hook reads of a domain, and nothing more. */
 typedef struct {

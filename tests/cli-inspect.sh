@@ -13,6 +13,14 @@ tap_expect "--version" 0 "xen-kboot [0-9]*.[0-9]*" "" "$XEN_KBOOT" --version
 tap_expect "no command: usage, exit 2" 2 "" "*Usage: xen-kboot COMMAND*" "$XEN_KBOOT"
 tap_expect "unknown command: exit 2" 2 "" "xen-kboot: unknown command 'frobnicate'*" "$XEN_KBOOT" frobnicate
 tap_expect "inspect --help" 0 "*xen-kboot inspect*KERNEL...*--json*" "" "$XEN_KBOOT" inspect --help
+# A short option means one thing in every command: each "-X, --long" that
+# any command's --help lists, counted once per letter and long name.
+commands=$("$XEN_KBOOT" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p')
+for c in $commands; do "$XEN_KBOOT" "$c" --help; done |
+	sed -n 's/^  \(-[A-Za-z]\), \(--[a-z-]*\).*/\1 \2/p' | sort -u > "$tmp/letters"
+[ -n "$commands" ] && [ -s "$tmp/letters" ] &&
+	[ -z "$(cut -d' ' -f1 "$tmp/letters" | uniq -d)" ]
+tap_result $? "each short option has one meaning across the commands" "$(cat "$tmp/letters")"
 tap_expect "inspect without kernel: exit 2" 2 "" "xen-kboot inspect: no kernel given*" "$XEN_KBOOT" inspect
 tap_expect "inspect bad option: exit 2" 2 "" "xen-kboot inspect: Unknown option --bogus*" "$XEN_KBOOT" inspect --bogus "$T/amd64/vmlinuz"
 tap_expect "bootable kernel: exit 0" 0 "*verdict:*bootable*" "" "$XEN_KBOOT" inspect "$T/amd64/vmlinuz"

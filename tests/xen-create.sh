@@ -90,7 +90,8 @@ tap_expect "a PV domain is refused: create starts HVM domains" 1 "" \
 	"xen-kboot: $tmp/pv.xml: xen-kboot create starts HVM domains with a <kernel> in <os>; this one is xen: start it with 'virsh create' or 'xl create'" \
 	"$XEN_KBOOT" create "$tmp/pv.xml"
 tap_expect "create --mode bogus is a usage error" 2 "" \
-	"xen-kboot create: --mode 'bogus': use direct or device-model" \
+	"xen-kboot create: --mode 'bogus': use direct or device-model
+Try 'xen-kboot create --help' for more information." \
 	"$XEN_KBOOT" create --mode bogus "$tmp/guest.xml"
 tap_expect "create without a domain is a usage error" 2 "" \
 	"xen-kboot create: no domain XML given
@@ -146,28 +147,22 @@ done
 
 # <vcpu>2</vcpu>: one warning line in direct mode, none in device-model
 # mode (hvmloader's tables list every vCPU); the domain starts either way.
-# Each case on a fresh host, so that each domain is id 1.
-fresh_host vcpu-direct
 tap_expect "create, direct, <vcpu>2</vcpu>: the warning, then the domain" 0 "1" \
 	"$(vcpu_line "$tmp/smp.xml")" xk "" create --paused "$tmp/smp.xml"
 xk "" destroy smp
-fresh_host vcpu-mode-dm
-tap_expect "create --mode device-model, <vcpu>2</vcpu>: no warning" 0 "1" "" \
+tap_expect "create --mode device-model, <vcpu>2</vcpu>: no warning" 0 "2" "" \
 	xk "" create --paused --mode device-model "$tmp/smp.xml"
 xk "" destroy smp
-fresh_host vcpu-metadata-dm
-tap_expect "create, metadata device-model, <vcpu>2</vcpu>: no warning" 0 "1" "" \
+tap_expect "create, metadata device-model, <vcpu>2</vcpu>: no warning" 0 "3" "" \
 	xk "" create --paused "$tmp/smpdm.xml"
 xk "" destroy smpdm
-fresh_host vcpu-mode-direct
-tap_expect "create --mode direct over metadata device-model: the warning" 0 "1" \
+tap_expect "create --mode direct over metadata device-model: the warning" 0 "4" \
 	"$(vcpu_line "$tmp/smpdm.xml")" xk "" create --paused --mode direct "$tmp/smpdm.xml"
 xk "" destroy smpdm
-[ -z "$(find "$tmp"/host-vcpu-* -mindepth 1 -name 'domain-*' -print -quit)" ]
+no_domains
 tap_result $? "the <vcpu> domains are gone"
+fresh_host second
 
-# Back to the first host, where no domain was made yet.
-fresh_host first
 # create --paused: the sequence, and the domain stays paused.
 : > "$log"
 tap_expect "create --paused prints the domain id" 0 "1" "" xk "" create --paused "$tmp/guest.xml"

@@ -64,120 +64,145 @@ kboot_create_watch (XenKbootXen **xen, const XenKbootDomainDef *def,
 }
 #endif
 
-int
-kboot_cmd_create (int argc, char **argv)
+/* The command line of create. */
+typedef struct {
+  char *uri, *mode, *firmware;
+  gboolean paused, verbose, foreground, no_monitor;
+} KbootCreateArgs;
+
+static void
+kboot_create_args_clear (KbootCreateArgs *args)
 {
-  g_autofree char *uri = NULL, *mode = NULL, *firmware = NULL;
-  gboolean paused = FALSE, verbose = FALSE, foreground = FALSE, no_monitor = FALSE;
+  g_clear_pointer (&args->uri, g_free);
+  g_clear_pointer (&args->mode, g_free);
+  g_clear_pointer (&args->firmware, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KbootCreateArgs, kboot_create_args_clear)
+
+static gboolean
+kboot_create_parse (KbootCreateArgs *a, int *argc, char ***argv)
+{
   const GOptionEntry entries[] = {
-    { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &a->uri,
       "Read the domain NAME from libvirt at URI instead of a file", "URI" },
-    { "paused", 'p', 0, G_OPTION_ARG_NONE, &paused,
+    { "paused", 'p', 0, G_OPTION_ARG_NONE, &a->paused,
       "Leave the domain paused once loaded ('xl unpause' starts it)", NULL },
-    { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode,
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &a->mode,
       "Boot mode: direct (xen-kboot's loader and firmware) or device-model "
       "(libxl hands the kernel to QEMU); default: the domain's "
       "<kboot:boot mode=>, else direct", "MODE" },
-    { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &firmware,
+    { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &a->firmware,
       "The firmware ELF Xen loads (default: the installed xen-kboot-fw.elf)",
       "PATH" },
-    { "foreground", 'F', 0, G_OPTION_ARG_NONE, &foreground,
+    { "foreground", 'F', 0, G_OPTION_ARG_NONE, &a->foreground,
       "Watch the domain from this process, as 'xl create -F': apply its "
       "on_poweroff, on_reboot and on_crash, messages on stderr, until it is "
       "gone", NULL },
-    { "no-monitor", 0, 0, G_OPTION_ARG_NONE, &no_monitor,
+    { "no-monitor", 0, 0, G_OPTION_ARG_NONE, &a->no_monitor,
       "Start no monitor, as 'xl create -e': nothing acts when the guest "
       "shuts down (the domain stays, shut down, until destroyed)", NULL },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose,
       "Print each step and the memory plan on stderr", NULL },
     { NULL }
   };
+
+  return kboot_cli_parse ("create", "DOMAIN.xml | --connect URI NAME",
+                          "Create and start a Xen HVM domain from a libvirt "
+                          "domain XML, booting its <kernel>,\n<initrd> and "
+                          "<cmdline> directly: validate everything first, create "
+                          "the\ndomain paused through libxl with xen-kboot's "
+                          "firmware in place of hvmloader,\nread back the memory "
+                          "layout Xen built, load the kernel into it, and "
+                          "unpause.\nPrints the new domain's id, and leaves a "
+                          "monitor process that applies the\ndomain's "
+                          "<on_poweroff>, <on_reboot> and <on_crash> when its "
+                          "guest shuts down\n(destroy, restart with the kernel "
+                          "validated and loaded again, preserve, ...),\nlogging "
+                          "to /var/log/xen/xen-kboot-NAME.log, as 'xl create' "
+                          "does.",
+                          "Exit status: 0 when the domain runs (or is paused "
+                          "with --paused) and is watched,\n1 when the domain, "
+                          "its kernel, initrd or command line were refused, or a "
+                          "Xen\nstep or the monitor's start failed (the domain "
+                          "is then destroyed), 2 on a usage\nerror, 128+N after "
+                          "signal N.  With --foreground, once the domain is gone: "
+                          "0 when\nits rule was applied or it was destroyed from "
+                          "outside, 1 when an action\nfailed, 128+N when signal N "
+                          "stopped the watch (the domain is left as it is).",
+                          entries, argc, argv);
+}
+
+#ifdef WITH_XEN
+/* Create the domain, then watch it as @args say.  Returns the exit status. */
+static int
+kboot_create_run (const XenKbootDomainDef *def, KbootCreateArgs *args,
+                  XenKbootBootMode forced_mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XenKbootXen) xen = NULL;
+  XenKbootNativeOptions defaults;
+  XenKbootCreateOptions options = { 0 };
+  guint32 domid = 0;
+
+  xen_kboot_native_options_init (&defaults, def);
+  options.mode = args->mode ? forced_mode : defaults.mode;
+  kboot_conf_cli_print_warnings (def, options.mode);
+  options.paused = args->paused;
+  /* Absolute: a restart by the monitor, which runs in /, reads it again. */
+  if (args->firmware && !g_path_is_absolute (args->firmware))
+    {
+      g_autofree char *relative = g_steal_pointer (&args->firmware);
+
+      args->firmware = g_canonicalize_filename (relative, NULL);
+    }
+  options.firmware = args->firmware;
+  options.verbose = args->verbose;
+  if (!xen_kboot_create (&xen, def, &options, &domid, &error))
+    {
+      kboot_cli_error (error);
+      if (g_error_matches (error, XEN_KBOOT_DRIVER_ERROR,
+                           XEN_KBOOT_DRIVER_ERROR_INTERRUPTED))
+        return 128 + kboot_runtime_caught_signal ();
+      return KBOOT_EXIT_FAILURE;
+    }
+  if (args->no_monitor)
+    {
+      printf ("%u\n", domid);
+      return KBOOT_EXIT_OK;
+    }
+  return kboot_create_watch (&xen, def, &options, domid, args->foreground,
+                             args->verbose);
+}
+#endif
+
+int
+kboot_cmd_create (int argc, char **argv)
+{
+  g_auto(KbootCreateArgs) args = { 0 };
   g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
   g_autoptr(XenKbootDomainDef) def = NULL;
   XenKbootBootMode forced_mode = XEN_KBOOT_BOOT_MODE_DIRECT;
 
-  if (!kboot_cli_parse ("create", "DOMAIN.xml | --connect URI NAME",
-                        "Create and start a Xen HVM domain from a libvirt "
-                        "domain XML, booting its <kernel>,\n<initrd> and "
-                        "<cmdline> directly: validate everything first, create "
-                        "the\ndomain paused through libxl with xen-kboot's "
-                        "firmware in place of hvmloader,\nread back the memory "
-                        "layout Xen built, load the kernel into it, and "
-                        "unpause.\nPrints the new domain's id, and leaves a "
-                        "monitor process that applies the\ndomain's "
-                        "<on_poweroff>, <on_reboot> and <on_crash> when its "
-                        "guest shuts down\n(destroy, restart with the kernel "
-                        "validated and loaded again, preserve, ...),\nlogging "
-                        "to /var/log/xen/xen-kboot-NAME.log, as 'xl create' "
-                        "does.",
-                        "Exit status: 0 when the domain runs (or is paused "
-                        "with --paused) and is watched,\n1 when the domain, "
-                        "its kernel, initrd or command line were refused, or a "
-                        "Xen\nstep or the monitor's start failed (the domain "
-                        "is then destroyed), 2 on a usage\nerror, 128+N after "
-                        "signal N.  With --foreground, once the domain is gone: "
-                        "0 when\nits rule was applied or it was destroyed from "
-                        "outside, 1 when an action\nfailed, 128+N when signal N "
-                        "stopped the watch (the domain is left as it is).",
-                        entries, &argc, &argv))
+  if (!kboot_create_parse (&args, &argc, &argv))
     return KBOOT_EXIT_USAGE;
-  if (foreground && no_monitor)
+  if (args.foreground && args.no_monitor)
     return kboot_cli_usage_error ("create", "--foreground and --no-monitor "
                                   "exclude each other");
   if (argc != 2)
     return kboot_cli_usage_error ("create", "%s", argc < 2 ? "no domain XML given"
                                                            : "one domain at a time");
-  if (mode && !xen_kboot_boot_mode_from_string (mode, &forced_mode))
-    {
-      fprintf (stderr, "xen-kboot create: --mode '%s': use direct or "
-               "device-model\n", mode);
-      return KBOOT_EXIT_USAGE;
-    }
+  if (args.mode && !kboot_conf_cli_parse_mode ("create", args.mode, &forced_mode))
+    return KBOOT_EXIT_USAGE;
 
-  def = kboot_conf_cli_load (uri, argv[1], FALSE, problems);
+  def = kboot_conf_cli_load (args.uri, argv[1], FALSE, problems);
   if (!def)
     {
       kboot_conf_cli_print_problems (problems);
       return KBOOT_EXIT_FAILURE;
     }
   kboot_conf_cli_print_ignored (def);
-
 #ifdef WITH_XEN
-  {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(XenKbootXen) xen = NULL;
-    XenKbootNativeOptions defaults;
-    XenKbootCreateOptions options = { 0 };
-    guint32 domid = 0;
-
-    xen_kboot_native_options_init (&defaults, def);
-    options.mode = mode ? forced_mode : defaults.mode;
-    kboot_conf_cli_print_warnings (def, options.mode);
-    options.paused = paused;
-    /* Absolute: a restart by the monitor, which runs in /, reads it again. */
-    if (firmware && !g_path_is_absolute (firmware))
-      {
-        g_autofree char *relative = g_steal_pointer (&firmware);
-
-        firmware = g_canonicalize_filename (relative, NULL);
-      }
-    options.firmware = firmware;
-    options.verbose = verbose;
-    if (!xen_kboot_create (&xen, def, &options, &domid, &error))
-      {
-        kboot_cli_error (error);
-        if (g_error_matches (error, XEN_KBOOT_DRIVER_ERROR,
-                             XEN_KBOOT_DRIVER_ERROR_INTERRUPTED))
-          return 128 + kboot_runtime_caught_signal ();
-        return KBOOT_EXIT_FAILURE;
-      }
-    if (no_monitor)
-      {
-        printf ("%u\n", domid);
-        return KBOOT_EXIT_OK;
-      }
-    return kboot_create_watch (&xen, def, &options, domid, foreground, verbose);
-  }
+  return kboot_create_run (def, &args, forced_mode);
 #else
   return kboot_cmd_without_xen ("create");
 #endif

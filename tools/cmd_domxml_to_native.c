@@ -73,17 +73,10 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
                                            : "too many arguments");
   if (strcmp (argv[1], "xl") != 0 && strcmp (argv[1], "xen-xl") != 0
       && strcmp (argv[1], "json") != 0)
-    {
-      fprintf (stderr, "xen-kboot domxml-to-native: unknown format '%s': use "
-               "xl or json\n", argv[1]);
-      return KBOOT_EXIT_USAGE;
-    }
-  if (mode && !xen_kboot_boot_mode_from_string (mode, &forced_mode))
-    {
-      fprintf (stderr, "xen-kboot domxml-to-native: --mode '%s': use direct "
-               "or device-model\n", mode);
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("domxml-to-native", "unknown format '%s': use "
+                                  "xl or json", argv[1]);
+  if (mode && !kboot_conf_cli_parse_mode ("domxml-to-native", mode, &forced_mode))
+    return KBOOT_EXIT_USAGE;
 
   def = kboot_conf_cli_load (uri, argv[2], FALSE, problems);
   if (def && !no_kernel_check)

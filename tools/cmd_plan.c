@@ -18,7 +18,7 @@ kboot_cmd_plan (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
       "Read the domain NAME from libvirt at URI instead of a file", "URI" },
-    { "platform", 'p', 0, G_OPTION_ARG_STRING, &platform_name,
+    { "platform", 0, 0, G_OPTION_ARG_STRING, &platform_name,
       "The guest's memory map: xen-hvm (default) or qemu-pc", "NAME" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json_output,
       "Print the plan as JSON", NULL },
@@ -47,10 +47,7 @@ kboot_cmd_plan (int argc, char **argv)
     return kboot_cli_usage_error ("plan", "%s", argc < 2 ? "no domain XML given"
                                                          : "one domain at a time");
   if (platform_name && !kboot_platform_kind_from_string (platform_name, &kind, &error))
-    {
-      fprintf (stderr, "xen-kboot plan: %s\n", error->message);
-      return KBOOT_EXIT_USAGE;
-    }
+    return kboot_cli_usage_error ("plan", "%s", error->message);
 
   def = kboot_conf_cli_load (uri, argv[1], FALSE, problems);
   if (!def)

@@ -25,7 +25,7 @@ kboot_cmd_preview (int argc, char **argv)
       "Read the domain NAME from libvirt at URI instead of a file", "URI" },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_s,
       "Stop the guest after S seconds (default 300; 0: never)", "S" },
-    { "memory-file", 'm', 0, G_OPTION_ARG_FILENAME, &memory_file,
+    { "memory-file", 0, 0, G_OPTION_ARG_FILENAME, &memory_file,
       "Create the guest's RAM file at PATH (must not exist; removed at the end)",
       "PATH" },
     { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,

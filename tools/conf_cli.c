@@ -7,6 +7,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "cli_util.h"
 #include "conf_cli.h"
 
 /* libvirt prints every error on stderr unless told otherwise; we report
@@ -96,4 +97,14 @@ kboot_conf_cli_print_warnings (const XenKbootDomainDef *def, XenKbootBootMode mo
 
   for (char **w = warnings; w && *w; w++)
     fprintf (stderr, "xen-kboot: warning: %s\n", *w);
+}
+
+gboolean
+kboot_conf_cli_parse_mode (const char *command, const char *text,
+                           XenKbootBootMode *mode)
+{
+  if (xen_kboot_boot_mode_from_string (text, mode))
+    return TRUE;
+  kboot_cli_usage_error (command, "--mode '%s': use direct or device-model", text);
+  return FALSE;
 }

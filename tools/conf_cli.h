@@ -21,5 +21,9 @@ void kboot_conf_cli_print_ignored (const XenKbootDomainDef *def);
  * the exit status does not change. */
 void kboot_conf_cli_print_warnings (const XenKbootDomainDef *def,
                                     XenKbootBootMode mode);
+/* --mode @text for "xen-kboot @command": TRUE with *@mode set, or FALSE
+ * once the usage error is printed (kboot_cli_usage_error). */
+gboolean kboot_conf_cli_parse_mode (const char *command, const char *text,
+                                    XenKbootBootMode *mode);
 
 #endif /* KBOOT_CONF_CLI_H */

@@ -19,30 +19,18 @@ typedef struct {
 static const KbootCommand kboot_commands[] = {
   { "inspect", kboot_cmd_inspect,
     "report a kernel image's facts and whether it can be direct-booted" },
-#ifdef KBOOT_HAVE_CMD_VALIDATE
   { "validate", kboot_cmd_validate,
     "check a domain XML, its kernel, initrd and command line" },
-#endif
-#ifdef KBOOT_HAVE_CMD_DOMXML_TO_NATIVE
   { "domxml-to-native", kboot_cmd_domxml_to_native,
     "convert a domain XML to xl.cfg or libxl JSON" },
-#endif
-#ifdef KBOOT_HAVE_CMD_PLAN
   { "plan", kboot_cmd_plan,
     "show where kernel, initrd and boot data go in guest memory" },
-#endif
-#ifdef KBOOT_HAVE_CMD_PREVIEW
   { "preview", kboot_cmd_preview,
     "boot a domain's kernel under QEMU with the same plan" },
-#endif
-#ifdef KBOOT_HAVE_CMD_CREATE
   { "create", kboot_cmd_create, "create and start a Xen domain" },
   { "destroy", kboot_cmd_destroy, "destroy a domain xen-kboot started" },
   { "list", kboot_cmd_list, "list the domains xen-kboot started" },
-#endif
-#ifdef KBOOT_HAVE_CMD_HOOK
   { "hook", kboot_cmd_hook, "run as a libvirt hook script" },
-#endif
 };
 
 static void
