@@ -128,26 +128,40 @@ chr_string (const XenKbootChrDef *chr)
   return strdup ("none");
 }
 
-/* One serial: u.hvm.serial; several: u.hvm.serial_list (as libvirt). */
+/* HVM serial ports, each at its <target port=>: one port 0 is
+ * u.hvm.serial, several are u.hvm.serial_list indexed by port, with "null"
+ * in the gaps.  libvirt's libxl driver (libxlMakeDomBuildInfo) lists the
+ * serials in document order whatever their ports, so a device on port 3
+ * after ports 0 and 1 becomes ttyS2; libxl hands each entry to QEMU as a
+ * -serial, and "none" would not do either: QEMU opens no port for it. */
 static void
 make_serials (const XenKbootDomainDef *def, libxl_domain_build_info *b_info)
 {
-  g_autoptr(GPtrArray) serials = g_ptr_array_new ();
+  const XenKbootChrDef *by_port[4] = { NULL, NULL, NULL, NULL };
+  int max_port = -1, next_port = 0;
 
   for (guint i = 0; i < def->chrs->len; i++)
     {
       const XenKbootChrDef *chr = g_ptr_array_index (def->chrs, i);
+      int port;
+
       if (chr->console && (def->chrs->len > 1 || g_strcmp0 (chr->target_type, "xen") == 0))
         continue;
-      g_ptr_array_add (serials, (gpointer) chr);
+      port = chr->port >= 0 ? chr->port : next_port;
+      if (port > 3 || by_port[port])
+        continue;
+      by_port[port] = chr;
+      next_port = port + 1;
+      max_port = MAX (max_port, port);
     }
-  if (serials->len == 1)
-    b_info->u.hvm.serial = chr_string (g_ptr_array_index (serials, 0));
-  else if (serials->len > 1)
+  if (max_port == 0)
+    b_info->u.hvm.serial = chr_string (by_port[0]);
+  else if (max_port > 0)
     {
-      b_info->u.hvm.serial_list = calloc (serials->len + 1, sizeof (char *));
-      for (guint i = 0; i < serials->len; i++)
-        b_info->u.hvm.serial_list[i] = chr_string (g_ptr_array_index (serials, i));
+      b_info->u.hvm.serial_list = calloc ((gsize) max_port + 2, sizeof (char *));
+      for (int port = 0; port <= max_port; port++)
+        b_info->u.hvm.serial_list[port] = by_port[port] ? chr_string (by_port[port])
+                                                        : strdup ("null");
     }
 }
 

@@ -318,8 +318,11 @@ chr_spec (const XenKbootChrDef *chr)
   return g_strdup ("none");
 }
 
-/* HVM serial ports (libvirt's xenFormatCharDev): one port 0 is a string,
- * several are a list indexed by port with "none" in the gaps. */
+/* HVM serial ports: one port 0 is a string, several are a list indexed by
+ * port.  libvirt's xenFormatCharDev puts "none" in the gaps, but QEMU's
+ * "-serial none" opens no port, so the next device would take the gap's
+ * ttyS number; "null" opens a port that discards, and keeps each device
+ * on its own port. */
 static void
 format_serials (Writer *w)
 {
@@ -355,7 +358,7 @@ format_serials (Writer *w)
       g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
       for (int port = 0; port <= max_port; port++)
         g_ptr_array_add (list, by_port[port] ? chr_spec (by_port[port])
-                                             : g_strdup ("none"));
+                                             : g_strdup ("null"));
       set_list (w, "serial", list);
     }
 }
