@@ -1,7 +1,8 @@
 /* Domain XML: the data cases of tests/xmlconfs/ (NAME.xml with the
  * expected NAME.xl.cfg and NAME.json, or NAME.err; NAME.warn when it
  * draws warnings), read back through libxlutil's parser and libxl's JSON
- * parser, and the two formats compared as libxl configurations; the rules that tie the kernel to the domain and the warnings,
+ * parser, and the two formats compared as libxl configurations; the
+ * serial ports of the mapping to Xen's terms; the rules that tie the kernel to the domain and the warnings,
  * as tables; and the safe-parsing rules (no DTD, no entity, no external
  * resource, bounded size).
  *
@@ -512,6 +513,75 @@ test_warnings (void)
     }
 }
 
+/* ---- the mapping to Xen's terms ---- */
+
+/* Each serial on the ttyS of its port, whichever the format: the list
+ * both formats print, "|"-joined ("" for no serial port). */
+static void
+test_serial_ports (void)
+{
+  static const struct {
+    const char *name;
+    XenKbootOsType type;
+    const char *devices;
+    const char *serials;
+  } cases[] = {
+    { "ports 0, 1 and 3: null holds port 2", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='pty'><target port='0'/></serial>"
+      "<serial type='vc'><target port='1'/></serial>"
+      "<serial type='stdio'><target port='3'/></serial>",
+      "pty|vc|null|stdio" },
+    { "port 2 alone", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='file'><source path='/tmp/s'/><target port='2'/></serial>",
+      "null|null|file:/tmp/s" },
+    { "no ports: in order", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='pty'/><serial type='vc'/>",
+      "pty|vc" },
+    { "no port: the one after the previous serial's", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='pty'><target port='1'/></serial><serial type='vc'/>",
+      "null|pty|vc" },
+    { "a console beside a serial is its alias", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='pty'><target port='0'/></serial>"
+      "<console type='pty'><target type='serial' port='0'/></console>",
+      "pty" },
+    { "a serial console alone", XEN_KBOOT_OS_TYPE_HVM,
+      "<console type='pty'><target type='serial' port='0'/></console>",
+      "pty" },
+    { "a Xen console is no serial port", XEN_KBOOT_OS_TYPE_HVM,
+      "<console type='pty'><target type='xen' port='0'/></console>",
+      "" },
+    { "PV: no emulated serial port", XEN_KBOOT_OS_TYPE_XEN,
+      "<serial type='pty'><target port='0'/></serial>",
+      "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+      g_autofree char *xml = g_strdup_printf (
+        "<domain type='xen'><name>s</name><memory unit='MiB'>512</memory>"
+        "<os><type arch='x86_64'>%s</type><kernel>/boot/vmlinuz</kernel></os>"
+        "<features><pae/></features><devices>%s</devices></domain>",
+        xen_kboot_os_type_to_string (cases[i].type), cases[i].devices);
+      g_autoptr(XenKbootDomainDef) def = NULL;
+      g_autoptr(XenKbootNative) native = NULL;
+      GString *serials = g_string_new (NULL);
+      XenKbootNativeOptions options;
+
+      g_test_message ("%s", cases[i].name);
+      def = xen_kboot_domain_def_load_buffer (xml, strlen (xml), "s.xml",
+                                              XEN_KBOOT_CONF_MIN_MEMORY_KIB, problems);
+      g_assert_cmpuint (problems->len, ==, 0);
+      xen_kboot_native_options_init (&options, def);
+      native = xen_kboot_native_map (def, &options);
+      g_assert_cmpuint (native->n_serials, <=, XEN_KBOOT_NATIVE_SERIAL_PORTS);
+      for (guint port = 0; port < native->n_serials; port++)
+        g_string_append_printf (serials, "%s%s", port ? "|" : "", native->serials[port]);
+      g_assert_cmpstr (serials->str, ==, cases[i].serials);
+      g_string_free (serials, TRUE);
+    }
+}
+
 /* ---- memory units ---- */
 
 static void
@@ -792,6 +862,7 @@ main (int argc, char **argv)
 #endif
   g_test_add_func ("/conf/kernel-rules", test_kernel_rules);
   g_test_add_func ("/conf/warnings", test_warnings);
+  g_test_add_func ("/conf/native/serial-ports", test_serial_ports);
   g_test_add_func ("/conf/units", test_units);
   g_test_add_func ("/conf/xml/billion-laughs", test_billion_laughs);
   g_test_add_func ("/conf/xml/external-entity", test_external_entity);
