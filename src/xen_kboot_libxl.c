@@ -1,4 +1,5 @@
-/* Domain definition -> libxl_domain_config (see xen_kboot_libxl.h).
+/* Domain definition -> libxl_domain_config (see xen_kboot_libxl.h): the
+ * spelling of xen_kboot_native_map()'s values in libxl's types.
  *
  * libxl frees what it owns with free(): every string stored in the config
  * is strdup()ed.  No libxl_ctx is used: the init functions and
@@ -21,16 +22,10 @@ dup (const char *s)
   return s ? strdup (s) : NULL;
 }
 
-static gboolean
-is_hvm (const XenKbootDomainDef *def)
-{
-  return def->os.type == XEN_KBOOT_OS_TYPE_HVM;
-}
-
 static libxl_domain_type
-domain_type (const XenKbootDomainDef *def)
+domain_type (XenKbootOsType type)
 {
-  switch (def->os.type)
+  switch (type)
     {
     case XEN_KBOOT_OS_TYPE_HVM:
       return LIBXL_DOMAIN_TYPE_HVM;
@@ -68,18 +63,18 @@ shutdown_action (XenKbootLifecycleAction action)
 }
 
 static gboolean
-make_create_info (const XenKbootDomainDef *def, libxl_domain_config *d_config,
+make_create_info (const XenKbootNative *n, libxl_domain_config *d_config,
                   GError **error)
 {
   libxl_domain_create_info *c_info = &d_config->c_info;
 
-  c_info->type = domain_type (def);
-  c_info->name = dup (def->name);
-  if (def->uuid && libxl_uuid_from_string (&c_info->uuid, def->uuid) != 0)
+  c_info->type = domain_type (n->type);
+  c_info->name = dup (n->name);
+  if (n->uuid && libxl_uuid_from_string (&c_info->uuid, n->uuid) != 0)
     {
       g_set_error (error, XEN_KBOOT_LIBXL_ERROR, XEN_KBOOT_LIBXL_ERROR_INVALID,
-                   "%s: <uuid>: '%s' is not a UUID libxl accepts", def->file,
-                   def->uuid);
+                   "%s: <uuid>: '%s' is not a UUID libxl accepts", n->def->file,
+                   n->uuid);
       return FALSE;
     }
   return TRUE;
@@ -87,350 +82,244 @@ make_create_info (const XenKbootDomainDef *def, libxl_domain_config *d_config,
 
 /* avail_vcpus without libxl_cpu_bitmap_alloc(), which needs a ctx. */
 static void
-make_vcpus (const XenKbootDomainDef *def, libxl_domain_build_info *b_info)
+make_vcpus (const XenKbootNative *n, libxl_domain_build_info *b_info)
 {
-  b_info->max_vcpus = (int) def->max_vcpus;
-  b_info->avail_vcpus.size = (def->max_vcpus + 7) / 8;
+  b_info->max_vcpus = (int) n->max_vcpus;
+  b_info->avail_vcpus.size = (n->max_vcpus + 7) / 8;
   b_info->avail_vcpus.map = calloc (b_info->avail_vcpus.size, 1);
-  for (guint i = 0; i < def->vcpus; i++)
+  for (guint i = 0; i < n->vcpus; i++)
     libxl_bitmap_set (&b_info->avail_vcpus, (int) i);
 }
 
-static void
-make_boot_order (const XenKbootDomainDef *def, libxl_domain_build_info *b_info)
+/* A NULL-terminated copy of @n strings, or NULL for none. */
+static char **
+string_list (char *const *strings, guint n)
 {
-  char boot[XEN_KBOOT_BOOT_DEV_LAST + 1];
+  char **list;
 
-  xen_kboot_native_boot_order (def, boot);
-  b_info->u.hvm.boot = strdup (boot);
-}
-
-static char *
-chr_string (const XenKbootChrDef *chr)
-{
-  switch (chr->type)
-    {
-    case XEN_KBOOT_CHR_PTY:
-    case XEN_KBOOT_CHR_NULL:
-    case XEN_KBOOT_CHR_VC:
-    case XEN_KBOOT_CHR_STDIO:
-      return strdup (xen_kboot_chr_type_to_string (chr->type));
-    case XEN_KBOOT_CHR_FILE:
-      {
-        g_autofree char *s = g_strdup_printf ("file:%s", chr->path ? chr->path : "");
-        return strdup (s);
-      }
-    case XEN_KBOOT_CHR_DEV:
-      return dup (chr->path ? chr->path : "");
-    case XEN_KBOOT_CHR_LAST:
-      break;
-    }
-  return strdup ("none");
-}
-
-/* One serial: u.hvm.serial; several: u.hvm.serial_list (as libvirt). */
-static void
-make_serials (const XenKbootDomainDef *def, libxl_domain_build_info *b_info)
-{
-  g_autoptr(GPtrArray) serials = g_ptr_array_new ();
-
-  for (guint i = 0; i < def->chrs->len; i++)
-    {
-      const XenKbootChrDef *chr = g_ptr_array_index (def->chrs, i);
-      if (chr->console && (def->chrs->len > 1 || g_strcmp0 (chr->target_type, "xen") == 0))
-        continue;
-      g_ptr_array_add (serials, (gpointer) chr);
-    }
-  if (serials->len == 1)
-    b_info->u.hvm.serial = chr_string (g_ptr_array_index (serials, 0));
-  else if (serials->len > 1)
-    {
-      b_info->u.hvm.serial_list = calloc (serials->len + 1, sizeof (char *));
-      for (guint i = 0; i < serials->len; i++)
-        b_info->u.hvm.serial_list[i] = chr_string (g_ptr_array_index (serials, i));
-    }
+  if (n == 0)
+    return NULL;
+  list = calloc ((gsize) n + 1, sizeof (char *));
+  for (guint i = 0; i < n; i++)
+    list[i] = strdup (strings[i]);
+  return list;
 }
 
 static void
-make_hvm_graphics (const XenKbootDomainDef *def, libxl_domain_build_info *b_info)
+make_vnc (const XenKbootNativeVnc *vnc, libxl_vnc_info *x, char **keymap)
 {
-  gboolean vnc = FALSE, spice = FALSE;
-
-  for (guint i = 0; i < def->graphics->len; i++)
-    {
-      const XenKbootGraphicsDef *g = g_ptr_array_index (def->graphics, i);
-
-      switch (g->type)
-        {
-        case XEN_KBOOT_GRAPHICS_VNC:
-          if (vnc)
-            break;
-          vnc = TRUE;
-          libxl_defbool_set (&b_info->u.hvm.vnc.enable, true);
-          libxl_defbool_set (&b_info->u.hvm.vnc.findunused, g->autoport);
-          if (!g->autoport && g->port >= 5900)
-            b_info->u.hvm.vnc.display = g->port - 5900;
-          b_info->u.hvm.vnc.listen = dup (g->listen);
-          b_info->u.hvm.vnc.passwd = dup (g->passwd);
-          b_info->u.hvm.keymap = dup (g->keymap);
-          break;
-        case XEN_KBOOT_GRAPHICS_SPICE:
-          if (spice)
-            break;
-          spice = TRUE;
-          libxl_defbool_set (&b_info->u.hvm.spice.enable, true);
-          if (!g->autoport && g->port > 0)
-            b_info->u.hvm.spice.port = g->port;
-          b_info->u.hvm.spice.host = dup (g->listen);
-          if (g->passwd)
-            {
-              b_info->u.hvm.spice.passwd = dup (g->passwd);
-              libxl_defbool_set (&b_info->u.hvm.spice.disable_ticketing, false);
-            }
-          else
-            libxl_defbool_set (&b_info->u.hvm.spice.disable_ticketing, true);
-          break;
-        case XEN_KBOOT_GRAPHICS_LAST:
-          break;
-        }
-    }
-  if (vnc || spice)
-    {
-      libxl_defbool_set (&b_info->u.hvm.sdl.enable, false);
-      if (!vnc)
-        libxl_defbool_set (&b_info->u.hvm.vnc.enable, false);
-    }
-  else
-    libxl_defbool_set (&b_info->u.hvm.nographic, true);
+  libxl_defbool_set (&x->enable, true);
+  libxl_defbool_set (&x->findunused, vnc->findunused);
+  if (vnc->display >= 0)
+    x->display = vnc->display;
+  x->listen = dup (vnc->listen);
+  x->passwd = dup (vnc->passwd);
+  *keymap = dup (vnc->keymap);
 }
 
 static void
-make_hvm_devices (const XenKbootDomainDef *def, libxl_domain_build_info *b_info)
+make_hvm_graphics (const XenKbootNative *n, libxl_domain_build_info *b_info)
 {
-  g_autoptr(GPtrArray) usb = g_ptr_array_new ();
-
-  switch (def->video)
+  if (!n->graphics)
     {
-    case XEN_KBOOT_VIDEO_CIRRUS:
-      b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_CIRRUS;
-      break;
-    case XEN_KBOOT_VIDEO_VGA:
-      b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_STD;
-      break;
-    case XEN_KBOOT_VIDEO_QXL:
-      b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_QXL;
-      break;
-    case XEN_KBOOT_VIDEO_NONE:
-      b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_NONE;
-      break;
-    case XEN_KBOOT_VIDEO_XEN:
-    case XEN_KBOOT_VIDEO_DEFAULT:
-    case XEN_KBOOT_VIDEO_LAST:
-      break;
-    }
-  if (def->video_vram_kib)
-    b_info->video_memkb = def->video_vram_kib;
-  make_hvm_graphics (def, b_info);
-  make_serials (def, b_info);
-  for (guint i = 0; i < def->inputs->len; i++)
-    {
-      const XenKbootInputDef *input = g_ptr_array_index (def->inputs, i);
-      if (input->bus == XEN_KBOOT_INPUT_BUS_USB && input->type != XEN_KBOOT_INPUT_KEYBOARD)
-        g_ptr_array_add (usb, (gpointer) xen_kboot_input_type_to_string (input->type));
-    }
-  if (usb->len)
-    {
-      libxl_defbool_set (&b_info->u.hvm.usb, true);
-      b_info->u.hvm.usbdevice_list = calloc (usb->len + 1, sizeof (char *));
-      for (guint i = 0; i < usb->len; i++)
-        b_info->u.hvm.usbdevice_list[i] = strdup (g_ptr_array_index (usb, i));
-    }
-}
-
-/* The kernel: in direct mode our firmware enters it, so QEMU gets none;
- * in device-model mode (and for PV/PVH) libxl gets kernel, ramdisk and
- * cmdline, as libvirt does. */
-static void
-make_boot (const XenKbootDomainDef *def, const XenKbootNativeOptions *options,
-           libxl_domain_build_info *b_info)
-{
-  if (is_hvm (def) && options->mode == XEN_KBOOT_BOOT_MODE_DIRECT)
-    {
-      b_info->u.hvm.firmware = dup (options->firmware);
+      libxl_defbool_set (&b_info->u.hvm.nographic, true);
       return;
     }
-  b_info->kernel = dup (def->os.kernel);
-  b_info->ramdisk = dup (def->os.initrd);
-  b_info->cmdline = dup (def->os.cmdline);
+  libxl_defbool_set (&b_info->u.hvm.sdl.enable, false);
+  if (n->vnc.enable)
+    make_vnc (&n->vnc, &b_info->u.hvm.vnc, &b_info->u.hvm.keymap);
+  else
+    libxl_defbool_set (&b_info->u.hvm.vnc.enable, false);
+  if (n->spice.enable)
+    {
+      libxl_defbool_set (&b_info->u.hvm.spice.enable, true);
+      if (n->spice.port > 0)
+        b_info->u.hvm.spice.port = n->spice.port;
+      b_info->u.hvm.spice.host = dup (n->spice.host);
+      b_info->u.hvm.spice.passwd = dup (n->spice.passwd);
+      libxl_defbool_set (&b_info->u.hvm.spice.disable_ticketing,
+                         n->spice.disable_ticketing);
+    }
 }
 
-static gboolean
-make_build_info (const XenKbootDomainDef *def, const XenKbootNativeOptions *options,
-                 libxl_domain_config *d_config, GError **error)
+static libxl_vga_interface_type
+vga_kind (XenKbootNativeVga vga)
+{
+  switch (vga)
+    {
+    case XEN_KBOOT_NATIVE_VGA_CIRRUS: return LIBXL_VGA_INTERFACE_TYPE_CIRRUS;
+    case XEN_KBOOT_NATIVE_VGA_STD: return LIBXL_VGA_INTERFACE_TYPE_STD;
+    case XEN_KBOOT_NATIVE_VGA_QXL: return LIBXL_VGA_INTERFACE_TYPE_QXL;
+    case XEN_KBOOT_NATIVE_VGA_NONE: return LIBXL_VGA_INTERFACE_TYPE_NONE;
+    case XEN_KBOOT_NATIVE_VGA_DEFAULT:
+    case XEN_KBOOT_NATIVE_VGA_LAST:
+      break;
+    }
+  return LIBXL_VGA_INTERFACE_TYPE_UNKNOWN;
+}
+
+/* One serial port is u.hvm.serial, several u.hvm.serial_list. */
+static void
+make_hvm_devices (const XenKbootNative *n, libxl_domain_build_info *b_info)
+{
+  b_info->u.hvm.vga.kind = vga_kind (n->vga);
+  if (n->video_memkb)
+    b_info->video_memkb = n->video_memkb;
+  make_hvm_graphics (n, b_info);
+  if (n->n_serials == 1)
+    b_info->u.hvm.serial = strdup (n->serials[0]);
+  else
+    b_info->u.hvm.serial_list = string_list (n->serials, n->n_serials);
+  if (n->n_usb)
+    {
+      libxl_defbool_set (&b_info->u.hvm.usb, true);
+      b_info->u.hvm.usbdevice_list = string_list ((char *const *) n->usb, n->n_usb);
+    }
+}
+
+static void
+make_boot (const XenKbootNative *n, libxl_domain_build_info *b_info)
+{
+  if (n->direct)
+    {
+      b_info->u.hvm.firmware = dup (n->firmware);
+      return;
+    }
+  b_info->kernel = dup (n->kernel);
+  b_info->ramdisk = dup (n->ramdisk);
+  b_info->cmdline = dup (n->cmdline);
+}
+
+/* <emulator> is qemu-xen at that path: libvirt asks the binary; the only
+ * other device model, qemu-xen-traditional, cannot boot a kernel. */
+static void
+make_build_info (const XenKbootNative *n, libxl_domain_config *d_config)
 {
   libxl_domain_build_info *b_info = &d_config->b_info;
 
   libxl_domain_build_info_init_type (b_info, d_config->c_info.type);
-  make_vcpus (def, b_info);
-  b_info->max_memkb = def->memory_kib;
-  b_info->target_memkb = def->current_memory_kib;
-  switch (def->clock_offset)
-    {
-    case XEN_KBOOT_CLOCK_UTC:
-      libxl_defbool_set (&b_info->localtime, false);
-      break;
-    case XEN_KBOOT_CLOCK_LOCALTIME:
-      libxl_defbool_set (&b_info->localtime, true);
-      break;
-    case XEN_KBOOT_CLOCK_VARIABLE:
-      libxl_defbool_set (&b_info->localtime, def->clock_basis_localtime);
-      b_info->rtc_timeoffset = (uint32_t) def->clock_adjustment;
-      break;
-    case XEN_KBOOT_CLOCK_LAST:
-      break;
-    }
-  if (def->emulator)
+  make_vcpus (n, b_info);
+  b_info->max_memkb = n->max_memkb;
+  b_info->target_memkb = n->target_memkb;
+  libxl_defbool_set (&b_info->localtime, n->localtime);
+  if (n->has_rtc_timeoffset)
+    b_info->rtc_timeoffset = (uint32_t) n->rtc_timeoffset;
+  if (n->device_model)
     {
       b_info->device_model_version = LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN;
-      b_info->device_model = dup (def->emulator);
+      b_info->device_model = dup (n->device_model);
     }
-  make_boot (def, options, b_info);
-  if (is_hvm (def))
+  make_boot (n, b_info);
+  if (n->hvm)
     {
-      libxl_defbool_set (&b_info->acpi, def->acpi);
-      libxl_defbool_set (&b_info->apic, def->apic);
-      libxl_defbool_set (&b_info->u.hvm.pae, def->pae);
-      make_boot_order (def, b_info);
-      make_hvm_devices (def, b_info);
+      libxl_defbool_set (&b_info->acpi, n->acpi);
+      libxl_defbool_set (&b_info->apic, n->apic);
+      libxl_defbool_set (&b_info->u.hvm.pae, n->pae);
+      b_info->u.hvm.boot = strdup (n->boot);
+      make_hvm_devices (n, b_info);
     }
-  return TRUE;
 }
 
 static libxl_disk_backend
-disk_backend (const XenKbootDiskDef *disk)
+disk_backend (XenKbootNativeDiskBackend backend)
 {
-  if (disk->driver_name)
+  switch (backend)
     {
-      if (strcmp (disk->driver_name, "phy") == 0)
-        return LIBXL_DISK_BACKEND_PHY;
-      if (strcmp (disk->driver_name, "tap") == 0 || strcmp (disk->driver_name, "tap2") == 0)
-        return LIBXL_DISK_BACKEND_TAP;
-      return LIBXL_DISK_BACKEND_QDISK;
+    case XEN_KBOOT_NATIVE_DISK_BACKEND_PHY: return LIBXL_DISK_BACKEND_PHY;
+    case XEN_KBOOT_NATIVE_DISK_BACKEND_TAP: return LIBXL_DISK_BACKEND_TAP;
+    case XEN_KBOOT_NATIVE_DISK_BACKEND_QDISK:
+    case XEN_KBOOT_NATIVE_DISK_BACKEND_LAST:
+      break;
     }
-  return disk->type == XEN_KBOOT_DISK_TYPE_BLOCK ? LIBXL_DISK_BACKEND_PHY
-                                                 : LIBXL_DISK_BACKEND_QDISK;
+  return LIBXL_DISK_BACKEND_QDISK;
 }
 
+/* An empty drive has libxl's format "empty". */
 static gboolean
-make_disks (const XenKbootDomainDef *def, libxl_domain_config *d_config,
+make_disks (const XenKbootNative *n, libxl_domain_config *d_config,
             GError **error)
 {
-  d_config->disks = calloc (def->disks->len ? def->disks->len : 1,
-                            sizeof (libxl_device_disk));
-  for (guint i = 0; i < def->disks->len; i++)
+  d_config->disks = calloc (n->n_disks ? n->n_disks : 1, sizeof (libxl_device_disk));
+  for (guint i = 0; i < n->n_disks; i++)
     {
-      const XenKbootDiskDef *disk = g_ptr_array_index (def->disks, i);
+      const XenKbootNativeDisk *disk = &n->disks[i];
       libxl_device_disk *x = &d_config->disks[d_config->num_disks++];
-      gboolean cdrom = disk->device == XEN_KBOOT_DISK_DEVICE_CDROM;
 
       libxl_device_disk_init (x);
-      x->vdev = dup (g_str_has_prefix (disk->target_dev, "ioemu:")
-                     ? disk->target_dev + 6 : disk->target_dev);
-      x->pdev_path = dup (disk->source);
-      x->backend = disk_backend (disk);
-      x->format = LIBXL_DISK_FORMAT_RAW;
-      if (!disk->source)
-        x->format = LIBXL_DISK_FORMAT_EMPTY;
-      else if (disk->format && libxl_disk_format_from_string (disk->format, &x->format) != 0)
+      x->vdev = dup (disk->vdev);
+      x->pdev_path = dup (disk->pdev_path);
+      x->backend = disk_backend (disk->backend);
+      x->format = LIBXL_DISK_FORMAT_EMPTY;
+      if (disk->pdev_path && libxl_disk_format_from_string (disk->format, &x->format) != 0)
         {
           g_set_error (error, XEN_KBOOT_LIBXL_ERROR, XEN_KBOOT_LIBXL_ERROR_INVALID,
                        "%s:%d: <disk>: driver type='%s' is not a disk format "
-                       "libxl knows (raw, qcow, qcow2, vhd, qed)", def->file,
-                       disk->loc.line, disk->format);
+                       "libxl knows (raw, qcow, qcow2, vhd, qed)", n->def->file,
+                       disk->def->loc.line, disk->format);
           return FALSE;
         }
-      x->is_cdrom = cdrom;
-      x->removable = cdrom;
-      x->readwrite = !(cdrom || disk->readonly);
+      x->is_cdrom = disk->cdrom;
+      x->removable = disk->cdrom;
+      x->readwrite = disk->readwrite;
     }
   return TRUE;
 }
 
+/* libxl runs its own default script (vif-bridge) when given none. */
 static gboolean
-make_nics (const XenKbootDomainDef *def, libxl_domain_config *d_config,
+make_nics (const XenKbootNative *n, libxl_domain_config *d_config,
            GError **error)
 {
-  d_config->nics = calloc (def->nets->len ? def->nets->len : 1,
-                           sizeof (libxl_device_nic));
-  for (guint i = 0; i < def->nets->len; i++)
+  d_config->nics = calloc (n->n_nics ? n->n_nics : 1, sizeof (libxl_device_nic));
+  for (guint i = 0; i < n->n_nics; i++)
     {
-      const XenKbootNetDef *net = g_ptr_array_index (def->nets, i);
+      const XenKbootNativeNic *nic = &n->nics[i];
       libxl_device_nic *x = &d_config->nics[d_config->num_nics++];
 
       libxl_device_nic_init (x);
-      x->devid = (libxl_devid) i;
-      if (net->mac)
+      x->devid = (libxl_devid) nic->devid;
+      if (nic->mac)
         {
           unsigned int b[6];
 
-          if (sscanf (net->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2],
+          if (sscanf (nic->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2],
                       &b[3], &b[4], &b[5]) != 6)
             {
               g_set_error (error, XEN_KBOOT_LIBXL_ERROR, XEN_KBOOT_LIBXL_ERROR_INVALID,
                            "%s:%d: <interface>: mac address='%s' is not a MAC "
-                           "address", def->file, net->loc.line, net->mac);
+                           "address", n->def->file, nic->def->loc.line, nic->mac);
               return FALSE;
             }
           for (int k = 0; k < 6; k++)
             x->mac[k] = (uint8_t) b[k];
         }
-      x->bridge = dup (net->bridge);
-      x->script = dup (net->script);
-      x->ifname = dup (net->ifname);
-      if (is_hvm (def))
-        {
-          if (net->model && strcmp (net->model, "netfront") == 0)
-            x->nictype = LIBXL_NIC_TYPE_VIF;
-          else
-            {
-              x->nictype = LIBXL_NIC_TYPE_VIF_IOEMU;
-              x->model = dup (net->model);
-            }
-        }
-      else
-        x->nictype = LIBXL_NIC_TYPE_VIF;
+      x->bridge = dup (nic->bridge);
+      x->script = nic->script_default ? NULL : dup (nic->script);
+      x->ifname = dup (nic->ifname);
+      x->nictype = nic->nictype == XEN_KBOOT_NATIVE_NIC_VIF ? LIBXL_NIC_TYPE_VIF
+                                                            : LIBXL_NIC_TYPE_VIF_IOEMU;
+      x->model = dup (nic->model);
     }
   return TRUE;
 }
 
 /* PV and PVH guests show graphics through a vfb and a vkb. */
 static void
-make_pv_framebuffer (const XenKbootDomainDef *def, libxl_domain_config *d_config)
+make_pv_framebuffer (const XenKbootNative *n, libxl_domain_config *d_config)
 {
-  for (guint i = 0; i < def->graphics->len && !is_hvm (def); i++)
-    {
-      const XenKbootGraphicsDef *g = g_ptr_array_index (def->graphics, i);
-      libxl_device_vfb *vfb;
-      libxl_device_vkb *vkb;
+  libxl_device_vfb *vfb;
+  libxl_device_vkb *vkb;
 
-      if (g->type != XEN_KBOOT_GRAPHICS_VNC)
-        continue;
-      d_config->vfbs = calloc (1, sizeof (libxl_device_vfb));
-      d_config->vkbs = calloc (1, sizeof (libxl_device_vkb));
-      vfb = &d_config->vfbs[d_config->num_vfbs++];
-      vkb = &d_config->vkbs[d_config->num_vkbs++];
-      libxl_device_vfb_init (vfb);
-      libxl_device_vkb_init (vkb);
-      libxl_defbool_set (&vfb->vnc.enable, true);
-      libxl_defbool_set (&vfb->vnc.findunused, g->autoport);
-      if (!g->autoport && g->port >= 5900)
-        vfb->vnc.display = g->port - 5900;
-      vfb->vnc.listen = dup (g->listen);
-      vfb->vnc.passwd = dup (g->passwd);
-      vfb->keymap = dup (g->keymap);
-      libxl_defbool_set (&vfb->sdl.enable, false);
-      break;
-    }
+  if (!n->vfb)
+    return;
+  d_config->vfbs = calloc (1, sizeof (libxl_device_vfb));
+  d_config->vkbs = calloc (1, sizeof (libxl_device_vkb));
+  vfb = &d_config->vfbs[d_config->num_vfbs++];
+  vkb = &d_config->vkbs[d_config->num_vkbs++];
+  libxl_device_vfb_init (vfb);
+  libxl_device_vkb_init (vkb);
+  make_vnc (&n->vnc, &vfb->vnc, &vfb->keymap);
+  libxl_defbool_set (&vfb->sdl.enable, false);
 }
 
 gboolean
@@ -438,18 +327,19 @@ xen_kboot_libxl_build (const XenKbootDomainDef *def,
                        const XenKbootNativeOptions *options,
                        libxl_domain_config *d_config, GError **error)
 {
-  if (!make_create_info (def, d_config, error))
+  g_autoptr(XenKbootNative) n = xen_kboot_native_map (def, options);
+
+  if (!make_create_info (n, d_config, error))
     return FALSE;
-  if (!make_build_info (def, options, d_config, error))
+  make_build_info (n, d_config);
+  if (!make_disks (n, d_config, error))
     return FALSE;
-  if (!make_disks (def, d_config, error))
+  if (!make_nics (n, d_config, error))
     return FALSE;
-  if (!make_nics (def, d_config, error))
-    return FALSE;
-  make_pv_framebuffer (def, d_config);
-  d_config->on_poweroff = shutdown_action (def->on_poweroff);
-  d_config->on_reboot = shutdown_action (def->on_reboot);
-  d_config->on_crash = shutdown_action (def->on_crash);
+  make_pv_framebuffer (n, d_config);
+  d_config->on_poweroff = shutdown_action (n->on_poweroff);
+  d_config->on_reboot = shutdown_action (n->on_reboot);
+  d_config->on_crash = shutdown_action (n->on_crash);
   return TRUE;
 }
 

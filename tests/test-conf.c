@@ -1,7 +1,8 @@
 /* Domain XML: the data cases of tests/xmlconfs/ (NAME.xml with the
  * expected NAME.xl.cfg and NAME.json, or NAME.err; NAME.warn when it
  * draws warnings), read back through libxlutil's parser and libxl's JSON
- * parser; the rules that tie the kernel to the domain and the warnings,
+ * parser, and the two formats compared as libxl configurations; the
+ * serial ports of the mapping to Xen's terms; the rules that tie the kernel to the domain and the warnings,
  * as tables; and the safe-parsing rules (no DTD, no entity, no external
  * resource, bounded size).
  *
@@ -29,6 +30,7 @@
 #include <libxl.h>
 #include <libxlutil.h>
 #include "xen_kboot_libxl.h"
+#include "xl_readback.h"
 #endif
 
 /* Expected files must not depend on the configure prefix. */
@@ -260,6 +262,88 @@ check_json_roundtrip (const char *json)
   libxl_ctx_free (ctx);
   xtl_logger_destroy ((xentoollog_logger *) logger);
 }
+
+/* The builder's memory in xl.cfg's unit: MiB, rounded up as libvirt
+ * does (memory, maxmem, videoram). */
+static void
+in_xl_units (libxl_domain_config *d_config)
+{
+  libxl_domain_build_info *b_info = &d_config->b_info;
+
+  b_info->max_memkb = xen_kboot_native_kib_to_mib (b_info->max_memkb) * 1024;
+  b_info->target_memkb = xen_kboot_native_kib_to_mib (b_info->target_memkb) * 1024;
+  if (b_info->video_memkb != LIBXL_MEMKB_DEFAULT)
+    b_info->video_memkb = xen_kboot_native_kib_to_mib (b_info->video_memkb) * 1024;
+}
+
+/* The one difference the two formats keep (their golden files say so):
+ * for an HVM domain without <graphics> the builder sets u.hvm.nographic,
+ * and xl.cfg has no nographic key.  It changes nothing: neither turns
+ * VNC off, libxl's default turns it on, and libxl_dm.c passes
+ * -nographic only when VNC and SDL are both off. */
+static void
+set_aside_nographic (libxl_domain_config *d_config)
+{
+  libxl_domain_build_info *b_info = &d_config->b_info;
+
+  if (d_config->c_info.type == LIBXL_DOMAIN_TYPE_HVM
+      && libxl_defbool_is_default (b_info->u.hvm.vnc.enable)
+      && libxl_defbool_is_default (b_info->u.hvm.sdl.enable))
+    libxl_defbool_unset (&b_info->u.hvm.nographic);
+}
+
+static char *
+comparable_json (libxl_domain_config *d_config)
+{
+  char *json, *copy;
+
+  xl_readback_apply_libxl_defaults (d_config);
+  set_aside_nographic (d_config);
+  json = libxl_domain_config_to_json (NULL, d_config);
+  g_assert_nonnull (json);
+  copy = g_strdup (json);
+  free (json);
+  return copy;
+}
+
+/* The two native formats are the same domain: the xl.cfg, read back the
+ * way xl reads it (libxlutil, and tests/xl_readback.c for the step from
+ * keys to d_config that lives in xl itself), has the JSON of the libxl
+ * builder's configuration, serials and vifs included, once the builder's
+ * memory is in MiB and libxl's own defaults fill what either leaves to
+ * libxl (xl_readback_apply_libxl_defaults). */
+static void
+test_formats_agree (gconstpointer data)
+{
+  const char *name = data;
+  g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+  g_autoptr(XenKbootDomainDef) def = load_case (name, problems);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xl = NULL, *from_xl = NULL, *from_builder = NULL;
+  XenKbootNativeOptions options;
+  libxl_domain_config read_back, built;
+  gboolean ok;
+
+  g_assert_nonnull (def);
+  xen_kboot_native_options_init (&options, def);
+  options.firmware = TEST_FIRMWARE;
+  xl = xen_kboot_xl_format (def, &options, &error);
+  g_assert_no_error (error);
+  libxl_domain_config_init (&read_back);
+  libxl_domain_config_init (&built);
+  ok = xl_readback_parse (def->file, xl, &read_back, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  ok = xen_kboot_libxl_build (def, &options, &built, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  in_xl_units (&built);
+  from_xl = comparable_json (&read_back);
+  from_builder = comparable_json (&built);
+  g_assert_cmpstr (from_xl, ==, from_builder);
+  libxl_domain_config_dispose (&read_back);
+  libxl_domain_config_dispose (&built);
+}
 #endif
 
 static void
@@ -426,6 +510,75 @@ test_warnings (void)
         }
       g_assert_cmpstr (warnings[0], ==, cases[i].warning);
       g_assert_null (warnings[1]);
+    }
+}
+
+/* ---- the mapping to Xen's terms ---- */
+
+/* Each serial on the ttyS of its port, whichever the format: the list
+ * both formats print, "|"-joined ("" for no serial port). */
+static void
+test_serial_ports (void)
+{
+  static const struct {
+    const char *name;
+    XenKbootOsType type;
+    const char *devices;
+    const char *serials;
+  } cases[] = {
+    { "ports 0, 1 and 3: null holds port 2", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='pty'><target port='0'/></serial>"
+      "<serial type='vc'><target port='1'/></serial>"
+      "<serial type='stdio'><target port='3'/></serial>",
+      "pty|vc|null|stdio" },
+    { "port 2 alone", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='file'><source path='/tmp/s'/><target port='2'/></serial>",
+      "null|null|file:/tmp/s" },
+    { "no ports: in order", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='pty'/><serial type='vc'/>",
+      "pty|vc" },
+    { "no port: the one after the previous serial's", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='pty'><target port='1'/></serial><serial type='vc'/>",
+      "null|pty|vc" },
+    { "a console beside a serial is its alias", XEN_KBOOT_OS_TYPE_HVM,
+      "<serial type='pty'><target port='0'/></serial>"
+      "<console type='pty'><target type='serial' port='0'/></console>",
+      "pty" },
+    { "a serial console alone", XEN_KBOOT_OS_TYPE_HVM,
+      "<console type='pty'><target type='serial' port='0'/></console>",
+      "pty" },
+    { "a Xen console is no serial port", XEN_KBOOT_OS_TYPE_HVM,
+      "<console type='pty'><target type='xen' port='0'/></console>",
+      "" },
+    { "PV: no emulated serial port", XEN_KBOOT_OS_TYPE_XEN,
+      "<serial type='pty'><target port='0'/></serial>",
+      "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+      g_autofree char *xml = g_strdup_printf (
+        "<domain type='xen'><name>s</name><memory unit='MiB'>512</memory>"
+        "<os><type arch='x86_64'>%s</type><kernel>/boot/vmlinuz</kernel></os>"
+        "<features><pae/></features><devices>%s</devices></domain>",
+        xen_kboot_os_type_to_string (cases[i].type), cases[i].devices);
+      g_autoptr(XenKbootDomainDef) def = NULL;
+      g_autoptr(XenKbootNative) native = NULL;
+      GString *serials = g_string_new (NULL);
+      XenKbootNativeOptions options;
+
+      g_test_message ("%s", cases[i].name);
+      def = xen_kboot_domain_def_load_buffer (xml, strlen (xml), "s.xml",
+                                              XEN_KBOOT_CONF_MIN_MEMORY_KIB, problems);
+      g_assert_cmpuint (problems->len, ==, 0);
+      xen_kboot_native_options_init (&options, def);
+      native = xen_kboot_native_map (def, &options);
+      g_assert_cmpuint (native->n_serials, <=, XEN_KBOOT_NATIVE_SERIAL_PORTS);
+      for (guint port = 0; port < native->n_serials; port++)
+        g_string_append_printf (serials, "%s%s", port ? "|" : "", native->serials[port]);
+      g_assert_cmpstr (serials->str, ==, cases[i].serials);
+      g_string_free (serials, TRUE);
     }
 }
 
@@ -693,8 +846,23 @@ main (int argc, char **argv)
                                                (const char *) g_ptr_array_index (names, i));
       g_test_add_data_func (path, g_ptr_array_index (names, i), test_case);
     }
+#ifdef WITH_XEN
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *err_file = g_strconcat (name, ".err", NULL);
+      g_autofree char *err_path = g_build_filename (xmlconfs, err_file, NULL);
+      g_autofree char *path = NULL;
+
+      if (g_str_has_prefix (name, "err-") || g_file_test (err_path, G_FILE_TEST_EXISTS))
+        continue;
+      path = g_strdup_printf ("/conf/xl-agrees-with-libxl/%s", name);
+      g_test_add_data_func (path, name, test_formats_agree);
+    }
+#endif
   g_test_add_func ("/conf/kernel-rules", test_kernel_rules);
   g_test_add_func ("/conf/warnings", test_warnings);
+  g_test_add_func ("/conf/native/serial-ports", test_serial_ports);
   g_test_add_func ("/conf/units", test_units);
   g_test_add_func ("/conf/xml/billion-laughs", test_billion_laughs);
   g_test_add_func ("/conf/xml/external-entity", test_external_entity);
