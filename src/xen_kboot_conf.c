@@ -286,24 +286,65 @@ typedef struct {
   GPtrArray *problems;
 } Parser;
 
+GError *
+xen_kboot_conf_problem_new_valist (XenKbootConfError code,
+                                   const XenKbootDomainDef *def, int line,
+                                   const char *element, const char *format,
+                                   va_list args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  if (line > 0)
+    return g_error_new (XEN_KBOOT_CONF_ERROR, code, "%s:%d: <%s>: %s",
+                        def->file, line, element, message);
+  return g_error_new (XEN_KBOOT_CONF_ERROR, code, "%s: <%s>: %s", def->file,
+                      element, message);
+}
+
+GError *
+xen_kboot_conf_problem_new (XenKbootConfError code, const XenKbootDomainDef *def,
+                            int line, const char *element, const char *format, ...)
+{
+  va_list args;
+  GError *error;
+
+  va_start (args, format);
+  error = xen_kboot_conf_problem_new_valist (code, def, line, element, format, args);
+  va_end (args);
+  return error;
+}
+
+void
+xen_kboot_conf_problem_add (GPtrArray *problems, XenKbootConfError code,
+                            const XenKbootDomainDef *def, int line,
+                            const char *element, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (problems, xen_kboot_conf_problem_new_valist (code, def, line,
+                                                                element, format,
+                                                                args));
+  va_end (args);
+}
+
 static void problem (Parser *p, XenKbootConfError code, const xmlNode *node,
                      const char *format, ...) G_GNUC_PRINTF (4, 5);
 
-/* "FILE:LINE: <element>: message". */
+/* A problem at @node, for the parser. */
 static void
 problem (Parser *p, XenKbootConfError code, const xmlNode *node,
          const char *format, ...)
 {
-  va_list ap;
-  g_autofree char *message = NULL;
+  va_list args;
 
-  va_start (ap, format);
-  message = g_strdup_vprintf (format, ap);
-  va_end (ap);
+  va_start (args, format);
   g_ptr_array_add (p->problems,
-                   g_error_new (XEN_KBOOT_CONF_ERROR, code, "%s:%ld: <%s>: %s",
-                                p->def->file, xmlGetLineNo (node),
-                                (const char *) node->name, message));
+                   xen_kboot_conf_problem_new_valist (code, p->def,
+                                                      (int) xmlGetLineNo (node),
+                                                      (const char *) node->name,
+                                                      format, args));
+  va_end (args);
 }
 
 /* ---- small XML helpers ---- */

@@ -8,6 +8,8 @@
 #ifndef XEN_KBOOT_CONF_H
 #define XEN_KBOOT_CONF_H
 
+#include <stdarg.h>
+
 #include <glib.h>
 #include <libxml/tree.h>
 
@@ -367,6 +369,25 @@ void xen_kboot_conf_problems_to_error (GPtrArray *problems, GError **error);
 
 /* A new problem list (owns its GErrors). */
 GPtrArray *xen_kboot_conf_problems_new (void);
+
+/* How every problem with a domain definition is worded, by the parser, the
+ * rules and the checks of the files it names: "FILE:LINE: <ELEMENT>:
+ * message" (XEN_KBOOT_CONF_ERROR, @code), without ":LINE" when @line is
+ * not known (0: the hook reads libvirt's XML without line numbers).
+ * _add appends the problem to @problems. */
+GError *xen_kboot_conf_problem_new (XenKbootConfError code,
+                                    const XenKbootDomainDef *def, int line,
+                                    const char *element, const char *format, ...)
+  G_GNUC_PRINTF (5, 6);
+GError *xen_kboot_conf_problem_new_valist (XenKbootConfError code,
+                                           const XenKbootDomainDef *def, int line,
+                                           const char *element,
+                                           const char *format, va_list args)
+  G_GNUC_PRINTF (5, 0);
+void xen_kboot_conf_problem_add (GPtrArray *problems, XenKbootConfError code,
+                                 const XenKbootDomainDef *def, int line,
+                                 const char *element, const char *format, ...)
+  G_GNUC_PRINTF (6, 7);
 
 G_END_DECLS
 
