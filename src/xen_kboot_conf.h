@@ -285,6 +285,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootDomainDef, xen_kboot_domain_def_free)
 gboolean xen_kboot_conf_scale_to_bytes (guint64 value, const char *unit,
                                         guint64 *bytes);
 
+/* A <memory> or <currentMemory>: the decimal @text (blanks around it
+ * allowed) in @unit (xen_kboot_conf_scale_to_bytes), as libvirt keeps it:
+ * in KiB, rounded up.  FALSE with the reason (XEN_KBOOT_CONF_ERROR_INVALID_
+ * VALUE, the value and unit quoted) when it is not a size. */
+gboolean xen_kboot_conf_memory_kib (const char *text, const char *unit,
+                                    guint64 *kib, GError **error);
+
 /* The domain schema compiled into the program (docs/schema.rng). */
 const char *xen_kboot_conf_schema (gsize *length);
 

@@ -94,24 +94,17 @@ element_prop (const xmlNode *node, const char *name)
 }
 
 /* libvirt formats <memory unit='KiB'>N</memory>; hand-written XML may use
- * any of libvirt's units.  FALSE leaves has_memory unset: the fit check
- * then refuses with the reason. */
+ * any of libvirt's units, read as the configuration parser reads them.
+ * What is not a size leaves has_memory unset: the check then refuses with
+ * the reason. */
 static void
 read_memory (XenKbootHookDomain *dom, const xmlNode *node)
 {
   g_autofree char *text = element_text (node);
   g_autofree char *unit = element_prop (node, "unit");
-  guint64 value, bytes;
 
-  if (!text)
-    return;
-  g_strstrip (text);
-  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL)
-      || !xen_kboot_conf_scale_to_bytes (value, unit, &bytes))
-    return;
-  /* libvirt keeps memory in KiB, rounding up. */
-  dom->memory_kib = bytes / 1024 + (bytes % 1024 != 0);
-  dom->has_memory = TRUE;
+  dom->has_memory = text && xen_kboot_conf_memory_kib (text, unit, &dom->memory_kib,
+                                                       NULL);
 }
 
 static void
