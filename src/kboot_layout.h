@@ -6,9 +6,9 @@
  * Rules (DESIGN.md "Facts to build on", Documentation/arch/x86/boot.rst):
  *   - handoff block: the page at KBOOT_HANDOFF_ADDR.
  *   - kernel: at KBOOT_KERNEL_BASE or the next address its alignment allows,
- *     never below, and above everything already in memory; it owns
- *     [load, max(load + file size, max(align_up(load, kernel_alignment),
- *     pref_address) + init_size)).
+ *     never below, and above everything already in memory; it owns its
+ *     footprint (kboot_image_footprint): [load, max(load + file size,
+ *     max(align_up(load, kernel_alignment), pref_address) + init_size)).
  *   - boot_params (4 KiB) and the command line (length + 1): the lowest free
  *     page-aligned places above the handoff page, below 0x9f000.
  *   - initrd: page-aligned, as high as allowed below initrd_addr_max + 1,
