@@ -630,6 +630,14 @@ kboot_image_is_bootable (const KbootImage *image)
 }
 
 gboolean
+kboot_image_cmdline_fits (const KbootImage *image, guint64 len)
+{
+  /* boot.rst: cmdline_size is "the maximum size of the command line
+   * without the terminating zero" (255 before protocol 2.06). */
+  return len <= image->hdr.cmdline_size;
+}
+
+gboolean
 kboot_image_load_address (const KbootImage *image, guint64 min_address,
                           guint64 *address)
 {

@@ -146,6 +146,10 @@ void kboot_image_free (KbootImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbootImage, kboot_image_free)
 
 gboolean kboot_image_is_bootable (const KbootImage *image);
+/* The command-line length rule, stated once (the planner, the loader and
+ * so every command apply it): a command line of @len bytes, without its
+ * NUL, is no longer than the kernel's cmdline_size. */
+gboolean kboot_image_cmdline_fits (const KbootImage *image, guint64 len);
 /* The first load address >= @min_address that the image's alignment allows,
  * or FALSE when there is none below 4 GiB. */
 gboolean kboot_image_load_address (const KbootImage *image, guint64 min_address,

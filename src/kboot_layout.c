@@ -284,6 +284,19 @@ kboot_layout_highest_fit (const KbootPlan *plan, const KbootPlatform *platform,
 
 /* ---- the steps ---------------------------------------------------------- */
 
+gboolean
+kboot_layout_check_cmdline (const KbootImage *image, guint64 cmdline_len,
+                            GError **error)
+{
+  if (kboot_image_cmdline_fits (image, cmdline_len))
+    return TRUE;
+  g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_CMDLINE,
+               "command line of %" G_GUINT64_FORMAT " bytes is longer than "
+               "the kernel's cmdline_size of %u bytes (the limit without "
+               "its terminating NUL)", cmdline_len, image->hdr.cmdline_size);
+  return FALSE;
+}
+
 static gboolean
 kboot_layout_check_request (const KbootLayoutRequest *req, GError **error)
 {
@@ -309,18 +322,7 @@ kboot_layout_check_request (const KbootLayoutRequest *req, GError **error)
                    "not a power of two up to 2 GiB", image->alignment);
       return FALSE;
     }
-  /* boot.rst: cmdline_size is "the maximum size of the command line
-   * without the terminating zero". */
-  if (req->cmdline_len > image->hdr.cmdline_size)
-    {
-      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_CMDLINE,
-                   "command line of %" G_GUINT64_FORMAT " bytes is longer than "
-                   "the kernel's cmdline_size of %u bytes (the limit without "
-                   "its terminating NUL)", req->cmdline_len,
-                   image->hdr.cmdline_size);
-      return FALSE;
-    }
-  return TRUE;
+  return kboot_layout_check_cmdline (image, req->cmdline_len, error);
 }
 
 static void

@@ -108,6 +108,12 @@ typedef enum {
 #define KBOOT_LAYOUT_ERROR (kboot_layout_error_quark ())
 GQuark kboot_layout_error_quark (void);
 
+/* The plan's first check, which the driver also asks on its own before
+ * any memory map exists: a command line of @cmdline_len bytes fits the
+ * kernel (kboot_image_cmdline_fits), else KBOOT_LAYOUT_ERROR_CMDLINE. */
+gboolean kboot_layout_check_cmdline (const KbootImage *image,
+                                     guint64 cmdline_len, GError **error);
+
 /* Plan the layout; the result has passed kboot_plan_check(). */
 gboolean kboot_layout_plan (const KbootLayoutRequest *req, KbootPlan **plan,
                             GError **error);
