@@ -314,19 +314,9 @@ gboolean xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
  * layout planner makes the exact check for a given kernel and initrd. */
 #define XEN_KBOOT_CONF_MIN_MEMORY_KIB (32 * 1024)
 
-/* The files the domain names, as the loader will use them: the kernel
- * (HVM: kboot_kernel_open_bootable(), every boot-protocol rule; PV/PVH:
- * a readable non-empty regular file), the initrd (readable, non-empty,
- * regular) and the command line's length against the kernel's
- * cmdline_size.  Appends every problem; TRUE when there was none. */
-gboolean xen_kboot_domain_def_check_boot_files (const XenKbootDomainDef *def,
-                                                GPtrArray *problems);
-
 /* The rules that tie the kernel to the rest of the domain, from the
  * probe's facts alone (pure; every command that boots or checks a domain
- * applies them: validate and domxml-to-native through
- * xen_kboot_domain_def_check_boot_files(), plan, preview and create
- * through xen_kboot_boot_prepare(), the libvirt hook itself):
+ * applies them, through the driver's admission, xen_kboot_boot_admit):
  *   - a 64-bit kernel (protocol 2.12+, xloadflags XLF_KERNEL_64) in a Xen
  *     HVM domain needs <features><pae/>: without it libxl sets pae=0 and
  *     Xen hides PAE, long mode and NX from the guest's CPUID, so the

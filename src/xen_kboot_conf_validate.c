@@ -1,12 +1,11 @@
-/* The semantic rules of a domain definition, and the check of the files
- * it names (kernel, initrd) with the image probe. */
+/* The semantic rules of a domain definition, and those that tie its
+ * kernel to it (from the probe's facts; the driver's admission opens the
+ * files, xen_kboot_boot_admit). */
 #include "config.h"
 
 #include <string.h>
 
 #include "kboot_bootproto.h"
-#include "kboot_file.h"
-#include "kboot_image_file.h"
 #include "xen_kboot_conf.h"
 
 static void
@@ -272,66 +271,4 @@ xen_kboot_domain_def_warnings (const XenKbootDomainDef *def, XenKbootBootMode mo
       g_strv_builder_add (warnings, line);
     }
   return g_strv_builder_end (warnings);
-}
-
-/* Wrap a file-level error into a domain problem at the element naming it. */
-static void
-file_problem (GPtrArray *problems, XenKbootConfError code,
-              const XenKbootDomainDef *def, int line, const char *element,
-              const GError *error)
-{
-  xen_kboot_conf_problem_add (problems, code, def, line, element, "%s",
-                              error->message);
-}
-
-gboolean
-xen_kboot_domain_def_check_boot_files (const XenKbootDomainDef *def,
-                                       GPtrArray *problems)
-{
-  g_autoptr(KbootKernel) kernel = NULL;
-  guint before = problems->len;
-
-  if (def->os.kernel && def->os.kernel[0] == '/')
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (def->os.type == XEN_KBOOT_OS_TYPE_HVM)
-        {
-          kernel = kboot_kernel_open_bootable (def->os.kernel, &error);
-          if (!kernel)
-            file_problem (problems, XEN_KBOOT_CONF_ERROR_KERNEL, def,
-                          def->os.kernel_loc.line, "kernel", error);
-          else if (!xen_kboot_domain_def_check_kernel (def, kernel->image, &error))
-            g_ptr_array_add (problems, g_steal_pointer (&error));
-        }
-      else
-        {
-          /* PV and PVH kernels are loaded by libxenguest, not by our
-           * loader: check only that the file is there to read. */
-          g_autoptr(KbootFile) file = kboot_file_open (def->os.kernel, "kernel", &error);
-          if (!file)
-            file_problem (problems, XEN_KBOOT_CONF_ERROR_KERNEL, def,
-                          def->os.kernel_loc.line, "kernel", error);
-        }
-    }
-  if (def->os.initrd && def->os.initrd[0] == '/')
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(KbootFile) file = kboot_file_open (def->os.initrd, "initrd", &error);
-
-      if (!file)
-        file_problem (problems, XEN_KBOOT_CONF_ERROR_INITRD, def,
-                      def->os.initrd_loc.line, "initrd", error);
-    }
-  if (kernel && def->os.cmdline
-      && strlen (def->os.cmdline) > kernel->image->hdr.cmdline_size)
-    xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_CMDLINE_TOO_LONG,
-                                def, def->os.cmdline_loc.line, "cmdline",
-                                "the command line is %" G_GSIZE_FORMAT " bytes, "
-                                "longer than the %u bytes kernel %s accepts "
-                                "(cmdline_size)", strlen (def->os.cmdline),
-                                kernel->image->hdr.cmdline_size, def->os.kernel);
-  /* Whether it all fits the guest's memory is the planner's question,
-   * asked by the driver (xen_kboot_check_fit()), a layer above this one. */
-  return problems->len == before;
 }
