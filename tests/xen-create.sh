@@ -146,21 +146,28 @@ done
 
 # <vcpu>2</vcpu>: one warning line in direct mode, none in device-model
 # mode (hvmloader's tables list every vCPU); the domain starts either way.
+# Each case on a fresh host, so that each domain is id 1.
+fresh_host vcpu-direct
 tap_expect "create, direct, <vcpu>2</vcpu>: the warning, then the domain" 0 "1" \
 	"$(vcpu_line "$tmp/smp.xml")" xk "" create --paused "$tmp/smp.xml"
 xk "" destroy smp
+fresh_host vcpu-mode-dm
 tap_expect "create --mode device-model, <vcpu>2</vcpu>: no warning" 0 "1" "" \
 	xk "" create --paused --mode device-model "$tmp/smp.xml"
 xk "" destroy smp
+fresh_host vcpu-metadata-dm
 tap_expect "create, metadata device-model, <vcpu>2</vcpu>: no warning" 0 "1" "" \
 	xk "" create --paused "$tmp/smpdm.xml"
 xk "" destroy smpdm
+fresh_host vcpu-mode-direct
 tap_expect "create --mode direct over metadata device-model: the warning" 0 "1" \
 	"$(vcpu_line "$tmp/smpdm.xml")" xk "" create --paused --mode direct "$tmp/smpdm.xml"
 xk "" destroy smpdm
-no_domains
+[ -z "$(find "$tmp"/host-vcpu-* -mindepth 1 -name 'domain-*' -print -quit)" ]
 tap_result $? "the <vcpu> domains are gone"
 
+# Back to the first host, where no domain was made yet.
+fresh_host first
 # create --paused: the sequence, and the domain stays paused.
 : > "$log"
 tap_expect "create --paused prints the domain id" 0 "1" "" xk "" create --paused "$tmp/guest.xml"

@@ -20,7 +20,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-lifecycle.XXXXXX")
 # XENSHIM_STATE=$tmp/CASE/host in its environment.
 our_processes() {
 	for e in /proc/[0-9]*/environ; do
-		tr '\0' '\n' < "$e" 2>/dev/null | grep -q "^XENSHIM_STATE=$tmp/" &&
+		tr '\0' '\n' 2>/dev/null < "$e" | grep -q "^XENSHIM_STATE=$tmp/" &&
 			{ p=${e#/proc/}; echo "${p%/environ}"; }
 	done
 }
@@ -45,6 +45,7 @@ domain() {
     <initrd>$tmp/initrd</initrd>
     <cmdline>console=hvc0</cmdline>
   </os>
+  <features><pae/></features>
   <on_poweroff>$3</on_poweroff>
   <on_reboot>$4</on_reboot>
   <on_crash>$5</on_crash>
@@ -71,7 +72,7 @@ guest() { XENSHIM_STATE=$state XENSHIM_LOG=$calls "$guest_helper" "$@"; }
 # Processes of the current case.
 monitors() {
 	for e in /proc/[0-9]*/environ; do
-		tr '\0' '\n' < "$e" 2>/dev/null | grep -qx "XENSHIM_STATE=$state" &&
+		tr '\0' '\n' 2>/dev/null < "$e" | grep -qx "XENSHIM_STATE=$state" &&
 			{ p=${e#/proc/}; echo "${p%/environ}"; }
 	done
 }
