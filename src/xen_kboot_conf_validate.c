@@ -19,26 +19,30 @@ check_absolute (GPtrArray *problems, const XenKbootDomainDef *def,
                                 "(starting with '/')", path);
 }
 
+/* virt-manager refuses an initrd or kernel args without a kernel: @what
+ * (@value, at <@element>) "is only used with direct kernel boot". */
+static void
+check_needs_kernel (GPtrArray *problems, const XenKbootDomainDef *def,
+                    XenKbootConfError code, const char *value, int line,
+                    const char *element, const char *name, const char *what)
+{
+  if (value)
+    xen_kboot_conf_problem_add (problems, code, def, line, element, "%s '%s' "
+                                "given without a <kernel>: %s is only used "
+                                "with direct kernel boot", name, value, what);
+}
+
 static void
 check_kernel_options (GPtrArray *problems, const XenKbootDomainDef *def)
 {
   if (!def->os.kernel)
     {
-      /* virt-manager refuses an initrd or kernel args without a kernel. */
-      if (def->os.initrd)
-        xen_kboot_conf_problem_add (problems,
-                                    XEN_KBOOT_CONF_ERROR_INITRD_WITHOUT_KERNEL,
-                                    def, def->os.initrd_loc.line, "initrd",
-                                    "initrd '%s' given without a <kernel>: an "
-                                    "initrd is only used with direct kernel "
-                                    "boot", def->os.initrd);
-      if (def->os.cmdline)
-        xen_kboot_conf_problem_add (problems,
-                                    XEN_KBOOT_CONF_ERROR_CMDLINE_WITHOUT_KERNEL,
-                                    def, def->os.cmdline_loc.line, "cmdline",
-                                    "kernel command line '%s' given without a "
-                                    "<kernel>: it is only used with direct "
-                                    "kernel boot", def->os.cmdline);
+      check_needs_kernel (problems, def, XEN_KBOOT_CONF_ERROR_INITRD_WITHOUT_KERNEL,
+                          def->os.initrd, def->os.initrd_loc.line, "initrd",
+                          "initrd", "an initrd");
+      check_needs_kernel (problems, def, XEN_KBOOT_CONF_ERROR_CMDLINE_WITHOUT_KERNEL,
+                          def->os.cmdline, def->os.cmdline_loc.line, "cmdline",
+                          "kernel command line", "it");
       if (!def->os.initrd && !def->os.cmdline)
         xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_NO_KERNEL,
                                     def, def->os.loc.line, "os", "no <kernel>: "
@@ -116,6 +120,8 @@ disk_name (const XenKbootDiskDef *disk)
 static void
 check_duplicates (GPtrArray *problems, const XenKbootDomainDef *def)
 {
+  const XenKbootConfError duplicate = XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE;
+
   for (guint i = 0; i < def->disks->len; i++)
     {
       const XenKbootDiskDef *a = g_ptr_array_index (def->disks, i);
@@ -126,9 +132,8 @@ check_duplicates (GPtrArray *problems, const XenKbootDomainDef *def)
           const XenKbootDiskDef *b = g_ptr_array_index (def->disks, j);
           if (b->target_dev && strcmp (disk_name (a), disk_name (b)) == 0)
             {
-              xen_kboot_conf_problem_add (problems,
-                                          XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE,
-                                          def, a->loc.line, "disk", "target "
+              xen_kboot_conf_problem_add (problems, duplicate, def,
+                                          a->loc.line, "disk", "target "
                                           "dev='%s' is already used by the disk "
                                           "at line %d: each disk needs its own "
                                           "name", a->target_dev, b->loc.line);
@@ -144,19 +149,15 @@ check_duplicates (GPtrArray *problems, const XenKbootDomainDef *def)
         {
           const XenKbootNetDef *b = g_ptr_array_index (def->nets, j);
           if (a->mac && b->mac && g_ascii_strcasecmp (a->mac, b->mac) == 0)
-            xen_kboot_conf_problem_add (problems,
-                                        XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE,
-                                        def, a->loc.line, "interface", "mac "
-                                        "address='%s' is already used by the "
-                                        "interface at line %d", a->mac,
-                                        b->loc.line);
+            xen_kboot_conf_problem_add (problems, duplicate, def, a->loc.line,
+                                        "interface", "mac address='%s' is "
+                                        "already used by the interface at "
+                                        "line %d", a->mac, b->loc.line);
           if (a->ifname && b->ifname && strcmp (a->ifname, b->ifname) == 0)
-            xen_kboot_conf_problem_add (problems,
-                                        XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE,
-                                        def, a->loc.line, "interface", "target "
-                                        "dev='%s' is already used by the "
-                                        "interface at line %d", a->ifname,
-                                        b->loc.line);
+            xen_kboot_conf_problem_add (problems, duplicate, def, a->loc.line,
+                                        "interface", "target dev='%s' is "
+                                        "already used by the interface at "
+                                        "line %d", a->ifname, b->loc.line);
         }
     }
   for (guint i = 0; i < def->chrs->len; i++)
@@ -171,9 +172,8 @@ check_duplicates (GPtrArray *problems, const XenKbootDomainDef *def)
           const XenKbootChrDef *b = g_ptr_array_index (def->chrs, j);
           if (!b->console && b->port == a->port)
             {
-              xen_kboot_conf_problem_add (problems,
-                                          XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE,
-                                          def, a->loc.line, "serial", "target "
+              xen_kboot_conf_problem_add (problems, duplicate, def,
+                                          a->loc.line, "serial", "target "
                                           "port='%d' is already used by the "
                                           "serial device at line %d", a->port,
                                           b->loc.line);
