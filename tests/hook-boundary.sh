@@ -20,19 +20,21 @@ first=${KBOOT_WALK_FIRST:-64} last=${KBOOT_WALK_LAST:-160} step=${KBOOT_WALK_STE
 
 head -c 921600 /dev/zero | tr '\0' 'i' > "$tmp/initrd.img"
 
-domain() { # MEMORY-MIB: the domain as libvirt would pass it, and validate read it
+domain() { # MEMORY-MIB: one file for both, in KiB as libvirt formats it
 	cat <<XML
 <domain type='xen'>
   <name>walk</name>
-  <memory unit='MiB'>$1</memory>
-  <vcpu>1</vcpu>
+  <memory unit='KiB'>$(($1 * 1024))</memory>
+  <currentMemory unit='KiB'>$(($1 * 1024))</currentMemory>
+  <vcpu placement='static'>1</vcpu>
   <os>
     <type arch='x86_64' machine='xenfv'>hvm</type>
     <kernel>$T/amd64/vmlinuz</kernel>
     <initrd>$tmp/initrd.img</initrd>
-    <cmdline>console=ttyS0</cmdline>
+    <cmdline>console=ttyS0 quiet</cmdline>
   </os>
   <features><acpi/><apic/><pae/></features>
+  <on_poweroff>destroy</on_poweroff>
 </domain>
 XML
 }
