@@ -160,11 +160,11 @@ admit_domain (const XenKbootDomainDef *def, GPtrArray *problems)
   return FALSE;
 }
 
-/* A file the domain names is opened where it is.  Checking the files
- * alone (validate and domxml-to-native, whose rules report a relative
- * path at its line), a relative one is left unopened rather than looked
- * for in the current directory; a plan is only asked of a domain whose
- * paths the rules, or the hook, found absolute. */
+/* Whether to open the file @path names.  Checking the files alone
+ * (validate and domxml-to-native, whose rules already report a relative
+ * path at its line), a relative one is left alone rather than looked for
+ * in the current directory.  A plan is only asked of a domain whose paths
+ * the rules, or the hook, found absolute. */
 static gboolean
 admit_opens (const XenKbootAdmitOptions *options, const char *path)
 {
