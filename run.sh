@@ -30,7 +30,7 @@ packages="
 unit_tests="tests/test-util tests/test-image tests/test-file tests/test-loader-parts tests/test-loader tests/test-layout tests/test-conf tests/test-hook tests/firmware/firmware-elf.sh tests/test-xen-layout tests/test-lifecycle"
 
 # Command-line tests that need no QEMU, run again under the sanitizers.
-cli_tests="tests/cli-inspect.sh tests/image-real.sh tests/cli-validate.sh tests/cli-plan-validate.sh tests/cli-domxml-to-native.sh tests/hook-cli.sh"
+cli_tests="tests/cli-inspect.sh tests/image-real.sh tests/cli-validate.sh tests/cli-plan-validate.sh tests/cli-domxml-to-native.sh tests/hook-cli.sh tests/hook-boundary.sh"
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -613,6 +613,14 @@ kboot_image_is_bootable (const KbootImage *image)
 }
 
 gboolean
+kboot_image_cmdline_fits (const KbootImage *image, guint64 len)
+{
+  /* boot.rst: cmdline_size is "the maximum size of the command line
+   * without the terminating zero" (255 before protocol 2.06). */
+  return len <= image->hdr.cmdline_size;
+}
+
+gboolean
 kboot_image_load_address (const KbootImage *image, guint64 min_address,
                           guint64 *address)
 {
@@ -627,31 +635,59 @@ kboot_image_load_address (const KbootImage *image, guint64 min_address,
 }
 
 gboolean
-kboot_image_footprint_end (const KbootImage *image, guint64 address,
-                           guint64 *end)
+kboot_image_footprint (const KbootImage *image, guint64 address,
+                       guint64 *decompress, guint64 *end, GError **error)
 {
-  guint64 file_end, decomp_start, decomp_end;
+  const KbootSetupHeader *hdr = &image->hdr;
+  guint64 file_end, start, decomp_end;
+  /* head_32.S/head_64.S round the load address up to kernel_alignment; an
+   * address the image's own alignment allows needs nothing more. */
+  guint64 align = kboot_is_power_of_two (hdr->kernel_alignment) ? hdr->kernel_alignment
+                  : kboot_is_power_of_two (image->alignment) ? image->alignment : 1;
 
   if (!g_uint64_checked_add (&file_end, address, image->pm_size))
-    return FALSE;
-  if (image->hdr.version < 0x020a)
+    {
+      g_set_error (error, KBOOT_IMAGE_ERROR, KBOOT_IMAGE_RULE_NO_PLACEMENT,
+                   "kernel at 0x%" G_GINT64_MODIFIER "x: its size 0x%"
+                   G_GINT64_MODIFIER "x runs past 2^64", address, image->pm_size);
+      return FALSE;
+    }
+  if (hdr->version < 0x020a)
     {
       /* Before 2.10 the header gives no init_size: the kernel decompresses
        * at its load address, and only the file's extent is known. */
+      *decompress = address;
       *end = file_end;
       return TRUE;
     }
   /* boot.rst, init_size: the kernel needs [max(align_up(load,
-   * kernel_alignment), pref_address), + init_size) to decompress and run. */
-  decomp_start = address;
-  if (kboot_is_power_of_two (image->hdr.kernel_alignment)
-      && !kboot_align_up (address, image->hdr.kernel_alignment, &decomp_start))
-    return FALSE;
-  decomp_start = MAX (decomp_start, image->hdr.pref_address);
-  if (!g_uint64_checked_add (&decomp_end, decomp_start, image->hdr.init_size))
-    return FALSE;
+   * kernel_alignment), pref_address), + init_size) to decompress and run
+   * (it runs no lower than LOAD_PHYSICAL_ADDR, pref_address). */
+  if (!kboot_align_up (address, align, &start))
+    start = G_MAXUINT64;
+  start = MAX (start, hdr->pref_address);
+  if (start == G_MAXUINT64 || !g_uint64_checked_add (&decomp_end, start, hdr->init_size))
+    {
+      g_set_error (error, KBOOT_IMAGE_ERROR, KBOOT_IMAGE_RULE_NO_PLACEMENT,
+                   "kernel at 0x%" G_GINT64_MODIFIER "x: decompression at "
+                   "max(align_up(0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
+                   "x), pref_address 0x%" G_GINT64_MODIFIER "x) + init_size "
+                   "0x%x runs past 2^64", address, address, align,
+                   hdr->pref_address, hdr->init_size);
+      return FALSE;
+    }
+  *decompress = start;
   *end = MAX (file_end, decomp_end);
   return TRUE;
+}
+
+gboolean
+kboot_image_footprint_end (const KbootImage *image, guint64 address,
+                           guint64 *end)
+{
+  guint64 decompress;
+
+  return kboot_image_footprint (image, address, &decompress, end, NULL);
 }
 
 gboolean

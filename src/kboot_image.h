@@ -146,12 +146,25 @@ void kboot_image_free (KbootImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbootImage, kboot_image_free)
 
 gboolean kboot_image_is_bootable (const KbootImage *image);
+/* The command-line length rule, stated once (the planner, the loader and
+ * so every command apply it): a command line of @len bytes, without its
+ * NUL, is no longer than the kernel's cmdline_size. */
+gboolean kboot_image_cmdline_fits (const KbootImage *image, guint64 len);
 /* The first load address >= @min_address that the image's alignment allows,
  * or FALSE when there is none below 4 GiB. */
 gboolean kboot_image_load_address (const KbootImage *image, guint64 min_address,
                                    guint64 *address);
-/* End of the memory the kernel needs when loaded at @address:
- * max(address + pm_size, max(align_up(address), pref_address) + init_size). */
+/* The kernel's footprint when loaded at @address, the one statement of
+ * the rule (the probe's placement check and the layout planner use it):
+ * it decompresses at *@decompress = max(align_up(address,
+ * kernel_alignment), pref_address) and owns [address, *@end), *@end =
+ * max(address + pm_size, *@decompress + init_size); before protocol 2.10
+ * (no init_size) it runs where it is loaded and owns its file's extent.
+ * FALSE (KBOOT_IMAGE_RULE_NO_PLACEMENT, naming the sum) past 2^64. */
+gboolean kboot_image_footprint (const KbootImage *image, guint64 address,
+                                guint64 *decompress, guint64 *end,
+                                GError **error);
+/* The same, only the end. */
 gboolean kboot_image_footprint_end (const KbootImage *image, guint64 address,
                                     guint64 *end);
 

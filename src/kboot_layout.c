@@ -235,6 +235,19 @@ kboot_layout_fit (const KbootPlan *plan, const KbootPlatform *platform,
 
 /* ---- the steps ---------------------------------------------------------- */
 
+gboolean
+kboot_layout_check_cmdline (const KbootImage *image, guint64 cmdline_len,
+                            GError **error)
+{
+  if (kboot_image_cmdline_fits (image, cmdline_len))
+    return TRUE;
+  g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_CMDLINE,
+               "command line of %" G_GUINT64_FORMAT " bytes is longer than "
+               "the kernel's cmdline_size of %u bytes (the limit without "
+               "its terminating NUL)", cmdline_len, image->hdr.cmdline_size);
+  return FALSE;
+}
+
 static gboolean
 kboot_layout_check_request (const KbootLayoutRequest *req, GError **error)
 {
@@ -261,18 +274,7 @@ kboot_layout_check_request (const KbootLayoutRequest *req, GError **error)
                    "not a power of two up to 2 GiB", image->alignment);
       return FALSE;
     }
-  /* boot.rst: cmdline_size is "the maximum size of the command line
-   * without the terminating zero". */
-  if (req->cmdline_len > image->hdr.cmdline_size)
-    {
-      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_CMDLINE,
-                   "command line of %" G_GUINT64_FORMAT " bytes is longer than "
-                   "the kernel's cmdline_size of %u bytes (the limit without "
-                   "its terminating NUL)", req->cmdline_len,
-                   image->hdr.cmdline_size);
-      return FALSE;
-    }
-  return TRUE;
+  return kboot_layout_check_cmdline (image, req->cmdline_len, error);
 }
 
 static void
@@ -328,59 +330,13 @@ kboot_layout_place_fixed (KbootPlan *plan, const KbootLayoutRequest *req,
   return TRUE;
 }
 
-/* The kernel loaded at @load owns [load, *end); it decompresses at
- * *decompress.  The same rule as kboot_image_footprint_end(), with errors
- * that say which sum overflowed. */
-static gboolean
-kboot_layout_kernel_extent (const KbootImage *image, guint64 load,
-                            guint64 *decompress, guint64 *end, GError **error)
-{
-  const KbootSetupHeader *hdr = &image->hdr;
-  guint64 file_end, start, decomp_end;
-  guint64 align = kboot_is_power_of_two (hdr->kernel_alignment)
-                  ? hdr->kernel_alignment : image->alignment;
-
-  if (!g_uint64_checked_add (&file_end, load, image->pm_size))
-    {
-      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_OVERFLOW,
-                   "kernel at 0x%" G_GINT64_MODIFIER "x: its size 0x%"
-                   G_GINT64_MODIFIER "x runs past 2^64", load, image->pm_size);
-      return FALSE;
-    }
-  if (hdr->version < 0x020a)
-    {
-      /* No init_size before 2.10: only the file's extent is known. */
-      *decompress = load;
-      *end = file_end;
-      return TRUE;
-    }
-  /* head_32.S/head_64.S: the kernel rounds its load address up to
-   * kernel_alignment and runs no lower than LOAD_PHYSICAL_ADDR
-   * (pref_address); it needs init_size bytes from there. */
-  if (!kboot_align_up (load, align, &start))
-    start = G_MAXUINT64;
-  start = MAX (start, hdr->pref_address);
-  if (start == G_MAXUINT64 || !g_uint64_checked_add (&decomp_end, start, hdr->init_size))
-    {
-      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_OVERFLOW,
-                   "kernel at 0x%" G_GINT64_MODIFIER "x: decompression at "
-                   "max(align_up(0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER
-                   "x), pref_address 0x%" G_GINT64_MODIFIER "x) + init_size "
-                   "0x%x runs past 2^64", load, load, align, hdr->pref_address,
-                   hdr->init_size);
-      return FALSE;
-    }
-  *decompress = start;
-  *end = MAX (file_end, decomp_end);
-  return TRUE;
-}
-
 static gboolean
 kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
                            GError **error)
 {
   const KbootImage *image = req->image;
   g_autoptr(GArray) spans = kboot_layout_free_spans (plan, req->platform);
+  g_autoptr(GError) local = NULL;
   g_autofree char *what = NULL;
   g_autofree char *need = NULL;
   g_autofree char *low = NULL;
@@ -399,8 +355,12 @@ kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
         break;
       if (load >= span_end)
         continue;
-      if (!kboot_layout_kernel_extent (image, load, &decompress, &end, error))
-        return FALSE;
+      if (!kboot_image_footprint (image, load, &decompress, &end, &local))
+        {
+          g_set_error_literal (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_OVERFLOW,
+                               local->message);
+          return FALSE;
+        }
       if (!tried)
         {
           tried = TRUE;

@@ -9,10 +9,10 @@
  * kboot_bootproto.h and kboot_handoff.h:
  *   - handoff block: the page at KBOOT_HANDOFF_ADDR.
  *   - kernel: at KBOOT_KERNEL_BASE (above the firmware at
- *     KBOOT_FIRMWARE_BASE) or the next address its alignment allows,
- *     never below, and above everything already in memory; it owns
- *     [load, max(load + file size, max(align_up(load, kernel_alignment),
- *     pref_address) + init_size)).
+ *     KBOOT_FIRMWARE_BASE) or the next address its alignment allows, never
+ *     below, and above everything already in memory; it owns its footprint
+ *     (kboot_image_footprint): [load, max(load + file size,
+ *     max(align_up(load, kernel_alignment), pref_address) + init_size)).
  *   - boot_params (4 KiB) and the command line (length + 1): the lowest free
  *     page-aligned places above the handoff page, below 0x9f000 (Xen's
  *     hvm_info page, HVM_INFO_PFN in xen/include/public/hvm/hvm_info_table.h).
@@ -114,6 +114,12 @@ typedef enum {
 
 #define KBOOT_LAYOUT_ERROR (kboot_layout_error_quark ())
 GQuark kboot_layout_error_quark (void);
+
+/* The plan's first check, which the driver also asks on its own before
+ * any memory map exists: a command line of @cmdline_len bytes fits the
+ * kernel (kboot_image_cmdline_fits), else KBOOT_LAYOUT_ERROR_CMDLINE. */
+gboolean kboot_layout_check_cmdline (const KbootImage *image,
+                                     guint64 cmdline_len, GError **error);
 
 /* Plan the layout; the result has passed kboot_plan_check(). */
 gboolean kboot_layout_plan (const KbootLayoutRequest *req, KbootPlan **plan,

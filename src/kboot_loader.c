@@ -16,8 +16,7 @@ kboot_loader_check_inputs (KbootKernel *kernel, KbootFile *initrd,
   /* Never load what validation refused (the error is the image's). */
   if (!kboot_image_check_bootable (kernel->image, kernel->file->path, error))
     return FALSE;
-  /* boot.rst: cmdline_size is the longest command line, without the NUL. */
-  if (len > kernel->image->hdr.cmdline_size)
+  if (!kboot_image_cmdline_fits (kernel->image, len))
     {
       g_set_error (error, KBOOT_LOADER_ERROR, KBOOT_LOADER_ERROR_CMDLINE,
                    "command line of %" G_GSIZE_FORMAT " bytes is longer than "

@@ -23,8 +23,17 @@ kboot_runtime_find_firmware (const char *name, GError **error)
     {
       /* tools/xen-kboot (or tools/.libs/xen-kboot) in a build tree. */
       g_autofree char *dir = g_path_get_dirname (exe);
+      gsize root_len = strlen (dir) - MIN (strlen (dir), strlen (KBOOT_BIN_DIR));
+
       g_ptr_array_add (tried, g_build_filename (dir, "..", "firmware", name, NULL));
       g_ptr_array_add (tried, g_build_filename (dir, "..", "..", "firmware", name, NULL));
+      /* Installed below a root (make install DESTDIR=ROOT): the firmware
+       * installed with it, ROOT/KBOOT_FIRMWARE_DIR. */
+      if (root_len > 0 && g_str_has_suffix (dir, KBOOT_BIN_DIR))
+        {
+          g_autofree char *root = g_strndup (dir, root_len);
+          g_ptr_array_add (tried, g_build_filename (root, KBOOT_FIRMWARE_DIR, name, NULL));
+        }
     }
   g_ptr_array_add (tried, g_build_filename (KBOOT_FIRMWARE_DIR, name, NULL));
 

@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 
 /* The firmware file @name (xen-kboot-fw.bin or xen-kboot-fw.elf):
  * $XEN_KBOOT_FIRMWARE_DIR, else the build tree next to this executable
- * (../firmware), else the installed KBOOT_FIRMWARE_DIR. */
+ * (../firmware), else, for an executable installed below a root (make
+ * install DESTDIR=ROOT), ROOT/KBOOT_FIRMWARE_DIR, else the installed
+ * KBOOT_FIRMWARE_DIR. */
 char *kboot_runtime_find_firmware (const char *name, GError **error);
 
 /* A directory for guest RAM files: $XEN_KBOOT_RAM_DIR, else /dev/shm when

@@ -287,24 +287,65 @@ typedef struct {
   GPtrArray *problems;
 } Parser;
 
+GError *
+xen_kboot_conf_problem_new_valist (XenKbootConfError code,
+                                   const XenKbootDomainDef *def, int line,
+                                   const char *element, const char *format,
+                                   va_list args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  if (line > 0)
+    return g_error_new (XEN_KBOOT_CONF_ERROR, code, "%s:%d: <%s>: %s",
+                        def->file, line, element, message);
+  return g_error_new (XEN_KBOOT_CONF_ERROR, code, "%s: <%s>: %s", def->file,
+                      element, message);
+}
+
+GError *
+xen_kboot_conf_problem_new (XenKbootConfError code, const XenKbootDomainDef *def,
+                            int line, const char *element, const char *format, ...)
+{
+  va_list args;
+  GError *error;
+
+  va_start (args, format);
+  error = xen_kboot_conf_problem_new_valist (code, def, line, element, format, args);
+  va_end (args);
+  return error;
+}
+
+void
+xen_kboot_conf_problem_add (GPtrArray *problems, XenKbootConfError code,
+                            const XenKbootDomainDef *def, int line,
+                            const char *element, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (problems, xen_kboot_conf_problem_new_valist (code, def, line,
+                                                                element, format,
+                                                                args));
+  va_end (args);
+}
+
 static void problem (Parser *p, XenKbootConfError code, const xmlNode *node,
                      const char *format, ...) G_GNUC_PRINTF (4, 5);
 
-/* "FILE:LINE: <element>: message". */
+/* A problem at @node, for the parser. */
 static void
 problem (Parser *p, XenKbootConfError code, const xmlNode *node,
          const char *format, ...)
 {
-  va_list ap;
-  g_autofree char *message = NULL;
+  va_list args;
 
-  va_start (ap, format);
-  message = g_strdup_vprintf (format, ap);
-  va_end (ap);
+  va_start (args, format);
   g_ptr_array_add (p->problems,
-                   g_error_new (XEN_KBOOT_CONF_ERROR, code, "%s:%ld: <%s>: %s",
-                                p->def->file, xmlGetLineNo (node),
-                                (const char *) node->name, message));
+                   xen_kboot_conf_problem_new_valist (code, p->def,
+                                                      (int) xmlGetLineNo (node),
+                                                      (const char *) node->name,
+                                                      format, args));
+  va_end (args);
 }
 
 /* ---- small XML helpers ---- */
@@ -410,34 +451,46 @@ enum_prop (Parser *p, const xmlNode *node, const char *attr,
 
 /* ---- <memory>, <currentMemory>, <vcpu> ---- */
 
-static gboolean
-parse_memory (Parser *p, const xmlNode *node, guint64 *kib)
+gboolean
+xen_kboot_conf_memory_kib (const char *text, const char *unit, guint64 *kib,
+                           GError **error)
 {
-  g_autofree char *unit = get_prop (node, "unit");
-  g_autofree char *text = get_text (node);
   guint64 value, bytes;
 
   if (!parse_u64 (text, &value))
     {
-      problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
-               "'%s' is not a non-negative integer", text);
+      g_set_error (error, XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_INVALID_VALUE,
+                   "'%s' is not a non-negative integer", text);
       return FALSE;
     }
   if (!xen_kboot_conf_scale_to_bytes (value, unit, &bytes))
     {
       if (unit && !xen_kboot_conf_scale_to_bytes (1, unit, &bytes))
-        problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
-                 "unit='%s' is not a memory unit (b, KiB, MiB, GiB, TiB, "
-                 "KB, MB, ...)", unit);
+        g_set_error (error, XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_INVALID_VALUE,
+                     "unit='%s' is not a memory unit (b, KiB, MiB, GiB, TiB, "
+                     "KB, MB, ...)", unit);
       else
-        problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
-                 "%s %s does not fit in 64 bits of bytes", text,
-                 unit ? unit : "KiB");
+        g_set_error (error, XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_INVALID_VALUE,
+                     "%s %s does not fit in 64 bits of bytes", text,
+                     unit ? unit : "KiB");
       return FALSE;
     }
   /* libvirt keeps memory in KiB, rounding up. */
   *kib = bytes / 1024 + (bytes % 1024 != 0);
   return TRUE;
+}
+
+static gboolean
+parse_memory (Parser *p, const xmlNode *node, guint64 *kib)
+{
+  g_autofree char *unit = get_prop (node, "unit");
+  g_autofree char *text = get_text (node);
+  g_autoptr(GError) error = NULL;
+
+  if (xen_kboot_conf_memory_kib (text, unit, kib, &error))
+    return TRUE;
+  problem (p, (XenKbootConfError) error->code, node, "%s", error->message);
+  return FALSE;
 }
 
 static void

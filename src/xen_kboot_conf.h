@@ -8,6 +8,8 @@
 #ifndef XEN_KBOOT_CONF_H
 #define XEN_KBOOT_CONF_H
 
+#include <stdarg.h>
+
 #include <glib.h>
 #include <libxml/tree.h>
 
@@ -275,6 +277,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootDomainDef, xen_kboot_domain_def_free)
 gboolean xen_kboot_conf_scale_to_bytes (guint64 value, const char *unit,
                                         guint64 *bytes);
 
+/* A <memory> or <currentMemory>: the decimal @text (blanks around it
+ * allowed) in @unit (xen_kboot_conf_scale_to_bytes), as libvirt keeps it:
+ * in KiB, rounded up.  FALSE with the reason (XEN_KBOOT_CONF_ERROR_INVALID_
+ * VALUE, the value and unit quoted) when it is not a size. */
+gboolean xen_kboot_conf_memory_kib (const char *text, const char *unit,
+                                    guint64 *kib, GError **error);
+
 /* The domain schema compiled into the program (docs/schema.rng). */
 const char *xen_kboot_conf_schema (gsize *length);
 
@@ -297,19 +306,9 @@ gboolean xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
  * layout planner makes the exact check for a given kernel and initrd. */
 #define XEN_KBOOT_CONF_MIN_MEMORY_KIB (32 * 1024)
 
-/* The files the domain names, as the loader will use them: the kernel
- * (HVM: kboot_kernel_open_bootable(), every boot-protocol rule; PV/PVH:
- * a readable non-empty regular file), the initrd (readable, non-empty,
- * regular) and the command line's length against the kernel's
- * cmdline_size.  Appends every problem; TRUE when there was none. */
-gboolean xen_kboot_domain_def_check_boot_files (const XenKbootDomainDef *def,
-                                                GPtrArray *problems);
-
 /* The rules that tie the kernel to the rest of the domain, from the
  * probe's facts alone (pure; every command that boots or checks a domain
- * applies them: validate and domxml-to-native through
- * xen_kboot_domain_def_check_boot_files(), plan, preview and create
- * through xen_kboot_boot_prepare(), the libvirt hook itself):
+ * applies them, through the driver's admission, xen_kboot_boot_admit):
  *   - a 64-bit kernel (protocol 2.12+, xloadflags XLF_KERNEL_64) in a Xen
  *     HVM domain needs <features><pae/>: without it libxl sets pae=0 and
  *     Xen hides PAE, long mode and NX from the guest's CPUID, so the
@@ -359,6 +358,25 @@ void xen_kboot_conf_problems_to_error (GPtrArray *problems, GError **error);
 
 /* A new problem list (owns its GErrors). */
 GPtrArray *xen_kboot_conf_problems_new (void);
+
+/* How every problem with a domain definition is worded, by the parser, the
+ * rules and the checks of the files it names: "FILE:LINE: <ELEMENT>:
+ * message" (XEN_KBOOT_CONF_ERROR, @code), without ":LINE" when @line is
+ * not known (0: the hook reads libvirt's XML without line numbers).
+ * _add appends the problem to @problems. */
+GError *xen_kboot_conf_problem_new (XenKbootConfError code,
+                                    const XenKbootDomainDef *def, int line,
+                                    const char *element, const char *format, ...)
+  G_GNUC_PRINTF (5, 6);
+GError *xen_kboot_conf_problem_new_valist (XenKbootConfError code,
+                                           const XenKbootDomainDef *def, int line,
+                                           const char *element,
+                                           const char *format, va_list args)
+  G_GNUC_PRINTF (5, 0);
+void xen_kboot_conf_problem_add (GPtrArray *problems, XenKbootConfError code,
+                                 const XenKbootDomainDef *def, int line,
+                                 const char *element, const char *format, ...)
+  G_GNUC_PRINTF (6, 7);
 
 G_END_DECLS
 

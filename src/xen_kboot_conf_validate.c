@@ -1,43 +1,35 @@
-/* The semantic rules of a domain definition, and the check of the files
- * it names (kernel, initrd) with the image probe. */
+/* The semantic rules of a domain definition, and those that tie its
+ * kernel to it (from the probe's facts; the driver's admission opens the
+ * files, xen_kboot_boot_admit). */
 #include "config.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "kboot_bootproto.h"
-#include "kboot_file.h"
-#include "kboot_image_file.h"
 #include "xen_kboot_conf.h"
-
-static void rule (GPtrArray *problems, XenKbootConfError code,
-                  const XenKbootDomainDef *def, int line, const char *element,
-                  const char *format, ...) G_GNUC_PRINTF (6, 7);
-
-/* "FILE:LINE: <element>: message" */
-static void
-rule (GPtrArray *problems, XenKbootConfError code, const XenKbootDomainDef *def,
-      int line, const char *element, const char *format, ...)
-{
-  va_list ap;
-  g_autofree char *message = NULL;
-
-  va_start (ap, format);
-  message = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_ptr_array_add (problems,
-                   g_error_new (XEN_KBOOT_CONF_ERROR, code, "%s:%d: <%s>: %s",
-                                def->file, line, element, message));
-}
 
 static void
 check_absolute (GPtrArray *problems, const XenKbootDomainDef *def,
                 const char *path, int line, const char *element)
 {
   if (path && path[0] != '/')
-    rule (problems, XEN_KBOOT_CONF_ERROR_RELATIVE_PATH, def, line, element,
-          "path '%s' is relative: libvirt and xen-kboot need an absolute "
-          "path (starting with '/')", path);
+    xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_RELATIVE_PATH,
+                                def, line, element, "path '%s' is relative: "
+                                "libvirt and xen-kboot need an absolute path "
+                                "(starting with '/')", path);
+}
+
+/* virt-manager refuses an initrd or kernel args without a kernel: @what
+ * (@value, at <@element>) "is only used with direct kernel boot". */
+static void
+check_needs_kernel (GPtrArray *problems, const XenKbootDomainDef *def,
+                    XenKbootConfError code, const char *value, int line,
+                    const char *element, const char *name, const char *what)
+{
+  if (value)
+    xen_kboot_conf_problem_add (problems, code, def, line, element, "%s '%s' "
+                                "given without a <kernel>: %s is only used "
+                                "with direct kernel boot", name, value, what);
 }
 
 static void
@@ -45,21 +37,17 @@ check_kernel_options (GPtrArray *problems, const XenKbootDomainDef *def)
 {
   if (!def->os.kernel)
     {
-      /* virt-manager refuses an initrd or kernel args without a kernel. */
-      if (def->os.initrd)
-        rule (problems, XEN_KBOOT_CONF_ERROR_INITRD_WITHOUT_KERNEL, def,
-              def->os.initrd_loc.line, "initrd",
-              "initrd '%s' given without a <kernel>: an initrd is only used "
-              "with direct kernel boot", def->os.initrd);
-      if (def->os.cmdline)
-        rule (problems, XEN_KBOOT_CONF_ERROR_CMDLINE_WITHOUT_KERNEL, def,
-              def->os.cmdline_loc.line, "cmdline",
-              "kernel command line '%s' given without a <kernel>: it is only "
-              "used with direct kernel boot", def->os.cmdline);
+      check_needs_kernel (problems, def, XEN_KBOOT_CONF_ERROR_INITRD_WITHOUT_KERNEL,
+                          def->os.initrd, def->os.initrd_loc.line, "initrd",
+                          "initrd", "an initrd");
+      check_needs_kernel (problems, def, XEN_KBOOT_CONF_ERROR_CMDLINE_WITHOUT_KERNEL,
+                          def->os.cmdline, def->os.cmdline_loc.line, "cmdline",
+                          "kernel command line", "it");
       if (!def->os.initrd && !def->os.cmdline)
-        rule (problems, XEN_KBOOT_CONF_ERROR_NO_KERNEL, def, def->os.loc.line,
-              "os", "no <kernel>: xen-kboot boots a kernel directly; add "
-              "<kernel>/absolute/path</kernel> to <os>");
+        xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_NO_KERNEL,
+                                    def, def->os.loc.line, "os", "no <kernel>: "
+                                    "xen-kboot boots a kernel directly; add "
+                                    "<kernel>/absolute/path</kernel> to <os>");
     }
   check_absolute (problems, def, def->os.kernel, def->os.kernel_loc.line, "kernel");
   check_absolute (problems, def, def->os.initrd, def->os.initrd_loc.line, "initrd");
@@ -75,18 +63,21 @@ check_arch (GPtrArray *problems, const XenKbootDomainDef *def)
                  || strcmp (def->os.arch, "i686") == 0;
 
   if (def->os.dtb && x86)
-    rule (problems, XEN_KBOOT_CONF_ERROR_DTB_ON_X86, def, def->os.dtb_loc.line,
-          "dtb", "device tree '%s' given for an x86 guest (arch='%s'): a <dtb> "
-          "is for ARM guests only", def->os.dtb,
-          def->os.arch ? def->os.arch : "x86_64");
+    xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_DTB_ON_X86, def,
+                                def->os.dtb_loc.line, "dtb", "device tree '%s' "
+                                "given for an x86 guest (arch='%s'): a <dtb> is "
+                                "for ARM guests only", def->os.dtb,
+                                def->os.arch ? def->os.arch : "x86_64");
   if (!x86)
-    rule (problems, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, def, def->os.loc.line,
-          "type", "arch='%s': xen-kboot boots x86 guests only (x86_64 or i686)",
-          def->os.arch);
+    xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, def,
+                                def->os.loc.line, "type", "arch='%s': xen-kboot "
+                                "boots x86 guests only (x86_64 or i686)",
+                                def->os.arch);
   if (g_strcmp0 (def->virt_type, "xen") != 0)
-    rule (problems, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, def, 1, "domain",
-          "type='%s': xen-kboot runs Xen domains (<domain type='xen'>)",
-          def->virt_type ? def->virt_type : "");
+    xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, def,
+                                1, "domain", "type='%s': xen-kboot runs Xen "
+                                "domains (<domain type='xen'>)",
+                                def->virt_type ? def->virt_type : "");
 }
 
 static void
@@ -94,24 +85,28 @@ check_memory (GPtrArray *problems, const XenKbootDomainDef *def,
               guint64 min_memory_kib)
 {
   if (def->has_memory && def->memory_kib < min_memory_kib)
-    rule (problems, XEN_KBOOT_CONF_ERROR_MEMORY_TOO_SMALL, def,
-          def->memory_loc.line, "memory",
-          "%" G_GUINT64_FORMAT " KiB is below the %" G_GUINT64_FORMAT
-          " KiB the loader needs (the kernel goes at 2 MiB, with room to "
-          "decompress, the initrd and boot data above it)",
-          def->memory_kib, min_memory_kib);
+    xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_MEMORY_TOO_SMALL,
+                                def, def->memory_loc.line, "memory",
+                                "%" G_GUINT64_FORMAT " KiB is below the %"
+                                G_GUINT64_FORMAT " KiB the loader needs (the "
+                                "kernel goes at 2 MiB, with room to decompress, "
+                                "the initrd and boot data above it)",
+                                def->memory_kib, min_memory_kib);
   if (def->has_memory && def->has_current_memory
       && def->current_memory_kib > def->memory_kib)
-    rule (problems, XEN_KBOOT_CONF_ERROR_CURRENT_MEMORY_ABOVE_MEMORY, def,
-          def->current_memory_loc.line, "currentMemory",
-          "%" G_GUINT64_FORMAT " KiB is above <memory> (%" G_GUINT64_FORMAT
-          " KiB): the balloon target cannot exceed the maximum",
-          def->current_memory_kib, def->memory_kib);
+    xen_kboot_conf_problem_add (problems,
+                                XEN_KBOOT_CONF_ERROR_CURRENT_MEMORY_ABOVE_MEMORY,
+                                def, def->current_memory_loc.line, "currentMemory",
+                                "%" G_GUINT64_FORMAT " KiB is above <memory> (%"
+                                G_GUINT64_FORMAT " KiB): the balloon target "
+                                "cannot exceed the maximum",
+                                def->current_memory_kib, def->memory_kib);
   if (def->vcpus > def->max_vcpus)
-    rule (problems, XEN_KBOOT_CONF_ERROR_VCPU_CURRENT_ABOVE_MAX, def,
-          def->vcpu_loc.line, "vcpu",
-          "current='%u' is above the maximum of %u vCPUs", def->vcpus,
-          def->max_vcpus);
+    xen_kboot_conf_problem_add (problems,
+                                XEN_KBOOT_CONF_ERROR_VCPU_CURRENT_ABOVE_MAX, def,
+                                def->vcpu_loc.line, "vcpu", "current='%u' is "
+                                "above the maximum of %u vCPUs", def->vcpus,
+                                def->max_vcpus);
 }
 
 /* A guest device name, without xl's "ioemu:" prefix. */
@@ -125,6 +120,8 @@ disk_name (const XenKbootDiskDef *disk)
 static void
 check_duplicates (GPtrArray *problems, const XenKbootDomainDef *def)
 {
+  const XenKbootConfError duplicate = XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE;
+
   for (guint i = 0; i < def->disks->len; i++)
     {
       const XenKbootDiskDef *a = g_ptr_array_index (def->disks, i);
@@ -135,10 +132,11 @@ check_duplicates (GPtrArray *problems, const XenKbootDomainDef *def)
           const XenKbootDiskDef *b = g_ptr_array_index (def->disks, j);
           if (b->target_dev && strcmp (disk_name (a), disk_name (b)) == 0)
             {
-              rule (problems, XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE, def,
-                    a->loc.line, "disk", "target dev='%s' is already used by "
-                    "the disk at line %d: each disk needs its own name",
-                    a->target_dev, b->loc.line);
+              xen_kboot_conf_problem_add (problems, duplicate, def,
+                                          a->loc.line, "disk", "target "
+                                          "dev='%s' is already used by the disk "
+                                          "at line %d: each disk needs its own "
+                                          "name", a->target_dev, b->loc.line);
               break;
             }
         }
@@ -151,13 +149,15 @@ check_duplicates (GPtrArray *problems, const XenKbootDomainDef *def)
         {
           const XenKbootNetDef *b = g_ptr_array_index (def->nets, j);
           if (a->mac && b->mac && g_ascii_strcasecmp (a->mac, b->mac) == 0)
-            rule (problems, XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE, def,
-                  a->loc.line, "interface", "mac address='%s' is already used "
-                  "by the interface at line %d", a->mac, b->loc.line);
+            xen_kboot_conf_problem_add (problems, duplicate, def, a->loc.line,
+                                        "interface", "mac address='%s' is "
+                                        "already used by the interface at "
+                                        "line %d", a->mac, b->loc.line);
           if (a->ifname && b->ifname && strcmp (a->ifname, b->ifname) == 0)
-            rule (problems, XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE, def,
-                  a->loc.line, "interface", "target dev='%s' is already used "
-                  "by the interface at line %d", a->ifname, b->loc.line);
+            xen_kboot_conf_problem_add (problems, duplicate, def, a->loc.line,
+                                        "interface", "target dev='%s' is "
+                                        "already used by the interface at "
+                                        "line %d", a->ifname, b->loc.line);
         }
     }
   for (guint i = 0; i < def->chrs->len; i++)
@@ -172,9 +172,11 @@ check_duplicates (GPtrArray *problems, const XenKbootDomainDef *def)
           const XenKbootChrDef *b = g_ptr_array_index (def->chrs, j);
           if (!b->console && b->port == a->port)
             {
-              rule (problems, XEN_KBOOT_CONF_ERROR_DUPLICATE_DEVICE, def,
-                    a->loc.line, "serial", "target port='%d' is already used "
-                    "by the serial device at line %d", a->port, b->loc.line);
+              xen_kboot_conf_problem_add (problems, duplicate, def,
+                                          a->loc.line, "serial", "target "
+                                          "port='%d' is already used by the "
+                                          "serial device at line %d", a->port,
+                                          b->loc.line);
               break;
             }
         }
@@ -217,8 +219,6 @@ gboolean
 xen_kboot_domain_def_check_kernel (const XenKbootDomainDef *def,
                                    const KbootImage *image, GError **error)
 {
-  g_autofree char *at = NULL;
-
   if (g_strcmp0 (def->virt_type, "xen") != 0
       || def->os.type != XEN_KBOOT_OS_TYPE_HVM)
     return TRUE;
@@ -229,12 +229,14 @@ xen_kboot_domain_def_check_kernel (const XenKbootDomainDef *def,
    * on Xen 4.17: the domain just powers off). */
   if (is_64bit_kernel (image) && !def->pae)
     {
-      at = where (def, def->os.kernel_loc.line);
-      g_set_error (error, XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_KERNEL_NEEDS_PAE,
-                   "%s: <kernel>: %s: the kernel is 64-bit (xloadflags "
-                   "XLF_KERNEL_64) but <features> has no <pae/>: Xen hides "
-                   "PAE and long mode from the guest and the kernel halts; "
-                   "add <pae/> to <features>", at, def->os.kernel);
+      g_propagate_error (error, xen_kboot_conf_problem_new (
+                                  XEN_KBOOT_CONF_ERROR_KERNEL_NEEDS_PAE, def,
+                                  def->os.kernel_loc.line, "kernel", "%s: the "
+                                  "kernel is 64-bit (xloadflags XLF_KERNEL_64) "
+                                  "but <features> has no <pae/>: Xen hides PAE "
+                                  "and long mode from the guest and the kernel "
+                                  "halts; add <pae/> to <features>",
+                                  def->os.kernel));
       return FALSE;
     }
   return TRUE;
@@ -269,65 +271,4 @@ xen_kboot_domain_def_warnings (const XenKbootDomainDef *def, XenKbootBootMode mo
       g_strv_builder_add (warnings, line);
     }
   return g_strv_builder_end (warnings);
-}
-
-/* Wrap a file-level error into a domain problem at the element naming it. */
-static void
-file_problem (GPtrArray *problems, XenKbootConfError code,
-              const XenKbootDomainDef *def, int line, const char *element,
-              const GError *error)
-{
-  rule (problems, code, def, line, element, "%s", error->message);
-}
-
-gboolean
-xen_kboot_domain_def_check_boot_files (const XenKbootDomainDef *def,
-                                       GPtrArray *problems)
-{
-  g_autoptr(KbootKernel) kernel = NULL;
-  guint before = problems->len;
-
-  if (def->os.kernel && def->os.kernel[0] == '/')
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (def->os.type == XEN_KBOOT_OS_TYPE_HVM)
-        {
-          kernel = kboot_kernel_open_bootable (def->os.kernel, &error);
-          if (!kernel)
-            file_problem (problems, XEN_KBOOT_CONF_ERROR_KERNEL, def,
-                          def->os.kernel_loc.line, "kernel", error);
-          else if (!xen_kboot_domain_def_check_kernel (def, kernel->image, &error))
-            g_ptr_array_add (problems, g_steal_pointer (&error));
-        }
-      else
-        {
-          /* PV and PVH kernels are loaded by libxenguest, not by our
-           * loader: check only that the file is there to read. */
-          g_autoptr(KbootFile) file = kboot_file_open (def->os.kernel, "kernel", &error);
-          if (!file)
-            file_problem (problems, XEN_KBOOT_CONF_ERROR_KERNEL, def,
-                          def->os.kernel_loc.line, "kernel", error);
-        }
-    }
-  if (def->os.initrd && def->os.initrd[0] == '/')
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(KbootFile) file = kboot_file_open (def->os.initrd, "initrd", &error);
-
-      if (!file)
-        file_problem (problems, XEN_KBOOT_CONF_ERROR_INITRD, def,
-                      def->os.initrd_loc.line, "initrd", error);
-    }
-  if (kernel && def->os.cmdline
-      && strlen (def->os.cmdline) > kernel->image->hdr.cmdline_size)
-    rule (problems, XEN_KBOOT_CONF_ERROR_CMDLINE_TOO_LONG, def,
-          def->os.cmdline_loc.line, "cmdline",
-          "the command line is %" G_GSIZE_FORMAT " bytes, longer than the "
-          "%u bytes kernel %s accepts (cmdline_size)",
-          strlen (def->os.cmdline), kernel->image->hdr.cmdline_size,
-          def->os.kernel);
-  /* Whether it all fits the guest's memory is the planner's question,
-   * asked by the driver (xen_kboot_check_fit()), a layer above this one. */
-  return problems->len == before;
 }

@@ -59,6 +59,13 @@ xen_kboot_platform_for (const XenKbootDomainDef *def, KbootPlatformKind kind,
 {
   KbootPlatformParams params = { 0 };
 
+  if (!def->has_memory)
+    {
+      g_set_error (error, KBOOT_PLATFORM_ERROR, KBOOT_PLATFORM_ERROR_MEMORY,
+                   "%s: no usable <memory>: the guest's memory is not known",
+                   def->file);
+      return NULL;
+    }
   switch (kind)
     {
     case KBOOT_PLATFORM_XEN_HVM:
@@ -85,8 +92,10 @@ xen_kboot_platform_for (const XenKbootDomainDef *def, KbootPlatformKind kind,
   return kboot_platform_new (kind, &params, error);
 }
 
-/* What Xen will have put in guest memory before the loader runs, as
- * xen_kboot_boot_prepare() describes it. */
+/* What Xen will have put in guest memory before the loader runs: the
+ * firmware ELF @firmware (NULL: the installed one), a SeaBIOS module and
+ * the start_info, as libxenguest places them.  The one statement of the
+ * firmware reservation: every plan on xen-hvm leaves room for it. */
 static gboolean
 xen_kboot_xen_model_reserved (const KbootPlatform *platform, const char *firmware,
                               KbootFirmwareElf *elf, KbootReservedRange *out,
@@ -102,59 +111,260 @@ xen_kboot_xen_model_reserved (const KbootPlatform *platform, const char *firmwar
                                    platform, out, error);
 }
 
+/* ---- the admission --------------------------------------------------- */
+
+void
+xen_kboot_boot_problem_free (XenKbootBootProblem *problem)
+{
+  if (!problem)
+    return;
+  g_clear_error (&problem->error);
+  g_free (problem);
+}
+
+GPtrArray *
+xen_kboot_boot_problems_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) xen_kboot_boot_problem_free);
+}
+
+/* Record @error (taken) as the refusal of @step. */
+static void
+refuse (GPtrArray *problems, XenKbootBootStep step, GError *error)
+{
+  XenKbootBootProblem *problem = g_new0 (XenKbootBootProblem, 1);
+
+  problem->step = step;
+  problem->error = error;
+  g_ptr_array_add (problems, problem);
+}
+
+/* Only an HVM domain with a <kernel> is booted by the loader. */
+static gboolean
+admit_domain (const XenKbootDomainDef *def, GPtrArray *problems)
+{
+  if (!def->os.kernel)
+    refuse (problems, XEN_KBOOT_BOOT_STEP_DOMAIN,
+            g_error_new (XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_NO_KERNEL,
+                         "%s: the domain has no <kernel> in <os>: nothing to "
+                         "boot directly", def->file));
+  else if (def->os.type != XEN_KBOOT_OS_TYPE_HVM)
+    refuse (problems, XEN_KBOOT_BOOT_STEP_DOMAIN,
+            g_error_new (XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_NOT_HVM,
+                         "%s: <os><type> is %s: xen-kboot's loader boots HVM "
+                         "guests (PV and PVH kernels are loaded by libxl "
+                         "itself)", def->file,
+                         xen_kboot_os_type_to_string (def->os.type)));
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* Whether to open the file @path names.  Checking the files alone
+ * (validate and domxml-to-native, whose rules already report a relative
+ * path at its line), a relative one is left alone rather than looked for
+ * in the current directory.  A plan is only asked of a domain whose paths
+ * the rules, or the hook, found absolute. */
+static gboolean
+admit_opens (const XenKbootAdmitOptions *options, const char *path)
+{
+  return path && (options->plan || g_path_is_absolute (path));
+}
+
+/* HVM: every boot-protocol rule, then the rules that tie the kernel to the
+ * domain.  PV and PVH kernels are loaded by libxenguest, not by our
+ * loader: only that the file is there to read. */
+static void
+admit_kernel (XenKbootBoot *boot, const XenKbootDomainDef *def,
+              GPtrArray *problems)
+{
+  GError *error = NULL;
+
+  if (def->os.type != XEN_KBOOT_OS_TYPE_HVM)
+    {
+      g_autoptr(KbootFile) file = kboot_file_open (def->os.kernel, "kernel", &error);
+
+      if (!file)
+        refuse (problems, XEN_KBOOT_BOOT_STEP_KERNEL, error);
+      return;
+    }
+  boot->kernel = kboot_kernel_open_bootable (def->os.kernel, &error);
+  if (!boot->kernel)
+    refuse (problems, XEN_KBOOT_BOOT_STEP_KERNEL, error);
+  else if (!xen_kboot_domain_def_check_kernel (def, boot->kernel->image, &error))
+    refuse (problems, XEN_KBOOT_BOOT_STEP_KERNEL_DOMAIN, error);
+}
+
+static void
+admit_initrd (XenKbootBoot *boot, const XenKbootDomainDef *def,
+              GPtrArray *problems)
+{
+  GError *error = NULL;
+
+  boot->initrd = kboot_file_open (def->os.initrd, "initrd", &error);
+  if (!boot->initrd)
+    refuse (problems, XEN_KBOOT_BOOT_STEP_INITRD, error);
+}
+
+/* The planner's own first check, asked before any memory map exists. */
+static void
+admit_cmdline (XenKbootBoot *boot, GPtrArray *problems)
+{
+  GError *error = NULL;
+
+  if (!kboot_layout_check_cmdline (boot->kernel->image, strlen (boot->cmdline),
+                                   &error))
+    refuse (problems, XEN_KBOOT_BOOT_STEP_CMDLINE, error);
+}
+
+/* The plan @boot is loaded by: the guest's memory map, on xen-hvm what
+ * Xen loads first, then kernel, initrd and boot data around it. */
+static gboolean
+admit_plan (XenKbootBoot *boot, const XenKbootDomainDef *def,
+            const XenKbootAdmitOptions *options, GPtrArray *problems)
+{
+  KbootFirmwareElf local_elf;
+  KbootReservedRange predicted;
+  guint n_reserved = 0;
+  GError *error = NULL;
+
+  boot->platform = xen_kboot_platform_for (def, options->platform, &error);
+  if (!boot->platform)
+    {
+      refuse (problems, XEN_KBOOT_BOOT_STEP_MEMORY, error);
+      return FALSE;
+    }
+  if (options->platform == KBOOT_PLATFORM_XEN_HVM)
+    {
+      if (!xen_kboot_xen_model_reserved (boot->platform, options->firmware,
+                                         options->elf ? options->elf : &local_elf,
+                                         &predicted, &error))
+        {
+          refuse (problems, XEN_KBOOT_BOOT_STEP_FIRMWARE, error);
+          return FALSE;
+        }
+      n_reserved = 1;
+    }
+  if (!xen_kboot_boot_replan (boot, &predicted, n_reserved, &error))
+    {
+      refuse (problems, XEN_KBOOT_BOOT_STEP_PLAN, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+xen_kboot_boot_admit (XenKbootBoot *boot, const XenKbootDomainDef *def,
+                      const XenKbootAdmitOptions *options, GPtrArray *problems)
+{
+  guint before = problems->len;
+
+  if (options->plan && !admit_domain (def, problems))
+    return FALSE;
+  boot->cmdline = g_strdup (def->os.cmdline ? def->os.cmdline : "");
+  /* The files, each one even when another was refused: validate names
+   * every problem in one run. */
+  if (admit_opens (options, def->os.kernel))
+    admit_kernel (boot, def, problems);
+  if (admit_opens (options, def->os.initrd))
+    admit_initrd (boot, def, problems);
+  if (boot->kernel)
+    admit_cmdline (boot, problems);
+  if (problems->len > before || !options->plan)
+    return problems->len == before;
+  return admit_plan (boot, def, options, problems);
+}
+
+GError *
+xen_kboot_boot_problem_to_error (const XenKbootDomainDef *def,
+                                 const XenKbootBootProblem *problem)
+{
+  GError *error = g_error_copy (problem->error);
+
+  switch (problem->step)
+    {
+    case XEN_KBOOT_BOOT_STEP_CMDLINE:
+    case XEN_KBOOT_BOOT_STEP_PLAN:
+      g_prefix_error (&error, "%s: ", def->file);
+      break;
+    case XEN_KBOOT_BOOT_STEP_DOMAIN:
+    case XEN_KBOOT_BOOT_STEP_KERNEL:
+    case XEN_KBOOT_BOOT_STEP_KERNEL_DOMAIN:
+    case XEN_KBOOT_BOOT_STEP_INITRD:
+    case XEN_KBOOT_BOOT_STEP_MEMORY:
+    case XEN_KBOOT_BOOT_STEP_FIRMWARE:
+    case XEN_KBOOT_BOOT_STEP_LAST:
+      break;
+    }
+  return error;
+}
+
 XenKbootBoot *
 xen_kboot_boot_prepare (const XenKbootDomainDef *def, KbootPlatformKind kind,
                         const char *firmware, KbootFirmwareElf *elf,
                         GError **error)
 {
   g_autoptr(XenKbootBoot) boot = g_new0 (XenKbootBoot, 1);
-  KbootFirmwareElf local_elf;
-  KbootReservedRange predicted;
-  guint n_reserved = 0;
+  g_autoptr(GPtrArray) problems = xen_kboot_boot_problems_new ();
+  const XenKbootAdmitOptions options = { kind, TRUE, firmware, elf };
 
-  boot->platform = xen_kboot_platform_for (def, kind, error);
-  if (!boot->platform)
-    return NULL;
-  if (kind == KBOOT_PLATFORM_XEN_HVM)
-    {
-      if (!xen_kboot_xen_model_reserved (boot->platform, firmware,
-                                         elf ? elf : &local_elf, &predicted, error))
-        return NULL;
-      n_reserved = 1;
-    }
-  if (!def->os.kernel)
-    {
-      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_NO_KERNEL,
-                   "%s: the domain has no <kernel> in <os>: nothing to boot "
-                   "directly", def->file);
-      return NULL;
-    }
-  if (def->os.type != XEN_KBOOT_OS_TYPE_HVM)
-    {
-      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_NOT_HVM,
-                   "%s: <os><type> is %s: xen-kboot's loader boots HVM guests "
-                   "(PV and PVH kernels are loaded by libxl itself)", def->file,
-                   xen_kboot_os_type_to_string (def->os.type));
-      return NULL;
-    }
-  boot->kernel = kboot_kernel_open_bootable (def->os.kernel, error);
-  if (!boot->kernel
-      || !xen_kboot_domain_def_check_kernel (def, boot->kernel->image, error))
-    return NULL;
-  if (def->os.initrd)
-    {
-      boot->initrd = kboot_file_open (def->os.initrd, "initrd", error);
-      if (!boot->initrd)
-        return NULL;
-    }
-  boot->cmdline = g_strdup (def->os.cmdline ? def->os.cmdline : "");
+  if (xen_kboot_boot_admit (boot, def, &options, problems))
+    return g_steal_pointer (&boot);
+  g_propagate_error (error, xen_kboot_boot_problem_to_error (
+                              def, g_ptr_array_index (problems, 0)));
+  return NULL;
+}
 
-  if (!xen_kboot_boot_replan (boot, &predicted, n_reserved, error))
+/* A refusal worded at the element it is about, as the rules word theirs. */
+static GError *
+problem_at_element (const XenKbootBoot *boot, const XenKbootDomainDef *def,
+                    const XenKbootBootProblem *problem)
+{
+  const char *message = problem->error->message;
+
+  switch (problem->step)
     {
-      g_prefix_error (error, "%s: ", def->file);
-      return NULL;
+    case XEN_KBOOT_BOOT_STEP_KERNEL:
+      return xen_kboot_conf_problem_new (XEN_KBOOT_CONF_ERROR_KERNEL, def,
+                                         def->os.kernel_loc.line, "kernel",
+                                         "%s", message);
+    case XEN_KBOOT_BOOT_STEP_INITRD:
+      return xen_kboot_conf_problem_new (XEN_KBOOT_CONF_ERROR_INITRD, def,
+                                         def->os.initrd_loc.line, "initrd",
+                                         "%s", message);
+    case XEN_KBOOT_BOOT_STEP_CMDLINE:
+      return xen_kboot_conf_problem_new (XEN_KBOOT_CONF_ERROR_CMDLINE_TOO_LONG,
+                                         def, def->os.cmdline_loc.line,
+                                         "cmdline", "the command line is %"
+                                         G_GSIZE_FORMAT " bytes, longer than "
+                                         "the %u bytes kernel %s accepts "
+                                         "(cmdline_size)", strlen (boot->cmdline),
+                                         boot->kernel->image->hdr.cmdline_size,
+                                         def->os.kernel);
+    case XEN_KBOOT_BOOT_STEP_DOMAIN:
+    case XEN_KBOOT_BOOT_STEP_KERNEL_DOMAIN:  /* worded at <kernel> already */
+    case XEN_KBOOT_BOOT_STEP_MEMORY:
+    case XEN_KBOOT_BOOT_STEP_FIRMWARE:
+    case XEN_KBOOT_BOOT_STEP_PLAN:
+    case XEN_KBOOT_BOOT_STEP_LAST:
+      break;
     }
-  return g_steal_pointer (&boot);
+  return xen_kboot_boot_problem_to_error (def, problem);
+}
+
+gboolean
+xen_kboot_boot_check (const XenKbootDomainDef *def, gboolean plan,
+                      GPtrArray *problems)
+{
+  g_autoptr(XenKbootBoot) boot = g_new0 (XenKbootBoot, 1);
+  g_autoptr(GPtrArray) refusals = xen_kboot_boot_problems_new ();
+  const XenKbootAdmitOptions options = { KBOOT_PLATFORM_XEN_HVM, plan, NULL, NULL };
+  gboolean admitted = xen_kboot_boot_admit (boot, def, &options, refusals);
+
+  for (guint i = 0; i < refusals->len; i++)
+    g_ptr_array_add (problems, problem_at_element (boot, def,
+                                                   g_ptr_array_index (refusals, i)));
+  return admitted;
 }
 
 gboolean
@@ -189,21 +399,6 @@ xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at)
   at->boot_params_addr = plan->boot_params_addr;
   at->handoff_addr = plan->handoff_addr;
   at->e820 = kboot_plan_get_e820 (plan, &at->n_e820);
-}
-
-gboolean
-xen_kboot_check_fit (const XenKbootDomainDef *def, GPtrArray *problems)
-{
-  g_autoptr(XenKbootBoot) boot = NULL;
-  GError *error = NULL;
-
-  boot = xen_kboot_boot_prepare (def, KBOOT_PLATFORM_XEN_HVM, NULL, NULL, &error);
-  if (!boot)
-    {
-      g_ptr_array_add (problems, error);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* ---- preview --------------------------------------------------------- */

@@ -1,10 +1,15 @@
 /* The driver: from a domain definition to a running guest.
  *
- *   xen_kboot_boot_prepare   validate kernel, initrd and command line, and
- *                            plan guest memory on a platform (no writes)
+ *   xen_kboot_boot_admit     the admission: may this domain's kernel be
+ *                            booted directly?  (no writes)
+ *   xen_kboot_boot_prepare   the admission for plan, preview and create:
+ *                            kernel, initrd and command line validated,
+ *                            guest memory planned on a platform
+ *   xen_kboot_boot_check     the admission for validate and domxml-to-native
  *   xen_kboot_preview        the plan on the qemu-pc platform, loaded into a
  *                            RAM file and booted by QEMU
- * (create/destroy on a Xen host live in xen_kboot_driver_xen.c.)
+ * (create/destroy on a Xen host live in xen_kboot_driver_xen.c; the
+ * libvirt hook, xen_kboot_hook.c, admits with xen_kboot_boot_admit too.)
  * Every failure leaves nothing behind: no RAM file, no domain. */
 #ifndef XEN_KBOOT_DRIVER_H
 #define XEN_KBOOT_DRIVER_H
@@ -45,17 +50,93 @@ typedef struct {
 void xen_kboot_boot_free (XenKbootBoot *boot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootBoot, xen_kboot_boot_free)
 
-/* Open and validate the domain's kernel (every boot-protocol rule, and
- * the rules that tie it to the domain: xen_kboot_domain_def_check_kernel)
- * and initrd, then plan them on the @kind platform the domain gets
- * (xen_kboot_platform_for).  On xen-hvm the plan leaves room for what
- * Xen's builder loads first: the firmware ELF @firmware (NULL: the
- * installed one), a SeaBIOS module and the start_info; @elf, when not
- * NULL, receives that ELF's facts. */
+/* ---- the admission ------------------------------------------------------
+ * One path decides whether a domain's kernel can be booted directly, for
+ * every command that asks: validate and domxml-to-native, plan, preview,
+ * create and the libvirt hook.  It takes the steps below in order; each
+ * refusal names its step, so that each command words it its own way (at
+ * the element's line, after the domain's name, or as the rule says it)
+ * without deciding anything again. */
+typedef enum {
+  XEN_KBOOT_BOOT_STEP_DOMAIN,         /* an HVM domain with a <kernel>
+                                       * (only when planning); names the file */
+  XEN_KBOOT_BOOT_STEP_KERNEL,         /* HVM: every boot-protocol rule
+                                       * (kboot_kernel_open_bootable); PV and
+                                       * PVH: a readable file.  "PATH: ..." */
+  XEN_KBOOT_BOOT_STEP_KERNEL_DOMAIN,  /* the rules that tie the kernel to the
+                                       * domain (xen_kboot_domain_def_check_
+                                       * kernel), worded at <kernel> already */
+  XEN_KBOOT_BOOT_STEP_INITRD,         /* a readable, non-empty regular file:
+                                       * "PATH: ..." */
+  XEN_KBOOT_BOOT_STEP_CMDLINE,        /* no longer than the kernel's
+                                       * cmdline_size (kboot_layout_check_
+                                       * cmdline); the planner's words */
+  XEN_KBOOT_BOOT_STEP_MEMORY,         /* the guest's memory map from <memory>
+                                       * (xen_kboot_platform_for); names the
+                                       * file */
+  XEN_KBOOT_BOOT_STEP_FIRMWARE,       /* xen-hvm: what Xen loads before the
+                                       * kernel (the firmware ELF, a SeaBIOS
+                                       * module, start_info) */
+  XEN_KBOOT_BOOT_STEP_PLAN,           /* the plan around it (kboot_layout_plan:
+                                       * the kernel's footprint, the initrd,
+                                       * boot data); the planner's words */
+  XEN_KBOOT_BOOT_STEP_LAST
+} XenKbootBootStep;
+
+/* One refusal: the step that made it and the rule's own words. */
+typedef struct {
+  XenKbootBootStep step;
+  GError *error;
+} XenKbootBootProblem;
+
+void xen_kboot_boot_problem_free (XenKbootBootProblem *problem);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootBootProblem, xen_kboot_boot_problem_free)
+/* A new list of XenKbootBootProblem (it owns them). */
+GPtrArray *xen_kboot_boot_problems_new (void);
+
+typedef struct {
+  KbootPlatformKind platform;  /* the guest's memory map */
+  gboolean plan;               /* FALSE: the files only (kernel, initrd and
+                                * command line), not the plan */
+  const char *firmware;        /* xen-hvm: the firmware ELF Xen loads;
+                                * NULL: the installed one */
+  KbootFirmwareElf *elf;       /* when not NULL, receives that ELF's facts */
+} XenKbootAdmitOptions;
+
+/* The admission of @def: the domain (when planning), then the files, each
+ * one even when another was refused, so that one run names every
+ * problem: the kernel against every boot-protocol rule and the rules
+ * that tie it to the domain (xen_kboot_domain_def_check_kernel), the
+ * initrd, the command line against the kernel's cmdline_size.  Then,
+ * with @options->plan and when they all passed, the plan on the
+ * @options->platform map a domain gets (xen_kboot_platform_for), on
+ * xen-hvm around what Xen's builder loads first (the firmware ELF, a
+ * SeaBIOS module, the start_info).  @boot (new, zeroed) is filled as far
+ * as the admission got.  TRUE when every step passed (and with a plan,
+ * @boot->plan is set); else FALSE with each refusal appended to @problems
+ * (XenKbootBootProblem*), in step order.  Nothing is written. */
+gboolean xen_kboot_boot_admit (XenKbootBoot *boot, const XenKbootDomainDef *def,
+                               const XenKbootAdmitOptions *options,
+                               GPtrArray *problems);
+
+/* @problem as plan, preview and create say it: the rule's words, after
+ * the file's name where they do not name it (command line, plan). */
+GError *xen_kboot_boot_problem_to_error (const XenKbootDomainDef *def,
+                                         const XenKbootBootProblem *problem);
+
+/* Plan, preview and create: the admission with a plan on @kind (@firmware
+ * and @elf as in XenKbootAdmitOptions); its first refusal in @error. */
 XenKbootBoot *xen_kboot_boot_prepare (const XenKbootDomainDef *def,
                                       KbootPlatformKind kind,
                                       const char *firmware,
                                       KbootFirmwareElf *elf, GError **error);
+
+/* Validate and domxml-to-native: the admission on xen-hvm, the plan too
+ * when @plan; each refusal worded at the element it is about, as the
+ * rules word theirs ("FILE:LINE: <kernel>: ...", XEN_KBOOT_CONF_ERROR),
+ * and appended to @problems (GError*).  TRUE when there was none. */
+gboolean xen_kboot_boot_check (const XenKbootDomainDef *def, gboolean plan,
+                               GPtrArray *problems);
 
 /* Plan again around @reserved (what a real domain holds, read back after
  * it was built): replaces @boot's plan only when the new one is made. */
@@ -71,11 +152,6 @@ void xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at)
 KbootPlatform *xen_kboot_platform_for (const XenKbootDomainDef *def,
                                        KbootPlatformKind kind, GError **error);
 
-
-/* For validate: would the domain's kernel, initrd and command line fit its
- * memory on a Xen host (the xen-hvm plan, direct boot)?  Appends the
- * planner's reason to @problems when not. */
-gboolean xen_kboot_check_fit (const XenKbootDomainDef *def, GPtrArray *problems);
 
 typedef struct {
   guint timeout_s;               /* 0: wait for ever */

@@ -5,10 +5,8 @@
 
 #include <libxml/tree.h>
 
-#include "kboot_file.h"
 #include "kboot_image_file.h"
 #include "kboot_image_report.h"
-#include "kboot_layout.h"
 #include "kboot_platform.h"
 #include "xen_kboot_conf.h"
 #include "xen_kboot_driver.h"
@@ -77,24 +75,17 @@ element_prop (const xmlNode *node, const char *name)
 }
 
 /* libvirt formats <memory unit='KiB'>N</memory>; hand-written XML may use
- * any of libvirt's units.  FALSE leaves has_memory unset: the fit check
- * then refuses with the reason. */
+ * any of libvirt's units, read as the configuration parser reads them.
+ * What is not a size leaves has_memory unset: the check then refuses with
+ * the reason. */
 static void
 read_memory (XenKbootHookDomain *dom, const xmlNode *node)
 {
   g_autofree char *text = element_text (node);
   g_autofree char *unit = element_prop (node, "unit");
-  guint64 value, bytes;
 
-  if (!text)
-    return;
-  g_strstrip (text);
-  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL)
-      || !xen_kboot_conf_scale_to_bytes (value, unit, &bytes))
-    return;
-  /* libvirt keeps memory in KiB, rounding up. */
-  dom->memory_kib = bytes / 1024 + (bytes % 1024 != 0);
-  dom->has_memory = TRUE;
+  dom->has_memory = text && xen_kboot_conf_memory_kib (text, unit, &dom->memory_kib,
+                                                       NULL);
 }
 
 static void
@@ -228,8 +219,8 @@ check_absolute (const char *path, const char *element, const char *name,
   return FALSE;
 }
 
-/* The domain as the shared rules read it (xen_kboot_domain_def_check_kernel,
- * xen_kboot_platform_for): borrowed strings, valid while @dom lives. */
+/* The domain as the admission reads it: borrowed strings, valid while
+ * @dom lives. */
 static void
 hook_def (const XenKbootHookDomain *dom, XenKbootDomainDef *def)
 {
@@ -238,6 +229,8 @@ hook_def (const XenKbootHookDomain *dom, XenKbootDomainDef *def)
   def->virt_type = dom->virt_type;
   def->os.type = XEN_KBOOT_OS_TYPE_HVM;
   def->os.kernel = dom->kernel;
+  def->os.initrd = dom->initrd;
+  def->os.cmdline = dom->cmdline;
   def->pae = dom->pae;
   def->memory_kib = dom->memory_kib;
   def->has_memory = dom->has_memory;
@@ -245,97 +238,100 @@ hook_def (const XenKbootHookDomain *dom, XenKbootDomainDef *def)
   def->video_vram_kib = dom->video_vram_kib;
 }
 
-/* Would kernel, initrd and command line fit the guest's memory?  The same
- * planner as "xen-kboot plan": xen-hvm for Xen domains, qemu-pc (the
+/* The machine libvirt will build: xen-hvm for Xen domains, qemu-pc (the
  * preview's machine) for the others. */
-static gboolean
-check_fit (const XenKbootHookDomain *dom, const char *name,
-           const KbootKernel *kernel, const KbootFile *initrd, GError **error)
+static KbootPlatformKind
+hook_platform (const XenKbootHookDomain *dom)
 {
-  XenKbootDomainDef def;
-  KbootPlatformKind kind = g_strcmp0 (dom->virt_type, "xen") == 0
-                           ? KBOOT_PLATFORM_XEN_HVM : KBOOT_PLATFORM_QEMU_PC;
-  g_autoptr(KbootPlatform) platform = NULL;
-  g_autoptr(KbootPlan) plan = NULL;
-  g_autoptr(GError) local = NULL;
+  return g_strcmp0 (dom->virt_type, "xen") == 0 ? KBOOT_PLATFORM_XEN_HVM
+                                                : KBOOT_PLATFORM_QEMU_PC;
+}
+
+/* "KERNEL does not fit in <memory> of SIZE (platform NAME): reason" */
+static XenKbootHookVerdict
+refuse_fit (const XenKbootHookDomain *dom, const char *name, const GError *cause,
+            GError **error)
+{
   g_autofree char *memory = NULL;
-  KbootLayoutRequest req = { 0 };
 
   if (!dom->has_memory)
     {
       g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_MEMORY,
                    "domain '%s': no usable <memory> in %s: cannot tell whether "
                    "kernel %s fits the guest", name, HOOK_XML_NAME, dom->kernel);
-      return FALSE;
-    }
-  /* xen_kboot_platform_for() reads <memory> and the video card libxl
-   * takes its video RAM for. */
-  hook_def (dom, &def);
-  platform = xen_kboot_platform_for (&def, kind, &local);
-  if (platform)
-    {
-      req.image = kernel->image;
-      req.platform = platform;
-      req.initrd_size = initrd ? initrd->size : 0;
-      req.cmdline_len = dom->cmdline ? strlen (dom->cmdline) : 0;
-      if (kboot_layout_plan (&req, &plan, &local))
-        return TRUE;
+      return XEN_KBOOT_HOOK_REFUSE;
     }
   memory = dom->memory_kib <= G_MAXUINT64 / 1024
            ? kboot_format_size (dom->memory_kib * 1024)
            : g_strdup_printf ("%" G_GUINT64_FORMAT " KiB", dom->memory_kib);
   g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_MEMORY,
                "domain '%s': %s does not fit in <memory> of %s (platform %s): %s",
-               name, dom->kernel, memory, kboot_platform_kind_to_string (kind),
-               local->message);
-  return FALSE;
+               name, dom->kernel, memory,
+               kboot_platform_kind_to_string (hook_platform (dom)), cause->message);
+  return XEN_KBOOT_HOOK_REFUSE;
+}
+
+/* The admission's refusal in the hook's words: one line after the
+ * domain's name, with the code of what it is about. */
+static XenKbootHookVerdict
+refuse_problem (const XenKbootHookDomain *dom, const char *name,
+                const XenKbootBoot *boot, const XenKbootBootProblem *problem,
+                GError **error)
+{
+  switch (problem->step)
+    {
+    case XEN_KBOOT_BOOT_STEP_DOMAIN:
+    case XEN_KBOOT_BOOT_STEP_KERNEL:
+    case XEN_KBOOT_BOOT_STEP_KERNEL_DOMAIN:
+      return refuse_with (error, XEN_KBOOT_HOOK_ERROR_KERNEL, name, problem->error);
+    case XEN_KBOOT_BOOT_STEP_INITRD:
+      return refuse_with (error, XEN_KBOOT_HOOK_ERROR_INITRD, name, problem->error);
+    case XEN_KBOOT_BOOT_STEP_CMDLINE:
+      g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_CMDLINE,
+                   "domain '%s': <cmdline> is %" G_GSIZE_FORMAT " bytes, longer "
+                   "than the %u bytes kernel %s accepts (cmdline_size)", name,
+                   strlen (boot->cmdline), boot->kernel->image->hdr.cmdline_size,
+                   dom->kernel);
+      return XEN_KBOOT_HOOK_REFUSE;
+    case XEN_KBOOT_BOOT_STEP_FIRMWARE:
+      return refuse_with (error, XEN_KBOOT_HOOK_ERROR_FIRMWARE, name, problem->error);
+    case XEN_KBOOT_BOOT_STEP_MEMORY:
+    case XEN_KBOOT_BOOT_STEP_PLAN:
+    case XEN_KBOOT_BOOT_STEP_LAST:
+      break;
+    }
+  return refuse_fit (dom, name, problem->error, error);
 }
 
 XenKbootHookVerdict
 xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
                              GError **error)
 {
-  g_autoptr(KbootKernel) kernel = NULL;
-  g_autoptr(KbootFile) initrd = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr(XenKbootBoot) boot = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  XenKbootAdmitOptions options = { 0 };
   XenKbootDomainDef def;
 
   if (g_strcmp0 (dom->os_type, "hvm") != 0)
     return XEN_KBOOT_HOOK_PASS_NOT_HVM;
   if (!dom->kernel)
     return XEN_KBOOT_HOOK_PASS_NO_KERNEL;
-
-  if (!check_absolute (dom->kernel, "kernel", name, XEN_KBOOT_HOOK_ERROR_KERNEL, error))
+  /* libvirt's schema wants absolute paths: a file is never looked for in
+   * the hook's current directory. */
+  if (!check_absolute (dom->kernel, "kernel", name, XEN_KBOOT_HOOK_ERROR_KERNEL, error)
+      || (dom->initrd && !check_absolute (dom->initrd, "initrd", name,
+                                          XEN_KBOOT_HOOK_ERROR_INITRD, error)))
     return XEN_KBOOT_HOOK_REFUSE;
-  kernel = kboot_kernel_open_bootable (dom->kernel, &local);
-  if (!kernel)
-    return refuse_with (error, XEN_KBOOT_HOOK_ERROR_KERNEL, name, local);
+
+  /* What validate, plan and create decide, on the machine libvirt builds. */
   hook_def (dom, &def);
-  if (!xen_kboot_domain_def_check_kernel (&def, kernel->image, &local))
-    return refuse_with (error, XEN_KBOOT_HOOK_ERROR_KERNEL, name, local);
-
-  if (dom->initrd)
-    {
-      if (!check_absolute (dom->initrd, "initrd", name, XEN_KBOOT_HOOK_ERROR_INITRD, error))
-        return XEN_KBOOT_HOOK_REFUSE;
-      initrd = kboot_file_open (dom->initrd, "initrd", &local);
-      if (!initrd)
-        return refuse_with (error, XEN_KBOOT_HOOK_ERROR_INITRD, name, local);
-    }
-
-  if (dom->cmdline && strlen (dom->cmdline) > kernel->image->hdr.cmdline_size)
-    {
-      g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_CMDLINE,
-                   "domain '%s': <cmdline> is %" G_GSIZE_FORMAT " bytes, longer "
-                   "than the %u bytes kernel %s accepts (cmdline_size)", name,
-                   strlen (dom->cmdline), kernel->image->hdr.cmdline_size,
-                   dom->kernel);
-      return XEN_KBOOT_HOOK_REFUSE;
-    }
-
-  if (!check_fit (dom, name, kernel, initrd, error))
-    return XEN_KBOOT_HOOK_REFUSE;
-  return XEN_KBOOT_HOOK_PASS_BOOTABLE;
+  boot = g_new0 (XenKbootBoot, 1);
+  problems = xen_kboot_boot_problems_new ();
+  options.platform = hook_platform (dom);
+  options.plan = TRUE;
+  if (xen_kboot_boot_admit (boot, &def, &options, problems))
+    return XEN_KBOOT_HOOK_PASS_BOOTABLE;
+  return refuse_problem (dom, name, boot, g_ptr_array_index (problems, 0), error);
 }
 
 /* libvirt shows the hook's stderr inside its own one-line error: a path or

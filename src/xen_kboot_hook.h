@@ -7,8 +7,11 @@
  * The XML is libvirt's own, full of elements xen-kboot's schema does not
  * know: it is parsed safely (xen_kboot_xml_parse: no DTD, no entity) and
  * only <name>, <memory>, <os>, <features> and the first <video> are read.
- * Deciding does no I/O beyond opening the kernel and initrd the domain
- * names; reading stdin and printing belong to tools/cmd_hook.c. */
+ * What it decides comes from the admission validate, plan and create
+ * share (xen_kboot_boot_admit); the hook words it in one line.  Deciding
+ * does no I/O beyond opening the kernel and initrd the domain names and,
+ * for a Xen domain, the firmware ELF the plan leaves room for; reading
+ * stdin and printing belong to tools/cmd_hook.c. */
 #ifndef XEN_KBOOT_HOOK_H
 #define XEN_KBOOT_HOOK_H
 
@@ -35,6 +38,8 @@ typedef enum {
   XEN_KBOOT_HOOK_ERROR_INITRD,   /* relative, missing, not regular, empty */
   XEN_KBOOT_HOOK_ERROR_CMDLINE,  /* longer than the kernel's cmdline_size */
   XEN_KBOOT_HOOK_ERROR_MEMORY,   /* no usable <memory>, or the plan does not fit */
+  XEN_KBOOT_HOOK_ERROR_FIRMWARE, /* Xen: the firmware it loads first, which the
+                                  * plan leaves room for, cannot be read */
 } XenKbootHookError;
 
 #define XEN_KBOOT_HOOK_ERROR (xen_kboot_hook_error_quark ())
@@ -77,13 +82,14 @@ gboolean xen_kboot_hook_wants_domain (const char *operation,
 XenKbootHookDomain *xen_kboot_hook_domain_parse (const char *xml, gsize len,
                                                  GError **error);
 
-/* The checks, in order, the first failure refusing: the kernel against
- * every boot-protocol rule (kboot_kernel_open_bootable) and against the
- * domain (xen_kboot_domain_def_check_kernel: on Xen a 64-bit kernel
- * needs <pae/>), the initrd (a readable, non-empty regular file), the
- * command line against the kernel's cmdline_size, then the layout plan
- * for the domain's memory (xen-hvm for <domain type='xen'>, qemu-pc
- * otherwise).  @name prefixes messages. */
+/* The checks, the first failure refusing: paths absolute, then the
+ * admission validate, plan and create decide with (xen_kboot_boot_admit):
+ * the kernel against every boot-protocol rule and against the domain (on
+ * Xen a 64-bit kernel needs <pae/>), the initrd (a readable, non-empty
+ * regular file), the command line against the kernel's cmdline_size,
+ * then the plan of the domain's memory (xen-hvm for <domain type='xen'>,
+ * around what Xen loads first, as create plans it; qemu-pc otherwise).
+ * @name prefixes messages. */
 XenKbootHookVerdict xen_kboot_hook_check_domain (const XenKbootHookDomain *dom,
                                                  const char *name,
                                                  GError **error);

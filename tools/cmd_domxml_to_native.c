@@ -8,6 +8,7 @@
 #include "cli_util.h"
 #include "conf_cli.h"
 #include "xen-kboot-cmd.h"
+#include "xen_kboot_driver.h"
 #include "xen_kboot_libxl.h"
 #include "xen_kboot_xl.h"
 
@@ -80,7 +81,7 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
 
   def = kboot_conf_cli_load (uri, argv[2], FALSE, problems);
   if (def && !no_kernel_check)
-    xen_kboot_domain_def_check_boot_files (def, problems);
+    xen_kboot_boot_check (def, FALSE, problems);
   kboot_conf_cli_print_ignored (def);
   if (problems->len > 0)
     {

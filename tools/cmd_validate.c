@@ -43,14 +43,13 @@ kboot_cmd_validate (int argc, char **argv)
                                            : "one domain at a time");
 
   def = kboot_conf_cli_load (uri, argv[1], TRUE, problems);
-  if (def && !no_files
-      && xen_kboot_domain_def_check_boot_files (def, problems)
-      && problems->len == 0 && def->os.kernel
-      && def->os.type == XEN_KBOOT_OS_TYPE_HVM
-      && def->boot_mode == XEN_KBOOT_BOOT_MODE_DIRECT)
-    /* Direct boot: the plan must fit the guest (QEMU places the kernel
-     * itself in device-model mode). */
-    xen_kboot_check_fit (def, problems);
+  if (def && !no_files)
+    /* The files always; the plan too for a direct boot of a domain the
+     * rules passed (QEMU places the kernel itself in device-model mode). */
+    xen_kboot_boot_check (def, problems->len == 0 && def->os.kernel
+                               && def->os.type == XEN_KBOOT_OS_TYPE_HVM
+                               && def->boot_mode == XEN_KBOOT_BOOT_MODE_DIRECT,
+                          problems);
   kboot_conf_cli_print_ignored (def);
   kboot_conf_cli_print_warnings (def, def ? def->boot_mode : XEN_KBOOT_BOOT_MODE_DIRECT);
   if (problems->len > 0)
