@@ -4,7 +4,7 @@
  * No writable data and no interrupts: safe to run from ROM.  Calling
  * convention: arguments in registers, every register but those named
  * preserved, a few words of stack. */
-#include "kboot_handoff.h"
+#include "kboot_image_handoff.h"
 #include "x86.h"
 
 /* Give up waiting for the UART after this many polls: a guest with no

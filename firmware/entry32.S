@@ -6,7 +6,7 @@
  * image (CS = KBOOT_BOOT_CS of our GDT, data segments still real-mode).
  * So the code relies only on a flat CS until it has loaded its own GDT.
  *
- * It checks the handoff block the loader wrote (src/kboot_handoff.h) and
+ * It checks the handoff block the loader wrote (src/kboot_image_handoff.h) and
  * enters Linux through the 32-bit boot protocol (Documentation/arch/x86/
  * boot.rst, "32-bit BOOT PROTOCOL"): GDT with flat __BOOT_CS/__BOOT_DS,
  * CS = 0x10, DS = ES = SS = 0x18, interrupts off, ESI = boot_params,
@@ -17,8 +17,8 @@
  * fw_stack_top comes from the linker script: the ELF has a stack in its
  * own image, the BIOS image (ROM) one just below the handoff block.
  */
-#include "kboot_bootproto.h"
-#include "kboot_handoff.h"
+#include "kboot_image_proto.h"
+#include "kboot_image_handoff.h"
 #include "x86.h"
 
 	.code32

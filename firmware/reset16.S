@@ -12,7 +12,7 @@
  * here.  The boot test checks it from the probe kernel: a store 1 MiB
  * above a word must not land on it.
  */
-#include "kboot_bootproto.h"
+#include "kboot_image_proto.h"
 #include "x86.h"
 
 	.code16

@@ -1,6 +1,6 @@
 /* Architectural x86 constants the firmware (and its tests) use, named as
  * in the Intel SDM and the 16550 UART datasheet.  The boot-protocol values
- * live in src/kboot_bootproto.h and src/kboot_handoff.h.  Included by
+ * live in src/kboot_image_proto.h and src/kboot_image_handoff.h.  Included by
  * assembly and by C, so it holds only #defines. */
 #ifndef KBOOT_FW_X86_H
 #define KBOOT_FW_X86_H

@@ -2,7 +2,7 @@
  * so that it ends at 4 GiB; it is linked there, at FW_BIOS_BASE, and
  * objcopy -O binary turns [FW_BIOS_BASE, 4 GiB) into the file, with the
  * reset vector at offset 0xfff0 (address 0xfffffff0). */
-#include "kboot_handoff.h"
+#include "kboot_image_handoff.h"
 
 #define FW_BIOS_BASE    0xffff0000
 #define FW_RESET_VECTOR 0xfffffff0

@@ -2,7 +2,7 @@
  * addresses in place of hvmloader (b_info->u.hvm.firmware) and enters at
  * e_entry.  One PT_LOAD at KBOOT_FIRMWARE_BASE, no notes: libxenguest
  * refuses an image with Xen notes as a PV kernel. */
-#include "kboot_bootproto.h"
+#include "kboot_image_proto.h"
 
 OUTPUT_FORMAT("elf32-i386")
 OUTPUT_ARCH(i386)

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "kboot_bootproto.h"
+#include "kboot_image_proto.h"
 #include "kboot_image.h"
 #include "kboot_util.h"
 

@@ -4,7 +4,7 @@
 #ifndef KBOOT_IMAGE_FILE_H
 #define KBOOT_IMAGE_FILE_H
 
-#include "kboot_file.h"
+#include "kboot_util_file.h"
 #include "kboot_image.h"
 
 G_BEGIN_DECLS

@@ -1,7 +1,7 @@
 /* Reports of a probed kernel image (see kboot_image_report.h). */
 #include "config.h"
 
-#include "kboot_bootproto.h"
+#include "kboot_image_proto.h"
 #include "kboot_image_report.h"
 #include "kboot_util.h"
 

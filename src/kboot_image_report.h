@@ -4,7 +4,7 @@
 #define KBOOT_IMAGE_REPORT_H
 
 #include "kboot_image.h"
-#include "kboot_json.h"
+#include "kboot_util_json.h"
 
 G_BEGIN_DECLS
 

@@ -6,7 +6,7 @@
  * Rules, from Linux's Documentation/arch/x86/boot.rst (the fields
  * kernel_alignment, relocatable_kernel, pref_address, init_size,
  * initrd_addr_max, cmdline_size and xloadflags) and from the addresses in
- * kboot_bootproto.h and kboot_handoff.h:
+ * kboot_image_proto.h and kboot_image_handoff.h:
  *   - handoff block: the page at KBOOT_HANDOFF_ADDR.
  *   - kernel: at KBOOT_KERNEL_BASE (above the firmware at
  *     KBOOT_FIRMWARE_BASE) or the next address its alignment allows, never
@@ -27,8 +27,9 @@
 #include <glib.h>
 
 #include "kboot_image.h"
-#include "kboot_json.h"
-#include "kboot_platform.h"
+#include "kboot_image_handoff.h"
+#include "kboot_util_json.h"
+#include "kboot_layout_platform.h"
 #include "kboot_util.h"
 
 G_BEGIN_DECLS

@@ -5,8 +5,8 @@
 #ifndef KBOOT_LOADER_H
 #define KBOOT_LOADER_H
 
-#include "kboot_bootparams.h"
-#include "kboot_guest.h"
+#include "kboot_loader_bootparams.h"
+#include "kboot_loader_guest.h"
 #include "kboot_image_file.h"
 
 G_BEGIN_DECLS

@@ -9,8 +9,8 @@
 #include <libxml/parser.h>
 
 #include "xen_kboot_conf.h"
-#include "xen_kboot_schema.h"
-#include "xen_kboot_xml.h"
+#include "xen_kboot_conf_schema.h"
+#include "xen_kboot_conf_xml.h"
 
 G_DEFINE_QUARK (xen-kboot-conf-error-quark, xen_kboot_conf_error)
 

@@ -2,7 +2,7 @@
  *
  * The definition holds what direct kernel boot of a Xen guest needs, in
  * libvirt's vocabulary; this module knows nothing of libxl or xl.cfg
- * (xen_kboot_xl.c and xen_kboot_libxl.c translate).  Parsing never stops at
+ * (xen_kboot_conf_xl.c and xen_kboot_conf_libxl.c translate).  Parsing never stops at
  * the first problem: every problem becomes one GError in a list, with the
  * file, line, element, value and requirement in its message. */
 #ifndef XEN_KBOOT_CONF_H

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "kboot_bootproto.h"
+#include "kboot_image_proto.h"
 #include "xen_kboot_conf.h"
 
 static void
@@ -223,7 +223,7 @@ xen_kboot_domain_def_check_kernel (const XenKbootDomainDef *def,
       || def->os.type != XEN_KBOOT_OS_TYPE_HVM)
     return TRUE;
   /* libxl's u.hvm.pae comes from <pae/> (libvirt's libxl driver, and
-   * xen_kboot_libxl.c).  With pae=0 the guest's CPUID has no PAE, nor
+   * xen_kboot_conf_libxl.c).  With pae=0 the guest's CPUID has no PAE, nor
    * the long mode and NX that depend on it, and arch/x86/kernel/
    * verify_cpu.S stops a 64-bit kernel before its first message (seen
    * on Xen 4.17: the domain just powers off). */

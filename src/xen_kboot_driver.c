@@ -5,12 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kboot_firmware_elf.h"
-#include "kboot_qemu.h"
-#include "kboot_runtime.h"
-#include "kboot_xen_layout.h"
+#include "kboot_layout_firmware.h"
+#include "xen_kboot_driver_qemu.h"
+#include "kboot_util_runtime.h"
+#include "kboot_layout_xen.h"
 #include "xen_kboot_driver.h"
-#include "xen_kboot_native.h"
+#include "xen_kboot_conf_native.h"
 
 G_DEFINE_QUARK (xen-kboot-driver-error-quark, xen_kboot_driver_error)
 

@@ -8,17 +8,17 @@
  *   xen_kboot_boot_check     the admission for validate and domxml-to-native
  *   xen_kboot_preview        the plan on the qemu-pc platform, loaded into a
  *                            RAM file and booted by QEMU
- * (create/destroy on a Xen host live in xen_kboot_driver_xen.c; the
- * libvirt hook, xen_kboot_hook.c, admits with xen_kboot_boot_admit too.)
+ * (create/destroy on a Xen host live in xen_kboot_xen_driver.c; the
+ * libvirt hook, xen_kboot_driver_hook.c, admits with xen_kboot_boot_admit too.)
  * Every failure leaves nothing behind: no RAM file, no domain. */
 #ifndef XEN_KBOOT_DRIVER_H
 #define XEN_KBOOT_DRIVER_H
 
-#include "kboot_firmware_elf.h"
+#include "kboot_layout_firmware.h"
 #include "kboot_image_file.h"
 #include "kboot_layout.h"
 #include "kboot_loader.h"
-#include "kboot_platform.h"
+#include "kboot_layout_platform.h"
 #include "xen_kboot_conf.h"
 
 G_BEGIN_DECLS

@@ -16,7 +16,7 @@
 
 #include <glib/gstdio.h>
 
-#include "kboot_guest.h"
+#include "kboot_loader_guest.h"
 
 typedef struct {
   double seconds;

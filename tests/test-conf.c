@@ -23,13 +23,13 @@
 
 #include "kboot_synth.h"
 #include "xen_kboot_conf.h"
-#include "xen_kboot_xl.h"
-#include "xen_kboot_xml.h"
+#include "xen_kboot_conf_xl.h"
+#include "xen_kboot_conf_xml.h"
 
 #ifdef WITH_XEN
 #include <libxl.h>
 #include <libxlutil.h>
-#include "xen_kboot_libxl.h"
+#include "xen_kboot_conf_libxl.h"
 #include "xl_readback.h"
 #endif
 

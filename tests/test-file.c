@@ -1,4 +1,4 @@
-/* Tests of safe file reading (src/kboot_file.c) and of the probe's I/O
+/* Tests of safe file reading (src/kboot_util_file.c) and of the probe's I/O
  * edge (src/kboot_image_file.c) on real files made here. */
 #include "config.h"
 

@@ -1,4 +1,4 @@
-/* The libvirt hook's decision (src/xen_kboot_hook.c): a table of
+/* The libvirt hook's decision (src/xen_kboot_driver_hook.c): a table of
  * libvirt calls (arguments and the XML on stdin) with the verdict and the
  * exact message expected, over synthetic kernels written to a temporary
  * directory.  The command around it (stdin, exit status) is
@@ -11,8 +11,8 @@
 #include <glib/gstdio.h>
 
 #include "kboot_synth.h"
-#include "xen_kboot_hook.h"
-#include "xen_kboot_xml.h"
+#include "xen_kboot_driver_hook.h"
+#include "xen_kboot_conf_xml.h"
 
 /* Where the case files live; @DIR@ in a case stands for it. */
 static char *test_dir;

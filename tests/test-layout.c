@@ -1,4 +1,4 @@
-/* Unit tests of the platform memory maps (src/kboot_platform.c) and the
+/* Unit tests of the platform memory maps (src/kboot_layout_platform.c) and the
  * layout planner and checker (src/kboot_layout*.c).
  *
  * The e820 tables are data (tests/layout/e820.txt, written by hand from

@@ -1,12 +1,12 @@
 /* Unit tests of what the monitor decides when a guest shuts down
- * (src/xen_kboot_lifecycle.c), of the time stamp its log lines carry
+ * (src/xen_kboot_xen_lifecycle.c), of the time stamp its log lines carry
  * (kboot_runtime_utc_stamp) and of where it logs and dumps.  The expected decisions are xl's
  * handle_domain_death (tools/xl/xl_vmcontrol.c, Xen 4.17), written out
  * case by case. */
 #include "config.h"
 
-#include "kboot_runtime.h"
-#include "xen_kboot_lifecycle.h"
+#include "kboot_util_runtime.h"
+#include "xen_kboot_xen_lifecycle.h"
 
 #define DESTROY    XEN_KBOOT_LIFECYCLE_DESTROY
 #define RESTART    XEN_KBOOT_LIFECYCLE_RESTART

@@ -1,5 +1,5 @@
-/* Unit tests of the zero page and handoff builders (src/kboot_bootparams.c)
- * and of the RAM-file guest backend (src/kboot_guest_file.c). */
+/* Unit tests of the zero page and handoff builders (src/kboot_loader_bootparams.c)
+ * and of the RAM-file guest backend (src/kboot_loader_guest_file.c). */
 #include "config.h"
 
 #include <fcntl.h>
@@ -9,8 +9,8 @@
 
 #include <glib/gstdio.h>
 
-#include "kboot_bootparams.h"
-#include "kboot_guest.h"
+#include "kboot_loader_bootparams.h"
+#include "kboot_loader_guest.h"
 #include "kboot_synth.h"
 #include "kboot_util.h"
 

@@ -1,15 +1,16 @@
 /* Unit tests of reading back what Xen's HVM builder wrote
- * (src/kboot_xen_layout.c) and of the firmware ELF's load range
- * (src/kboot_firmware_elf.c).  The tables are written here byte by byte
+ * (src/kboot_layout_xen.c) and of the firmware ELF's load range
+ * (src/kboot_layout_firmware.c).  The tables are written here byte by byte
  * from Xen's public headers (hvm_info_table.h, arch-x86/hvm/start_info.h),
  * not with our parser's constants, so a wrong offset shows. */
 #include "config.h"
 
 #include <string.h>
 
-#include "kboot_firmware_elf.h"
+#include "kboot_layout_firmware.h"
+#include "kboot_util_file.h"
 #include "kboot_util.h"
-#include "kboot_xen_layout.h"
+#include "kboot_layout_xen.h"
 
 #define MIB G_GUINT64_CONSTANT (0x100000)
 #define GIB G_GUINT64_CONSTANT (0x40000000)

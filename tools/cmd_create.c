@@ -5,13 +5,13 @@
 
 #include "cli_util.h"
 #include "conf_cli.h"
-#include "kboot_runtime.h"
+#include "kboot_util_runtime.h"
 #include "xen-kboot-cmd.h"
 #include "xen_kboot_driver.h"
-#include "xen_kboot_native.h"
+#include "xen_kboot_conf_native.h"
 #ifdef WITH_XEN
 #include "create_monitor.h"
-#include "xen_kboot_driver_xen.h"
+#include "xen_kboot_xen_driver.h"
 #endif
 
 #ifndef WITH_XEN

@@ -9,8 +9,8 @@
 #include "conf_cli.h"
 #include "xen-kboot-cmd.h"
 #include "xen_kboot_driver.h"
-#include "xen_kboot_libxl.h"
-#include "xen_kboot_xl.h"
+#include "xen_kboot_conf_libxl.h"
+#include "xen_kboot_conf_xl.h"
 
 static char *
 convert (const char *format, const XenKbootDomainDef *def,

@@ -1,6 +1,6 @@
 /* xen-kboot hook NAME OPERATION SUB-OPERATION EXTRA: run by libvirt as a
  * hook script (hooks/xen-kboot-hook.in), the domain XML on stdin.  The
- * decision is src/xen_kboot_hook.c's; here are only stdin, stderr and the
+ * decision is src/xen_kboot_driver_hook.c's; here are only stdin, stderr and the
  * exit status. */
 #include "config.h"
 
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli_util.h"
-#include "xen_kboot_hook.h"
+#include "xen_kboot_driver_hook.h"
 #include "xen-kboot-cmd.h"
 
 /* Read stdin to its end.  libvirt writes the XML into a pipe and fails the

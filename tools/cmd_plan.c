@@ -6,7 +6,7 @@
 
 #include "cli_util.h"
 #include "conf_cli.h"
-#include "kboot_json.h"
+#include "kboot_util_json.h"
 #include "xen-kboot-cmd.h"
 #include "xen_kboot_driver.h"
 

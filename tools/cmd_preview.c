@@ -7,7 +7,7 @@
 #include "cli_util.h"
 #include "conf_cli.h"
 #include "xen-kboot-cmd.h"
-#include "kboot_runtime.h"
+#include "kboot_util_runtime.h"
 #include "xen_kboot_driver.h"
 
 /* Exit statuses of preview beyond the common ones. */

@@ -25,7 +25,7 @@
 #include <glib-unix.h>
 
 #include "create_monitor.h"
-#include "kboot_runtime.h"
+#include "kboot_util_runtime.h"
 #include "xen_kboot_driver.h"
 
 #define KBOOT_MONITOR_READY "ready\n"

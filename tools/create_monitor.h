@@ -1,11 +1,11 @@
 /* 'xen-kboot create' and the monitor of the domain it created
- * (src/xen_kboot_monitor.h): started detached, as xl create's daemon. */
+ * (src/xen_kboot_xen_monitor.h): started detached, as xl create's daemon. */
 #ifndef KBOOT_CREATE_MONITOR_H
 #define KBOOT_CREATE_MONITOR_H
 
 #include <sys/types.h>
 
-#include "xen_kboot_monitor.h"
+#include "xen_kboot_xen_monitor.h"
 
 typedef struct {
   pid_t pid;                 /* the monitor's process */

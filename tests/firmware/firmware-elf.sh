@@ -18,11 +18,11 @@ command -v readelf >/dev/null || tap_bail "readelf (binutils) is missing"
 # Addresses from the header the firmware is built from.
 hdr_value() {
 	sed -n "s/^#define $1[[:space:]]*\(0x[0-9a-fA-F]*\).*/\1/p" \
-		"$KBOOT_TOP_SRCDIR/src/kboot_bootproto.h"
+		"$KBOOT_TOP_SRCDIR/src/kboot_image_proto.h"
 }
 base=$(hdr_value KBOOT_FIRMWARE_BASE)
 kernel=$(hdr_value KBOOT_KERNEL_BASE)
-[ -n "$base" ] && [ -n "$kernel" ] || tap_bail "cannot read the addresses from src/kboot_bootproto.h"
+[ -n "$base" ] && [ -n "$kernel" ] || tap_bail "cannot read the addresses from src/kboot_image_proto.h"
 
 check() { # NAME COMMAND... (a test(1) expression or any command)
 	name=$1; shift

@@ -12,7 +12,7 @@
  * behind the two boot selectors), the first word of boot_params, and
  * whether the A20 gate is open (a store 1 MiB above a word must not land
  * on it). */
-#include "kboot_bootproto.h"
+#include "kboot_image_proto.h"
 #include "probe.h"
 
 	.code32

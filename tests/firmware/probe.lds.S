@@ -1,6 +1,6 @@
 /* The probe kernel, linked where the loader puts a kernel; probe_entry
  * first, so the image starts with its entry point like code32_start. */
-#include "kboot_bootproto.h"
+#include "kboot_image_proto.h"
 
 OUTPUT_FORMAT("elf32-i386")
 OUTPUT_ARCH(i386)

@@ -29,8 +29,8 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
-#include "kboot_bootparams.h"
-#include "kboot_qemu.h"
+#include "kboot_loader_bootparams.h"
+#include "xen_kboot_driver_qemu.h"
 #include "probe.h"
 #include "x86.h"
 #include "xen-shim.h"

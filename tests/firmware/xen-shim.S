@@ -14,7 +14,7 @@
  * (-no-reboot): the test sees no probe line.  EIP and EBX come from the
  * mailbox the test wrote (xen-shim.h).  Linked with the firmware's BIOS
  * linker script, like the real BIOS image. */
-#include "kboot_bootproto.h"
+#include "kboot_image_proto.h"
 #include "x86.h"
 #include "xen-shim.h"
 

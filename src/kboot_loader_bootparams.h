@@ -1,0 +1,50 @@
+/* The zero page (struct boot_params) and the handoff block, built in
+ * memory.  Pure: facts and addresses in, bytes out. */
+#ifndef KBOOT_LOADER_BOOTPARAMS_H
+#define KBOOT_LOADER_BOOTPARAMS_H
+
+#include <glib.h>
+
+#include "kboot_image_proto.h"
+#include "kboot_image_handoff.h"
+#include "kboot_image.h"
+#include "kboot_layout_platform.h"   /* KbootE820Entry */
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint64 kernel_addr;         /* where the protected-mode kernel is loaded */
+  guint64 initrd_addr;         /* 0 when there is no initrd */
+  guint64 initrd_size;
+  guint64 cmdline_addr;
+  const KbootE820Entry *e820;
+  guint n_e820;
+} KbootBootParamsInput;
+
+typedef enum {
+  KBOOT_BOOTPARAMS_ERROR_HEADER,     /* the header bytes are too short */
+  KBOOT_BOOTPARAMS_ERROR_E820,       /* too many entries */
+  KBOOT_BOOTPARAMS_ERROR_ADDRESS,    /* an address the protocol cannot carry */
+} KbootBootParamsError;
+
+#define KBOOT_BOOTPARAMS_ERROR (kboot_bootparams_error_quark ())
+GQuark kboot_bootparams_error_quark (void);
+
+/* Fill @bp (KBOOT_BP_SIZE bytes) for @image, whose first bytes are @head:
+ * the setup header copied from 0x1f1 up to 0x202 + head[0x201] (no more:
+ * the 0x1ef sentinel stays 0), type_of_loader 0xff, code32_start, the
+ * initrd (ext_ramdisk_* above 4 GiB), cmd_line_ptr and the e820 map. */
+gboolean kboot_bootparams_build (guint8 *bp, const KbootImage *image,
+                                 const guint8 *head, gsize head_len,
+                                 const KbootBootParamsInput *in,
+                                 GError **error);
+
+/* Fill @block (KBOOT_HANDOFF_SIZE bytes): magic, version, entry,
+ * boot_params address, checksum. */
+void kboot_handoff_build (guint8 *block, guint32 entry, guint32 boot_params);
+/* TRUE when @block is one the firmware accepts (the same checks). */
+gboolean kboot_handoff_valid (const guint8 *block);
+
+G_END_DECLS
+
+#endif /* KBOOT_LOADER_BOOTPARAMS_H */

@@ -1,0 +1,356 @@
+/* Domain definition -> Xen's terms (see xen_kboot_conf_native.h).  The rules
+ * are libvirt's (src/libxl/libxl_conf.c and xen_common.c) unless a comment
+ * says why not. */
+#include "config.h"
+
+#include <string.h>
+
+#include "xen_kboot_conf_native.h"
+
+void
+xen_kboot_native_options_init (XenKbootNativeOptions *options,
+                               const XenKbootDomainDef *def)
+{
+  options->mode = def && def->boot_mode_set ? def->boot_mode
+                                            : XEN_KBOOT_BOOT_MODE_DIRECT;
+  options->firmware = KBOOT_FIRMWARE_DIR "/" XEN_KBOOT_FIRMWARE_NAME;
+}
+
+guint64
+xen_kboot_native_kib_to_mib (guint64 kib)
+{
+  return kib / 1024 + (kib % 1024 != 0);
+}
+
+static const char *const disk_backend_names[] = { "phy", "tap", "qdisk" };
+G_STATIC_ASSERT (G_N_ELEMENTS (disk_backend_names) == XEN_KBOOT_NATIVE_DISK_BACKEND_LAST);
+
+const char *
+xen_kboot_native_disk_backend_to_string (XenKbootNativeDiskBackend value)
+{
+  return (guint) value < G_N_ELEMENTS (disk_backend_names) ? disk_backend_names[value]
+                                                           : NULL;
+}
+
+static void
+map_general (XenKbootNative *n, const XenKbootDomainDef *def)
+{
+  n->max_memkb = def->memory_kib;
+  n->target_memkb = def->current_memory_kib;
+  n->max_vcpus = def->max_vcpus;
+  n->vcpus = def->vcpus;
+  n->pae = def->pae;
+  n->acpi = def->acpi;
+  n->apic = def->apic;
+  switch (def->clock_offset)
+    {
+    case XEN_KBOOT_CLOCK_UTC:
+    case XEN_KBOOT_CLOCK_LAST:
+      break;
+    case XEN_KBOOT_CLOCK_LOCALTIME:
+      n->localtime = TRUE;
+      break;
+    case XEN_KBOOT_CLOCK_VARIABLE:
+      n->localtime = def->clock_basis_localtime;
+      n->has_rtc_timeoffset = TRUE;
+      n->rtc_timeoffset = def->clock_adjustment;
+      break;
+    }
+  n->on_poweroff = def->on_poweroff;
+  n->on_reboot = def->on_reboot;
+  n->on_crash = def->on_crash;
+  n->device_model = def->emulator;
+}
+
+/* The HVM boot order as xl and libxl spell it: a floppy, c disk, d cdrom,
+ * n network; "c" when <boot dev=> is not given. */
+static void
+map_boot_order (XenKbootNative *n, const XenKbootDomainDef *def)
+{
+  guint i;
+
+  for (i = 0; i < def->os.n_boot; i++)
+    switch (def->os.boot[i])
+      {
+      case XEN_KBOOT_BOOT_DEV_FD: n->boot[i] = 'a'; break;
+      case XEN_KBOOT_BOOT_DEV_CDROM: n->boot[i] = 'd'; break;
+      case XEN_KBOOT_BOOT_DEV_NETWORK: n->boot[i] = 'n'; break;
+      case XEN_KBOOT_BOOT_DEV_HD:
+      case XEN_KBOOT_BOOT_DEV_LAST:
+        n->boot[i] = 'c';
+        break;
+      }
+  if (i == 0)
+    n->boot[i++] = 'c';
+  n->boot[i] = '\0';
+}
+
+static void
+map_boot (XenKbootNative *n, const XenKbootDomainDef *def,
+          const XenKbootNativeOptions *options)
+{
+  n->direct = n->hvm && options->mode == XEN_KBOOT_BOOT_MODE_DIRECT;
+  if (n->direct)
+    n->firmware = options->firmware;
+  n->kernel = def->os.kernel;
+  n->ramdisk = def->os.initrd;
+  n->cmdline = def->os.cmdline;
+  if (n->hvm)
+    map_boot_order (n, def);
+}
+
+static void
+map_vnc (XenKbootNativeVnc *vnc, const XenKbootGraphicsDef *g)
+{
+  vnc->enable = TRUE;
+  vnc->findunused = g->autoport;
+  vnc->display = !g->autoport && g->port >= 5900 ? g->port - 5900 : -1;
+  vnc->listen = g->listen;
+  vnc->passwd = g->passwd;
+  vnc->keymap = g->keymap;
+  vnc->def = g;
+}
+
+static void
+map_spice (XenKbootNativeSpice *spice, const XenKbootGraphicsDef *g)
+{
+  spice->enable = TRUE;
+  spice->port = !g->autoport && g->port > 0 ? g->port : 0;
+  spice->host = g->listen;
+  spice->passwd = g->passwd;
+  spice->disable_ticketing = g->passwd == NULL;
+}
+
+/* The first VNC and the first SPICE display count; HVM shows them through
+ * QEMU, PV and PVH a VNC display through a vfb (they have no SPICE). */
+static void
+map_graphics (XenKbootNative *n, const XenKbootDomainDef *def)
+{
+  for (guint i = 0; i < def->graphics->len; i++)
+    {
+      const XenKbootGraphicsDef *g = g_ptr_array_index (def->graphics, i);
+
+      switch (g->type)
+        {
+        case XEN_KBOOT_GRAPHICS_VNC:
+          if (!n->vnc.enable)
+            map_vnc (&n->vnc, g);
+          break;
+        case XEN_KBOOT_GRAPHICS_SPICE:
+          if (!n->spice.enable && n->hvm)
+            map_spice (&n->spice, g);
+          break;
+        case XEN_KBOOT_GRAPHICS_LAST:
+          break;
+        }
+    }
+  n->graphics = n->hvm && (n->vnc.enable || n->spice.enable);
+  n->vfb = !n->hvm && n->vnc.enable;
+}
+
+/* A character device in QEMU's -serial spelling (libvirt's
+ * libxlMakeChrdevStr). */
+static char *
+serial_device (const XenKbootChrDef *chr)
+{
+  switch (chr->type)
+    {
+    case XEN_KBOOT_CHR_PTY:
+    case XEN_KBOOT_CHR_NULL:
+    case XEN_KBOOT_CHR_VC:
+    case XEN_KBOOT_CHR_STDIO:
+      return g_strdup (xen_kboot_chr_type_to_string (chr->type));
+    case XEN_KBOOT_CHR_FILE:
+      return g_strdup_printf ("file:%s", chr->path ? chr->path : "");
+    case XEN_KBOOT_CHR_DEV:
+      return g_strdup (chr->path ? chr->path : "");
+    case XEN_KBOOT_CHR_LAST:
+      break;
+    }
+  return g_strdup ("none");
+}
+
+/* HVM serial ports, each device on the ttyS of its <target port=>; a
+ * serial without a port takes the one after the previous serial's.  A
+ * <console> is the first serial port's alias in libvirt, so it counts only
+ * when it is the domain's one character device and not a Xen console.
+ *
+ * libvirt differs on gaps: its libxl driver (libxlMakeDomBuildInfo) puts
+ * the serials in u.hvm.serial_list in document order whatever their ports,
+ * so with ports 0, 1 and 3 the third device becomes ttyS2; its xen-xl
+ * writer (xenFormatCharDev) lists the ports with "none" in the gaps, and
+ * QEMU opens no port for "-serial none" (libxl passes each entry as one
+ * -serial), so the same happens there.  A gap here is
+ * XEN_KBOOT_NATIVE_SERIAL_GAP, a port that QEMU opens and counts. */
+static void
+map_serials (XenKbootNative *n, const XenKbootDomainDef *def)
+{
+  const XenKbootChrDef *by_port[XEN_KBOOT_NATIVE_SERIAL_PORTS] = { NULL };
+  int next_port = 0;
+
+  for (guint i = 0; i < def->chrs->len; i++)
+    {
+      const XenKbootChrDef *chr = g_ptr_array_index (def->chrs, i);
+      int port;
+
+      if (chr->console && (def->chrs->len > 1 || g_strcmp0 (chr->target_type, "xen") == 0))
+        continue;
+      port = chr->port >= 0 ? chr->port : next_port;
+      if (port >= XEN_KBOOT_NATIVE_SERIAL_PORTS || by_port[port])
+        continue;
+      by_port[port] = chr;
+      next_port = port + 1;
+      n->n_serials = MAX (n->n_serials, (guint) port + 1);
+    }
+  for (guint port = 0; port < n->n_serials; port++)
+    n->serials[port] = by_port[port] ? serial_device (by_port[port])
+                                     : g_strdup (XEN_KBOOT_NATIVE_SERIAL_GAP);
+}
+
+/* QEMU's VGA card, video RAM and USB devices (a USB keyboard has no
+ * xl/libxl name: libvirt refuses it, we leave it out). */
+static void
+map_emulated (XenKbootNative *n, const XenKbootDomainDef *def)
+{
+  switch (def->video)
+    {
+    case XEN_KBOOT_VIDEO_CIRRUS: n->vga = XEN_KBOOT_NATIVE_VGA_CIRRUS; break;
+    case XEN_KBOOT_VIDEO_VGA: n->vga = XEN_KBOOT_NATIVE_VGA_STD; break;
+    case XEN_KBOOT_VIDEO_QXL: n->vga = XEN_KBOOT_NATIVE_VGA_QXL; break;
+    case XEN_KBOOT_VIDEO_NONE: n->vga = XEN_KBOOT_NATIVE_VGA_NONE; break;
+    case XEN_KBOOT_VIDEO_XEN:
+    case XEN_KBOOT_VIDEO_DEFAULT:
+    case XEN_KBOOT_VIDEO_LAST:
+      n->vga = XEN_KBOOT_NATIVE_VGA_DEFAULT;
+      break;
+    }
+  n->video_memkb = def->video_vram_kib;
+  n->usb = g_new0 (const char *, def->inputs->len + 1);
+  for (guint i = 0; i < def->inputs->len; i++)
+    {
+      const XenKbootInputDef *input = g_ptr_array_index (def->inputs, i);
+
+      if (input->bus == XEN_KBOOT_INPUT_BUS_USB && input->type != XEN_KBOOT_INPUT_KEYBOARD)
+        n->usb[n->n_usb++] = xen_kboot_input_type_to_string (input->type);
+    }
+}
+
+/* libvirt's driver names to Xen's backends: phy, tap/tap2, and QEMU's
+ * qdisk for any other; with none, a block device goes to phy. */
+static XenKbootNativeDiskBackend
+disk_backend (const XenKbootDiskDef *disk)
+{
+  if (disk->driver_name)
+    {
+      if (strcmp (disk->driver_name, "phy") == 0)
+        return XEN_KBOOT_NATIVE_DISK_BACKEND_PHY;
+      if (strcmp (disk->driver_name, "tap") == 0 || strcmp (disk->driver_name, "tap2") == 0)
+        return XEN_KBOOT_NATIVE_DISK_BACKEND_TAP;
+      return XEN_KBOOT_NATIVE_DISK_BACKEND_QDISK;
+    }
+  return disk->type == XEN_KBOOT_DISK_TYPE_BLOCK ? XEN_KBOOT_NATIVE_DISK_BACKEND_PHY
+                                                 : XEN_KBOOT_NATIVE_DISK_BACKEND_QDISK;
+}
+
+/* A CD-ROM is read-only and removable.  "ioemu:" is xm's old prefix for
+ * an emulated disk: neither libxl nor xl's vdev= takes it. */
+static void
+map_disks (XenKbootNative *n, const XenKbootDomainDef *def)
+{
+  n->disks = g_new0 (XenKbootNativeDisk, def->disks->len + 1);
+  for (guint i = 0; i < def->disks->len; i++)
+    {
+      const XenKbootDiskDef *disk = g_ptr_array_index (def->disks, i);
+      XenKbootNativeDisk *x;
+
+      if (!disk->target_dev)
+        continue;
+      x = &n->disks[n->n_disks++];
+      x->vdev = g_str_has_prefix (disk->target_dev, "ioemu:") ? disk->target_dev + 6
+                                                               : disk->target_dev;
+      x->pdev_path = disk->source;
+      x->format = disk->format ? disk->format : "raw";
+      x->backend = disk_backend (disk);
+      x->cdrom = disk->device == XEN_KBOOT_DISK_DEVICE_CDROM;
+      x->readwrite = !(x->cdrom || disk->readonly);
+      x->def = disk;
+    }
+}
+
+/* On HVM a vif is an emulated NIC of <model type=> that the guest may
+ * switch to PV, except model "netfront", which libvirt takes for a PV-only
+ * vif; PV guests have only those.  A bridge vif runs vif-bridge unless
+ * <script> names another. */
+static void
+map_nics (XenKbootNative *n, const XenKbootDomainDef *def)
+{
+  n->nics = g_new0 (XenKbootNativeNic, def->nets->len + 1);
+  for (guint i = 0; i < def->nets->len; i++)
+    {
+      const XenKbootNetDef *net = g_ptr_array_index (def->nets, i);
+      XenKbootNativeNic *x = &n->nics[n->n_nics++];
+      gboolean netfront = g_strcmp0 (net->model, "netfront") == 0;
+
+      x->devid = i;
+      x->nictype = n->hvm && !netfront ? XEN_KBOOT_NATIVE_NIC_VIF_IOEMU
+                                       : XEN_KBOOT_NATIVE_NIC_VIF;
+      x->mac = net->mac;
+      x->ifname = net->ifname;
+      x->script = net->script;
+      switch (net->type)
+        {
+        case XEN_KBOOT_NET_TYPE_BRIDGE:
+          x->bridge = net->bridge;
+          if (!x->script)
+            {
+              x->script = XEN_KBOOT_NATIVE_DEFAULT_VIF_SCRIPT;
+              x->script_default = TRUE;
+            }
+          break;
+        case XEN_KBOOT_NET_TYPE_ETHERNET:
+        case XEN_KBOOT_NET_TYPE_LAST:
+          break;
+        }
+      x->model = n->hvm && !netfront ? net->model : NULL;
+      x->def = net;
+    }
+}
+
+XenKbootNative *
+xen_kboot_native_map (const XenKbootDomainDef *def,
+                      const XenKbootNativeOptions *options)
+{
+  g_autoptr(XenKbootNative) n = g_new0 (XenKbootNative, 1);
+
+  n->def = def;
+  n->type = def->os.type;
+  n->hvm = def->os.type == XEN_KBOOT_OS_TYPE_HVM;
+  n->name = def->name;
+  n->uuid = def->uuid;
+  map_general (n, def);
+  map_boot (n, def, options);
+  map_graphics (n, def);
+  if (n->hvm)
+    {
+      map_serials (n, def);
+      map_emulated (n, def);
+    }
+  else
+    n->usb = g_new0 (const char *, 1);
+  map_disks (n, def);
+  map_nics (n, def);
+  return g_steal_pointer (&n);
+}
+
+void
+xen_kboot_native_free (XenKbootNative *native)
+{
+  if (!native)
+    return;
+  for (guint i = 0; i < native->n_serials; i++)
+    g_free (native->serials[i]);
+  g_free (native->usb);
+  g_free (native->disks);
+  g_free (native->nics);
+  g_free (native);
+}

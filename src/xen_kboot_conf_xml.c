@@ -1,0 +1,340 @@
+/* Safe XML loading and RELAX NG validation (see xen_kboot_conf_xml.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
+#include <libxml/xmlerror.h>
+
+#include "xen_kboot_conf_xml.h"
+
+G_DEFINE_QUARK (xen-kboot-xml-error-quark, xen_kboot_xml_error)
+
+/* Parser options: never touch the network, never substitute entities or
+ * load a DTD (no XML_PARSE_NOENT/DTDLOAD/DTDATTR/DTDVALID/XINCLUDE), keep
+ * libxml2's size and depth limits (no XML_PARSE_HUGE), and report errors
+ * through the context rather than on stderr. */
+#define XEN_KBOOT_XML_PARSE_OPTIONS \
+  (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+static guint external_load_attempts;
+
+/* Installed for the whole process: whatever asks libxml2 for an external
+ * resource (an entity, a DTD, an XInclude) gets nothing. */
+static xmlParserInputPtr
+refuse_external_entity (const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+  g_atomic_int_inc (&external_load_attempts);
+  return NULL;
+}
+
+static void
+xml_init_once (void)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      xmlInitParser ();
+      xmlSetExternalEntityLoader (refuse_external_entity);
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+guint
+xen_kboot_xml_external_load_attempts (void)
+{
+  return g_atomic_int_get (&external_load_attempts);
+}
+
+typedef struct {
+  int doctype_line;            /* 0: no <!DOCTYPE> seen */
+  char *doctype_name;
+  int first_line;              /* the first error's line */
+  char *first_message;         /* NULL: no error seen */
+} ParseState;
+
+/* Structured errors: keep the first, where the document went wrong (the
+ * parser's last error is often only "Premature end of data"). */
+static void
+keep_first_error (void *ctx, xmlErrorPtr err)
+{
+  xmlParserCtxtPtr ctxt = ctx;
+  ParseState *state = ctxt->_private;
+
+  if (state->first_message || !err || !err->message || err->level < XML_ERR_ERROR)
+    return;
+  state->first_line = err->line;
+  state->first_message = g_strstrip (g_strdup (err->message));
+}
+
+/* The SAX callback for <!DOCTYPE ...>: stop right there, before any
+ * entity or external subset it declares is read. */
+static void
+refuse_doctype (void *ctx, const xmlChar *name, const xmlChar *external_id,
+                const xmlChar *system_id)
+{
+  xmlParserCtxtPtr ctxt = ctx;
+  ParseState *state = ctxt->_private;
+
+  state->doctype_line = xmlSAX2GetLineNumber (ctxt);
+  state->doctype_name = g_strdup (name ? (const char *) name : "");
+  xmlStopParser (ctxt);
+}
+
+xmlDoc *
+xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
+                     GError **error)
+{
+  ParseState state = { 0, NULL, 0, NULL };
+  xmlParserCtxtPtr ctxt = NULL;
+  xmlDoc *doc = NULL;
+  const xmlError *err;
+
+  xml_init_once ();
+  if (len > XEN_KBOOT_XML_MAX_SIZE)
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_TOO_LARGE,
+                   "%s: the document is %" G_GSIZE_FORMAT " bytes, over the "
+                   "limit of %d bytes for a domain XML", name, len,
+                   XEN_KBOOT_XML_MAX_SIZE);
+      return NULL;
+    }
+  ctxt = xmlNewParserCtxt ();
+  if (!ctxt)
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_MALFORMED,
+                   "%s: cannot create an XML parser", name);
+      return NULL;
+    }
+  ctxt->_private = &state;
+  ctxt->sax->internalSubset = refuse_doctype;
+  ctxt->sax->serror = keep_first_error;
+
+  doc = xmlCtxtReadMemory (ctxt, buf, (int) len, NULL, NULL,
+                           XEN_KBOOT_XML_PARSE_OPTIONS);
+  if (state.doctype_line)
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_DOCTYPE,
+                   "%s:%d: document type declaration <!DOCTYPE %s> refused: "
+                   "a domain XML has no DTD, and xen-kboot loads no DTD, "
+                   "entity or external resource",
+                   name, state.doctype_line, state.doctype_name);
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
+  else if ((!doc || !ctxt->wellFormed) && state.first_message)
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_MALFORMED,
+                   "%s:%d: malformed XML: %s", name, state.first_line,
+                   state.first_message);
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
+  else if (!doc || !ctxt->wellFormed)
+    {
+      err = xmlCtxtGetLastError (ctxt);
+      if (err && err->message)
+        {
+          g_autofree char *message = g_strstrip (g_strdup (err->message));
+          g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_MALFORMED,
+                       "%s:%d: malformed XML: %s", name, err->line, message);
+        }
+      else
+        g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_MALFORMED,
+                     "%s: malformed XML", name);
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
+  else if (!xmlDocGetRootElement (doc))
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_MALFORMED,
+                   "%s: malformed XML: no root element", name);
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
+  g_free (state.doctype_name);
+  g_free (state.first_message);
+  xmlFreeParserCtxt (ctxt);
+  return doc;
+}
+
+/* Read at most XEN_KBOOT_XML_MAX_SIZE + 1 bytes of @fd. */
+static GByteArray *
+read_bounded (int fd, const char *path, GError **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  guint8 chunk[16384];
+
+  for (;;)
+    {
+      ssize_t r = read (fd, chunk, sizeof chunk);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int saved = errno;
+          g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_READ,
+                       "%s: cannot read domain XML: %s", path,
+                       g_strerror (saved));
+          return NULL;
+        }
+      if (r == 0)
+        break;
+      g_byte_array_append (bytes, chunk, (guint) r);
+      if (bytes->len > XEN_KBOOT_XML_MAX_SIZE)
+        {
+          g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_TOO_LARGE,
+                       "%s: the document is over the limit of %d bytes for "
+                       "a domain XML", path, XEN_KBOOT_XML_MAX_SIZE);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&bytes);
+}
+
+xmlDoc *
+xen_kboot_xml_read_file (const char *path, GError **error)
+{
+  g_autoptr(GByteArray) bytes = NULL;
+  struct stat st;
+  int fd;
+
+  if (strcmp (path, "-") == 0)
+    {
+      bytes = read_bounded (STDIN_FILENO, "(stdin)", error);
+      return bytes ? xen_kboot_xml_parse ((const char *) bytes->data, bytes->len,
+                                          "(stdin)", error)
+                   : NULL;
+    }
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_READ,
+                   "%s: cannot open domain XML: %s", path, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_READ,
+                   "%s: domain XML is not a regular file", path);
+      close (fd);
+      return NULL;
+    }
+  if (st.st_size > XEN_KBOOT_XML_MAX_SIZE)
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_TOO_LARGE,
+                   "%s: the document is %lld bytes, over the limit of %d "
+                   "bytes for a domain XML", path, (long long) st.st_size,
+                   XEN_KBOOT_XML_MAX_SIZE);
+      close (fd);
+      return NULL;
+    }
+  bytes = read_bounded (fd, path, error);
+  close (fd);
+  if (!bytes)
+    return NULL;
+  return xen_kboot_xml_parse ((const char *) bytes->data, bytes->len, path, error);
+}
+
+typedef struct {
+  const char *name;
+  GPtrArray *problems;
+  guint emitted;
+  GString *pending;            /* messages that came without a node */
+} ValidState;
+
+/* libxml2 reports some errors twice: first precisely but without a node
+ * ("Extra element initrd in interleave"), then generically with the node
+ * ("Element os failed to validate content"), once per ancestor.  Join the
+ * first with the location of the second, and drop the generic ones that
+ * only repeat an error already reported. */
+static gboolean
+is_generic_relaxng_message (const char *message)
+{
+  return strstr (message, "failed to validate content") != NULL
+         || strstr (message, "has extra content") != NULL;
+}
+
+static void
+collect_relaxng_error (void *data, xmlErrorPtr err)
+{
+  ValidState *state = data;
+  g_autofree char *message = g_strstrip (g_strdup (err->message ? err->message : "invalid"));
+  const xmlNode *node = err->node;
+  g_autofree char *text = NULL;
+
+  if (!node || node->type != XML_ELEMENT_NODE)
+    {
+      g_string_append_printf (state->pending, "%s%s",
+                              state->pending->len ? "; " : "", message);
+      return;
+    }
+  if (is_generic_relaxng_message (message) && state->emitted > 0
+      && state->pending->len == 0)
+    return;
+  text = state->pending->len ? g_strdup_printf ("%s (%s)", state->pending->str, message)
+                             : g_steal_pointer (&message);
+  g_string_truncate (state->pending, 0);
+  state->emitted++;
+  g_ptr_array_add (state->problems,
+                   g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
+                                "%s:%ld: element <%s>: schema: %s", state->name,
+                                xmlGetLineNo (node), (const char *) node->name, text));
+}
+
+gboolean
+xen_kboot_xml_validate_relaxng (xmlDoc *doc, const char *name,
+                                const char *schema, gsize schema_len,
+                                GPtrArray *problems)
+{
+  ValidState state = { name, problems, 0, g_string_new (NULL) };
+  xmlRelaxNGParserCtxtPtr pctxt = NULL;
+  xmlRelaxNGPtr rng = NULL;
+  xmlRelaxNGValidCtxtPtr vctxt = NULL;
+  int rc = -1;
+
+  xml_init_once ();
+  pctxt = xmlRelaxNGNewMemParserCtxt (schema, (int) schema_len);
+  if (pctxt)
+    {
+      xmlRelaxNGSetParserStructuredErrors (pctxt, collect_relaxng_error, &state);
+      rng = xmlRelaxNGParse (pctxt);
+    }
+  if (rng)
+    vctxt = xmlRelaxNGNewValidCtxt (rng);
+  if (vctxt)
+    {
+      xmlRelaxNGSetValidStructuredErrors (vctxt, collect_relaxng_error, &state);
+      rc = xmlRelaxNGValidateDoc (vctxt, doc);
+    }
+  else
+    g_ptr_array_add (problems,
+                     g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
+                                  "%s: cannot load the domain XML schema", name));
+  if (state.pending->len)
+    {
+      g_ptr_array_add (problems,
+                       g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
+                                    "%s: schema: %s", name, state.pending->str));
+      state.emitted++;
+    }
+  g_string_free (state.pending, TRUE);
+  if (rc > 0 && state.emitted == 0)
+    g_ptr_array_add (problems,
+                     g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
+                                  "%s: the document does not match the schema",
+                                  name));
+  if (vctxt)
+    xmlRelaxNGFreeValidCtxt (vctxt);
+  if (rng)
+    xmlRelaxNGFree (rng);
+  if (pctxt)
+    xmlRelaxNGFreeParserCtxt (pctxt);
+  return rc == 0;
+}

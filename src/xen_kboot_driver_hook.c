@@ -1,0 +1,374 @@
+/* The libvirt hook's decision (see xen_kboot_driver_hook.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "kboot_image_file.h"
+#include "kboot_image_report.h"
+#include "kboot_layout_platform.h"
+#include "xen_kboot_conf.h"
+#include "xen_kboot_driver.h"
+#include "xen_kboot_driver_hook.h"
+#include "xen_kboot_conf_xml.h"
+
+G_DEFINE_QUARK (xen-kboot-hook-error-quark, xen_kboot_hook_error)
+
+/* What parse errors call the document: it is libvirt's, not a file. */
+#define HOOK_XML_NAME "libvirt's domain XML"
+
+void
+xen_kboot_hook_domain_free (XenKbootHookDomain *dom)
+{
+  if (!dom)
+    return;
+  g_free (dom->virt_type);
+  g_free (dom->name);
+  g_free (dom->os_type);
+  g_free (dom->kernel);
+  g_free (dom->initrd);
+  g_free (dom->cmdline);
+  g_free (dom);
+}
+
+gboolean
+xen_kboot_hook_wants_domain (const char *operation, const char *sub_operation)
+{
+  return g_strcmp0 (operation, "prepare") == 0
+         && g_strcmp0 (sub_operation, "begin") == 0;
+}
+
+/* ---- reading libvirt's XML: /domain/{name,memory,os} only ---- */
+
+/* An element of libvirt's own vocabulary (no namespace: <metadata>
+ * children of other applications never match). */
+static gboolean
+is_element (const xmlNode *node, const char *name)
+{
+  return node && node->type == XML_ELEMENT_NODE && !node->ns
+         && strcmp ((const char *) node->name, name) == 0;
+}
+
+/* The text of @node; NULL when empty, as libvirt's virXPathString reads
+ * "<kernel/>" as no kernel at all. */
+static char *
+element_text (const xmlNode *node)
+{
+  xmlChar *content = xmlNodeGetContent (node);
+  char *text = NULL;
+
+  if (content && content[0])
+    text = g_strdup ((const char *) content);
+  xmlFree (content);
+  return text;
+}
+
+static char *
+element_prop (const xmlNode *node, const char *name)
+{
+  xmlChar *value = xmlGetNoNsProp (node, (const xmlChar *) name);
+  char *copy = value ? g_strdup ((const char *) value) : NULL;
+
+  xmlFree (value);
+  return copy;
+}
+
+/* libvirt formats <memory unit='KiB'>N</memory>; hand-written XML may use
+ * any of libvirt's units, read as the configuration parser reads them.
+ * What is not a size leaves has_memory unset: the check then refuses with
+ * the reason. */
+static void
+read_memory (XenKbootHookDomain *dom, const xmlNode *node)
+{
+  g_autofree char *text = element_text (node);
+  g_autofree char *unit = element_prop (node, "unit");
+
+  dom->has_memory = text && xen_kboot_conf_memory_kib (text, unit, &dom->memory_kib,
+                                                       NULL);
+}
+
+static void
+read_os (XenKbootHookDomain *dom, const xmlNode *os)
+{
+  for (const xmlNode *n = os->children; n; n = n->next)
+    {
+      if (is_element (n, "type") && !dom->os_type)
+        {
+          dom->os_type = element_text (n);
+          if (dom->os_type)
+            g_strstrip (dom->os_type);
+        }
+      /* Paths and command line exactly as written: libvirt hands them on
+       * unchanged, so that is what must be checked. */
+      else if (is_element (n, "kernel") && !dom->kernel)
+        dom->kernel = element_text (n);
+      else if (is_element (n, "initrd") && !dom->initrd)
+        dom->initrd = element_text (n);
+      else if (is_element (n, "cmdline") && !dom->cmdline)
+        dom->cmdline = element_text (n);
+    }
+}
+
+/* libvirt writes <pae/> for a domain with PAE on and nothing otherwise
+ * (its libxl driver then sets u.hvm.pae to false). */
+static void
+read_features (XenKbootHookDomain *dom, const xmlNode *features)
+{
+  for (const xmlNode *n = features->children; n; n = n->next)
+    if (is_element (n, "pae"))
+      dom->pae = TRUE;
+}
+
+/* The first <video><model type= vram=>: on Xen its video RAM comes out of
+ * <memory> (xen_kboot_platform_for).  A type xen-kboot does not know keeps
+ * libxl's default card; a vram= that is not a number is left to libvirt. */
+static void
+read_video (XenKbootHookDomain *dom, const xmlNode *devices)
+{
+  for (const xmlNode *v = devices->children; v; v = v->next)
+    {
+      if (!is_element (v, "video"))
+        continue;
+      for (const xmlNode *m = v->children; m; m = m->next)
+        {
+          g_autofree char *type = NULL, *vram = NULL;
+          guint64 kib;
+
+          if (!is_element (m, "model"))
+            continue;
+          type = element_prop (m, "type");
+          for (int i = 0; type && i < XEN_KBOOT_VIDEO_LAST; i++)
+            if (g_strcmp0 (type, xen_kboot_video_model_to_string (i)) == 0)
+              dom->video = (XenKbootVideoModel) i;
+          vram = element_prop (m, "vram");
+          if (vram && g_ascii_string_to_unsigned (vram, 10, 1, G_MAXUINT64 >> 10,
+                                                  &kib, NULL))
+            dom->video_vram_kib = kib;
+          return;
+        }
+      return;
+    }
+}
+
+XenKbootHookDomain *
+xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(XenKbootHookDomain) dom = NULL;
+  g_autoptr(GError) local = NULL;
+  const xmlNode *root;
+
+  /* Never our RELAX NG schema: this is libvirt's full XML (devices,
+   * seclabels, metadata...), already validated by libvirt. */
+  doc = xen_kboot_xml_parse (xml ? xml : "", xml ? len : 0, HOOK_XML_NAME, &local);
+  if (!doc)
+    {
+      g_set_error_literal (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_XML,
+                           local->message);
+      return NULL;
+    }
+  root = xmlDocGetRootElement (doc);
+  if (!is_element (root, "domain"))
+    {
+      g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_XML,
+                   "%s: the root element is <%s>, not <domain>", HOOK_XML_NAME,
+                   root ? (const char *) root->name : "");
+      return NULL;
+    }
+
+  dom = g_new0 (XenKbootHookDomain, 1);
+  dom->virt_type = element_prop (root, "type");
+  for (const xmlNode *n = root->children; n; n = n->next)
+    {
+      if (is_element (n, "name") && !dom->name)
+        dom->name = element_text (n);
+      else if (is_element (n, "memory") && !dom->has_memory)
+        read_memory (dom, n);
+      else if (is_element (n, "os"))
+        read_os (dom, n);
+      else if (is_element (n, "features"))
+        read_features (dom, n);
+      else if (is_element (n, "devices"))
+        read_video (dom, n);
+    }
+  return g_steal_pointer (&dom);
+}
+
+/* ---- the checks ---- */
+
+/* Refuse with "domain 'NAME': " before @cause's message. */
+static XenKbootHookVerdict
+refuse_with (GError **error, XenKbootHookError code, const char *name,
+             const GError *cause)
+{
+  g_set_error (error, XEN_KBOOT_HOOK_ERROR, code, "domain '%s': %s", name,
+               cause->message);
+  return XEN_KBOOT_HOOK_REFUSE;
+}
+
+static gboolean
+check_absolute (const char *path, const char *element, const char *name,
+                XenKbootHookError code, GError **error)
+{
+  if (path[0] == '/')
+    return TRUE;
+  g_set_error (error, XEN_KBOOT_HOOK_ERROR, code,
+               "domain '%s': <%s> '%s' is a relative path: give the absolute "
+               "path (starting with '/')", name, element, path);
+  return FALSE;
+}
+
+/* The domain as the admission reads it: borrowed strings, valid while
+ * @dom lives. */
+static void
+hook_def (const XenKbootHookDomain *dom, XenKbootDomainDef *def)
+{
+  memset (def, 0, sizeof *def);
+  def->file = (char *) HOOK_XML_NAME;
+  def->virt_type = dom->virt_type;
+  def->os.type = XEN_KBOOT_OS_TYPE_HVM;
+  def->os.kernel = dom->kernel;
+  def->os.initrd = dom->initrd;
+  def->os.cmdline = dom->cmdline;
+  def->pae = dom->pae;
+  def->memory_kib = dom->memory_kib;
+  def->has_memory = dom->has_memory;
+  def->video = dom->video;
+  def->video_vram_kib = dom->video_vram_kib;
+}
+
+/* The machine libvirt will build: xen-hvm for Xen domains, qemu-pc (the
+ * preview's machine) for the others. */
+static KbootPlatformKind
+hook_platform (const XenKbootHookDomain *dom)
+{
+  return g_strcmp0 (dom->virt_type, "xen") == 0 ? KBOOT_PLATFORM_XEN_HVM
+                                                : KBOOT_PLATFORM_QEMU_PC;
+}
+
+/* "KERNEL does not fit in <memory> of SIZE (platform NAME): reason" */
+static XenKbootHookVerdict
+refuse_fit (const XenKbootHookDomain *dom, const char *name, const GError *cause,
+            GError **error)
+{
+  g_autofree char *memory = NULL;
+
+  if (!dom->has_memory)
+    {
+      g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_MEMORY,
+                   "domain '%s': no usable <memory> in %s: cannot tell whether "
+                   "kernel %s fits the guest", name, HOOK_XML_NAME, dom->kernel);
+      return XEN_KBOOT_HOOK_REFUSE;
+    }
+  memory = dom->memory_kib <= G_MAXUINT64 / 1024
+           ? kboot_format_size (dom->memory_kib * 1024)
+           : g_strdup_printf ("%" G_GUINT64_FORMAT " KiB", dom->memory_kib);
+  g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_MEMORY,
+               "domain '%s': %s does not fit in <memory> of %s (platform %s): %s",
+               name, dom->kernel, memory,
+               kboot_platform_kind_to_string (hook_platform (dom)), cause->message);
+  return XEN_KBOOT_HOOK_REFUSE;
+}
+
+/* The admission's refusal in the hook's words: one line after the
+ * domain's name, with the code of what it is about. */
+static XenKbootHookVerdict
+refuse_problem (const XenKbootHookDomain *dom, const char *name,
+                const XenKbootBoot *boot, const XenKbootBootProblem *problem,
+                GError **error)
+{
+  switch (problem->step)
+    {
+    case XEN_KBOOT_BOOT_STEP_DOMAIN:
+    case XEN_KBOOT_BOOT_STEP_KERNEL:
+    case XEN_KBOOT_BOOT_STEP_KERNEL_DOMAIN:
+      return refuse_with (error, XEN_KBOOT_HOOK_ERROR_KERNEL, name, problem->error);
+    case XEN_KBOOT_BOOT_STEP_INITRD:
+      return refuse_with (error, XEN_KBOOT_HOOK_ERROR_INITRD, name, problem->error);
+    case XEN_KBOOT_BOOT_STEP_CMDLINE:
+      g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_CMDLINE,
+                   "domain '%s': <cmdline> is %" G_GSIZE_FORMAT " bytes, longer "
+                   "than the %u bytes kernel %s accepts (cmdline_size)", name,
+                   strlen (boot->cmdline), boot->kernel->image->hdr.cmdline_size,
+                   dom->kernel);
+      return XEN_KBOOT_HOOK_REFUSE;
+    case XEN_KBOOT_BOOT_STEP_FIRMWARE:
+      return refuse_with (error, XEN_KBOOT_HOOK_ERROR_FIRMWARE, name, problem->error);
+    case XEN_KBOOT_BOOT_STEP_MEMORY:
+    case XEN_KBOOT_BOOT_STEP_PLAN:
+    case XEN_KBOOT_BOOT_STEP_LAST:
+      break;
+    }
+  return refuse_fit (dom, name, problem->error, error);
+}
+
+XenKbootHookVerdict
+xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
+                             GError **error)
+{
+  g_autoptr(XenKbootBoot) boot = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  XenKbootAdmitOptions options = { 0 };
+  XenKbootDomainDef def;
+
+  if (g_strcmp0 (dom->os_type, "hvm") != 0)
+    return XEN_KBOOT_HOOK_PASS_NOT_HVM;
+  if (!dom->kernel)
+    return XEN_KBOOT_HOOK_PASS_NO_KERNEL;
+  /* libvirt's schema wants absolute paths: a file is never looked for in
+   * the hook's current directory. */
+  if (!check_absolute (dom->kernel, "kernel", name, XEN_KBOOT_HOOK_ERROR_KERNEL, error)
+      || (dom->initrd && !check_absolute (dom->initrd, "initrd", name,
+                                          XEN_KBOOT_HOOK_ERROR_INITRD, error)))
+    return XEN_KBOOT_HOOK_REFUSE;
+
+  /* What validate, plan and create decide, on the machine libvirt builds. */
+  hook_def (dom, &def);
+  boot = g_new0 (XenKbootBoot, 1);
+  problems = xen_kboot_boot_problems_new ();
+  options.platform = hook_platform (dom);
+  options.plan = TRUE;
+  if (xen_kboot_boot_admit (boot, &def, &options, problems))
+    return XEN_KBOOT_HOOK_PASS_BOOTABLE;
+  return refuse_problem (dom, name, boot, g_ptr_array_index (problems, 0), error);
+}
+
+/* libvirt shows the hook's stderr inside its own one-line error: a path or
+ * XML message with a newline must not break it. */
+static void
+make_one_line (GError *error)
+{
+  for (char *p = error->message; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+}
+
+XenKbootHookVerdict
+xen_kboot_hook_run (const char *const *args, const char *xml, gsize len,
+                    GError **error)
+{
+  g_autoptr(XenKbootHookDomain) dom = NULL;
+  g_autoptr(GError) local = NULL;
+  XenKbootHookVerdict verdict;
+  const char *name = args[XEN_KBOOT_HOOK_ARG_NAME];
+
+  if (!xen_kboot_hook_wants_domain (args[XEN_KBOOT_HOOK_ARG_OPERATION],
+                                    args[XEN_KBOOT_HOOK_ARG_SUB_OPERATION]))
+    return XEN_KBOOT_HOOK_PASS_OTHER_OPERATION;
+
+  dom = xen_kboot_hook_domain_parse (xml, len, &local);
+  if (!dom)
+    {
+      g_autoptr(GError) cause = g_steal_pointer (&local);
+      verdict = refuse_with (&local, XEN_KBOOT_HOOK_ERROR_XML, name, cause);
+    }
+  else
+    verdict = xen_kboot_hook_check_domain (dom, name, &local);
+  if (verdict == XEN_KBOOT_HOOK_REFUSE)
+    {
+      make_one_line (local);
+      g_propagate_error (error, g_steal_pointer (&local));
+    }
+  return verdict;
+}

@@ -1,0 +1,107 @@
+/* The libvirt hook ("xen-kboot hook"): libvirt runs
+ * $hooks/{libxl,qemu}[.d/...] with NAME OPERATION SUB-OPERATION EXTRA and
+ * the domain XML on stdin.  On "prepare begin", before the domain exists,
+ * the direct-boot kernel of an HVM domain is checked; a refusal makes
+ * libvirt abort the start and show the reason.
+ *
+ * The XML is libvirt's own, full of elements xen-kboot's schema does not
+ * know: it is parsed safely (xen_kboot_xml_parse: no DTD, no entity) and
+ * only <name>, <memory>, <os>, <features> and the first <video> are read.
+ * What it decides comes from the admission validate, plan and create
+ * share (xen_kboot_boot_admit); the hook words it in one line.  Deciding
+ * does no I/O beyond opening the kernel and initrd the domain names and,
+ * for a Xen domain, the firmware ELF the plan leaves room for; reading
+ * stdin and printing belong to tools/cmd_hook.c. */
+#ifndef XEN_KBOOT_DRIVER_HOOK_H
+#define XEN_KBOOT_DRIVER_HOOK_H
+
+#include <glib.h>
+
+#include "xen_kboot_conf.h"
+
+G_BEGIN_DECLS
+
+/* The arguments libvirt passes, in order. */
+typedef enum {
+  XEN_KBOOT_HOOK_ARG_NAME,
+  XEN_KBOOT_HOOK_ARG_OPERATION,
+  XEN_KBOOT_HOOK_ARG_SUB_OPERATION,
+  XEN_KBOOT_HOOK_ARG_EXTRA,
+  XEN_KBOOT_HOOK_N_ARGS
+} XenKbootHookArg;
+
+/* One code per rule; every message starts with "domain 'NAME': ". */
+typedef enum {
+  XEN_KBOOT_HOOK_ERROR_XML,      /* malformed, DOCTYPE, too large, not <domain> */
+  XEN_KBOOT_HOOK_ERROR_KERNEL,   /* relative, missing, not bootable, or
+                                  * 64-bit on Xen without <pae/> */
+  XEN_KBOOT_HOOK_ERROR_INITRD,   /* relative, missing, not regular, empty */
+  XEN_KBOOT_HOOK_ERROR_CMDLINE,  /* longer than the kernel's cmdline_size */
+  XEN_KBOOT_HOOK_ERROR_MEMORY,   /* no usable <memory>, or the plan does not fit */
+  XEN_KBOOT_HOOK_ERROR_FIRMWARE, /* Xen: the firmware it loads first, which the
+                                  * plan leaves room for, cannot be read */
+} XenKbootHookError;
+
+#define XEN_KBOOT_HOOK_ERROR (xen_kboot_hook_error_quark ())
+GQuark xen_kboot_hook_error_quark (void);
+
+typedef enum {
+  XEN_KBOOT_HOOK_PASS_OTHER_OPERATION,  /* not "prepare begin": not looked at */
+  XEN_KBOOT_HOOK_PASS_NOT_HVM,          /* PV, PVH, containers: not ours */
+  XEN_KBOOT_HOOK_PASS_NO_KERNEL,        /* boots from disk, network, ... */
+  XEN_KBOOT_HOOK_PASS_BOOTABLE,         /* checked: kernel, initrd, cmdline, fit */
+  XEN_KBOOT_HOOK_REFUSE,                /* the GError says why */
+} XenKbootHookVerdict;
+
+/* What the hook reads of a domain, and nothing more. */
+typedef struct {
+  char *virt_type;       /* <domain type=>: xen, kvm, qemu, ... */
+  char *name;            /* <name>, NULL when absent */
+  char *os_type;         /* <os><type>, whitespace stripped */
+  char *kernel;          /* <os><kernel>; NULL when absent or empty */
+  char *initrd;
+  char *cmdline;
+  guint64 memory_kib;    /* <memory> in KiB (rounded up) */
+  gboolean has_memory;   /* FALSE: absent or not a size */
+  gboolean pae;          /* <features><pae/>: libxl's u.hvm.pae */
+  XenKbootVideoModel video;  /* the first <video><model type=>: libxl
+                              * takes its video RAM from <memory> */
+  guint64 video_vram_kib;    /* its vram=, 0 when absent */
+} XenKbootHookDomain;
+
+void xen_kboot_hook_domain_free (XenKbootHookDomain *dom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootHookDomain, xen_kboot_hook_domain_free)
+
+/* Only "prepare begin" is checked: it runs before anything of the domain
+ * exists, and a failure there aborts the start cleanly. */
+gboolean xen_kboot_hook_wants_domain (const char *operation,
+                                      const char *sub_operation);
+
+/* Read @len bytes of domain XML.  Errors (XEN_KBOOT_HOOK_ERROR_XML) are
+ * not yet prefixed with the domain's name. */
+XenKbootHookDomain *xen_kboot_hook_domain_parse (const char *xml, gsize len,
+                                                 GError **error);
+
+/* The checks, the first failure refusing: paths absolute, then the
+ * admission validate, plan and create decide with (xen_kboot_boot_admit):
+ * the kernel against every boot-protocol rule and against the domain (on
+ * Xen a 64-bit kernel needs <pae/>), the initrd (a readable, non-empty
+ * regular file), the command line against the kernel's cmdline_size,
+ * then the plan of the domain's memory (xen-hvm for <domain type='xen'>,
+ * around what Xen loads first, as create plans it; qemu-pc otherwise).
+ * @name prefixes messages. */
+XenKbootHookVerdict xen_kboot_hook_check_domain (const XenKbootHookDomain *dom,
+                                                 const char *name,
+                                                 GError **error);
+
+/* The whole hook: @args are libvirt's XEN_KBOOT_HOOK_N_ARGS arguments,
+ * @xml what came on stdin (may be NULL for operations that are not
+ * checked).  On XEN_KBOOT_HOOK_REFUSE @error holds one line (no control
+ * characters), "domain 'NAME': FILE: reason (rule)". */
+XenKbootHookVerdict xen_kboot_hook_run (const char *const *args,
+                                        const char *xml, gsize len,
+                                        GError **error);
+
+G_END_DECLS
+
+#endif /* XEN_KBOOT_DRIVER_HOOK_H */

@@ -1,0 +1,62 @@
+#!/bin/sh
+# The layers of src/ (docs/architecture.md), read from the file names:
+#   0 kboot_util*   1 kboot_image*   2 kboot_layout*   3 kboot_loader*
+#   4 xen_kboot_conf*   5 xen_kboot_driver*   6 xen_kboot_xen*
+# Each file includes headers of its own layer or below, never above; and
+# the pure headers of the lower layers (util, image, layout: all but the
+# file readers kboot_util_file.h, kboot_util_runtime.h and
+# kboot_image_file.h) include no header that does I/O (files, signals,
+# guest memory, Xen).
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+src=$KBOOT_TOP_SRCDIR/src
+
+layer_of() {
+	case ${1##*/} in
+	kboot_util*) echo 0 ;;
+	kboot_image*) echo 1 ;;
+	kboot_layout*) echo 2 ;;
+	kboot_loader*) echo 3 ;;
+	xen_kboot_conf*) echo 4 ;;
+	xen_kboot_driver*) echo 5 ;;
+	xen_kboot_xen*) echo 6 ;;
+	*) echo "?" ;;
+	esac
+}
+io_header() {
+	case $1 in
+	kboot_util_file.h|kboot_util_runtime.h|kboot_image_file.h|kboot_loader*.h|xen_kboot_driver*.h|xen_kboot_xen*.h) true ;;
+	*) false ;;
+	esac
+}
+pure_layer() { case $1 in 0|1|2) true ;; *) false ;; esac; }
+
+unknown= upward= impure=
+for f in "$src"/*.c "$src"/*.h; do
+	name=${f##*/}
+	mine=$(layer_of "$name")
+	if [ "$mine" = "?" ]; then
+		unknown="$unknown $name"
+		continue
+	fi
+	for inc in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f"); do
+		case $inc in config.h) continue ;; esac
+		theirs=$(layer_of "$inc")
+		if [ "$theirs" = "?" ] || [ "$theirs" -gt "$mine" ]; then
+			upward="$upward
+$name (layer $mine) includes $inc (layer $theirs)"
+		fi
+		case $name in *.h)
+			if pure_layer "$mine" && ! io_header "$name" && io_header "$inc"; then
+				impure="$impure
+$name (pure layer $mine) includes $inc"
+			fi ;;
+		esac
+	done
+done
+[ -z "$unknown" ]
+tap_result $? "every file in src/ belongs to a layer by its name" "no layer:$unknown"
+[ -z "$upward" ]
+tap_result $? "no file includes a header of a layer above its own" "$upward"
+[ -z "$impure" ]
+tap_result $? "no header of a pure layer includes a header that does I/O" "$impure"
+tap_done
