@@ -195,33 +195,15 @@ kboot_json_flags (KbootJson *json, const char *key, GStrv names)
   kboot_json_end_array (json);
 }
 
-void
-kboot_image_report_json (KbootJson *json, const KbootImage *image,
-                         const char *path)
+/* The bzImage setup fields of the JSON report, null for other formats. */
+static void
+kboot_image_report_json_setup (KbootJson *json, const KbootImage *image, gboolean bz)
 {
   const KbootSetupHeader *hdr = &image->hdr;
-  gboolean bz = image->kind == KBOOT_IMAGE_KIND_BZIMAGE;
-  gboolean elf = image->kind == KBOOT_IMAGE_KIND_ELF32
-                 || image->kind == KBOOT_IMAGE_KIND_ELF64;
   g_auto(GStrv) lf = kboot_loadflags_names (hdr->loadflags);
   g_auto(GStrv) xlf = kboot_xloadflags_names (hdr->xloadflags);
   char ver[16];
 
-  kboot_json_begin_object (json, NULL);
-  kboot_json_string (json, "path", path);
-  kboot_json_bool (json, "bootable", kboot_image_is_bootable (image));
-  kboot_json_begin_array (json, "problems");
-  for (guint i = 0; i < image->problems->len; i++)
-    {
-      const KbootImageProblem *p = g_ptr_array_index (image->problems, i);
-      kboot_json_begin_object (json, NULL);
-      kboot_json_string (json, "rule", kboot_image_rule_to_string (p->rule));
-      kboot_json_string (json, "message", p->message);
-      kboot_json_end_object (json);
-    }
-  kboot_json_end_array (json);
-  kboot_json_string (json, "format", kboot_image_kind_to_string (image->kind));
-  kboot_json_uint (json, "file_size", image->file_size);
   if (bz)
     {
       kboot_json_string (json, "protocol",
@@ -258,6 +240,33 @@ kboot_image_report_json (KbootJson *json, const KbootImage *image,
       kboot_json_null (json, "cmdline_size");
       kboot_json_null (json, "payload_format");
     }
+}
+
+void
+kboot_image_report_json (KbootJson *json, const KbootImage *image,
+                         const char *path)
+{
+  const KbootSetupHeader *hdr = &image->hdr;
+  gboolean bz = image->kind == KBOOT_IMAGE_KIND_BZIMAGE;
+  gboolean elf = image->kind == KBOOT_IMAGE_KIND_ELF32
+                 || image->kind == KBOOT_IMAGE_KIND_ELF64;
+
+  kboot_json_begin_object (json, NULL);
+  kboot_json_string (json, "path", path);
+  kboot_json_bool (json, "bootable", kboot_image_is_bootable (image));
+  kboot_json_begin_array (json, "problems");
+  for (guint i = 0; i < image->problems->len; i++)
+    {
+      const KbootImageProblem *p = g_ptr_array_index (image->problems, i);
+      kboot_json_begin_object (json, NULL);
+      kboot_json_string (json, "rule", kboot_image_rule_to_string (p->rule));
+      kboot_json_string (json, "message", p->message);
+      kboot_json_end_object (json);
+    }
+  kboot_json_end_array (json);
+  kboot_json_string (json, "format", kboot_image_kind_to_string (image->kind));
+  kboot_json_uint (json, "file_size", image->file_size);
+  kboot_image_report_json_setup (json, image, bz);
   if (kboot_image_is_bootable (image))
     {
       kboot_json_uint (json, "load_address", image->load_address);

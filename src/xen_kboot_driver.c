@@ -419,6 +419,34 @@ xen_kboot_preview_ram_path (const XenKbootDomainDef *def)
   return g_build_filename (dir, name, NULL);
 }
 
+/* What QEMU's end means for preview: TRUE when the guest powered off. */
+static gboolean
+xen_kboot_preview_verdict (const XenKbootDomainDef *def,
+                           const XenKbootPreviewOptions *options, const char *qemu,
+                           KbootQemuOutcome outcome, int status, GError **error)
+{
+  switch (outcome)
+    {
+    case KBOOT_QEMU_OUTCOME_EXITED:
+      if (status == 0)
+        return TRUE;
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_QEMU,
+                   "%s exited with status %d (its own message is above)",
+                   qemu, status);
+      return FALSE;
+    case KBOOT_QEMU_OUTCOME_TIMEOUT:
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_TIMEOUT,
+                   "%s: the guest was still running after %u seconds: stopped "
+                   "it (the kernel may have hung or panicked without "
+                   "panic=-1, or its init never powered off)", def->file,
+                   options->timeout_s);
+      return FALSE;
+    case KBOOT_QEMU_OUTCOME_INTERRUPTED:
+      break;
+    }
+  return FALSE;
+}
+
 gboolean
 xen_kboot_preview (const XenKbootDomainDef *def,
                    const XenKbootPreviewOptions *options, GError **error)
@@ -480,26 +508,7 @@ xen_kboot_preview (const XenKbootDomainDef *def,
   if (!kboot_qemu_run (&qemu, options->timeout_s, cancel, &outcome, &status, error))
     goto out;
 
-  switch (outcome)
-    {
-    case KBOOT_QEMU_OUTCOME_EXITED:
-      if (status == 0)
-        ok = TRUE;
-      else
-        g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_QEMU,
-                     "%s exited with status %d (its own message is above)",
-                     qemu.qemu, status);
-      break;
-    case KBOOT_QEMU_OUTCOME_TIMEOUT:
-      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_TIMEOUT,
-                   "%s: the guest was still running after %u seconds: stopped "
-                   "it (the kernel may have hung or panicked without "
-                   "panic=-1, or its init never powered off)", def->file,
-                   options->timeout_s);
-      break;
-    case KBOOT_QEMU_OUTCOME_INTERRUPTED:
-      break;
-    }
+  ok = xen_kboot_preview_verdict (def, options, qemu.qemu, outcome, status, error);
 
 out:
   if (kboot_runtime_caught_signal () && !ok)
