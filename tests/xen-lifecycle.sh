@@ -16,14 +16,16 @@ guest_helper=$T/tests/xenshim/xenshim-guest
 kernel=$KBOOT_TESTDATA/amd64/vmlinuz
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-lifecycle.XXXXXX")
 
-# The processes of this test's fake hosts: every xen-kboot run here has
-# XENSHIM_STATE=$tmp/CASE/host in its environment.
-our_processes() {
+# processes_with REGEX: the pids whose environment has a variable matching.
+processes_with() {
 	for e in /proc/[0-9]*/environ; do
-		tr '\0' '\n' 2>/dev/null < "$e" | grep -q "^XENSHIM_STATE=$tmp/" &&
+		tr '\0' '\n' 2>/dev/null < "$e" | grep -q -- "$1" &&
 			{ p=${e#/proc/}; echo "${p%/environ}"; }
 	done
 }
+# The processes of this test's fake hosts: every xen-kboot run here has
+# XENSHIM_STATE=$tmp/CASE/host in its environment.
+our_processes() { processes_with "^XENSHIM_STATE=$tmp/"; }
 cleanup() {
 	for p in $(our_processes); do kill -KILL "$p" 2>/dev/null; done
 	rm -rf "$tmp"
@@ -70,12 +72,7 @@ xk() {
 guest() { XENSHIM_STATE=$state XENSHIM_LOG=$calls "$guest_helper" "$@"; }
 
 # Processes of the current case.
-monitors() {
-	for e in /proc/[0-9]*/environ; do
-		tr '\0' '\n' 2>/dev/null < "$e" | grep -qx "XENSHIM_STATE=$state" &&
-			{ p=${e#/proc/}; echo "${p%/environ}"; }
-	done
-}
+monitors() { processes_with "^XENSHIM_STATE=$state\$"; }
 # wait_until SECONDS COMMAND...: poll every 0.1 s.
 wait_until() {
 	n=$(($1 * 10)); shift
