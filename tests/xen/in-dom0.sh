@@ -31,7 +31,8 @@ has_markers() { [ "$(markers "$1" "$2")" -ge "$3" ]; }
 domain_gone() { ! xl domid "$1" > /dev/null 2>&1; }
 # The guest NAME reached userspace, or there is no domain NAME to wait for.
 booted_or_gone() { has_markers "$2" MARKER 1 || domain_gone "$1"; }
-# No process of the domain's (qemu-xen, a monitor) is left.
+# No process of the domain's (qemu-xen, a monitor) is left.  dom0's
+# busybox has no pgrep: read /proc.
 no_process_for() {
 	for p in /proc/[0-9]*; do
 		tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "-xen-domid $1 " && return 1

@@ -20,12 +20,9 @@ trap 'exit 143' TERM
 rigtmp=$tmp/rigtmp
 mkdir -p "$rigtmp" "$tmp/share"
 
+# No file in the rig's temporary directory, and no QEMU using one.
 nothing_left() {
-	[ -z "$(ls -A "$rigtmp")" ] || return 1
-	for p in /proc/[0-9]*; do
-		tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q "qemu-system-x86_64.*$rigtmp" && return 1
-	done
-	return 0
+	[ -z "$(ls -A "$rigtmp")" ] && ! pgrep -f "qemu-system-x86_64.*$rigtmp" > /dev/null
 }
 
 # ---- usage errors: nothing boots ---------------------------------------------
