@@ -42,8 +42,8 @@ no_process_for() {
 state_of() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 is_crashed() { case $(state_of "$1") in *c*) true ;; *) false ;; esac; }
 
-# boot_time NAME LOG SECONDS T0: waits for the userspace marker and the
-# whole report; records the seconds from T0 to the marker in $dir-less
+# wait_boot NAME LOG SECONDS T0: waits for the userspace marker and the
+# whole report; records the seconds from T0 to the marker in
 # /tmp/NAME.time.
 wait_boot() {
 	name=$1 log=$2 limit=$3 t0=$4
@@ -89,7 +89,7 @@ powered_off() {
 		"$(xl list; ps | grep -e qemu -e xen-kboot | grep -v grep)"
 }
 
-# create_direct NAME [OPTIONS]: xen-kboot create; sets $id and $t0.
+# create NAME [OPTIONS]: xen-kboot create; sets $id and $t0.
 create() {
 	name=$1; shift
 	t0=$(now)
