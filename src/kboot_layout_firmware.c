@@ -26,6 +26,7 @@ kboot_firmware_elf_parse (const guint8 *buf, gsize len, const char *name,
 {
   guint64 phoff, phentsize, phnum, table_end;
   guint64 start = G_MAXUINT64, end = 0;
+  guint n_segments = 0;
 
   if (len < ELF_EHDR32_SIZE || memcmp (buf, "\177ELF", 4) != 0
       || buf[4] != ELF_CLASS32 || buf[5] != ELF_DATA2LSB
@@ -70,6 +71,15 @@ kboot_firmware_elf_parse (const guint8 *buf, gsize len, const char *name,
                        name, i, offset, filesz, memsz);
           return FALSE;
         }
+      if (n_segments == KBOOT_FIRMWARE_ELF_SEGMENTS_MAX)
+        {
+          g_set_error (error, KBOOT_FIRMWARE_ELF_ERROR, KBOOT_FIRMWARE_ELF_ERROR_SEGMENTS,
+                       "%s: more than %d PT_LOAD segments: not xen-kboot's "
+                       "firmware", name, KBOOT_FIRMWARE_ELF_SEGMENTS_MAX);
+          return FALSE;
+        }
+      out->segments[n_segments++] = (KbootFirmwareSegment) {
+        (guint32) paddr, (guint32) offset, (guint32) filesz, (guint32) memsz };
       /* 32-bit fields: the sum cannot overflow 64 bits. */
       seg_end = paddr + memsz;
       start = MIN (start, paddr);
@@ -81,30 +91,48 @@ kboot_firmware_elf_parse (const guint8 *buf, gsize len, const char *name,
                    "%s: no PT_LOAD segment: nothing for Xen to load", name);
       return FALSE;
     }
+  if (end - start > KBOOT_FIRMWARE_ELF_MAX_SIZE)
+    {
+      g_set_error (error, KBOOT_FIRMWARE_ELF_ERROR, KBOOT_FIRMWARE_ELF_ERROR_SEGMENTS,
+                   "%s: the PT_LOAD segments span 0x%" G_GINT64_MODIFIER "x-0x%"
+                   G_GINT64_MODIFIER "x, more than the %d bytes any xen-kboot "
+                   "firmware takes", name, start, end, KBOOT_FIRMWARE_ELF_MAX_SIZE);
+      return FALSE;
+    }
   out->start = kboot_align_down (start, KBOOT_PAGE_SIZE);
   out->end = end;
   out->entry = kboot_le32 (buf + 24);
+  out->n_segments = n_segments;
   return TRUE;
 }
 
-gboolean
-kboot_firmware_elf_read (const char *path, KbootFirmwareElf *out, GError **error)
+GBytes *
+kboot_firmware_elf_load (const char *path, KbootFirmwareElf *out, GError **error)
 {
   g_autoptr(KbootFile) file = kboot_file_open (path, "firmware", error);
   g_autofree guint8 *buf = NULL;
 
   if (!file)
-    return FALSE;
+    return NULL;
   if (file->size > KBOOT_FIRMWARE_ELF_MAX_SIZE)
     {
       g_set_error (error, KBOOT_FIRMWARE_ELF_ERROR, KBOOT_FIRMWARE_ELF_ERROR_READ,
                    "%s: %" G_GUINT64_FORMAT " bytes is too large for xen-kboot's "
                    "firmware (at most %d)", path, file->size,
                    KBOOT_FIRMWARE_ELF_MAX_SIZE);
-      return FALSE;
+      return NULL;
     }
   buf = g_malloc (file->size);
-  if (!kboot_file_read_exact_at (file, 0, buf, file->size, error))
-    return FALSE;
-  return kboot_firmware_elf_parse (buf, file->size, path, out, error);
+  if (!kboot_file_read_exact_at (file, 0, buf, file->size, error)
+      || !kboot_firmware_elf_parse (buf, file->size, path, out, error))
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&buf), file->size);
+}
+
+gboolean
+kboot_firmware_elf_read (const char *path, KbootFirmwareElf *out, GError **error)
+{
+  g_autoptr(GBytes) bytes = kboot_firmware_elf_load (path, out, error);
+
+  return bytes != NULL;
 }

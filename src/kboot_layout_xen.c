@@ -96,6 +96,31 @@ kboot_xen_hvm_info_check (const KbootXenHvmInfo *info,
   return TRUE;
 }
 
+gboolean
+kboot_xen_platform_params (const KbootXenHvmInfo *info,
+                           KbootPlatformParams *params, GError **error)
+{
+  const guint64 four_gib = G_GUINT64_CONSTANT (1) << 32;
+
+  memset (params, 0, sizeof *params);
+  if (info->low_mem_end == 0 || info->low_mem_end > four_gib
+      || (info->high_mem_end && info->high_mem_end <= four_gib))
+    {
+      g_set_error (error, KBOOT_XEN_LAYOUT_ERROR, KBOOT_XEN_LAYOUT_ERROR_HVM_INFO,
+                   "hvm_info_table: RAM to 0x%" G_GINT64_MODIFIER "x below 4 GiB "
+                   "and to 0x%" G_GINT64_MODIFIER "x above is not a layout Xen "
+                   "builds", info->low_mem_end, info->high_mem_end);
+      return FALSE;
+    }
+  params->ram_size = info->low_mem_end;
+  if (info->high_mem_end)
+    {
+      params->ram_size += info->high_mem_end - four_gib;
+      params->mmio_hole = four_gib - info->low_mem_end;
+    }
+  return TRUE;
+}
+
 /* ---- hvm_start_info ------------------------------------------------------ */
 
 gboolean
@@ -233,13 +258,14 @@ add_range (GArray *out, guint64 start, guint64 end, const char *what)
 
 GArray *
 kboot_xen_reserved_ranges (const KbootFirmwareElf *firmware,
+                           const char *firmware_what,
                            const KbootXenStartInfo *start_info,
                            const GArray *modules)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (KbootReservedRange));
   guint64 si_end = start_info->addr + KBOOT_XEN_START_INFO_SIZE;
 
-  add_range (out, firmware->start, firmware->end, "firmware (Xen loaded its ELF)");
+  add_range (out, firmware->start, firmware->end, firmware_what);
   for (guint i = 0; i < modules->len; i++)
     {
       const KbootXenModule *m = &g_array_index (modules, KbootXenModule, i);
@@ -257,6 +283,28 @@ kboot_xen_reserved_ranges (const KbootFirmwareElf *firmware,
                           + (guint64) start_info->memmap_entries * KBOOT_XEN_MEMMAP_ENTRY_SIZE);
   add_range (out, start_info->addr, si_end, "hvm_start_info (Xen wrote it)");
   return out;
+}
+
+gboolean
+kboot_xen_reserved_check_disjoint (const GArray *ranges, GError **error)
+{
+  for (guint i = 0; i < ranges->len; i++)
+    for (guint j = i + 1; j < ranges->len; j++)
+      {
+        const KbootReservedRange *a = &g_array_index (ranges, KbootReservedRange, i);
+        const KbootReservedRange *b = &g_array_index (ranges, KbootReservedRange, j);
+
+        if (a->start < b->end && b->start < a->end)
+          {
+            g_set_error (error, KBOOT_XEN_LAYOUT_ERROR, KBOOT_XEN_LAYOUT_ERROR_MISMATCH,
+                         "%s at 0x%" G_GINT64_MODIFIER "x-0x%" G_GINT64_MODIFIER
+                         "x overlaps %s at 0x%" G_GINT64_MODIFIER "x-0x%"
+                         G_GINT64_MODIFIER "x", a->what, a->start, a->end,
+                         b->what, b->start, b->end);
+            return FALSE;
+          }
+      }
+  return TRUE;
 }
 
 gboolean

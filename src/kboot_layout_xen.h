@@ -59,6 +59,14 @@ gboolean kboot_xen_hvm_info_parse (const guint8 *buf, gsize len,
 gboolean kboot_xen_hvm_info_check (const KbootXenHvmInfo *info,
                                    const KbootPlatform *platform, GError **error);
 
+/* The platform parameters of the RAM Xen really built (@info), for a
+ * loader that did not choose the domain's memory (xen-kboot-dm): the RAM
+ * size, and the MMIO hole when RAM continues above 4 GiB (libxl's
+ * lowmem_end is then 4 GiB - hole; below it the default hole describes the
+ * same RAM). */
+gboolean kboot_xen_platform_params (const KbootXenHvmInfo *info,
+                                    KbootPlatformParams *params, GError **error);
+
 typedef struct {
   guint64 addr;                /* where it is: EBX */
   guint32 version;
@@ -93,12 +101,19 @@ gboolean kboot_xen_memmap_parse (const guint8 *buf, gsize len, guint n,
 gboolean kboot_xen_memmap_check (const GArray *entries,
                                  const KbootPlatform *platform, GError **error);
 
-/* The ranges in use when the loader runs, for the planner: the firmware,
- * each module, and the start_info segment with its lists.  A new GArray of
- * KbootReservedRange (static descriptions). */
+/* The ranges in use when the loader runs, for the planner: the firmware
+ * (described as @firmware_what, a static string), each module, and the
+ * start_info segment with its lists.  A new GArray of KbootReservedRange
+ * (static descriptions). */
 GArray *kboot_xen_reserved_ranges (const KbootFirmwareElf *firmware,
+                                   const char *firmware_what,
                                    const KbootXenStartInfo *start_info,
                                    const GArray *modules);
+
+/* No two of @ranges (KbootReservedRange) overlap: a firmware of ours
+ * loaded where Xen loaded hvmloader must leave the modules and the
+ * start_info alone. */
+gboolean kboot_xen_reserved_check_disjoint (const GArray *ranges, GError **error);
 
 /* The same, predicted before a domain exists: the firmware, a SeaBIOS
  * module of @bios_module_size bytes (0: none) and the start_info, placed

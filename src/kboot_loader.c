@@ -97,3 +97,41 @@ kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
     }
   return TRUE;
 }
+
+gboolean
+kboot_loader_load_firmware (KbootGuest *guest, GBytes *image,
+                            const KbootFirmwareElf *elf, KbootLoadStats *stats,
+                            GError **error)
+{
+  gsize len = 0;
+  const guint8 *bytes = g_bytes_get_data (image, &len);
+  guint64 written_before = guest->bytes_written;
+  guint maps_before = guest->maps;
+
+  for (guint i = 0; i < elf->n_segments; i++)
+    {
+      const KbootFirmwareSegment *seg = &elf->segments[i];
+      g_autofree guint8 *zeroes = NULL;
+
+      /* kboot_firmware_elf_parse() checked the file bytes lie in @image;
+       * a different buffer is the caller's bug. */
+      g_return_val_if_fail ((guint64) seg->offset + seg->filesz <= len, FALSE);
+      if (seg->filesz
+          && !kboot_guest_write (guest, seg->paddr, bytes + seg->offset,
+                                 seg->filesz, error))
+        return FALSE;
+      if (seg->memsz > seg->filesz)
+        {
+          zeroes = g_malloc0 (seg->memsz - seg->filesz);
+          if (!kboot_guest_write (guest, (guint64) seg->paddr + seg->filesz,
+                                  zeroes, seg->memsz - seg->filesz, error))
+            return FALSE;
+        }
+    }
+  if (stats)
+    {
+      stats->total_bytes += guest->bytes_written - written_before;
+      stats->maps += guest->maps - maps_before;
+    }
+  return TRUE;
+}

@@ -8,6 +8,7 @@
 #include "kboot_loader_bootparams.h"
 #include "kboot_loader_guest.h"
 #include "kboot_image_file.h"
+#include "kboot_layout_firmware.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,15 @@ gboolean kboot_loader_load (KbootGuest *guest, KbootKernel *kernel,
                             KbootFile *initrd, const char *cmdline,
                             const KbootLoadAddresses *at,
                             KbootLoadStats *stats, GError **error);
+
+/* Write the firmware ELF @image (parsed into @elf) at its physical
+ * addresses: each PT_LOAD's file bytes, then zeroes to its p_memsz, as
+ * libxenguest's ELF loader does.  For xen-kboot-dm, where Xen loaded
+ * hvmloader and vCPU 0 is then pointed at ours.  @stats, when given,
+ * gets the bytes and maps added to it. */
+gboolean kboot_loader_load_firmware (KbootGuest *guest, GBytes *image,
+                                     const KbootFirmwareElf *elf,
+                                     KbootLoadStats *stats, GError **error);
 
 G_END_DECLS
 

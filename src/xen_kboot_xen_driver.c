@@ -39,88 +39,11 @@
 #include "kboot_layout.h"
 #include "kboot_util_runtime.h"
 #include "kboot_layout_xen.h"
+#include "xen_kboot_xen_layout.h"
 #include "xen_kboot_xen_driver.h"
 #include "xen_kboot_conf_libxl.h"
 #include "xen_kboot_conf_native.h"
 #include "xen_kboot_xen.h"
-
-/* ---- reading what Xen built ----------------------------------------------- */
-
-static gboolean
-xen_kboot_read_array (KbootGuest *guest, guint64 addr, guint n, gsize entry,
-                      const char *what, guint8 **buf, GError **error)
-{
-  gsize len = (gsize) n * entry;
-
-  *buf = g_malloc0 (MAX (len, 1));
-  if (n && !kboot_guest_read (guest, addr, *buf, len, error))
-    {
-      g_prefix_error (error, "reading the %s at 0x%" G_GINT64_MODIFIER "x: ",
-                      what, addr);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Step 5: the layout Xen built must be the planned one; returns what it
- * put in guest memory as reserved ranges for the planner. */
-static GArray *
-xen_kboot_read_layout (XenKbootXen *x, guint32 domid, KbootGuest *guest,
-                       const KbootPlatform *platform,
-                       const KbootFirmwareElf *firmware, GError **error)
-{
-  guint8 info_bytes[0x1000 - (KBOOT_XEN_HVM_INFO_ADDR & 0xfff)];
-  guint8 si_bytes[KBOOT_XEN_START_INFO_SIZE];
-  g_autofree guint8 *modlist = NULL, *memmap = NULL;
-  g_autoptr(GArray) modules = g_array_new (FALSE, FALSE, sizeof (KbootXenModule));
-  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (KbootXenMemmapEntry));
-  KbootXenHvmInfo info;
-  KbootXenStartInfo si;
-  struct hvm_hw_cpu cpu;
-
-  if (!kboot_guest_read (guest, KBOOT_XEN_HVM_INFO_ADDR, info_bytes,
-                         sizeof info_bytes, error)
-      || !kboot_xen_hvm_info_parse (info_bytes, sizeof info_bytes, &info, error)
-      || !kboot_xen_hvm_info_check (&info, platform, error))
-    return NULL;
-
-  /* vcpu_hvm() in xg_dom_x86.c: EBX = the hvm_start_info's address. */
-  memset (&cpu, 0, sizeof cpu);
-  if (xc_domain_hvm_getcontext_partial (x->xch, domid, HVM_SAVE_CODE (CPU), 0,
-                                        &cpu, sizeof cpu) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_XEN,
-                   "reading vCPU 0's registers (xc_domain_hvm_getcontext_partial) "
-                   "failed: %s", g_strerror (saved));
-      return NULL;
-    }
-  if (cpu.rbx == 0 || cpu.rbx > G_MAXUINT32)
-    {
-      g_set_error (error, KBOOT_XEN_LAYOUT_ERROR, KBOOT_XEN_LAYOUT_ERROR_START_INFO,
-                   "vCPU 0's EBX is 0x%" G_GINT64_MODIFIER "x, not the address "
-                   "of an hvm_start_info: is this Xen older than 4.10?",
-                   (guint64) cpu.rbx);
-      return NULL;
-    }
-  if (!kboot_guest_read (guest, cpu.rbx, si_bytes, sizeof si_bytes, error)
-      || !kboot_xen_start_info_parse (si_bytes, sizeof si_bytes, cpu.rbx, &si, error)
-      || !xen_kboot_read_array (guest, si.modlist_paddr, si.nr_modules,
-                                KBOOT_XEN_MODLIST_ENTRY_SIZE, "module list",
-                                &modlist, error)
-      || !kboot_xen_modlist_parse (modlist, (gsize) si.nr_modules
-                                   * KBOOT_XEN_MODLIST_ENTRY_SIZE,
-                                   si.nr_modules, modules, error)
-      || !xen_kboot_read_array (guest, si.memmap_paddr, si.memmap_entries,
-                                KBOOT_XEN_MEMMAP_ENTRY_SIZE, "memory map",
-                                &memmap, error)
-      || !kboot_xen_memmap_parse (memmap, (gsize) si.memmap_entries
-                                  * KBOOT_XEN_MEMMAP_ENTRY_SIZE,
-                                  si.memmap_entries, entries, error)
-      || !kboot_xen_memmap_check (entries, platform, error))
-    return NULL;
-  return kboot_xen_reserved_ranges (firmware, &si, modules);
-}
 
 /* ---- create: its steps ------------------------------------------------------ */
 
@@ -246,8 +169,9 @@ xen_kboot_create_read (XenKbootCreate *c, GError **error)
   if (!c->guest)
     return FALSE;
   c->guest->cancel = c->cancel;
-  c->reserved = xen_kboot_read_layout (*c->xen, c->domid, c->guest,
-                                       c->boot->platform, &c->elf, error);
+  c->reserved = xen_kboot_xen_read_layout (*c->xen, c->domid, c->guest,
+                                           c->boot->platform, &c->elf,
+                                           "firmware (Xen loaded its ELF)", error);
   return c->reserved != NULL;
 }
 

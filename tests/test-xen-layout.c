@@ -294,7 +294,7 @@ test_reserved_ranges (void)
   si.memmap_paddr = 0x141838;
   si.memmap_entries = 1;
   g_array_append_val (modules, bios);
-  ranges = kboot_xen_reserved_ranges (&fw, &si, modules);
+  ranges = kboot_xen_reserved_ranges (&fw, "firmware (Xen loaded its ELF)", &si, modules);
   g_assert_cmpuint (ranges->len, ==, 3);
   r = &g_array_index (ranges, KbootReservedRange, 0);
   g_assert_cmpuint (r->start, ==, 0x100000);
@@ -311,7 +311,7 @@ test_reserved_ranges (void)
   si.memmap_paddr = 0x141ff0;
   si.memmap_entries = 2;
   g_clear_pointer (&ranges, g_array_unref);
-  ranges = kboot_xen_reserved_ranges (&fw, &si, modules);
+  ranges = kboot_xen_reserved_ranges (&fw, "firmware (Xen loaded its ELF)", &si, modules);
   r = &g_array_index (ranges, KbootReservedRange, 2);
   g_assert_cmpuint (r->end, ==, 0x143000);
 }
@@ -333,7 +333,7 @@ test_reserved_ranges_top (void)
 
   g_array_append_val (modules, last_page);
   g_array_append_val (modules, in_last_page);
-  ranges = kboot_xen_reserved_ranges (&fw, &si, modules);
+  ranges = kboot_xen_reserved_ranges (&fw, "firmware (Xen loaded its ELF)", &si, modules);
   g_assert_cmpuint (ranges->len, ==, 4);
   r = &g_array_index (ranges, KbootReservedRange, 1);
   g_assert_cmphex (r->start, ==, G_MAXUINT64 - 0x1fff);
@@ -440,6 +440,38 @@ test_firmware_elf (void)
   g_assert_cmpuint (fw.start, ==, 0x100000);
   g_assert_cmpuint (fw.end, ==, 0x103020);
   g_assert_cmpuint (fw.entry, ==, 0x100040);
+  /* The loaded segments, for xen-kboot-dm's own load; the note is not one. */
+  g_assert_cmpuint (fw.n_segments, ==, 2);
+  g_assert_cmpuint (fw.segments[0].paddr, ==, 0x100000);
+  g_assert_cmpuint (fw.segments[0].offset, ==, 0x74);
+  g_assert_cmpuint (fw.segments[0].filesz, ==, 0x80);
+  g_assert_cmpuint (fw.segments[0].memsz, ==, 0x1a40);
+  g_assert_cmpuint (fw.segments[1].paddr, ==, 0x103000);
+  g_assert_cmpuint (fw.segments[1].memsz, ==, 0x20);
+}
+
+/* A hostile ELF cannot make a loader zero gigabytes or track any number
+ * of segments. */
+static void
+test_firmware_elf_limits (void)
+{
+  guint8 buf[512];
+  gsize len = elf_build (buf, sizeof buf, 5);
+  g_autoptr(GError) error = NULL;
+  KbootFirmwareElf fw;
+
+  for (guint i = 0; i < 5; i++)
+    elf_phdr (buf, i, 1, 0x74, 0x100000 + i * 0x1000, 0x10, 0x10);
+  g_assert_false (kboot_firmware_elf_parse (buf, len, "fw", &fw, &error));
+  g_assert_error (error, KBOOT_FIRMWARE_ELF_ERROR, KBOOT_FIRMWARE_ELF_ERROR_SEGMENTS);
+  g_assert_nonnull (strstr (error->message, "fw: more than 4 PT_LOAD segments"));
+  g_clear_error (&error);
+
+  len = elf_build (buf, sizeof buf, 1);
+  elf_phdr (buf, 0, 1, 0x74, 0x100000, 0x10, 0xfff00000);
+  g_assert_false (kboot_firmware_elf_parse (buf, len, "fw", &fw, &error));
+  g_assert_error (error, KBOOT_FIRMWARE_ELF_ERROR, KBOOT_FIRMWARE_ELF_ERROR_SEGMENTS);
+  g_assert_nonnull (strstr (error->message, "span 0x100000-0x100000000, more than"));
 }
 
 typedef struct {
@@ -536,6 +568,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xen-layout/model", test_model_reserved);
   g_test_add_func ("/xen-layout/populated", test_populated_blocks);
   g_test_add_func ("/firmware-elf/good", test_firmware_elf);
+  g_test_add_func ("/firmware-elf/limits", test_firmware_elf_limits);
   for (gsize i = 0; i < G_N_ELEMENTS (elf_bad); i++)
     {
       g_autofree char *path = g_strdup_printf ("/firmware-elf/bad/%s", elf_bad[i].name);

@@ -52,10 +52,14 @@ G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);   /* ELF and guest are LE */
 /* tools/libs/light/libxl_x86.c */
 #define XENSHIM_LOW_MEM_START        XENSHIM_MIB         /* GUEST_LOW_MEM_START_DEFAULT */
 
-/* libxl's default firmware, hvmloader, is not loaded: a stand-in with no
- * bytes takes its place, at its link address (tools/firmware/hvmloader/
- * Makefile: LOADADDR). */
+/* libxl's default firmware, hvmloader, is not loaded: a stand-in takes
+ * its place, at its link address (tools/firmware/hvmloader/Makefile:
+ * LOADADDR), as large as Debian 12's (p_memsz 0x33f40;
+ * $XENSHIM_HVMLOADER_SIZE), XENSHIM_HVMLOADER_PATTERN over and over. */
 #define XENSHIM_HVMLOADER_ADDR       G_GUINT64_CONSTANT (0x100000)
+#define XENSHIM_HVMLOADER_SIZE_DEFAULT G_GUINT64_CONSTANT (0x33f40)
+#define XENSHIM_HVMLOADER_SIZE_MAX   (16 * XENSHIM_MIB)
+#define XENSHIM_HVMLOADER_PATTERN    "HVMLOADR"
 
 /* $XENSHIM_BIOS_SIZE: SeaBIOS is 128 or 256 KiB; QEMU takes BIOSes up to
  * 16 MiB, and so do we. */
@@ -261,16 +265,18 @@ xenshim_elf_read (const char *path, XenshimElf *elf)
 
 /* ---- placement ---------------------------------------------------------- */
 
+/* $@variable, a byte count up to @max, or @fallback when unset. */
 static gboolean
-xenshim_bios_size (guint64 *size)
+xenshim_size_env (const char *variable, guint64 fallback, guint64 max,
+                  guint64 *size)
 {
-  const char *env = g_getenv ("XENSHIM_BIOS_SIZE");
+  const char *env = g_getenv (variable);
 
-  *size = XENSHIM_BIOS_SIZE_DEFAULT;
-  if (env && !g_ascii_string_to_unsigned (env, 10, 0, XENSHIM_BIOS_SIZE_MAX, size, NULL))
+  *size = fallback;
+  if (env && !g_ascii_string_to_unsigned (env, 10, 0, max, size, NULL))
     {
-      xenshim_warn ("XENSHIM_BIOS_SIZE '%s' is not a byte count up to %"
-                    G_GUINT64_FORMAT, env, XENSHIM_BIOS_SIZE_MAX);
+      xenshim_warn ("%s '%s' is not a byte count up to %" G_GUINT64_FORMAT,
+                    variable, env, max);
       return FALSE;
     }
   return TRUE;
@@ -371,23 +377,31 @@ xenshim_load_elf (int fd, const XenshimLayout *layout, const XenshimElf *elf)
   return TRUE;
 }
 
+/* [addr, addr + size) filled with the 8-byte @pattern over and over. */
+static gboolean
+xenshim_load_pattern (int fd, const XenshimLayout *layout, guint64 addr,
+                      guint64 size, const char *pattern, const char *what)
+{
+  guint8 chunk[64 * 1024];
+  const gsize pattern_len = strlen (pattern);
+
+  g_assert (pattern_len == 8);
+  for (gsize i = 0; i < sizeof chunk; i += pattern_len)
+    memcpy (chunk + i, pattern, pattern_len);
+  for (guint64 done = 0; done < size; done += sizeof chunk)
+    if (!xenshim_ram_write (fd, layout, addr + done, chunk,
+                            MIN (sizeof chunk, size - done), what))
+      return FALSE;
+  return TRUE;
+}
+
 /* The system firmware module: XENSHIM_BIOS_PATTERN over and over. */
 static gboolean
 xenshim_load_module (int fd, const XenshimLayout *layout,
                      const XenshimPlacement *place)
 {
-  guint8 chunk[64 * 1024];
-  const gsize pattern_len = strlen (XENSHIM_BIOS_PATTERN);
-
-  G_STATIC_ASSERT (sizeof chunk % (sizeof XENSHIM_BIOS_PATTERN - 1) == 0);
-  for (gsize i = 0; i < sizeof chunk; i += pattern_len)
-    memcpy (chunk + i, XENSHIM_BIOS_PATTERN, pattern_len);
-  for (guint64 done = 0; done < place->module_size; done += sizeof chunk)
-    if (!xenshim_ram_write (fd, layout, place->module_addr + done, chunk,
-                            MIN (sizeof chunk, place->module_size - done),
-                            "the SeaBIOS module"))
-      return FALSE;
-  return TRUE;
+  return xenshim_load_pattern (fd, layout, place->module_addr, place->module_size,
+                               XENSHIM_BIOS_PATTERN, "the SeaBIOS module");
 }
 
 /* bootlate_hvm()'s start_info segment, with a device model: no command
@@ -496,11 +510,16 @@ xenshim_build_hvm (const libxl_domain_build_info *b_info, XenshimDomain *dom,
   const char *path = b_info->u.hvm.firmware;
   XenshimElf elf = { 0 };
   XenshimPlacement place;
-  guint64 bios_size;
+  guint64 bios_size, hvmloader_size = 0;
   int fd = -1;
   int rc;
 
-  if (!xenshim_build_layout (b_info, &dom->layout) || !xenshim_bios_size (&bios_size))
+  if (!xenshim_build_layout (b_info, &dom->layout)
+      || !xenshim_size_env ("XENSHIM_BIOS_SIZE", XENSHIM_BIOS_SIZE_DEFAULT,
+                            XENSHIM_BIOS_SIZE_MAX, &bios_size)
+      || (!path && !xenshim_size_env ("XENSHIM_HVMLOADER_SIZE",
+                                      XENSHIM_HVMLOADER_SIZE_DEFAULT,
+                                      XENSHIM_HVMLOADER_SIZE_MAX, &hvmloader_size)))
     {
       xenshim_log ("fail config");
       rc = ERROR_INVAL;
@@ -509,7 +528,8 @@ xenshim_build_hvm (const libxl_domain_build_info *b_info, XenshimDomain *dom,
   if (!path)
     {
       /* hvmloader, whose place the stand-in takes. */
-      elf.pstart = elf.pend = elf.entry = XENSHIM_HVMLOADER_ADDR;
+      elf.pstart = elf.entry = XENSHIM_HVMLOADER_ADDR;
+      elf.pend = XENSHIM_HVMLOADER_ADDR + hvmloader_size;
       path = "(hvmloader)";
     }
   else if (!xenshim_elf_read (path, &elf))
@@ -528,6 +548,9 @@ xenshim_build_hvm (const libxl_domain_build_info *b_info, XenshimDomain *dom,
   fd = xenshim_ram_create (dir, &dom->layout);
   if (fd < 0
       || !xenshim_load_elf (fd, &dom->layout, &elf)
+      || (hvmloader_size
+          && !xenshim_load_pattern (fd, &dom->layout, elf.pstart, hvmloader_size,
+                                    XENSHIM_HVMLOADER_PATTERN, "hvmloader"))
       || !xenshim_load_module (fd, &dom->layout, &place)
       || !xenshim_load_start_info (fd, &dom->layout, &place)
       || !xenshim_load_hvm_info (fd, &dom->layout, b_info))

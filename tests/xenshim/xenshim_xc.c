@@ -164,6 +164,167 @@ xc_domain_hvm_getcontext_partial (xc_interface *xch, uint32_t domid,
   return 0;
 }
 
+/* The whole context, as XEN_DOMCTL_gethvmcontext gives it (hvm_save() in
+ * xen/arch/x86/hvm/save.c): the header, a CPU record per vCPU (vCPU 0's
+ * the builder's, the others the same flat state: they have not run
+ * either), the end.  The other records Xen saves are left out: the driver
+ * must find its records by type, not by position. */
+typedef struct {
+  struct hvm_save_descriptor header_d;
+  struct hvm_save_header header;
+} XenshimCtxHead;
+
+static gsize
+xenshim_context_size (guint32 vcpus)
+{
+  return sizeof (XenshimCtxHead)
+         + vcpus * (sizeof (struct hvm_save_descriptor) + sizeof (struct hvm_hw_cpu))
+         + sizeof (struct hvm_save_descriptor) + sizeof (struct hvm_save_end);
+}
+
+XENSHIM_EXPORT int
+xc_domain_hvm_getcontext (xc_interface *xch, uint32_t domid, uint8_t *ctxt_buf,
+                          uint32_t size)
+{
+  g_autoptr(XenshimDomain) dom = NULL;
+  XenshimCtxHead head = { { HVM_SAVE_CODE (HEADER), 0, sizeof (struct hvm_save_header) },
+                          { HVM_FILE_MAGIC, HVM_FILE_VERSION, 0, 0x00100f42u, 0 } };
+  struct hvm_save_descriptor end_d = { HVM_SAVE_CODE (END), 0, 0 };
+  gsize need, off = 0;
+
+  xenshim_log ("xc_domain_hvm_getcontext domid=%u size=%u", domid, size);
+  if (!xenshim_handle_check (xch, XENSHIM_HANDLE_XC, "xc_domain_hvm_getcontext"))
+    return -1;
+  if (xenshim_fault ("getcontext-full"))
+    {
+      errno = EPERM;
+      return -1;
+    }
+  dom = xenshim_domain_load (domid);
+  if (!dom)
+    {
+      errno = ESRCH;
+      return -1;
+    }
+  if (dom->type != LIBXL_DOMAIN_TYPE_HVM)
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  need = xenshim_context_size (MAX (dom->vcpus, 1));
+  if (!ctxt_buf)
+    return (int) need;
+  if (size < need)
+    {
+      errno = ENOBUFS;
+      return -1;
+    }
+  memcpy (ctxt_buf, &head, sizeof head);
+  off = sizeof head;
+  for (guint32 i = 0; i < MAX (dom->vcpus, 1); i++)
+    {
+      struct hvm_save_descriptor cpu_d = { HVM_SAVE_CODE (CPU), (uint16_t) i,
+                                           sizeof (struct hvm_hw_cpu) };
+      struct hvm_hw_cpu cpu;
+
+      xenshim_initial_cpu (dom, &cpu);
+      memcpy (ctxt_buf + off, &cpu_d, sizeof cpu_d);
+      memcpy (ctxt_buf + off + sizeof cpu_d, &cpu, sizeof cpu);
+      off += sizeof cpu_d + sizeof cpu;
+    }
+  memcpy (ctxt_buf + off, &end_d, sizeof end_d);
+  return (int) need;
+}
+
+/* XEN_DOMCTL_sethvmcontext (hvm_load()): the header first, with Xen's
+ * magic and version; then records up to END.  Only CPU records are
+ * understood here; vCPU 0's RIP, RBX and CR0 are kept. */
+XENSHIM_EXPORT int
+xc_domain_hvm_setcontext (xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt,
+                          uint32_t size)
+{
+  g_autoptr(XenshimDomain) dom = NULL;
+  struct hvm_save_descriptor d;
+  struct hvm_save_header header;
+  struct hvm_hw_cpu cpu;
+  gboolean have_cpu0 = FALSE;
+  gsize off;
+  char value[32];
+
+  if (!xenshim_handle_check (xch, XENSHIM_HANDLE_XC, "xc_domain_hvm_setcontext"))
+    return -1;
+  if (xenshim_fault ("setcontext"))
+    {
+      xenshim_log ("xc_domain_hvm_setcontext domid=%u fail", domid);
+      errno = EPERM;
+      return -1;
+    }
+  dom = xenshim_domain_load (domid);
+  if (!dom)
+    {
+      errno = ESRCH;
+      return -1;
+    }
+  if (dom->type != LIBXL_DOMAIN_TYPE_HVM || dom->shutdown || !hvm_ctxt
+      || size < sizeof d + sizeof header)
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  memcpy (&d, hvm_ctxt, sizeof d);
+  memcpy (&header, hvm_ctxt + sizeof d, sizeof header);
+  if (d.typecode != HVM_SAVE_CODE (HEADER) || d.length != sizeof header
+      || header.magic != HVM_FILE_MAGIC || header.version != HVM_FILE_VERSION)
+    {
+      xenshim_warn ("xc_domain_hvm_setcontext: no valid header record first");
+      errno = EINVAL;
+      return -1;
+    }
+  for (off = sizeof d + sizeof header; ; off += d.length)
+    {
+      if (size - off < sizeof d)
+        {
+          xenshim_warn ("xc_domain_hvm_setcontext: no END record");
+          errno = EINVAL;
+          return -1;
+        }
+      memcpy (&d, hvm_ctxt + off, sizeof d);
+      off += sizeof d;
+      if (d.typecode == HVM_SAVE_CODE (END))
+        break;
+      if (d.typecode != HVM_SAVE_CODE (CPU) || d.length != sizeof cpu
+          || size - off < d.length || d.instance >= MAX (dom->vcpus, 1))
+        {
+          xenshim_warn ("xc_domain_hvm_setcontext: record type %u instance %u "
+                        "length %u is not a CPU record of this domain",
+                        d.typecode, d.instance, d.length);
+          errno = EINVAL;
+          return -1;
+        }
+      if (d.instance == 0)
+        {
+          memcpy (&cpu, hvm_ctxt + off, sizeof cpu);
+          have_cpu0 = TRUE;
+        }
+    }
+  if (!have_cpu0)
+    {
+      xenshim_log ("xc_domain_hvm_setcontext domid=%u (no vCPU 0 record)", domid);
+      return 0;
+    }
+  xenshim_log ("xc_domain_hvm_setcontext domid=%u rip=0x%" G_GINT64_MODIFIER "x "
+               "rbx=0x%" G_GINT64_MODIFIER "x cr0=0x%" G_GINT64_MODIFIER "x",
+               domid, (guint64) cpu.rip, (guint64) cpu.rbx, (guint64) cpu.cr0);
+  g_snprintf (value, sizeof value, "0x%" G_GINT64_MODIFIER "x", (guint64) cpu.rbx);
+  if (!xenshim_domain_set (domid, "rbx", value))
+    return -1;
+  g_snprintf (value, sizeof value, "0x%" G_GINT64_MODIFIER "x", (guint64) cpu.cr0);
+  if (!xenshim_domain_set (domid, "cr0", value))
+    return -1;
+  g_snprintf (value, sizeof value, "0x%" G_GINT64_MODIFIER "x", (guint64) cpu.rip);
+  return xenshim_domain_set (domid, "rip", value) ? 0 : -1;
+}
+
 /* ---- libxenforeignmemory ------------------------------------------------ */
 
 XENSHIM_EXPORT xenforeignmemory_handle *

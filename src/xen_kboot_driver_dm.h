@@ -1,0 +1,67 @@
+/* xen-kboot-dm's decisions, pure: which device-model invocations are ours
+ * to load a kernel for, the arguments the real device model gets, and the
+ * configuration file.  The load itself is xen_kboot_xen_dm.c's; the
+ * program is tools/xen-kboot-dm.c.
+ *
+ * libxl starts the device model of an HVM domain, after building the
+ * domain and before unpausing it, as (libxl_dm.c, measured with libvirt 9.0
+ * and Xen 4.17; ../shared/DESIGN.md):
+ *   PATH -xen-domid N ... -name NAME ... -kernel K -initrd I -append A ...
+ *        -machine xenfv,... -m MIB
+ * Everything else (libvirt's "PATH -help" probe, a domain without a
+ * kernel, a PV domain's or a stub domain's QEMU with -machine xenpv or
+ * -xen-attach) goes to the real device model untouched. */
+#ifndef XEN_KBOOT_DRIVER_DM_H
+#define XEN_KBOOT_DRIVER_DM_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gboolean direct;          /* ours: load, then run QEMU without the kernel */
+  const char *why_not;      /* !direct: why QEMU runs untouched (static) */
+  guint32 domid;            /* -xen-domid */
+  const char *name;         /* -name (libxl: the domain's name), or NULL */
+  const char *kernel;       /* -kernel, -initrd, -append: borrowed from argv */
+  const char *initrd;
+  const char *cmdline;
+} XenKbootDmArgs;
+
+/* Read @argv (NULL-terminated, without argv[0]).  QEMU's own spellings:
+ * "-opt VALUE" or "--opt VALUE"; a repeated option's last value wins, as
+ * in QEMU. */
+void xen_kboot_dm_args_parse (const char *const *argv, XenKbootDmArgs *out);
+
+/* A new NULL-terminated argv for the real device model: @argv0, then
+ * @argv without -kernel, -initrd and -append and their values. */
+GStrv xen_kboot_dm_args_without_boot (const char *argv0, const char *const *argv);
+
+typedef enum {
+  XEN_KBOOT_DM_ERROR_CONFIG,    /* the configuration file */
+  XEN_KBOOT_DM_ERROR_EXEC,      /* the real device model cannot be run */
+} XenKbootDmError;
+
+#define XEN_KBOOT_DM_ERROR (xen_kboot_dm_error_quark ())
+GQuark xen_kboot_dm_error_quark (void);
+
+typedef struct {
+  char *qemu_xen;           /* the real device model, absolute */
+  gboolean verbose;         /* the plan table into the log too */
+} XenKbootDmConfig;
+
+void xen_kboot_dm_config_clear (XenKbootDmConfig *config);
+
+/* Parse @len bytes of the configuration file @file (GKeyFile syntax) over
+ * @config's defaults:
+ *   [device-model]
+ *   qemu-xen = /usr/libexec/xen-qemu-system-i386
+ *   verbose = false
+ * Unknown groups and keys are refused: a misspelt key must not be quietly
+ * ignored on a path every domain start takes. */
+gboolean xen_kboot_dm_config_parse (const char *data, gsize len, const char *file,
+                                    XenKbootDmConfig *config, GError **error);
+
+G_END_DECLS
+
+#endif /* XEN_KBOOT_DRIVER_DM_H */
