@@ -6,7 +6,8 @@
  *   2. the hvm_info_table: the RAM Xen built, which gives the memory map
  *      (the device model is not told the domain's XML)
  *   3. hvm_start_info (vCPU 0's EBX), its modules (SeaBIOS) and memory
- *      map, checked against that map; our firmware must leave them alone
+ *      map, checked against that map; our firmware must leave them alone;
+ *      vCPU 0's whole state, to change only its entry later
  *   4. the plan around them, the load, our firmware over hvmloader's start
  *   5. vCPU 0 enters our firmware: only its RIP changes, the rest is the
  *      flat 32-bit state libxenguest's vcpu_hvm() gave hvmloader, EBX
@@ -40,6 +41,16 @@ xen_kboot_dm_report_clear (XenKbootDmReport *report)
   g_clear_pointer (&report->plan_table, g_free);
 }
 
+static gboolean
+xen_kboot_dm_check_absolute (const char *option, const char *path, GError **error)
+{
+  if (!path || g_path_is_absolute (path))
+    return TRUE;
+  g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_NOT_FOUND,
+               "%s '%s' is a relative path: give the absolute path", option, path);
+  return FALSE;
+}
+
 /* 1. The files by the rules every direct boot takes (xen_kboot_boot_admit
  * without a domain XML: no <memory> to plan on yet). */
 static XenKbootBoot *
@@ -50,6 +61,11 @@ xen_kboot_dm_admit (const XenKbootDmRequest *request, GError **error)
   const XenKbootAdmitOptions options = { KBOOT_PLATFORM_XEN_HVM, FALSE, NULL, NULL };
   XenKbootDomainDef def;
 
+  /* libvirt's schema wants absolute paths and libxl passes them on; a
+   * relative one would be looked for in libxl's working directory. */
+  if (!xen_kboot_dm_check_absolute ("-kernel", request->kernel, error)
+      || !xen_kboot_dm_check_absolute ("-initrd", request->initrd, error))
+    return NULL;
   memset (&def, 0, sizeof def);
   /* What a refusal that names no file is said after: the kernel it is
    * about (the command line's length). */
@@ -116,20 +132,23 @@ xen_kboot_dm_xc_error (GError **error, const char *call)
   return FALSE;
 }
 
-/* 5. vCPU 0 starts at @entry.  As vcpu_hvm() in xg_dom_x86.c sets it: the
+/* What vCPU 0 is set to, as vcpu_hvm() in xg_dom_x86.c sets it: the
  * header (only a full context has it), vCPU 0's CPU record, the end. */
+typedef struct {
+  struct hvm_save_descriptor header_d;
+  HVM_SAVE_TYPE (HEADER) header;
+  struct hvm_save_descriptor cpu_d;
+  HVM_SAVE_TYPE (CPU) cpu;
+  struct hvm_save_descriptor end_d;
+  HVM_SAVE_TYPE (END) end;
+} XenKbootDmVcpu;
+
+/* 3. vCPU 0 as the builder left it, read before anything is written: a
+ * domain that cannot be redirected is not loaded either. */
 static gboolean
-xen_kboot_dm_enter_firmware (XenKbootXen *x, guint32 domid, guint32 entry,
-                             GError **error)
+xen_kboot_dm_read_vcpu (XenKbootXen *x, guint32 domid, XenKbootDmVcpu *ctx,
+                        GError **error)
 {
-  struct {
-    struct hvm_save_descriptor header_d;
-    HVM_SAVE_TYPE (HEADER) header;
-    struct hvm_save_descriptor cpu_d;
-    HVM_SAVE_TYPE (CPU) cpu;
-    struct hvm_save_descriptor end_d;
-    HVM_SAVE_TYPE (END) end;
-  } ctx;
   g_autofree guint8 *full = NULL;
   const guint8 *header, *cpu;
   guint32 header_len = 0, cpu_len = 0;
@@ -148,31 +167,39 @@ xen_kboot_dm_enter_firmware (XenKbootXen *x, guint32 domid, guint32 entry,
                                      &header_len);
   cpu = xen_kboot_dm_find_record (full, (gsize) size, HVM_SAVE_CODE (CPU), 0,
                                   &cpu_len);
-  if (!header || header_len != sizeof ctx.header || !cpu || cpu_len != sizeof ctx.cpu)
+  if (!header || header_len != sizeof ctx->header || !cpu || cpu_len != sizeof ctx->cpu)
     {
       g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_XEN,
                    "the domain's HVM context (%d bytes) has no header or no "
                    "vCPU 0 record of this Xen's size", size);
       return FALSE;
     }
-  memset (&ctx, 0, sizeof ctx);
-  ctx.header_d = (struct hvm_save_descriptor) { HVM_SAVE_CODE (HEADER), 0, header_len };
-  memcpy (&ctx.header, header, header_len);
-  ctx.cpu_d = (struct hvm_save_descriptor) { HVM_SAVE_CODE (CPU), 0, cpu_len };
-  memcpy (&ctx.cpu, cpu, cpu_len);
-  ctx.end_d = (struct hvm_save_descriptor) { HVM_SAVE_CODE (END), 0, 0 };
+  memset (ctx, 0, sizeof *ctx);
+  ctx->header_d = (struct hvm_save_descriptor) { HVM_SAVE_CODE (HEADER), 0, header_len };
+  memcpy (&ctx->header, header, header_len);
+  ctx->cpu_d = (struct hvm_save_descriptor) { HVM_SAVE_CODE (CPU), 0, cpu_len };
+  memcpy (&ctx->cpu, cpu, cpu_len);
+  ctx->end_d = (struct hvm_save_descriptor) { HVM_SAVE_CODE (END), 0, 0 };
   /* Our firmware expects what hvmloader gets: protected mode, paging off.
    * Anything else means the vCPU is not the one the builder just set. */
-  if ((ctx.cpu.cr0 & 0x80000001) != 0x1)
+  if ((ctx->cpu.cr0 & 0x80000001) != 0x1)
     {
       g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_XEN,
                    "vCPU 0 is not at a firmware entry (CR0 0x%" G_GINT64_MODIFIER
                    "x, RIP 0x%" G_GINT64_MODIFIER "x): has the domain run?",
-                   (guint64) ctx.cpu.cr0, (guint64) ctx.cpu.rip);
+                   (guint64) ctx->cpu.cr0, (guint64) ctx->cpu.rip);
       return FALSE;
     }
-  ctx.cpu.rip = entry;
-  if (xc_domain_hvm_setcontext (x->xch, domid, (uint8_t *) &ctx, sizeof ctx) != 0)
+  return TRUE;
+}
+
+/* 5. vCPU 0 starts at @entry; nothing else of it changes. */
+static gboolean
+xen_kboot_dm_enter_firmware (XenKbootXen *x, guint32 domid, XenKbootDmVcpu *ctx,
+                             guint32 entry, GError **error)
+{
+  ctx->cpu.rip = entry;
+  if (xc_domain_hvm_setcontext (x->xch, domid, (uint8_t *) ctx, sizeof *ctx) != 0)
     return xen_kboot_dm_xc_error (error, "setting vCPU 0's entry "
                                   "(xc_domain_hvm_setcontext)");
   return TRUE;
@@ -190,6 +217,7 @@ xen_kboot_dm_load (const XenKbootDmRequest *request, XenKbootDmReport *report,
   g_autofree char *firmware = NULL;
   KbootFirmwareElf elf;
   KbootLoadAddresses at;
+  XenKbootDmVcpu vcpu;
   volatile gint *cancel;
   gboolean ok = FALSE;
 
@@ -220,6 +248,7 @@ xen_kboot_dm_load (const XenKbootDmRequest *request, XenKbootDmReport *report,
   reserved = xen_kboot_xen_read_layout (x, request->domid, guest, boot->platform,
                                         &elf, DM_FIRMWARE_WHAT, error);
   if (!reserved || !kboot_xen_reserved_check_disjoint (reserved, error)
+      || !xen_kboot_dm_read_vcpu (x, request->domid, &vcpu, error)
       || !xen_kboot_boot_replan (boot,
                                  &g_array_index (reserved, KbootReservedRange, 0),
                                  reserved->len, error))
@@ -232,14 +261,8 @@ xen_kboot_dm_load (const XenKbootDmRequest *request, XenKbootDmReport *report,
       || !kboot_guest_commit (guest, error))
     goto out;
   if (g_atomic_int_get (cancel))
-    {
-      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_INTERRUPTED,
-                   "interrupted by signal %d (%s) before vCPU 0 was pointed at "
-                   "the kernel", kboot_runtime_caught_signal (),
-                   g_strsignal (kboot_runtime_caught_signal ()));
-      goto out;
-    }
-  if (!xen_kboot_dm_enter_firmware (x, request->domid, elf.entry, error))
+    goto out;                   /* said below */
+  if (!xen_kboot_dm_enter_firmware (x, request->domid, &vcpu, elf.entry, error))
     goto out;
 
   report->ram_size = boot->platform->ram_size;
@@ -250,6 +273,16 @@ xen_kboot_dm_load (const XenKbootDmRequest *request, XenKbootDmReport *report,
   ok = TRUE;
 
 out:
+  if (!ok && kboot_runtime_caught_signal ())
+    {
+      g_autoptr(GError) cause = g_steal_pointer (error);
+
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_INTERRUPTED,
+                   "interrupted by signal %d (%s) during the load (%s)",
+                   kboot_runtime_caught_signal (),
+                   g_strsignal (kboot_runtime_caught_signal ()),
+                   cause ? cause->message : "stopped");
+    }
   kboot_runtime_restore_signals ();
   return ok;
 }

@@ -129,9 +129,9 @@ dm_exec (const XenKbootDmConfig *config, const char *file, char **argv)
 static gboolean
 dm_load (const XenKbootDmArgs *args, const XenKbootDmConfig *config)
 {
-  g_autofree char *who = g_strdup_printf ("domain '%s' (id %u)",
-                                          args->name ? args->name : "?",
-                                          args->domid);
+  g_autofree char *who = args->name
+                         ? g_strdup_printf ("domain '%s' (id %u)", args->name, args->domid)
+                         : g_strdup_printf ("domain %u", args->domid);
   g_autoptr(GError) error = NULL;
   g_autofree char *size = NULL, *initrd_at = NULL;
   XenKbootDmRequest request = {

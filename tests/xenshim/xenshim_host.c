@@ -98,6 +98,8 @@ static const struct {
   { "destroy", XENSHIM_FAULT_PLAIN },
   { "userdata", XENSHIM_FAULT_PLAIN },
   { "getcontext", XENSHIM_FAULT_PLAIN },
+  { "getcontext-full", XENSHIM_FAULT_PLAIN },
+  { "setcontext", XENSHIM_FAULT_PLAIN },
   { "evenable", XENSHIM_FAULT_PLAIN },
   { "coredump", XENSHIM_FAULT_PLAIN },
   { "preserve", XENSHIM_FAULT_PLAIN },

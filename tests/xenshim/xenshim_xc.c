@@ -253,12 +253,6 @@ xc_domain_hvm_setcontext (xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt,
 
   if (!xenshim_handle_check (xch, XENSHIM_HANDLE_XC, "xc_domain_hvm_setcontext"))
     return -1;
-  if (xenshim_fault ("setcontext"))
-    {
-      xenshim_log ("xc_domain_hvm_setcontext domid=%u fail", domid);
-      errno = EPERM;
-      return -1;
-    }
   dom = xenshim_domain_load (domid);
   if (!dom)
     {
@@ -315,6 +309,11 @@ xc_domain_hvm_setcontext (xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt,
   xenshim_log ("xc_domain_hvm_setcontext domid=%u rip=0x%" G_GINT64_MODIFIER "x "
                "rbx=0x%" G_GINT64_MODIFIER "x cr0=0x%" G_GINT64_MODIFIER "x",
                domid, (guint64) cpu.rip, (guint64) cpu.rbx, (guint64) cpu.cr0);
+  if (xenshim_fault ("setcontext"))
+    {
+      errno = EPERM;
+      return -1;
+    }
   g_snprintf (value, sizeof value, "0x%" G_GINT64_MODIFIER "x", (guint64) cpu.rbx);
   if (!xenshim_domain_set (domid, "rbx", value))
     return -1;
