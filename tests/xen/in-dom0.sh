@@ -174,6 +174,117 @@ check_report lv256 "$CON/guest-lv256.log" initrd-amd64.gz
 wait_for 90 domain_gone lv256
 tap_result $? "libvirt: the guest's poweroff ends the domain" "$(xl list)"
 
+# ---- libvirt: virsh create through xen-kboot-dm (<emulator>) --------------------
+# dm_log NAME: libxl's qemu-dm log of domain NAME, every start (libxl
+# rotates it to .1, .2, ... at each one).
+dm_log() { cat "/var/log/xen/qemu-dm-$1.log".* "/var/log/xen/qemu-dm-$1.log" 2>/dev/null; }
+# guest_dmesg ID: what domain ID said to Xen's console (xl dmesg; the rig's
+# Xen keeps 4 MiB of it).
+guest_dmesg() { xl dmesg | grep -F "(d$1)"; }
+# booted_by_loader NAME ID: the loader ran in its device model, and Xen's
+# log shows xen-kboot's firmware entering the kernel, not hvmloader.
+booted_by_loader() {
+	guest_dmesg "$2" > "/tmp/$1.dmesg"
+	dm_log "$1" | grep -q "^xen-kboot-dm: domain '$1' (id $2): vCPU 0 enters xen-kboot's firmware at 0x" &&
+		grep -q "xen-kboot firmware: entering the kernel at 0x" "/tmp/$1.dmesg" &&
+		! grep -q -e "HVM Loader" -e "SeaBIOS" "/tmp/$1.dmesg"
+	tap_result $? "$1: loaded by xen-kboot-dm and entered through xen-kboot's firmware (xl dmesg: no hvmloader, no SeaBIOS)" \
+		"$(dm_log "$1"; head -n 20 "/tmp/$1.dmesg")"
+}
+t0=$(now)
+tap_ok "xen-kboot-dm: virsh create of a domain with <emulator>xen-kboot-dm</emulator> exits 0" \
+	$V create "$D/lvdm256.xml"
+id=$(xl domid lvdm256 2>/dev/null)
+wait_boot lvdm256 "$CON/guest-lvdm256.log" 300 "$t0"
+check_report lvdm256 "$CON/guest-lvdm256.log" initrd-amd64.gz e820
+booted_by_loader lvdm256 "$id"
+grep "^xen-kboot-dm: domain 'lvdm256' (id $id): loaded " /var/log/xen/qemu-dm-lvdm256.log | sed 's/^/# /'
+powered_off lvdm256 "$id"
+
+# Reboot: libvirt destroys and re-creates the domain, and the loader runs
+# again in the new domain's device model.
+t0=$(now)
+tap_ok "xen-kboot-dm: virsh create of a guest that reboots" $V create "$D/lvdmreboot.xml"
+first=$(xl domid lvdmreboot 2>/dev/null)
+wait_boot lvdmreboot "$CON/guest-lvdmreboot.log" 300 "$t0"
+check_report lvdmreboot "$CON/guest-lvdmreboot.log" initrd-amd64.gz e820
+wait_for 300 has_markers "$CON/guest-lvdmreboot.log" DONE 2
+tap_result $? "lvdmreboot: 'reboot -f' in the guest brings it back to userspace (on_reboot restart)" \
+	"$(tail -n 30 "$CON/guest-lvdmreboot.log" | tr -d '\r'; xl list)"
+second=$(xl domid lvdmreboot 2>/dev/null)
+[ -n "$second" ] && [ "$second" != "$first" ] &&
+	[ "$(dm_log lvdmreboot | grep -c "^xen-kboot-dm: domain 'lvdmreboot' (id [0-9]*): vCPU 0 enters")" -eq 2 ]
+tap_result $? "lvdmreboot: libvirt re-created it as domain ${second:-none} (was $first) and xen-kboot-dm loaded it again" \
+	"$(dm_log lvdmreboot)"
+booted_by_loader lvdmreboot "${second:-0}"
+tap_ok "lvdmreboot: virsh destroy exits 0" $V destroy lvdmreboot
+wait_for 10 domain_gone lvdmreboot && ! xenstore-exists "/local/domain/$second" &&
+	wait_for 10 no_process_for "$second" && ! $V dominfo lvdmreboot > /dev/null 2>&1
+tap_result $? "lvdmreboot: virsh destroy leaves nothing (xl list, xenstore, qemu-xen, libvirt)" \
+	"$(xl list; xenstore-ls /local/domain 2>/dev/null | grep -E '^[0-9]+ ')"
+
+# define + start: a persistent domain, shown running.
+tap_ok "lvdmdef: virsh define" $V define "$D/lvdmdef.xml"
+t0=$(now)
+tap_ok "lvdmdef: virsh start" $V start lvdmdef
+id=$(xl domid lvdmdef 2>/dev/null)
+[ "$($V domstate lvdmdef)" = running ] && $V dumpxml lvdmdef | grep -q "<domain type='xen' id='$id'>"
+tap_result $? "lvdmdef: virsh domstate says running and dumpxml shows domain id $id" "$($V domstate lvdmdef)"
+wait_boot lvdmdef "$CON/guest-lvdmdef.log" 300 "$t0"
+booted_by_loader lvdmdef "$id"
+wait_for 120 domain_gone lvdmdef && [ "$($V domstate lvdmdef)" = "shut off" ]
+tap_result $? "lvdmdef: its poweroff leaves the persistent domain shut off" "$($V domstate lvdmdef 2>&1)"
+tap_ok "lvdmdef: virsh undefine" $V undefine lvdmdef
+
+# Plain xl: what 'xen-kboot domxml-to-native xl' writes boots through
+# xen-kboot-dm too.
+grep -q '^device_model_override = "/usr/lib/xen-kboot/xen-kboot-dm"$' "$D/xldm256.cfg"
+tap_result $? "xldm256: domxml-to-native xl names xen-kboot-dm as the device model" "$(cat "$D/xldm256.cfg")"
+t0=$(now)
+tap_ok "xldm256: xl create of domxml-to-native's output exits 0" xl create "$D/xldm256.cfg"
+id=$(xl domid xldm256 2>/dev/null)
+wait_boot xldm256 "$CON/guest-xldm256.log" 300 "$t0"
+check_report xldm256 "$CON/guest-xldm256.log" initrd-amd64.gz
+booted_by_loader xldm256 "$id"
+wait_for 90 domain_gone xldm256
+tap_result $? "xldm256: the guest's poweroff ends the domain" "$(xl list)"
+
+# A kernel the loader refuses, with no hook in front of it (libvirtd
+# restarted without xen-kboot's): xen-kboot-dm itself refuses, libxl fails
+# the creation, libvirt destroys the domain.
+hook=/etc/libvirt/hooks/libxl.d/xen-kboot
+# dom0's busybox has no pgrep: /proc, as no_process_for reads it.
+libvirtd_stopped() {
+	for p in /proc/[0-9]*; do
+		[ "$(cat "$p/comm" 2>/dev/null)" = libvirtd ] && return 1
+	done
+	return 0
+}
+for p in /proc/[0-9]*; do
+	[ "$(cat "$p/comm" 2>/dev/null)" = libvirtd ] && kill "${p#/proc/}"
+done
+wait_for 20 libvirtd_stopped
+mv "$hook" /tmp/xen-kboot-hook.off
+libvirtd -d -f /etc/libvirt/libvirtd.conf
+wait_for 60 sh -c 'virsh -q -c xen:///system uri > /dev/null 2>&1'
+tap_result $? "libvirtd restarted without xen-kboot's hook"
+xl_domains > /tmp/domains.before.dm
+tap_run $V create "$D/lvdmmemtest.xml"
+echo "# virsh create of a kernel xen-kboot-dm refuses, as the administrator sees it:"
+printf '%s\n' "$tap_err" | sed 's/^/#   /'
+echo "# and /var/log/xen/qemu-dm-lvdmmemtest.log:"
+dm_log lvdmmemtest | sed 's/^/#   /'
+[ "$tap_status" -ne 0 ] &&
+	case $tap_err in *"error: Failed to create domain from $D/lvdmmemtest.xml"*) true ;; *) false ;; esac
+tap_result $? "lvdmmemtest: virsh create fails" "status $tap_status: $tap_err"
+dm_log lvdmmemtest | grep -q "^xen-kboot-dm: domain 'lvdmmemtest' (id [0-9]*): .*memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0"
+tap_result $? "lvdmmemtest: the reason, naming the domain, the file and the rule, is in /var/log/xen/qemu-dm-lvdmmemtest.log" \
+	"$(dm_log lvdmmemtest)"
+xl_domains > /tmp/domains.after
+cmp -s /tmp/domains.before.dm /tmp/domains.after && ! $V dominfo lvdmmemtest > /dev/null 2>&1
+tap_result $? "lvdmmemtest: no domain is left (xl list, libvirt)" "$(cat /tmp/domains.after)"
+mv /tmp/xen-kboot-hook.off "$hook"
+
 # ---- lifecycle: reboot, crash; list and destroy ------------------------------
 create reboot256
 first=$id
@@ -209,9 +320,12 @@ tap_result $? "crash256: gone" "$(xl list)"
 # ---- boot times, side by side ------------------------------------------------
 xlt=$(cat /tmp/xl256.time 2>/dev/null)
 echo "# boot time from create to userspace (same kernel, initrd and command line, 256 MiB):"
-for n in direct256 dm256 xl256 lv256; do
+for n in direct256 dm256 xl256 lv256 lvdm256 xldm256; do
 	t=$(cat "/tmp/$n.time" 2>/dev/null || echo "?")
 	r=$(awk -v a="$t" -v b="$xlt" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "?" }')
 	printf '#   %-10s %6s s  %s of xl create kernel=\n' "$n" "$t" "$r"
 done
+lvt=$(cat /tmp/lv256.time 2>/dev/null) dmt=$(cat /tmp/lvdm256.time 2>/dev/null)
+echo "# virsh create to userspace: through xen-kboot-dm ${dmt:-?} s, through qemu-xen -kernel ${lvt:-?} s:" \
+	"$(awk -v a="$dmt" -v b="$lvt" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "?" }') (goal: at most 0.5x)"
 [ "$tap_failed" -eq 0 ]

@@ -76,6 +76,29 @@ domain lv256 amd64 256 "$cmdline_pv kboot.end=poweroff" "$console_pty" > "$d/lv2
 sed "s|<kernel>[^<]*</kernel>|<kernel>$T/memtest86+x64.bin</kernel>|; s|<name>lv256<|<name>lvmemtest<|" \
 	"$d/lv256.xml" > "$d/lvmemtest.xml"
 
+# virsh create through xen-kboot-dm (the device model named by <emulator>):
+# the same guest, one that reboots, one that stays up for define/start,
+# and one whose kernel the loader refuses.  libvirt gives a domain with no
+# <video> no VGA and so no video RAM: the plans below are made with
+# <video><model type='none'/> to match.
+emulator="<emulator>/usr/lib/xen-kboot/xen-kboot-dm</emulator>"
+domain lvdm256 amd64 256 "$cmdline_pv kboot.end=poweroff" \
+	"<devices>$emulator<console type='pty'/></devices>" > "$d/lvdm256.xml"
+domain lvdmreboot amd64 256 "$cmdline_pv kboot.end=reboot kboot.delay=25" \
+	"<on_reboot>restart</on_reboot><devices>$emulator<console type='pty'/></devices>" > "$d/lvdmreboot.xml"
+domain lvdmdef amd64 256 "$cmdline_pv kboot.end=poweroff kboot.delay=20" \
+	"<devices>$emulator<console type='pty'/></devices>" > "$d/lvdmdef.xml"
+sed "s|<kernel>[^<]*</kernel>|<kernel>$T/memtest86+x64.bin</kernel>|; s|<name>lvdm256<|<name>lvdmmemtest<|" \
+	"$d/lvdm256.xml" > "$d/lvdmmemtest.xml"
+# xl create of what domxml-to-native writes for it.
+sed "s|<name>lvdm256<|<name>xldm256<|" "$d/lvdm256.xml" > "$d/xldm256.xml"
+"$XEN_KBOOT" domxml-to-native xl "$d/xldm256.xml" > "$d/xldm256.cfg" ||
+	tap_bail "xen-kboot domxml-to-native xl $d/xldm256.xml failed"
+for x in lvdm256 lvdmreboot; do
+	sed "s|<console type='pty'/>|<console type='pty'/><video><model type='none'/></video>|" \
+		"$d/$x.xml" > "$tmp/$x.plan.xml"
+done
+
 # Refusals.
 sed "s|<kernel>[^<]*</kernel>|<kernel>$T/memtest86+x64.bin</kernel>|; s|<name>direct256<|<name>memtest<|" \
 	"$d/direct256.xml" > "$d/memtest.xml"
@@ -90,9 +113,11 @@ echo "$limit" > "$d/cmdline_size"
 
 # What each direct-booted guest must see: the plan's e820, as
 # /sys/firmware/memmap prints it, and the plan's RAM in KiB.
-for x in direct256 direct4g i386 reboot256 crash256; do
-	"$XEN_KBOOT" plan --platform xen-hvm --json "$d/$x.xml" > "$tmp/$x.plan.json" ||
-		tap_bail "xen-kboot plan $d/$x.xml failed"
+for x in direct256 direct4g i386 reboot256 crash256 lvdm256 lvdmreboot; do
+	xml=$d/$x.xml
+	[ ! -f "$tmp/$x.plan.xml" ] || xml=$tmp/$x.plan.xml
+	"$XEN_KBOOT" plan --platform xen-hvm --json "$xml" > "$tmp/$x.plan.json" ||
+		tap_bail "xen-kboot plan $xml failed"
 	jq -r '.["e820"][] | "\(.addr) \(.addr + .size - 1) \(if .type == 1 then "System RAM" else "Reserved" end)"' \
 		"$tmp/$x.plan.json" | while read -r start end type; do
 			printf '0x%x 0x%x %s\n' "$start" "$end" "$type"; done > "$d/$x.e820"
