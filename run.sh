@@ -24,6 +24,7 @@ packages="
 	qemu-system-x86 qemu-utils cpio xz-utils jq strace
 	libxml2-utils libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
 	dpkg-dev ca-certificates
+	virtinst
 "
 
 say() { printf '==> %s\n' "$*" >&2; }
