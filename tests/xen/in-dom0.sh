@@ -161,7 +161,7 @@ wait_for 90 domain_gone xl256
 tap_result $? "xl256: the guest's poweroff ends the domain (xl's own monitor)" "$(xl list)"
 
 # ---- libvirt: virsh create, with xen-kboot's hook --------------------------------
-tap_expect "libvirt: virsh create of a memtest86+ domain is refused with the hook's reason" 1 "" \
+tap_expect "libvirt: virsh create of a memtest86+ domain booted directly is refused with the hook's reason" 1 "" \
 	"*xen-kboot: domain 'lvmemtest': *memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0*" \
 	$V create "$D/lvmemtest.xml"
 xl_domains > /tmp/domains.after
