@@ -42,8 +42,9 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
       "device-model (qemu-xen loads the kernel); default: the domain's "
       "<kboot:boot mode=>, else direct", "MODE" },
     { "device-model", 'd', 0, G_OPTION_ARG_FILENAME, &device_model,
-      "The device model that loads the kernel in direct mode (default "
-      KBOOT_FIRMWARE_DIR "/" XEN_KBOOT_DM_NAME ")", "PATH" },
+      "The device model that loads the kernel in direct mode (default: "
+      "the domain's own " XEN_KBOOT_DM_NAME ", else " KBOOT_FIRMWARE_DIR "/"
+      XEN_KBOOT_DM_NAME ")", "PATH" },
     /* Named the firmware of direct-mode output when that needed
      * 'xen-kboot create'; still accepted, so that scripts keep working. */
     { "firmware", 'f', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &firmware,
