@@ -539,6 +539,7 @@ parse_metadata (Parser *p, const xmlNode *metadata)
       mode = get_prop (node, "mode");
       if (!mode)
         continue;
+      p->def->boot_mode_loc.line = (int) xmlGetLineNo (node);
       if (!xen_kboot_boot_mode_from_string (mode, &p->def->boot_mode))
         {
           g_autofree char *choices = CHOICES (xen_kboot_boot_mode);

@@ -38,6 +38,8 @@ typedef enum {
   XEN_KBOOT_CONF_ERROR_INITRD,              /* initrd cannot be read */
   XEN_KBOOT_CONF_ERROR_CMDLINE_TOO_LONG,    /* longer than cmdline_size */
   XEN_KBOOT_CONF_ERROR_KERNEL_NEEDS_PAE,    /* 64-bit kernel, no <pae/> */
+  XEN_KBOOT_CONF_ERROR_BOOT_MODE_CONFLICT,  /* mode='device-model' with
+                                             * xen-kboot-dm as <emulator> */
 } XenKbootConfError;
 
 #define XEN_KBOOT_CONF_ERROR (xen_kboot_conf_error_quark ())
@@ -245,8 +247,11 @@ typedef struct {
     XenKbootLoc loc, kernel_loc, initrd_loc, cmdline_loc, dtb_loc, loader_loc;
   } os;
 
+  /* <kboot:boot mode=>, as written: which path the domain boots by is
+   * xen_kboot_native_boot_mode()'s to say, with <emulator>. */
   XenKbootBootMode boot_mode;
   gboolean boot_mode_set;       /* <kboot:boot mode=> given */
+  XenKbootLoc boot_mode_loc;
 
   gboolean acpi, apic, pae;
   XenKbootClockOffset clock_offset;
@@ -301,6 +306,10 @@ gboolean xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
                                         guint64 min_memory_kib,
                                         GPtrArray *problems);
 
+/* Whether <type arch=> @arch (NULL when absent) is x86: x86_64, i686, or
+ * not given (libvirt's default for a Xen HVM guest is the host's). */
+gboolean xen_kboot_conf_arch_is_x86 (const char *arch);
+
 /* The smallest <memory> the loader accepts: the kernel goes at 2 MiB and
  * needs room to decompress, with the initrd and boot data above it.  The
  * layout planner makes the exact check for a given kernel and initrd. */
@@ -347,6 +356,10 @@ XenKbootDomainDef *xen_kboot_domain_def_load_all (const char *path,
                                                   const char *xml, gsize len,
                                                   guint64 min_memory_kib,
                                                   GPtrArray *problems);
+
+/* "FILE:LINE", or "FILE" where the line is not known (0: the hook reads
+ * libvirt's XML without line numbers): where a warning points. */
+char *xen_kboot_conf_where (const XenKbootDomainDef *def, int line);
 
 /* "NAME: ignored by xen-kboot: /domain/pm (line 16), /domain/devices/
  * controller (lines 24, 25)", or NULL when nothing was ignored. */

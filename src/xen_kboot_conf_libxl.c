@@ -180,18 +180,16 @@ make_hvm_devices (const XenKbootNative *n, libxl_domain_build_info *b_info)
 static void
 make_boot (const XenKbootNative *n, libxl_domain_build_info *b_info)
 {
-  if (n->direct)
-    {
-      b_info->u.hvm.firmware = dup (n->firmware);
-      return;
-    }
+  if (n->firmware)
+    b_info->u.hvm.firmware = dup (n->firmware);
   b_info->kernel = dup (n->kernel);
   b_info->ramdisk = dup (n->ramdisk);
   b_info->cmdline = dup (n->cmdline);
 }
 
-/* <emulator> is qemu-xen at that path: libvirt asks the binary; the only
- * other device model, qemu-xen-traditional, cannot boot a kernel. */
+/* The device model is qemu-xen at that path (<emulator>: libvirt asks
+ * the binary; the only other device model, qemu-xen-traditional, cannot
+ * boot a kernel), or xen-kboot-dm, which execs qemu-xen. */
 static void
 make_build_info (const XenKbootNative *n, libxl_domain_config *d_config)
 {

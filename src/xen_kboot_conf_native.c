@@ -7,13 +7,80 @@
 
 #include "xen_kboot_conf_native.h"
 
+gboolean
+xen_kboot_native_emulator_is_dm (const char *emulator)
+{
+  g_autofree char *name = emulator ? g_path_get_basename (emulator) : NULL;
+
+  return g_strcmp0 (name, XEN_KBOOT_DM_NAME) == 0;
+}
+
+XenKbootBootMode
+xen_kboot_native_boot_mode (const XenKbootDomainDef *def,
+                            XenKbootBootMode otherwise)
+{
+  if (def->boot_mode_set)
+    return def->boot_mode;
+  if (xen_kboot_native_emulator_is_dm (def->emulator))
+    return XEN_KBOOT_BOOT_MODE_DIRECT;
+  return otherwise;
+}
+
+gboolean
+xen_kboot_native_check_boot_mode (const XenKbootDomainDef *def, GError **error)
+{
+  if (!def->boot_mode_set || def->boot_mode != XEN_KBOOT_BOOT_MODE_DEVICE_MODEL
+      || !xen_kboot_native_emulator_is_dm (def->emulator))
+    return TRUE;
+  g_propagate_error (error, xen_kboot_conf_problem_new (
+                              XEN_KBOOT_CONF_ERROR_BOOT_MODE_CONFLICT, def,
+                              def->boot_mode_loc.line, "kboot:boot",
+                              "mode='device-model' contradicts <emulator> %s: "
+                              "libvirt and xl start " XEN_KBOOT_DM_NAME ", which "
+                              "boots the kernel directly; use mode='direct', or "
+                              "another <emulator> to hand the kernel to qemu-xen",
+                              def->emulator));
+  return FALSE;
+}
+
 void
 xen_kboot_native_options_init (XenKbootNativeOptions *options,
                                const XenKbootDomainDef *def)
 {
-  options->mode = def && def->boot_mode_set ? def->boot_mode
-                                            : XEN_KBOOT_BOOT_MODE_DIRECT;
+  options->mode = def ? xen_kboot_native_boot_mode (def, XEN_KBOOT_BOOT_MODE_DIRECT)
+                      : XEN_KBOOT_BOOT_MODE_DIRECT;
+  options->loader = XEN_KBOOT_NATIVE_LOADER_DM;
+  /* A domain that names its own xen-kboot-dm (a build tree, /usr/local)
+   * keeps it, as libvirt would run that one. */
+  options->device_model = def && xen_kboot_native_emulator_is_dm (def->emulator)
+                          ? def->emulator : KBOOT_FIRMWARE_DIR "/" XEN_KBOOT_DM_NAME;
   options->firmware = KBOOT_FIRMWARE_DIR "/" XEN_KBOOT_FIRMWARE_NAME;
+}
+
+GStrv
+xen_kboot_native_warnings (const XenKbootDomainDef *def,
+                           const XenKbootNativeOptions *options)
+{
+  g_auto(GStrv) mode_warnings = xen_kboot_domain_def_warnings (def, options->mode);
+  g_autoptr(GStrvBuilder) warnings = g_strv_builder_new ();
+  g_autoptr(XenKbootNative) native = xen_kboot_native_map (def, options);
+
+  g_strv_builder_addv (warnings, (const char **) mode_warnings);
+  /* The domain asked for its own device model; the direct boot's runs in
+   * its place. */
+  if (native->dm_loads && def->emulator
+      && !xen_kboot_native_emulator_is_dm (def->emulator))
+    {
+      g_autofree char *at = xen_kboot_conf_where (def, def->emulator_loc.line);
+      g_autofree char *line =
+        g_strdup_printf ("%s: <emulator>%s</emulator>: a direct boot runs %s "
+                         "as the device model in its place: it loads the "
+                         "kernel, then execs the real qemu-xen it is "
+                         "configured with, not this one", at, def->emulator,
+                         native->device_model);
+      g_strv_builder_add (warnings, line);
+    }
+  return g_strv_builder_end (warnings);
 }
 
 guint64
@@ -59,7 +126,8 @@ map_general (XenKbootNative *n, const XenKbootDomainDef *def)
   n->on_poweroff = def->on_poweroff;
   n->on_reboot = def->on_reboot;
   n->on_crash = def->on_crash;
-  n->device_model = def->emulator;
+  if (!xen_kboot_native_emulator_is_dm (def->emulator))
+    n->device_model = def->emulator;
 }
 
 /* The HVM boot order as xl and libxl spell it: a floppy, c disk, d cdrom,
@@ -85,16 +153,33 @@ map_boot_order (XenKbootNative *n, const XenKbootDomainDef *def)
   n->boot[i] = '\0';
 }
 
+/* A direct boot through xen-kboot-dm looks to the toolstack like the
+ * device-model one: the kernel for the device model, which is ours. */
 static void
 map_boot (XenKbootNative *n, const XenKbootDomainDef *def,
           const XenKbootNativeOptions *options)
 {
+  gboolean toolstack_kernel = TRUE;
+
   n->direct = n->hvm && options->mode == XEN_KBOOT_BOOT_MODE_DIRECT;
   if (n->direct)
-    n->firmware = options->firmware;
-  n->kernel = def->os.kernel;
-  n->ramdisk = def->os.initrd;
-  n->cmdline = def->os.cmdline;
+    switch (options->loader)
+      {
+      case XEN_KBOOT_NATIVE_LOADER_DM:
+        n->dm_loads = TRUE;
+        n->device_model = options->device_model;
+        break;
+      case XEN_KBOOT_NATIVE_LOADER_CREATE:
+        n->firmware = options->firmware;
+        toolstack_kernel = FALSE;
+        break;
+      }
+  if (toolstack_kernel)
+    {
+      n->kernel = def->os.kernel;
+      n->ramdisk = def->os.initrd;
+      n->cmdline = def->os.cmdline;
+    }
   if (n->hvm)
     map_boot_order (n, def);
 }

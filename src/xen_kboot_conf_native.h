@@ -20,15 +20,65 @@ G_BEGIN_DECLS
 /* Installed by firmware/ in $(pkglibdir) (KBOOT_FIRMWARE_DIR). */
 #define XEN_KBOOT_FIRMWARE_NAME "xen-kboot-fw.elf"
 
+/* The device-model front, installed beside the firmware: named as a
+ * domain's <emulator> (libvirt's libxl driver hands it to libxl as the
+ * device model) or as xl.cfg's device_model_override, it loads the kernel
+ * that libxl passes it (-kernel, -initrd, -append) with xen-kboot's
+ * loader, then execs the real qemu-xen without them. */
+#define XEN_KBOOT_DM_NAME "xen-kboot-dm"
+
+/* Whether @emulator (a domain's <emulator>, NULL when absent) is
+ * xen-kboot-dm.  By its file name, not its whole path: a build tree, a
+ * /usr/local install or a copy elsewhere runs the same program, and
+ * libvirt passes the path on as written. */
+gboolean xen_kboot_native_emulator_is_dm (const char *emulator);
+
+/* The path @def boots by, the rule stated once: its <kboot:boot mode=>
+ * when given; else direct when its <emulator> is xen-kboot-dm; else
+ * @otherwise.  xen-kboot's own commands boot directly by default;
+ * libvirt hands a kernel to qemu-xen's -kernel, so the hook passes
+ * device-model. */
+XenKbootBootMode xen_kboot_native_boot_mode (const XenKbootDomainDef *def,
+                                             XenKbootBootMode otherwise);
+
+/* <kboot:boot mode='device-model'/> beside xen-kboot-dm as <emulator>
+ * contradicts itself: whatever the metadata says, libvirt and xl would
+ * start xen-kboot-dm, which boots the kernel directly.  FALSE with @error
+ * (XEN_KBOOT_CONF_ERROR_BOOT_MODE_CONFLICT) at the metadata element. */
+gboolean xen_kboot_native_check_boot_mode (const XenKbootDomainDef *def,
+                                           GError **error);
+
+/* Who loads the kernel of a direct boot. */
+typedef enum {
+  XEN_KBOOT_NATIVE_LOADER_DM,      /* xen-kboot-dm, the device model, given
+                                    * the kernel as qemu-xen would be: plain
+                                    * xl or libxl boots the configuration */
+  XEN_KBOOT_NATIVE_LOADER_CREATE,  /* xen-kboot create, before it unpauses
+                                    * the domain: our firmware in place of
+                                    * hvmloader, no kernel for the toolstack */
+} XenKbootNativeLoader;
+
 typedef struct {
   XenKbootBootMode mode;
-  const char *firmware;      /* direct mode: b_info->u.hvm.firmware */
+  XenKbootNativeLoader loader;     /* direct mode */
+  const char *device_model;        /* LOADER_DM: xen-kboot-dm's path */
+  const char *firmware;            /* LOADER_CREATE: b_info->u.hvm.firmware */
 } XenKbootNativeOptions;
 
-/* Defaults for @def: the mode of its <kboot:boot mode=> or direct, and the
- * installed firmware; a caller's --mode/--firmware override these. */
+/* Defaults for @def: its mode (xen_kboot_native_boot_mode, direct
+ * otherwise), loaded by the xen-kboot-dm its <emulator> names, else the
+ * installed one; the installed firmware for xen-kboot create.  A caller's --mode, --device-model, --firmware
+ * override these. */
 void xen_kboot_native_options_init (XenKbootNativeOptions *options,
                                     const XenKbootDomainDef *def);
+
+/* What booting @def as @options say gives it that it may not expect: the
+ * mode's warnings (xen_kboot_domain_def_warnings) and, for a direct boot
+ * through xen-kboot-dm, an <emulator> naming another binary, which
+ * xen-kboot-dm replaces.  One line each; an empty vector when there is
+ * nothing to say. */
+GStrv xen_kboot_native_warnings (const XenKbootDomainDef *def,
+                                 const XenKbootNativeOptions *options);
 
 /* MiB for xl.cfg's memory/maxmem/videoram: libvirt rounds up. */
 guint64 xen_kboot_native_kib_to_mib (guint64 kib);
@@ -127,15 +177,20 @@ typedef struct {
   gboolean has_rtc_timeoffset;     /* <clock offset='variable'> */
   gint64 rtc_timeoffset;
   XenKbootLifecycleAction on_poweroff, on_reboot, on_crash;
-  const char *device_model;        /* <emulator>: qemu-xen at that path */
+  /* qemu-xen at that path: the domain's <emulator>, or xen-kboot-dm for
+   * a direct boot through it; NULL: libxl's own.  Never xen-kboot-dm
+   * otherwise: it would boot the kernel directly. */
+  const char *device_model;
 
-  /* Boot.  Direct: our firmware replaces hvmloader and enters the kernel
-   * that xen-kboot loads, so the toolstack gets no kernel; otherwise
-   * kernel, ramdisk and cmdline go to the toolstack (QEMU's -kernel for
-   * HVM), as libvirt does. */
+  /* Boot.  Kernel, ramdisk and cmdline go to the toolstack (QEMU's
+   * -kernel for HVM, as libvirt does; xen-kboot-dm's for a direct boot
+   * through it), except in a direct boot by xen-kboot create: our
+   * firmware replaces hvmloader and enters the kernel create loads, and
+   * the toolstack gets none. */
   gboolean direct;
-  const char *firmware;            /* direct only */
-  const char *kernel, *ramdisk, *cmdline;
+  gboolean dm_loads;               /* direct, through xen-kboot-dm */
+  const char *firmware;            /* direct, by xen-kboot create */
+  const char *kernel, *ramdisk, *cmdline;   /* NULL: none for the toolstack */
   char boot[XEN_KBOOT_BOOT_DEV_LAST + 1];   /* HVM: "c", "dc", ... */
 
   /* HVM display: SDL stays off and VNC is off unless asked for when the

@@ -7,6 +7,7 @@
 
 #include "kboot_image_proto.h"
 #include "xen_kboot_conf.h"
+#include "xen_kboot_conf_native.h"
 
 static void
 check_absolute (GPtrArray *problems, const XenKbootDomainDef *def,
@@ -56,11 +57,16 @@ check_kernel_options (GPtrArray *problems, const XenKbootDomainDef *def)
   check_absolute (problems, def, def->emulator, def->emulator_loc.line, "emulator");
 }
 
+gboolean
+xen_kboot_conf_arch_is_x86 (const char *arch)
+{
+  return !arch || strcmp (arch, "x86_64") == 0 || strcmp (arch, "i686") == 0;
+}
+
 static void
 check_arch (GPtrArray *problems, const XenKbootDomainDef *def)
 {
-  gboolean x86 = !def->os.arch || strcmp (def->os.arch, "x86_64") == 0
-                 || strcmp (def->os.arch, "i686") == 0;
+  gboolean x86 = xen_kboot_conf_arch_is_x86 (def->os.arch);
 
   if (def->os.dtb && x86)
     xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_DTB_ON_X86, def,
@@ -183,6 +189,15 @@ check_duplicates (GPtrArray *problems, const XenKbootDomainDef *def)
     }
 }
 
+static void
+check_boot_mode (GPtrArray *problems, const XenKbootDomainDef *def)
+{
+  GError *error = NULL;
+
+  if (!xen_kboot_native_check_boot_mode (def, &error))
+    g_ptr_array_add (problems, error);
+}
+
 gboolean
 xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
                                guint64 min_memory_kib, GPtrArray *problems)
@@ -193,13 +208,12 @@ xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
   check_kernel_options (problems, def);
   check_memory (problems, def, min_memory_kib);
   check_duplicates (problems, def);
+  check_boot_mode (problems, def);
   return problems->len == before;
 }
 
-/* "FILE:LINE", or "FILE" where the line is not known (the hook reads
- * libvirt's XML without line numbers). */
-static char *
-where (const XenKbootDomainDef *def, int line)
+char *
+xen_kboot_conf_where (const XenKbootDomainDef *def, int line)
 {
   return line > 0 ? g_strdup_printf ("%s:%d", def->file, line)
                   : g_strdup (def->file);
@@ -261,7 +275,7 @@ xen_kboot_domain_def_warnings (const XenKbootDomainDef *def, XenKbootBootMode mo
    * kernel sends only to CPUs the MP or ACPI tables list. */
   if (direct && def->max_vcpus > 1)
     {
-      g_autofree char *at = where (def, def->vcpu_loc.line);
+      g_autofree char *at = xen_kboot_conf_where (def, def->vcpu_loc.line);
       g_autofree char *line =
         g_strdup_printf ("%s: <vcpu>%u</vcpu>: direct boot starts vCPU 0 only "
                          "(xen-kboot's firmware builds no ACPI or MP tables "

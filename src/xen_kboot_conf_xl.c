@@ -118,6 +118,9 @@ format_time_and_events (Writer *w)
   set_string (w, "on_crash", xen_kboot_lifecycle_action_to_string (n->on_crash));
   if (n->device_model)
     set_string (w, "device_model_override", n->device_model);
+  /* xen-kboot-dm speaks qemu-xen's command line, and execs it. */
+  if (n->dm_loads)
+    set_string (w, "device_model_version", "qemu-xen");
 }
 
 /* PV and PVH: the VNC display of a vfb, one "key=value,..." spec. */
@@ -233,7 +236,6 @@ static void
 format_os (Writer *w)
 {
   const XenKbootNative *n = w->n;
-  const char *prefix = n->direct ? "# " : "";
 
   switch (n->type)
     {
@@ -247,28 +249,14 @@ format_os (Writer *w)
     case XEN_KBOOT_OS_TYPE_LAST:
       break;
     }
-  if (n->direct)
-    {
-      set_string (w, "firmware_override", n->firmware);
-      g_string_append (w->out, "# xen-kboot direct boot: the firmware above "
-                       "enters the kernel that xen-kboot\n# loads; QEMU is not "
-                       "given it:\n");
-    }
+  if (n->firmware)
+    set_string (w, "firmware_override", n->firmware);
   if (n->kernel)
-    {
-      g_string_append (w->out, prefix);
-      set_string (w, "kernel", n->kernel);
-    }
+    set_string (w, "kernel", n->kernel);
   if (n->ramdisk)
-    {
-      g_string_append (w->out, prefix);
-      set_string (w, "ramdisk", n->ramdisk);
-    }
+    set_string (w, "ramdisk", n->ramdisk);
   if (n->cmdline)
-    {
-      g_string_append (w->out, prefix);
-      set_string (w, "cmdline", n->cmdline);
-    }
+    set_string (w, "cmdline", n->cmdline);
   if (n->hvm)
     set_string (w, "boot", n->boot);
 }

@@ -128,15 +128,23 @@ xen_kboot_boot_problems_new (void)
   return g_ptr_array_new_with_free_func ((GDestroyNotify) xen_kboot_boot_problem_free);
 }
 
-/* Record @error (taken) as the refusal of @step. */
-static void
-refuse (GPtrArray *problems, XenKbootBootStep step, GError *error)
+gboolean
+xen_kboot_boot_problem_add (GPtrArray *problems, XenKbootBootStep step,
+                            GError *error)
 {
   XenKbootBootProblem *problem = g_new0 (XenKbootBootProblem, 1);
 
   problem->step = step;
   problem->error = error;
   g_ptr_array_add (problems, problem);
+  return FALSE;
+}
+
+/* The admission's own steps say it shorter. */
+static void
+refuse (GPtrArray *problems, XenKbootBootStep step, GError *error)
+{
+  xen_kboot_boot_problem_add (problems, step, error);
 }
 
 /* Only an HVM domain with a <kernel> is booted by the loader. */

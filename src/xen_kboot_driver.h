@@ -93,6 +93,10 @@ void xen_kboot_boot_problem_free (XenKbootBootProblem *problem);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootBootProblem, xen_kboot_boot_problem_free)
 /* A new list of XenKbootBootProblem (it owns them). */
 GPtrArray *xen_kboot_boot_problems_new (void);
+/* Append @error (taken) to @problems as the refusal of @step; FALSE, for
+ * "return xen_kboot_boot_problem_add (...)". */
+gboolean xen_kboot_boot_problem_add (GPtrArray *problems, XenKbootBootStep step,
+                                     GError *error);
 
 typedef struct {
   KbootPlatformKind platform;  /* the guest's memory map */
@@ -118,6 +122,21 @@ typedef struct {
 gboolean xen_kboot_boot_admit (XenKbootBoot *boot, const XenKbootDomainDef *def,
                                const XenKbootAdmitOptions *options,
                                GPtrArray *problems);
+
+/* The admission of the other path, the kernel handed to QEMU (-kernel,
+ * -initrd, -append): libvirt's for every domain xen-kboot does not boot,
+ * qemu-xen's on Xen.  It asks only what QEMU 7.2 refuses before the guest
+ * runs, so that the hook never refuses what stock libvirt boots: the
+ * kernel a readable, non-empty regular file; the initrd a readable
+ * regular file, of any size (a multiboot kernel's is a module list, left
+ * to QEMU); then QEMU's rules (kboot_qemu_kernel_check: vga=, an initrd
+ * the kernel's protocol takes, below initrd_addr_max and the RAM below
+ * 4 GiB of @kind's map, xen_kboot_platform_for; unchecked without a map;
+ * the setup inside the file).  A relative path is QEMU's to resolve, not
+ * checked.  TRUE, or FALSE with QEMU's first refusal appended to
+ * @problems (its step: KERNEL, INITRD, or CMDLINE for vga=). */
+gboolean xen_kboot_boot_admit_qemu (const XenKbootDomainDef *def,
+                                    KbootPlatformKind kind, GPtrArray *problems);
 
 /* @problem as plan, preview and create say it: the rule's words, after
  * the file's name where they do not name it (command line, plan). */

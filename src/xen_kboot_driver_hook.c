@@ -9,6 +9,7 @@
 #include "kboot_image_report.h"
 #include "kboot_layout_platform.h"
 #include "xen_kboot_conf.h"
+#include "xen_kboot_conf_native.h"
 #include "xen_kboot_driver.h"
 #include "xen_kboot_driver_hook.h"
 #include "xen_kboot_conf_xml.h"
@@ -26,9 +27,12 @@ xen_kboot_hook_domain_free (XenKbootHookDomain *dom)
   g_free (dom->virt_type);
   g_free (dom->name);
   g_free (dom->os_type);
+  g_free (dom->arch);
   g_free (dom->kernel);
   g_free (dom->initrd);
   g_free (dom->cmdline);
+  g_free (dom->emulator);
+  g_free (dom->kboot_mode);
   g_free (dom);
 }
 
@@ -39,7 +43,8 @@ xen_kboot_hook_wants_domain (const char *operation, const char *sub_operation)
          && g_strcmp0 (sub_operation, "begin") == 0;
 }
 
-/* ---- reading libvirt's XML: /domain/{name,memory,os} only ---- */
+/* ---- reading libvirt's XML: /domain/{name,memory,os,features,devices,
+ * metadata} only ---- */
 
 /* An element of libvirt's own vocabulary (no namespace: <metadata>
  * children of other applications never match). */
@@ -98,6 +103,7 @@ read_os (XenKbootHookDomain *dom, const xmlNode *os)
           dom->os_type = element_text (n);
           if (dom->os_type)
             g_strstrip (dom->os_type);
+          dom->arch = element_prop (n, "arch");
         }
       /* Paths and command line exactly as written: libvirt hands them on
        * unchanged, so that is what must be checked. */
@@ -151,6 +157,31 @@ read_video (XenKbootHookDomain *dom, const xmlNode *devices)
     }
 }
 
+/* The first <emulator>, as libvirt reads it (devices/emulator[1]). */
+static void
+read_devices (XenKbootHookDomain *dom, const xmlNode *devices)
+{
+  for (const xmlNode *n = devices->children; n && !dom->emulator; n = n->next)
+    if (is_element (n, "emulator"))
+      dom->emulator = element_text (n);
+  read_video (dom, devices);
+}
+
+/* libvirt keeps one <metadata> child per namespace, the first; that of
+ * ours counts when it is <kboot:boot>. */
+static void
+read_metadata (XenKbootHookDomain *dom, const xmlNode *metadata)
+{
+  for (const xmlNode *n = metadata->children; n; n = n->next)
+    if (n->type == XML_ELEMENT_NODE && n->ns && n->ns->href
+        && strcmp ((const char *) n->ns->href, XEN_KBOOT_CONF_NAMESPACE) == 0)
+      {
+        if (strcmp ((const char *) n->name, "boot") == 0)
+          dom->kboot_mode = element_prop (n, "mode");
+        return;
+      }
+}
+
 XenKbootHookDomain *
 xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
 {
@@ -190,7 +221,9 @@ xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
       else if (is_element (n, "features"))
         read_features (dom, n);
       else if (is_element (n, "devices"))
-        read_video (dom, n);
+        read_devices (dom, n);
+      else if (is_element (n, "metadata") && !dom->kboot_mode)
+        read_metadata (dom, n);
     }
   return g_steal_pointer (&dom);
 }
@@ -220,14 +253,16 @@ check_absolute (const char *path, const char *element, const char *name,
 }
 
 /* The domain as the admission reads it: borrowed strings, valid while
- * @dom lives. */
-static void
-hook_def (const XenKbootHookDomain *dom, XenKbootDomainDef *def)
+ * @dom lives.  FALSE when its <kboot:boot mode=> is not one we know: the
+ * domain asked xen-kboot for something it cannot tell. */
+static gboolean
+hook_def (const XenKbootHookDomain *dom, XenKbootDomainDef *def, GError **error)
 {
   memset (def, 0, sizeof *def);
   def->file = (char *) HOOK_XML_NAME;
   def->virt_type = dom->virt_type;
   def->os.type = XEN_KBOOT_OS_TYPE_HVM;
+  def->os.arch = dom->arch;
   def->os.kernel = dom->kernel;
   def->os.initrd = dom->initrd;
   def->os.cmdline = dom->cmdline;
@@ -236,6 +271,16 @@ hook_def (const XenKbootHookDomain *dom, XenKbootDomainDef *def)
   def->has_memory = dom->has_memory;
   def->video = dom->video;
   def->video_vram_kib = dom->video_vram_kib;
+  def->emulator = dom->emulator;
+  def->boot_mode_set = dom->kboot_mode != NULL;
+  if (!dom->kboot_mode
+      || xen_kboot_boot_mode_from_string (dom->kboot_mode, &def->boot_mode))
+    return TRUE;
+  g_propagate_error (error, xen_kboot_conf_problem_new (
+                              XEN_KBOOT_CONF_ERROR_INVALID_VALUE, def, 0,
+                              "kboot:boot", "mode='%s' is not direct or "
+                              "device-model", dom->kboot_mode));
+  return FALSE;
 }
 
 /* The machine libvirt will build: xen-hvm for Xen domains, qemu-pc (the
@@ -303,35 +348,88 @@ refuse_problem (const XenKbootHookDomain *dom, const char *name,
   return refuse_fit (dom, name, problem->error, error);
 }
 
-XenKbootHookVerdict
-xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
-                             GError **error)
+/* Direct boot: what validate, plan and create decide, on the machine
+ * libvirt builds. */
+static XenKbootHookVerdict
+check_direct (const XenKbootHookDomain *dom, const XenKbootDomainDef *def,
+              const char *name, GError **error)
 {
-  g_autoptr(XenKbootBoot) boot = NULL;
-  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(XenKbootBoot) boot = g_new0 (XenKbootBoot, 1);
+  g_autoptr(GPtrArray) problems = xen_kboot_boot_problems_new ();
   XenKbootAdmitOptions options = { 0 };
-  XenKbootDomainDef def;
 
-  if (g_strcmp0 (dom->os_type, "hvm") != 0)
-    return XEN_KBOOT_HOOK_PASS_NOT_HVM;
-  if (!dom->kernel)
-    return XEN_KBOOT_HOOK_PASS_NO_KERNEL;
   /* libvirt's schema wants absolute paths: a file is never looked for in
    * the hook's current directory. */
   if (!check_absolute (dom->kernel, "kernel", name, XEN_KBOOT_HOOK_ERROR_KERNEL, error)
       || (dom->initrd && !check_absolute (dom->initrd, "initrd", name,
                                           XEN_KBOOT_HOOK_ERROR_INITRD, error)))
     return XEN_KBOOT_HOOK_REFUSE;
-
-  /* What validate, plan and create decide, on the machine libvirt builds. */
-  hook_def (dom, &def);
-  boot = g_new0 (XenKbootBoot, 1);
-  problems = xen_kboot_boot_problems_new ();
   options.platform = hook_platform (dom);
   options.plan = TRUE;
-  if (xen_kboot_boot_admit (boot, &def, &options, problems))
+  if (xen_kboot_boot_admit (boot, def, &options, problems))
     return XEN_KBOOT_HOOK_PASS_BOOTABLE;
   return refuse_problem (dom, name, boot, g_ptr_array_index (problems, 0), error);
+}
+
+/* QEMU's -kernel: only what QEMU refuses, worded by its rule. */
+static XenKbootHookVerdict
+check_qemu (const XenKbootHookDomain *dom, const XenKbootDomainDef *def,
+            const char *name, GError **error)
+{
+  g_autoptr(GPtrArray) problems = xen_kboot_boot_problems_new ();
+  const XenKbootBootProblem *problem;
+  XenKbootHookError code = XEN_KBOOT_HOOK_ERROR_KERNEL;
+
+  if (xen_kboot_boot_admit_qemu (def, hook_platform (dom), problems))
+    return XEN_KBOOT_HOOK_PASS_QEMU_KERNEL;
+  problem = g_ptr_array_index (problems, 0);
+  switch (problem->step)
+    {
+    case XEN_KBOOT_BOOT_STEP_INITRD:
+      code = XEN_KBOOT_HOOK_ERROR_INITRD;
+      break;
+    case XEN_KBOOT_BOOT_STEP_CMDLINE:
+      code = XEN_KBOOT_HOOK_ERROR_CMDLINE;
+      break;
+    case XEN_KBOOT_BOOT_STEP_DOMAIN:
+    case XEN_KBOOT_BOOT_STEP_KERNEL:
+    case XEN_KBOOT_BOOT_STEP_KERNEL_DOMAIN:
+    case XEN_KBOOT_BOOT_STEP_MEMORY:
+    case XEN_KBOOT_BOOT_STEP_FIRMWARE:
+    case XEN_KBOOT_BOOT_STEP_PLAN:
+    case XEN_KBOOT_BOOT_STEP_LAST:
+      break;
+    }
+  return refuse_with (error, code, name, problem->error);
+}
+
+XenKbootHookVerdict
+xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
+                             GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  XenKbootDomainDef def;
+
+  if (g_strcmp0 (dom->os_type, "hvm") != 0)
+    return XEN_KBOOT_HOOK_PASS_NOT_HVM;
+  /* The qemu.d hook sees every guest of the host's QEMU. */
+  if (!xen_kboot_conf_arch_is_x86 (dom->arch))
+    return XEN_KBOOT_HOOK_PASS_NOT_X86;
+  if (!dom->kernel)
+    return XEN_KBOOT_HOOK_PASS_NO_KERNEL;
+  if (!hook_def (dom, &def, &local) || !xen_kboot_native_check_boot_mode (&def, &local))
+    return refuse_with (error, XEN_KBOOT_HOOK_ERROR_BOOT_MODE, name, local);
+  /* The path the domain will really take: libvirt hands the kernel to
+   * the device model, which is xen-kboot-dm or QEMU. */
+  switch (xen_kboot_native_boot_mode (&def, XEN_KBOOT_BOOT_MODE_DEVICE_MODEL))
+    {
+    case XEN_KBOOT_BOOT_MODE_DIRECT:
+      return check_direct (dom, &def, name, error);
+    case XEN_KBOOT_BOOT_MODE_DEVICE_MODEL:
+    case XEN_KBOOT_BOOT_MODE_LAST:
+      break;
+    }
+  return check_qemu (dom, &def, name, error);
 }
 
 /* libvirt shows the hook's stderr inside its own one-line error: a path or

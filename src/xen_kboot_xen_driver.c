@@ -121,8 +121,12 @@ xen_kboot_create_domain (XenKbootCreate *c, GError **error)
   XenKbootNativeOptions native;
   int rc;
 
+  /* create loads the kernel itself, even for a domain whose <emulator>
+   * is xen-kboot-dm: the domain gets plain qemu-xen (the mapping never
+   * hands a kernel to xen-kboot-dm but for it to load). */
   xen_kboot_native_options_init (&native, c->def);
   native.mode = c->options->mode;
+  native.loader = XEN_KBOOT_NATIVE_LOADER_CREATE;
   native.firmware = c->firmware;
   if (!xen_kboot_libxl_build (c->def, &native, &c->d_config, error))
     return FALSE;

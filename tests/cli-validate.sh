@@ -3,7 +3,8 @@
 # initrds, command-line length, every problem on its own line, exit codes,
 # domains read from libvirt's test driver, hostile XML refused quickly and
 # without reading anything, a 64-bit kernel without <pae/> refused and a
-# 32-bit one accepted, the warning for <vcpu> above 1 in direct mode; and
+# 32-bit one accepted, the warning for <vcpu> above 1 in direct mode,
+# <emulator> (xen-kboot-dm, another one, and the contradiction); and
 # every valid case of tests/xmlconfs/ is accepted by libvirt's own schema
 # too, every err-kernel-* case refused with Debian's real kernel.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
@@ -98,6 +99,36 @@ sed "s|<pm>|<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='dev
 tap_expect "<vcpu>2</vcpu>, device-model: no warning" 0 "valid" \
 	"$tmp/smp-dm.xml: ignored by xen-kboot: /domain/pm (line 10)" \
 	"$XEN_KBOOT" validate "$tmp/smp-dm.xml"
+
+# <emulator>: xen-kboot-dm means direct boot; another one is replaced by
+# it in a direct boot (a warning); metadata saying device-model with
+# xen-kboot-dm contradicts it (a problem, at the element).
+emulator() { # FILE EMULATOR [METADATA-MODE]: good.xml with that <emulator>
+	meta=
+	[ -n "${3-}" ] && meta="<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='$3'/></metadata>"
+	sed -e "s|<pm>|$meta<devices><emulator>$2</emulator></devices><pm>|" "$tmp/good.xml" > "$1"
+}
+emulator "$tmp/dm.xml" /srv/build/tools/xen-kboot-dm
+tap_expect "<emulator> xen-kboot-dm (a build tree): valid, no warning" 0 "valid" \
+	"$tmp/dm.xml: ignored by xen-kboot: /domain/pm (line 10)" \
+	"$XEN_KBOOT" validate "$tmp/dm.xml"
+emulator "$tmp/qemu.xml" /usr/lib/xen-4.17/bin/qemu-system-i386
+tap_expect "another <emulator>, direct: valid, its replacement said" 0 "valid" \
+	"$tmp/qemu.xml: ignored by xen-kboot: /domain/pm (line 10)
+xen-kboot: warning: $tmp/qemu.xml:10: <emulator>/usr/lib/xen-4.17/bin/qemu-system-i386</emulator>: a direct boot runs $KBOOT_PKGLIBDIR/xen-kboot-dm as the device model in its place: it loads the kernel, then execs the real qemu-xen it is configured with, not this one" \
+	"$XEN_KBOOT" validate "$tmp/qemu.xml"
+emulator "$tmp/qemu-dm.xml" /usr/lib/xen-4.17/bin/qemu-system-i386 device-model
+tap_expect "another <emulator>, device-model: kept, no warning" 0 "valid" \
+	"$tmp/qemu-dm.xml: ignored by xen-kboot: /domain/pm (line 10)" \
+	"$XEN_KBOOT" validate "$tmp/qemu-dm.xml"
+emulator "$tmp/conflict.xml" /srv/build/tools/xen-kboot-dm device-model
+tap_expect "mode='device-model' with xen-kboot-dm: refused at <kboot:boot>" 1 "" \
+	"$tmp/conflict.xml: ignored by xen-kboot: /domain/pm (line 10)
+$tmp/conflict.xml:10: <kboot:boot>: mode='device-model' contradicts <emulator> /srv/build/tools/xen-kboot-dm: libvirt and xl start xen-kboot-dm, which boots the kernel directly; use mode='direct', or another <emulator> to hand the kernel to qemu-xen" \
+	"$XEN_KBOOT" validate "$tmp/conflict.xml"
+tap_expect "the same with --no-files: the XML alone tells" 1 "" "*
+$tmp/conflict.xml:10: <kboot:boot>: mode='device-model' contradicts *" \
+	"$XEN_KBOOT" validate --no-files "$tmp/conflict.xml"
 
 # Every problem, one line each, exit 1.
 domain "$tmp/many.xml" "$T/ipxe.lkrn" "$tmp/missing.img" "console=ttyS0" 8

@@ -1,5 +1,6 @@
 #!/bin/sh
-# The hook and validate admit the same domains: Debian's amd64 kernel, a
+# The hook and validate admit the same domains booted directly (the
+# emulator is xen-kboot-dm): Debian's amd64 kernel, a
 # 900 KiB initrd and <memory> walked from 64 to 160 MiB, a MiB at a time,
 # across the size where the plan starts to fit.  At every size "hook ...
 # prepare begin" and "validate" (and "plan", the third command of the
@@ -35,6 +36,7 @@ domain() { # MEMORY-MIB: one file for both, in KiB as libvirt formats it
   </os>
   <features><acpi/><apic/><pae/></features>
   <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/lib/xen-kboot/xen-kboot-dm</emulator></devices>
 </domain>
 XML
 }

@@ -2,11 +2,15 @@
 # xen-kboot hook as libvirt runs it: four arguments, the domain XML on
 # stdin, nothing on stdout, one line on stderr when it refuses, exit 0 for
 # every operation but "prepare begin", stdin read to its end (libvirt
-# writes into a pipe), --help; and "make install DESTDIR=..." puts the hook
-# scripts in libvirt's hooks directory, executable, pointing at the
+# writes into a pipe), --help; the rules of the path the domain takes
+# (memtest86+ and ipxe.lkrn pass for a plain Xen domain, whose kernel
+# qemu-xen boots, and are refused when the emulator is xen-kboot-dm;
+# Debian's kernel passes both); and "make install DESTDIR=..." puts the
+# hook script in libvirt's hooks directory (libxl.d, and qemu.d when
+# configured with --enable-qemu-hook), executable, pointing at the
 # installed program ("make uninstall" removes them).
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
-tap_require_testdata amd64/vmlinuz i386/vmlinuz memtest86+x64.bin
+tap_require_testdata amd64/vmlinuz i386/vmlinuz memtest86+x64.bin ipxe.lkrn
 T=$KBOOT_TESTDATA
 B=$KBOOT_TOP_BUILDDIR
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-hook-cli.XXXXXX")
@@ -50,27 +54,56 @@ one_line() { # NAME
 	tap_result $? "$1: one line on stderr" "$n lines: $tap_err"
 }
 
+# The domain FILE with xen-kboot-dm as its emulator: a direct boot.
+DM=/usr/lib/xen-kboot/xen-kboot-dm
+direct() { # FILE: writes FILE.dm
+	sed "s|<emulator>.*</emulator>|<emulator>$DM</emulator>|" "$1" > "$1.dm"
+}
+
+# A plain Xen domain boots its kernel through qemu-xen's -kernel, as
+# stock libvirt does: what QEMU boots passes.  With xen-kboot-dm the
+# domain is booted directly, and neither is a relocatable bzImage.
 memtest_err="xen-kboot: domain 'memtest': $T/memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0 at offset 0x234: built without CONFIG_RELOCATABLE*"
 domain "$tmp/memtest.xml" memtest hvm "$T/memtest86+x64.bin"
-tap_expect "memtest86+ on prepare begin: refused, exit 1, the probe's reason" 1 "" "$memtest_err" \
+direct "$tmp/memtest.xml"
+tap_expect "memtest86+, plain Xen domain (qemu-xen -kernel): exit 0, silent" 0 "" "" \
 	hook "$tmp/memtest.xml" memtest prepare begin -
+tap_expect "memtest86+, emulator xen-kboot-dm: refused, exit 1, the probe's reason" 1 "" "$memtest_err" \
+	hook "$tmp/memtest.xml.dm" memtest prepare begin -
 one_line "memtest86+"
+sed "s|<vcpu |<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='direct'/></metadata><vcpu |" \
+	"$tmp/memtest.xml" > "$tmp/memtest-meta.xml"
+tap_expect "memtest86+, metadata mode='direct': refused" 1 "" "$memtest_err" \
+	hook "$tmp/memtest-meta.xml" memtest prepare begin -
+domain "$tmp/ipxe.xml" ipxe hvm "$T/ipxe.lkrn" "<cmdline>dhcp</cmdline>"
+direct "$tmp/ipxe.xml"
+tap_expect "ipxe.lkrn, plain Xen domain: exit 0, silent" 0 "" "" \
+	hook "$tmp/ipxe.xml" ipxe prepare begin -
+tap_expect "ipxe.lkrn, emulator xen-kboot-dm: refused, both rules named" 1 "" \
+	"xen-kboot: domain 'ipxe': $T/ipxe.lkrn: cannot be direct-booted: relocatable_kernel is 0 at offset 0x234: *; code32_start is 0 at offset 0x214: *" \
+	hook "$tmp/ipxe.xml.dm" ipxe prepare begin -
+one_line "ipxe.lkrn"
 
 # Every other operation libvirt's libxl and qemu drivers call passes at once.
 for op in "prepare end" "start begin" "started begin" "stopped end" "release end" \
 	"migrate begin" "restore begin" "reconnect begin" "attach begin"; do
 	# shellcheck disable=SC2086
-	tap_expect "memtest86+ on $op: exit 0, silent" 0 "" "" hook "$tmp/memtest.xml" memtest $op -
+	tap_expect "memtest86+ on $op: exit 0, silent" 0 "" "" hook "$tmp/memtest.xml.dm" memtest $op -
 done
 
 head -c 4096 /dev/urandom > "$tmp/initrd.img"
 domain "$tmp/debian.xml" debian hvm "$T/amd64/vmlinuz" \
 	"<initrd>$tmp/initrd.img</initrd><cmdline>console=ttyS0 root=/dev/xvda1</cmdline>"
-tap_expect "Debian kernel and initrd: exit 0, silent" 0 "" "" hook "$tmp/debian.xml" debian prepare begin -
+direct "$tmp/debian.xml"
+tap_expect "Debian kernel and initrd, plain Xen domain: exit 0, silent" 0 "" "" \
+	hook "$tmp/debian.xml" debian prepare begin -
+tap_expect "Debian kernel and initrd, emulator xen-kboot-dm: exit 0, silent" 0 "" "" \
+	hook "$tmp/debian.xml.dm" debian prepare begin -
 
-# Without <pae/> libxl turns PAE off and Xen hides long mode: Debian's
-# amd64 kernel would halt, so it is refused; its 686 kernel is 32-bit.
-sed 's|<pae/>||' "$tmp/debian.xml" > "$tmp/nopae.xml"
+# Direct boot: without <pae/> libxl turns PAE off and Xen hides long
+# mode: Debian's amd64 kernel would halt, so it is refused; its 686
+# kernel is 32-bit.  (qemu-xen's -kernel does not look: QEMU starts it.)
+sed 's|<pae/>||' "$tmp/debian.xml.dm" > "$tmp/nopae.xml"
 tap_expect "Debian amd64 kernel without <pae/>: refused, the rule named" 1 "" \
 	"xen-kboot: domain 'debian': libvirt's domain XML: <kernel>: $T/amd64/vmlinuz: the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no <pae/>: Xen hides PAE and long mode from the guest and the kernel halts; add <pae/> to <features>" \
 	hook "$tmp/nopae.xml" debian prepare begin -
@@ -79,25 +112,52 @@ sed "s|$T/amd64/vmlinuz|$T/i386/vmlinuz|" "$tmp/nopae.xml" > "$tmp/i386.xml"
 tap_expect "Debian 686 kernel without <pae/>: exit 0, silent" 0 "" "" \
 	hook "$tmp/i386.xml" debian prepare begin -
 
+# Refused on both paths: QEMU cannot open the initrd either.
 domain "$tmp/noinitrd.xml" noinitrd hvm "$T/amd64/vmlinuz" "<initrd>$tmp/missing.img</initrd>"
-tap_expect "missing initrd: refused" 1 "" \
-	"xen-kboot: domain 'noinitrd': $tmp/missing.img: cannot open initrd: No such file or directory" \
-	hook "$tmp/noinitrd.xml" noinitrd prepare begin -
+direct "$tmp/noinitrd.xml"
+for f in noinitrd.xml noinitrd.xml.dm; do
+	tap_expect "missing initrd ($f): refused" 1 "" \
+		"xen-kboot: domain 'noinitrd': $tmp/missing.img: cannot open initrd: No such file or directory" \
+		hook "$tmp/$f" noinitrd prepare begin -
+done
+# QEMU refuses an initrd for a kernel without the Linux setup header.
+head -c 65536 /dev/zero | tr '\0' '\220' > "$tmp/low.bin"
+domain "$tmp/low.xml" low hvm "$tmp/low.bin" "<initrd>$tmp/initrd.img</initrd>"
+tap_expect "a low kernel with an initrd, plain domain: refused as QEMU would" 1 "" \
+	"xen-kboot: domain 'low': $tmp/initrd.img: kernel $tmp/low.bin has no Linux setup header (no \"HdrS\" at offset 0x202), and QEMU hands an initrd only to boot protocol 2.00 and later: QEMU refuses to start (\"linux kernel too old to load a ram disk\")" \
+	hook "$tmp/low.xml" low prepare begin -
+one_line "initrd for a low kernel"
 
+# Direct boot only: cmdline_size and the plan of the guest's memory.
 long=$(head -c 3000 /dev/zero | tr '\0' 'x')
 domain "$tmp/long.xml" long hvm "$T/amd64/vmlinuz" "<cmdline>$long</cmdline>"
-tap_expect "command line longer than cmdline_size: refused" 1 "" \
+direct "$tmp/long.xml"
+tap_expect "command line longer than cmdline_size, xen-kboot-dm: refused" 1 "" \
 	"xen-kboot: domain 'long': <cmdline> is 3000 bytes, longer than the 2047 bytes kernel $T/amd64/vmlinuz accepts (cmdline_size)" \
+	hook "$tmp/long.xml.dm" long prepare begin -
+tap_expect "the same, plain domain: QEMU does not check it" 0 "" "" \
 	hook "$tmp/long.xml" long prepare begin -
 
-sed 's/>524288</>65536</g' "$tmp/debian.xml" > "$tmp/small.xml"
+sed 's/>524288</>65536</g' "$tmp/debian.xml.dm" > "$tmp/small.xml"
 tap_expect "64 MiB is too small for Debian's kernel on xen-hvm: refused" 1 "" \
 	"xen-kboot: domain 'debian': $T/amd64/vmlinuz does not fit in <memory> of 64 MiB (platform xen-hvm): kernel needs *" \
 	hook "$tmp/small.xml" debian prepare begin -
 
+# Contradictions and what is not x86.
+sed "s|<vcpu |<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='device-model'/></metadata><vcpu |" \
+	"$tmp/debian.xml.dm" > "$tmp/conflict.xml"
+tap_expect "mode='device-model' with xen-kboot-dm: refused" 1 "" \
+	"xen-kboot: domain 'debian': libvirt's domain XML: <kboot:boot>: mode='device-model' contradicts <emulator> $DM: *" \
+	hook "$tmp/conflict.xml" debian prepare begin -
+sed "s|arch='x86_64' machine='xenfv'|arch='aarch64' machine='virt'|" "$tmp/memtest.xml.dm" > "$tmp/arm.xml"
+tap_expect "aarch64 guest: not x86, exit 0, silent" 0 "" "" hook "$tmp/arm.xml" arm prepare begin -
+sed "s|arch='x86_64' |arch='i686' |" "$tmp/memtest.xml.dm" > "$tmp/i686.xml"
+tap_expect "i686 guest: x86, checked" 1 "" "$memtest_err" hook "$tmp/i686.xml" memtest prepare begin -
+
 domain "$tmp/pv.xml" pv xen "$T/memtest86+x64.bin"
-tap_expect "PV domain: not checked, exit 0" 0 "" "" hook "$tmp/pv.xml" pv prepare begin -
-sed '/<kernel>/d' "$tmp/memtest.xml" > "$tmp/nokernel.xml"
+direct "$tmp/pv.xml"
+tap_expect "PV domain: not checked, exit 0" 0 "" "" hook "$tmp/pv.xml.dm" pv prepare begin -
+sed '/<kernel>/d' "$tmp/memtest.xml.dm" > "$tmp/nokernel.xml"
 tap_expect "no <kernel>: exit 0" 0 "" "" hook "$tmp/nokernel.xml" disk prepare begin -
 
 printf "<domain type='xen'><name>bad</name>\n<os><type>hvm</type></domain>\n" > "$tmp/malformed.xml"
@@ -121,13 +181,13 @@ tap_expect "empty stdin on stopped end: exit 0" 0 "" "" hook /dev/null e stopped
 
 # libvirt's arguments are data: a domain called "--help" is checked.
 tap_expect "a domain named --help is a domain" 1 "" "xen-kboot: domain '--help': $T/memtest86+x64.bin: *" \
-	hook "$tmp/memtest.xml" --help prepare begin -
+	hook "$tmp/memtest.xml.dm" --help prepare begin -
 
 # stdin is read to the end.  The writer ignores SIGPIPE so that a reader
 # that leaves early shows as a failed write (EPIPE), as libvirt sees it.
 pad() { # FILE BYTES: a valid domain XML padded with a comment to BYTES
 	{
-		sed '$d' "$tmp/memtest.xml"
+		sed '$d' "$tmp/memtest.xml.dm"
 		printf '<!-- '
 		head -c "$2" /dev/zero | tr '\0' 'p'
 		printf ' -->\n</domain>\n'
@@ -156,7 +216,7 @@ tap_expect "2 MiB of XML on prepare begin: refused with its size" 1 "" \
 [ "$(cat "$tmp/writer")" -eq 0 ]
 tap_result $? "2 MiB of XML on prepare begin: all of it read (no EPIPE)" "writer status $(cat "$tmp/writer")"
 
-tap_expect "--help" 0 "*xen-kboot hook*NAME OPERATION SUB-OPERATION EXTRA*prepare begin*qemu.d/xen-kboot*" "" \
+tap_expect "--help" 0 "*xen-kboot hook*NAME OPERATION SUB-OPERATION EXTRA*prepare begin*xen-kboot-dm*qemu.d/xen-kboot*" "" \
 	"$XEN_KBOOT" hook --help
 tap_expect "no argument: usage, exit 2" 2 "" \
 	"xen-kboot hook: libvirt passes 4 arguments, NAME OPERATION SUB-OPERATION EXTRA; got 0*" \
@@ -170,10 +230,13 @@ mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -s -C "$B" "$@"; 
 dirs=$(mk print-hook-dirs) || tap_bail "make print-hook-dirs failed in $B"
 bindir=$(printf '%s\n' "$dirs" | sed -n 's/^bindir=//p')
 hooksdir=$(printf '%s\n' "$dirs" | sed -n 's/^libvirt_hooks_dir=//p')
+qemu_hook=$(printf '%s\n' "$dirs" | sed -n 's/^qemu_hook=//p')
 dest=$tmp/dest
 tap_ok "make install DESTDIR=..." mk install DESTDIR="$dest"
 want="exec \"$bindir/xen-kboot\" hook \"\$@\""
-for drv in libxl qemu; do
+drivers=libxl
+[ "$qemu_hook" = yes ] && drivers="libxl qemu"
+for drv in $drivers; do
 	f=$dest$hooksdir/$drv.d/xen-kboot
 	[ -f "$f" ] && [ "$(stat -c %a "$f")" = 755 ]
 	tap_result $? "$hooksdir/$drv.d/xen-kboot installed, mode 0755" "$(ls -l "$f" 2>&1)"
@@ -181,6 +244,12 @@ for drv in libxl qemu; do
 	tap_result $? "$drv.d/xen-kboot runs $bindir/xen-kboot hook" "want: $want
 got: $(cat "$f" 2>&1)"
 done
+if [ "$qemu_hook" = yes ]; then
+	tap_skip "qemu.d/xen-kboot not installed without --enable-qemu-hook" "configured with it"
+else
+	[ ! -e "$dest$hooksdir/qemu.d/xen-kboot" ] && [ ! -d "$dest$hooksdir/qemu.d" ]
+	tap_result $? "qemu.d/xen-kboot not installed without --enable-qemu-hook" "$(find "$dest$hooksdir" 2>&1)"
+fi
 [ -x "$dest$bindir/xen-kboot" ]
 tap_result $? "the program the hook runs is installed there" "$(ls -l "$dest$bindir" 2>&1)"
 # The installed script, its bindir moved into the staging tree, as libvirt
@@ -191,7 +260,9 @@ staged() { # FILE ARGS...
 	f=$1; shift
 	"$tmp/staged-hook" "$@" < "$f"
 }
-tap_expect "the installed script refuses memtest86+" 1 "" "$memtest_err" \
+tap_expect "the installed script refuses memtest86+ for xen-kboot-dm" 1 "" "$memtest_err" \
+	staged "$tmp/memtest.xml.dm" memtest prepare begin -
+tap_expect "the installed script passes memtest86+ for qemu-xen" 0 "" "" \
 	staged "$tmp/memtest.xml" memtest prepare begin -
 tap_expect "the installed script passes the Debian kernel" 0 "" "" \
 	staged "$tmp/debian.xml" debian prepare begin -

@@ -1,8 +1,11 @@
 #!/bin/sh
 # The hook in a real libvirt daemon (Debian 12's libvirtd, QEMU driver,
-# TCG): "virsh create" of a domain booting memtest86+ (not relocatable) is
-# refused with xen-kboot's message and nothing runs; a domain booting the
-# Debian kernel and a busybox initrd starts and reaches userspace.
+# TCG): "virsh create" of a domain booting memtest86+ (not relocatable)
+# directly (<kboot:boot mode='direct'/>) is refused with xen-kboot's
+# message and nothing runs; the same kernel in a plain domain, which
+# QEMU's -kernel boots, starts as it does without the hook; a domain
+# booting the Debian kernel and a busybox initrd starts and reaches
+# userspace.
 #
 # How the daemon is kept private.  libvirt 9.0 reads hooks only from the
 # compiled-in /etc/libvirt/hooks (src/util/virhook.c, LIBVIRT_HOOK_DIR),
@@ -110,10 +113,11 @@ EOF
 KBOOT_INIT=$tmp/init sh "$S/tests/boot/make-initrd.sh" "$T/busybox-amd64" "$guest/initrd.gz" 4096 ||
 	tap_bail "cannot build the busybox initrd"
 
-domain() { # FILE NAME KERNEL [INITRD]
+domain() { # FILE NAME KERNEL [INITRD [METADATA]]
 	cat > "$1" <<EOF
 <domain type='qemu'>
   <name>$2</name>
+  ${5:+<metadata>$5</metadata>}
   <memory unit='MiB'>256</memory>
   <vcpu>1</vcpu>
   <os>
@@ -133,7 +137,9 @@ domain() { # FILE NAME KERNEL [INITRD]
 </domain>
 EOF
 }
-domain "$guest/memtest.xml" kboot-hook-memtest "$T/memtest86+x64.bin"
+domain "$guest/memtest.xml" kboot-hook-memtest "$T/memtest86+x64.bin" "" \
+	"<kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='direct'/>"
+domain "$guest/memtest-qemu.xml" kboot-hook-memtest-qemu "$T/memtest86+x64.bin"
 domain "$guest/debian.xml" kboot-hook-debian "$T/amd64/vmlinuz" "$guest/initrd.gz"
 chown -R "$uid:$gid" "$home" "$run" "$guest"
 chmod 700 "$run"
@@ -162,7 +168,7 @@ vsh uri >/dev/null 2>&1 || tap_bail "virsh cannot talk to the daemon at $uri: $(
 grep -q "Found hook script /etc/libvirt/hooks/qemu.d/xen-kboot" "$log"
 tap_result $? "the daemon found the hook as a qemu.d/ drop-in" "$(grep -i hook "$log" | head -n 5)"
 
-# --- refused: memtest86+ ------------------------------------------------
+# --- refused: memtest86+, booted directly --------------------------------
 tap_run vsh create "$guest/memtest.xml"
 want="xen-kboot: domain 'kboot-hook-memtest': $T/memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0 at offset 0x234: built without CONFIG_RELOCATABLE"
 case $tap_err in *"$want"*) m=0 ;; *) m=1 ;; esac
@@ -175,6 +181,16 @@ tap_result $m "libvirt reports it as a hook failure" "$tap_err"
 running=$(vsh list --all --name)
 [ -z "$running" ] && [ -z "$(qemu_pid kboot-hook-memtest)" ]
 tap_result $? "memtest86+: no domain defined or running, no QEMU" "virsh list: $running"
+
+# --- started: memtest86+ through QEMU's -kernel, as without the hook ------
+tap_expect "virsh create memtest86+ in a plain domain: started" 0 "*kboot-hook-memtest-qemu*" "" \
+	vsh create "$guest/memtest-qemu.xml"
+grep -q "Calling hook /etc/libvirt/hooks/qemu.d/xen-kboot id=kboot-hook-memtest-qemu op=prepare subop=begin" "$log"
+tap_result $? "the hook checked it on prepare begin" "$(grep kboot-hook-memtest-qemu "$log" | head -n 5)"
+pid=$(qemu_pid kboot-hook-memtest-qemu)
+tap_expect "virsh destroy it" 0 "*destroyed*" "" vsh destroy kboot-hook-memtest-qemu
+[ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && [ -z "$(vsh list --all --name)" ]
+tap_result $? "no domain and no QEMU left (QEMU was pid ${pid:-unknown})" "$(vsh list --all 2>&1)"
 
 # --- started: the Debian kernel ------------------------------------------
 tap_expect "virsh create Debian kernel + busybox initrd: started" 0 "*kboot-hook-debian*" "" \

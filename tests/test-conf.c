@@ -23,6 +23,7 @@
 
 #include "kboot_synth.h"
 #include "xen_kboot_conf.h"
+#include "xen_kboot_conf_native.h"
 #include "xen_kboot_conf_xl.h"
 #include "xen_kboot_conf_xml.h"
 
@@ -35,6 +36,18 @@
 
 /* Expected files must not depend on the configure prefix. */
 #define TEST_FIRMWARE "/usr/lib/xen-kboot/xen-kboot-fw.elf"
+#define TEST_DM "/usr/lib/xen-kboot/" XEN_KBOOT_DM_NAME
+
+/* The options domxml-to-native uses for @def, with the paths above; a
+ * domain that names its own xen-kboot-dm keeps it. */
+static void
+test_options (XenKbootNativeOptions *options, const XenKbootDomainDef *def)
+{
+  xen_kboot_native_options_init (options, def);
+  if (!xen_kboot_native_emulator_is_dm (def->emulator))
+    options->device_model = TEST_DM;
+  options->firmware = TEST_FIRMWARE;
+}
 
 static gboolean
 regenerate (void)
@@ -138,13 +151,13 @@ check_kernel_standin (const XenKbootDomainDef *def, GPtrArray *problems)
     g_ptr_array_add (problems, error);
 }
 
-/* NAME.warn holds the warnings of the case's own boot mode, one a line;
- * no warning, no file. */
+/* NAME.warn holds the warnings of the case's own boot mode, and what its
+ * configuration does to its <emulator>, one a line; no warning, no file. */
 static void
 check_warnings (const char *name, const XenKbootDomainDef *def,
-                XenKbootBootMode mode)
+                const XenKbootNativeOptions *options)
 {
-  g_auto(GStrv) warnings = xen_kboot_domain_def_warnings (def, mode);
+  g_auto(GStrv) warnings = xen_kboot_native_warnings (def, options);
   g_autofree char *path = case_path (name, ".warn");
   g_autofree char *joined = NULL, *text = NULL;
 
@@ -191,27 +204,33 @@ check_xl_readback (const XenKbootDomainDef *def, const XenKbootNativeOptions *op
       g_assert_cmpint (xlu_cfg_get_string (cfg, "builder", &s, 0), ==, 0);
       g_assert_cmpstr (s, ==, "hvm");
     }
+  /* Direct: xen-kboot-dm is the device model, given the kernel as
+   * qemu-xen would be; plain xl boots it.  No firmware_override: that was
+   * xen-kboot create's. */
+  g_assert_cmpint (xlu_cfg_get_string (cfg, "firmware_override", &s, 1), ==, ESRCH);
   if (direct)
     {
-      g_assert_cmpint (xlu_cfg_get_string (cfg, "firmware_override", &s, 0), ==, 0);
-      g_assert_cmpstr (s, ==, options->firmware);
-      g_assert_cmpint (xlu_cfg_get_string (cfg, "kernel", &s, 1), ==, ESRCH);
-      g_assert_cmpint (xlu_cfg_get_string (cfg, "ramdisk", &s, 1), ==, ESRCH);
+      g_assert_cmpint (xlu_cfg_get_string (cfg, "device_model_override", &s, 0), ==, 0);
+      g_assert_cmpstr (s, ==, options->device_model);
+      g_assert_cmpint (xlu_cfg_get_string (cfg, "device_model_version", &s, 0), ==, 0);
+      g_assert_cmpstr (s, ==, "qemu-xen");
     }
-  else
+  else if (xlu_cfg_get_string (cfg, "device_model_override", &s, 1) == 0)
     {
-      g_assert_cmpint (xlu_cfg_get_string (cfg, "kernel", &s, 0), ==, 0);
-      g_assert_cmpstr (s, ==, def->os.kernel);
-      if (def->os.initrd)
-        {
-          g_assert_cmpint (xlu_cfg_get_string (cfg, "ramdisk", &s, 0), ==, 0);
-          g_assert_cmpstr (s, ==, def->os.initrd);
-        }
-      if (def->os.cmdline)
-        {
-          g_assert_cmpint (xlu_cfg_get_string (cfg, "cmdline", &s, 0), ==, 0);
-          g_assert_cmpstr (s, ==, def->os.cmdline);
-        }
+      g_assert_cmpstr (s, ==, def->emulator);
+      g_assert_false (xen_kboot_native_emulator_is_dm (s));
+    }
+  g_assert_cmpint (xlu_cfg_get_string (cfg, "kernel", &s, 0), ==, 0);
+  g_assert_cmpstr (s, ==, def->os.kernel);
+  if (def->os.initrd)
+    {
+      g_assert_cmpint (xlu_cfg_get_string (cfg, "ramdisk", &s, 0), ==, 0);
+      g_assert_cmpstr (s, ==, def->os.initrd);
+    }
+  if (def->os.cmdline)
+    {
+      g_assert_cmpint (xlu_cfg_get_string (cfg, "cmdline", &s, 0), ==, 0);
+      g_assert_cmpstr (s, ==, def->os.cmdline);
     }
   if (def->disks->len)
     {
@@ -325,8 +344,7 @@ test_formats_agree (gconstpointer data)
   gboolean ok;
 
   g_assert_nonnull (def);
-  xen_kboot_native_options_init (&options, def);
-  options.firmware = TEST_FIRMWARE;
+  test_options (&options, def);
   xl = xen_kboot_xl_format (def, &options, &error);
   g_assert_no_error (error);
   libxl_domain_config_init (&read_back);
@@ -379,9 +397,8 @@ test_case (gconstpointer data)
   g_assert_nonnull (def);
   remove_if_regenerating (name, ".err");
 
-  xen_kboot_native_options_init (&options, def);
-  options.firmware = TEST_FIRMWARE;
-  check_warnings (name, def, options.mode);
+  test_options (&options, def);
+  check_warnings (name, def, &options);
   xl = xen_kboot_xl_format (def, &options, &error);
   g_assert_no_error (error);
   compare_or_regenerate (name, ".xl.cfg", xl);
@@ -514,6 +531,165 @@ test_warnings (void)
 }
 
 /* ---- the mapping to Xen's terms ---- */
+
+/* xen-kboot-dm by its file name, wherever it is installed. */
+static void
+test_emulator_is_dm (void)
+{
+  static const struct {
+    const char *emulator;
+    gboolean dm;
+  } cases[] = {
+    { "/usr/lib/xen-kboot/xen-kboot-dm", TRUE },
+    { "/usr/local/lib/xen-kboot/xen-kboot-dm", TRUE },
+    { "/home/admin/src/xen-kboot/build/tools/xen-kboot-dm", TRUE },
+    { "/usr/lib/xen-kboot/xen-kboot-dm/", TRUE },
+    { "/usr/lib/xen-4.17/bin/qemu-system-i386", FALSE },
+    { "/usr/lib/xen-kboot/xen-kboot-dm.sh", FALSE },
+    { "/usr/lib/xen-kboot/xen-kboot-dm-wrapper", FALSE },
+    { "/usr/lib/xen-kboot-dm/qemu", FALSE },
+    { "", FALSE },
+    { NULL, FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].emulator ? cases[i].emulator : "(none)");
+      g_assert_cmpint (xen_kboot_native_emulator_is_dm (cases[i].emulator), ==,
+                       cases[i].dm);
+    }
+}
+
+#define DM "/usr/lib/xen-kboot/xen-kboot-dm"
+#define QEMU_XEN "/usr/lib/xen-4.17/bin/qemu-system-i386"
+#define DIRECT XEN_KBOOT_BOOT_MODE_DIRECT
+#define DEVICE_MODEL XEN_KBOOT_BOOT_MODE_DEVICE_MODEL
+#define CREATE XEN_KBOOT_NATIVE_LOADER_CREATE
+#define THROUGH_DM XEN_KBOOT_NATIVE_LOADER_DM
+
+/* The boot-mode rule (metadata, else <emulator>, else the caller's
+ * default), its one contradiction, and what each boot gives the
+ * toolstack: the device model, the firmware and the kernel. */
+static void
+test_boot_mode (void)
+{
+  static const struct {
+    const char *name;
+    gboolean meta_set;
+    XenKbootBootMode meta;
+    const char *emulator;
+    XenKbootBootMode commands, hook;      /* the rule's answer for each */
+    gboolean conflict;
+  } rules[] = {
+    { "nothing said", FALSE, DIRECT, NULL, DIRECT, DEVICE_MODEL, FALSE },
+    { "qemu-xen", FALSE, DIRECT, QEMU_XEN, DIRECT, DEVICE_MODEL, FALSE },
+    { "xen-kboot-dm", FALSE, DIRECT, DM, DIRECT, DIRECT, FALSE },
+    { "xen-kboot-dm in a build tree", FALSE, DIRECT, "/src/build/xen-kboot-dm",
+      DIRECT, DIRECT, FALSE },
+    { "metadata direct, qemu-xen", TRUE, DIRECT, QEMU_XEN, DIRECT, DIRECT, FALSE },
+    { "metadata direct, xen-kboot-dm", TRUE, DIRECT, DM, DIRECT, DIRECT, FALSE },
+    { "metadata device-model", TRUE, DEVICE_MODEL, NULL, DEVICE_MODEL,
+      DEVICE_MODEL, FALSE },
+    { "metadata device-model, qemu-xen", TRUE, DEVICE_MODEL, QEMU_XEN,
+      DEVICE_MODEL, DEVICE_MODEL, FALSE },
+    { "metadata device-model, xen-kboot-dm", TRUE, DEVICE_MODEL, DM,
+      DEVICE_MODEL, DEVICE_MODEL, TRUE },
+  };
+  static const struct {
+    const char *name;
+    const char *emulator;
+    XenKbootBootMode mode;
+    XenKbootNativeLoader loader;
+    const char *device_model;             /* what the toolstack starts */
+    gboolean firmware, kernel;            /* u.hvm.firmware, b_info->kernel */
+  } boots[] = {
+    { "direct through xen-kboot-dm", NULL, DIRECT, THROUGH_DM, "/opt/dm",
+      FALSE, TRUE },
+    { "... replaces another emulator", QEMU_XEN, DIRECT, THROUGH_DM, "/opt/dm",
+      FALSE, TRUE },
+    { "direct by create", NULL, DIRECT, CREATE, NULL, TRUE, FALSE },
+    { "... keeps another emulator", QEMU_XEN, DIRECT, CREATE, QEMU_XEN,
+      TRUE, FALSE },
+    { "... gives xen-kboot-dm's domain plain qemu-xen", DM, DIRECT, CREATE, NULL,
+      TRUE, FALSE },
+    { "device-model", NULL, DEVICE_MODEL, THROUGH_DM, NULL, FALSE, TRUE },
+    { "... keeps another emulator", QEMU_XEN, DEVICE_MODEL, THROUGH_DM, QEMU_XEN,
+      FALSE, TRUE },
+    { "... drops xen-kboot-dm", DM, DEVICE_MODEL, THROUGH_DM, NULL, FALSE, TRUE },
+    { "... by create, drops xen-kboot-dm", DM, DEVICE_MODEL, CREATE, NULL,
+      FALSE, TRUE },
+  };
+  const char *xml_head = "<domain type='xen'><name>m</name><memory unit='MiB'>512</memory>";
+  const char *xml_os = "<os><type arch='x86_64'>hvm</type><kernel>/boot/vmlinuz"
+                       "</kernel></os><features><pae/></features>";
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+      g_autofree char *meta = rules[i].meta_set
+        ? g_strdup_printf ("<metadata>\n<kboot:boot xmlns:kboot='"
+                           XEN_KBOOT_CONF_NAMESPACE "' mode='%s'/></metadata>",
+                           xen_kboot_boot_mode_to_string (rules[i].meta))
+        : g_strdup ("");
+      g_autofree char *devices = rules[i].emulator
+        ? g_strdup_printf ("<devices><emulator>%s</emulator></devices>",
+                           rules[i].emulator)
+        : g_strdup ("");
+      g_autofree char *xml = g_strconcat (xml_head, meta, xml_os, devices,
+                                          "</domain>", NULL);
+      g_autoptr(XenKbootDomainDef) def = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", rules[i].name);
+      def = xen_kboot_domain_def_load_all ("m.xml", xml, strlen (xml),
+                                           XEN_KBOOT_CONF_MIN_MEMORY_KIB, problems);
+      g_assert_nonnull (def);
+      g_assert_cmpint (xen_kboot_native_boot_mode (def, DIRECT), ==, rules[i].commands);
+      g_assert_cmpint (xen_kboot_native_boot_mode (def, DEVICE_MODEL), ==, rules[i].hook);
+      g_assert_cmpint (xen_kboot_native_check_boot_mode (def, &error), ==,
+                       !rules[i].conflict);
+      if (!rules[i].conflict)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (problems->len, ==, 0);
+          continue;
+        }
+      /* At the metadata element's line, in validate's problems too. */
+      g_assert_error (error, XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_BOOT_MODE_CONFLICT);
+      g_assert_cmpstr (error->message, ==,
+                       "m.xml:2: <kboot:boot>: mode='device-model' contradicts "
+                       "<emulator> " DM ": libvirt and xl start xen-kboot-dm, "
+                       "which boots the kernel directly; use mode='direct', or "
+                       "another <emulator> to hand the kernel to qemu-xen");
+      g_assert_cmpuint (problems->len, ==, 1);
+      g_assert_cmpstr (((GError *) g_ptr_array_index (problems, 0))->message, ==,
+                       error->message);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (boots); i++)
+    {
+      XenKbootDomainDef def = { 0 };
+      XenKbootNativeOptions options = { 0 };
+      g_autoptr(XenKbootNative) native = NULL;
+      g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+
+      g_test_message ("%s", boots[i].name);
+      def.file = (char *) "m.xml";
+      def.name = (char *) "m";
+      def.os.type = XEN_KBOOT_OS_TYPE_HVM;
+      def.os.kernel = (char *) "/boot/vmlinuz";
+      def.emulator = (char *) boots[i].emulator;
+      def.disks = def.nets = def.graphics = def.chrs = def.inputs = empty;
+      options.mode = boots[i].mode;
+      options.loader = boots[i].loader;
+      options.device_model = "/opt/dm";
+      options.firmware = "/opt/fw.elf";
+      native = xen_kboot_native_map (&def, &options);
+      g_assert_cmpstr (native->device_model, ==, boots[i].device_model);
+      g_assert_cmpstr (native->firmware, ==, boots[i].firmware ? "/opt/fw.elf" : NULL);
+      g_assert_cmpstr (native->kernel, ==, boots[i].kernel ? "/boot/vmlinuz" : NULL);
+    }
+}
 
 /* Each serial on the ttyS of its port, whichever the format: the list
  * both formats print, "|"-joined ("" for no serial port). */
@@ -862,6 +1038,8 @@ main (int argc, char **argv)
 #endif
   g_test_add_func ("/conf/kernel-rules", test_kernel_rules);
   g_test_add_func ("/conf/warnings", test_warnings);
+  g_test_add_func ("/conf/native/emulator-is-dm", test_emulator_is_dm);
+  g_test_add_func ("/conf/native/boot-mode", test_boot_mode);
   g_test_add_func ("/conf/native/serial-ports", test_serial_ports);
   g_test_add_func ("/conf/units", test_units);
   g_test_add_func ("/conf/xml/billion-laughs", test_billion_laughs);

@@ -1,25 +1,33 @@
 /* The libvirt hook's decision (src/xen_kboot_driver_hook.c): a table of
  * libvirt calls (arguments and the XML on stdin) with the verdict and the
  * exact message expected, over synthetic kernels written to a temporary
- * directory.  The command around it (stdin, exit status) is
+ * directory: direct-boot rules for a domain whose emulator is
+ * xen-kboot-dm (or whose metadata says direct), QEMU's own -kernel rules
+ * for the others.  The command around it (stdin, exit status) is
  * tests/hook-cli.sh; a real libvirt daemon is tests/hook-libvirtd.sh. */
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
 #include "kboot_synth.h"
+#include "xen_kboot_conf.h"
 #include "xen_kboot_driver_hook.h"
 #include "xen_kboot_conf_xml.h"
 
 /* Where the case files live; @DIR@ in a case stands for it. */
 static char *test_dir;
 
+/* The device models: xen-kboot-dm (direct boot), QEMU (its -kernel). */
+#define DM "/usr/lib/xen-kboot/xen-kboot-dm"
+#define QEMU "/usr/bin/qemu-system-x86_64"
+
 /* A domain as libvirt formats it, with what libvirt adds and xen-kboot's
  * schema does not know (devices, seclabel, a namespaced element). */
-#define LIBVIRT_DOMAIN(virt, name, memory, type, os)                       \
+#define LIBVIRT_DOMAIN(virt, name, memory, type, os, emulator)             \
   "<domain type='" virt "' id='7' "                                        \
   "xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"             \
   "  <name>" name "</name>\n"                                              \
@@ -41,7 +49,7 @@ static char *test_dir;
   "  <clock offset='utc'/>\n"                                              \
   "  <on_poweroff>destroy</on_poweroff>\n"                                 \
   "  <devices>\n"                                                          \
-  "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"                 \
+  "    <emulator>" emulator "</emulator>\n"                                \
   "    <controller type='usb' index='0' model='piix3-uhci'>"               \
   "<address type='pci' domain='0x0000' bus='0x00' slot='0x01' "            \
   "function='0x2'/></controller>\n"                                        \
@@ -54,29 +62,47 @@ static char *test_dir;
   "<qemu:arg value='/nowhere'/></qemu:commandline>\n"                      \
   "</domain>\n"
 
-/* The shortest domain of a given kind (with <pae/>: the synthetic
- * kernels are 64-bit). */
+/* The shortest domain of a given kind that boots directly (its
+ * emulator is xen-kboot-dm; with <pae/>: the synthetic kernels are
+ * 64-bit). */
 #define DOMAIN(virt, memory_mib, type, os)                                 \
   DOMAIN_FEATURES (virt, memory_mib, type, os, "<pae/>")
 
 /* The same with the <features> given. */
 #define DOMAIN_FEATURES(virt, memory_mib, type, os, features)              \
-  "<domain type='" virt "'><name>hook-test</name>"                         \
-  "<memory unit='MiB'>" memory_mib "</memory>"                             \
-  "<os><type>" type "</type>" os "</os>"                                   \
-  "<features>" features "</features></domain>"
+  ANY_DOMAIN (virt, memory_mib, type, os, features, "", DM)
 
 /* The same with a video card: on Xen its video RAM comes out of <memory>. */
 #define DOMAIN_VIDEO(virt, memory_mib, video, os)                          \
   "<domain type='" virt "'><name>hook-test</name>"                         \
   "<memory unit='MiB'>" memory_mib "</memory>"                             \
   "<os><type>hvm</type>" os "</os><features><pae/></features>"             \
-  "<devices><video><model type='" video "'/></video></devices></domain>"
+  "<devices><emulator>" DM "</emulator><video><model type='" video "'/>"   \
+  "</video></devices></domain>"
+
+/* A domain whose kernel libvirt hands to QEMU: no xen-kboot-dm. */
+#define PLAIN(virt, memory_mib, os)                                        \
+  ANY_DOMAIN (virt, memory_mib, "hvm", os, "<pae/>", "", QEMU)
+
+/* Every part given: @metadata inside <metadata>, @emulator in <devices>. */
+#define ANY_DOMAIN(virt, memory_mib, type, os, features, metadata, emulator) \
+  "<domain type='" virt "'><name>hook-test</name>"                         \
+  "<metadata>" metadata "</metadata>"                                      \
+  "<memory unit='MiB'>" memory_mib "</memory>"                             \
+  "<os><type>" type "</type>" os "</os>"                                   \
+  "<features>" features "</features>"                                      \
+  "<devices><emulator>" emulator "</emulator></devices></domain>"
+
+/* <kboot:boot mode=...> */
+#define KBOOT_MODE(mode)                                                   \
+  "<kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='" mode "'/>"
 
 #define GOOD "<kernel>@DIR@/good.bzImage</kernel>"
 #define GOOD32 "<kernel>@DIR@/good32.bzImage</kernel>"
 #define NORELO "<kernel>@DIR@/norelo.bzImage</kernel>"
 #define INITRD "<initrd>@DIR@/initrd.img</initrd>"
+#define LOW "<kernel>@DIR@/low.bin</kernel>"
+#define BIG_INITRD "<initrd>@DIR@/big-initrd.img</initrd>"
 
 typedef struct {
   const char *name;
@@ -133,13 +159,14 @@ static const HookCase hook_cases[] = {
   { "pass/libvirt-xml", "prepare", "begin",
     LIBVIRT_DOMAIN ("qemu", "hook-test", "262144", "hvm",
                     "    " GOOD "\n    " INITRD "\n"
-                    "    <cmdline>console=ttyS0 quiet</cmdline>\n"),
+                    "    <cmdline>console=ttyS0 quiet</cmdline>\n", DM),
     XEN_KBOOT_HOOK_PASS_BOOTABLE },
   /* Another vocabulary's <os> (a namespace) is not libvirt's. */
   { "pass/namespaced-os-ignored", "prepare", "begin",
     "<domain type='xen' xmlns:x='urn:x'><name>n</name><memory>262144</memory>"
     "<x:os><x:type>hvm</x:type>" "<x:kernel>@DIR@/norelo.bzImage</x:kernel></x:os>"
-    "<os><type>hvm</type>" GOOD "</os><features><pae/></features></domain>",
+    "<os><type>hvm</type>" GOOD "</os><features><pae/></features>"
+    "<devices><emulator>" DM "</emulator></devices></domain>",
     XEN_KBOOT_HOOK_PASS_BOOTABLE },
   { "pass/cmdline-at-limit", "prepare", "begin",
     DOMAIN ("xen", "256", "hvm", GOOD "<cmdline>@LONG-1@</cmdline>"),
@@ -156,7 +183,8 @@ static const HookCase hook_cases[] = {
     "halts; add <pae/> to <features>" },
   { "refuse/64-bit-without-features", "prepare", "begin",
     "<domain type='xen'><name>x</name><memory>262144</memory>"
-    "<os><type>hvm</type>" GOOD "</os></domain>",
+    "<os><type>hvm</type>" GOOD "</os><devices><emulator>" DM "</emulator>"
+    "</devices></domain>",
     XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
     "domain 'hook-test': libvirt's domain XML: <kernel>: @DIR@/good.bzImage: "
     "the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no "
@@ -179,7 +207,7 @@ static const HookCase hook_cases[] = {
 
   /* Refused: the kernel. */
   { "refuse/not-relocatable", "prepare", "begin",
-    LIBVIRT_DOMAIN ("xen", "memtest", "262144", "hvm", "    " NORELO "\n"),
+    LIBVIRT_DOMAIN ("xen", "memtest", "262144", "hvm", "    " NORELO "\n", DM),
     XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
     "domain 'hook-test': @DIR@/norelo.bzImage: cannot be direct-booted: "
     "relocatable_kernel is 0 at offset 0x234: built without "
@@ -254,22 +282,162 @@ static const HookCase hook_cases[] = {
     "(platform qemu-pc): kernel needs [0x200000, 0x2000000) *" },
   { "refuse/memory-huge", "prepare", "begin",
     "<domain type='kvm'><name>x</name><memory unit='b'>18446744073709551615</memory>"
-    "<os><type>hvm</type>" GOOD "</os></domain>",
+    "<os><type>hvm</type>" GOOD "</os><devices><emulator>" DM "</emulator>"
+    "</devices></domain>",
     XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
     "domain 'hook-test': @DIR@/good.bzImage does not fit in <memory> of "
     "18014398509481984 KiB (platform qemu-pc): libvirt's domain XML: memory of "
     "18014398509481984 KiB is too large" },
   { "refuse/no-memory", "prepare", "begin",
     "<domain type='xen'><name>x</name><os><type>hvm</type>" GOOD "</os>"
-    "<features><pae/></features></domain>",
+    "<features><pae/></features><devices><emulator>" DM "</emulator>"
+    "</devices></domain>",
     XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
     "domain 'hook-test': no usable <memory> in libvirt's domain XML: cannot tell "
     "whether kernel @DIR@/good.bzImage fits the guest" },
   { "refuse/memory-bad-unit", "prepare", "begin",
     "<domain type='xen'><name>x</name><memory unit='parsecs'>1</memory>"
-    "<os><type>hvm</type>" GOOD "</os><features><pae/></features></domain>",
+    "<os><type>hvm</type>" GOOD "</os><features><pae/></features>"
+    "<devices><emulator>" DM "</emulator></devices></domain>",
     XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_MEMORY,
     "domain 'hook-test': no usable <memory> in libvirt's domain XML: *" },
+
+  /* The path: direct through xen-kboot-dm (by its file name) or the
+   * metadata; QEMU's -kernel otherwise, metadata first. */
+  { "path/dm-in-a-build-tree", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", NORELO, "<pae/>", "",
+                "/home/admin/xen-kboot/build/tools/xen-kboot-dm"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/norelo.bzImage: cannot be direct-booted: *" },
+  { "path/metadata-direct", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", NORELO, "<pae/>", KBOOT_MODE ("direct"), QEMU),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/norelo.bzImage: cannot be direct-booted: *" },
+  { "path/metadata-direct-kvm", "prepare", "begin",
+    ANY_DOMAIN ("kvm", "256", "hvm", NORELO, "<pae/>", KBOOT_MODE ("direct"), QEMU),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/norelo.bzImage: cannot be direct-booted: *" },
+  { "path/metadata-device-model", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", NORELO, "<pae/>", KBOOT_MODE ("device-model"), QEMU),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "path/no-emulator", "prepare", "begin",
+    "<domain type='xen'><name>x</name><memory>262144</memory><os><type>hvm</type>"
+    NORELO "</os></domain>", XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "path/dm-lookalike", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", NORELO, "<pae/>", "",
+                "/usr/lib/xen-kboot/xen-kboot-dm.orig"),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "path/other-namespace-boot", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", NORELO, "<pae/>",
+                "<x:boot xmlns:x='urn:other' mode='direct'/>", QEMU),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  /* libvirt keeps the first element of a namespace: here not <boot>. */
+  { "path/first-of-our-namespace", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", NORELO, "<pae/>",
+                "<kboot:note xmlns:kboot='urn:xen-kboot:domain:1'/>" KBOOT_MODE ("direct"),
+                QEMU),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "path/conflict", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_MODE ("device-model"), DM),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_BOOT_MODE,
+    "domain 'hook-test': libvirt's domain XML: <kboot:boot>: mode='device-model' "
+    "contradicts <emulator> " DM ": libvirt and xl start xen-kboot-dm, which "
+    "boots the kernel directly; use mode='direct', or another <emulator> to "
+    "hand the kernel to qemu-xen" },
+  { "path/unknown-mode", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_MODE ("qemu"), QEMU),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_BOOT_MODE,
+    "domain 'hook-test': libvirt's domain XML: <kboot:boot>: mode='qemu' is "
+    "not direct or device-model" },
+
+  /* Not x86: not ours, whatever the kernel (the qemu.d hook sees them). */
+  { "arch/aarch64", "prepare", "begin",
+    "<domain type='kvm'><name>a</name><memory>262144</memory><os>"
+    "<type arch='aarch64' machine='virt'>hvm</type>" NORELO "</os>"
+    "<devices><emulator>" DM "</emulator></devices></domain>",
+    XEN_KBOOT_HOOK_PASS_NOT_X86 },
+  { "arch/ppc64le", "prepare", "begin",
+    "<domain type='kvm'><name>a</name><memory>262144</memory><os>"
+    "<type arch='ppc64le'>hvm</type><kernel>@DIR@/missing</kernel></os></domain>",
+    XEN_KBOOT_HOOK_PASS_NOT_X86 },
+  { "arch/i686", "prepare", "begin",
+    "<domain type='xen'><name>a</name><memory>262144</memory><os>"
+    "<type arch='i686'>hvm</type>" NORELO "</os>"
+    "<devices><emulator>" DM "</emulator></devices></domain>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/norelo.bzImage: cannot be direct-booted: *" },
+  { "arch/x86_64", "prepare", "begin",
+    "<domain type='xen'><name>a</name><memory>262144</memory><os>"
+    "<type arch='x86_64'>hvm</type>" NORELO "</os>"
+    "<devices><emulator>" DM "</emulator></devices></domain>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/norelo.bzImage: cannot be direct-booted: *" },
+
+  /* QEMU's -kernel: what stock libvirt boots passes, whatever the
+   * direct-boot rules say; only what QEMU itself refuses is refused. */
+  { "qemu/not-relocatable", "prepare", "begin", PLAIN ("xen", "256", NORELO INITRD),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "qemu/libvirt-xml", "prepare", "begin",
+    LIBVIRT_DOMAIN ("qemu", "memtest", "262144", "hvm", "    " NORELO "\n", QEMU),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "qemu/64-bit-without-pae", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", GOOD, "", "", QEMU),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "qemu/cmdline-over-cmdline-size", "prepare", "begin",
+    PLAIN ("xen", "256", GOOD "<cmdline>@LONG@</cmdline>"),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "qemu/memory-too-small-to-plan", "prepare", "begin", PLAIN ("xen", "36", GOOD),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "qemu/low-kernel", "prepare", "begin",
+    PLAIN ("xen", "256", LOW "<cmdline>console=ttyS0</cmdline>"),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "qemu/initrd-empty", "prepare", "begin",
+    PLAIN ("xen", "256", GOOD "<initrd>@DIR@/empty.img</initrd>"),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "qemu/relative-left-to-qemu", "prepare", "begin",
+    PLAIN ("xen", "256", "<kernel>boot/vmlinuz</kernel><initrd>initrd.img</initrd>"),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "qemu/kernel-missing", "prepare", "begin",
+    PLAIN ("xen", "256", "<kernel>@DIR@/missing</kernel>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/missing: cannot open kernel: No such file or directory" },
+  { "qemu/kernel-directory", "prepare", "begin", PLAIN ("xen", "256", "<kernel>@DIR@</kernel>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@: kernel is a directory, not a regular file" },
+  { "qemu/kernel-empty", "prepare", "begin",
+    PLAIN ("xen", "256", "<kernel>@DIR@/empty.img</kernel>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/empty.img: kernel is empty (0 bytes)" },
+  { "qemu/initrd-missing", "prepare", "begin",
+    PLAIN ("xen", "256", GOOD "<initrd>@DIR@/missing.img</initrd>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_INITRD,
+    "domain 'hook-test': @DIR@/missing.img: cannot open initrd: No such file or directory" },
+  { "qemu/initrd-for-a-low-kernel", "prepare", "begin", PLAIN ("xen", "256", LOW INITRD),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_INITRD,
+    "domain 'hook-test': @DIR@/initrd.img: kernel @DIR@/low.bin has no Linux "
+    "setup header (no \"HdrS\" at offset 0x202), and QEMU hands an initrd only "
+    "to boot protocol 2.00 and later: QEMU refuses to start (\"linux kernel "
+    "too old to load a ram disk\")" },
+  /* 40 MiB of initrd: a Xen guest of 48 MiB has 40 below 4 GiB once
+   * libxl took 8 for video, and QEMU keeps its ACPI tables under that. */
+  { "qemu/initrd-above-xen-ram", "prepare", "begin",
+    PLAIN ("xen", "48", GOOD BIG_INITRD),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_INITRD,
+    "domain 'hook-test': @DIR@/big-initrd.img: 41943040 bytes (40 MiB) do not "
+    "fit below 0x27d7fff, the top of the guest's 40 MiB of RAM below 4 GiB, "
+    "less QEMU's ACPI tables: QEMU refuses to start (\"initrd is too large, "
+    "cannot support\")" },
+  { "qemu/initrd-fits-kvm-ram", "prepare", "begin", PLAIN ("kvm", "48", GOOD BIG_INITRD),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
+  { "qemu/vga", "prepare", "begin",
+    PLAIN ("xen", "256", GOOD "<cmdline>console=ttyS0 vga=current</cmdline>"),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_CMDLINE,
+    "domain 'hook-test': @DIR@/good.bzImage: command line vga=current is not a "
+    "video mode QEMU's -kernel reads (normal, ext, ask or a number): QEMU "
+    "refuses to start (\"invalid 'vga=' kernel parameter\")" },
+  { "qemu/vga-number", "prepare", "begin",
+    PLAIN ("xen", "256", GOOD "<cmdline>vga=0x317</cmdline>"),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
 
   /* Refused: the XML itself. */
   { "refuse/malformed", "prepare", "begin", "<domain type='xen'><name>x</nam></domain>",
@@ -443,6 +611,50 @@ test_parse (void)
   g_assert_cmpuint (xen_kboot_xml_external_load_attempts (), ==, before);
 }
 
+/* What decides the path: <type arch=>, the first <emulator>, and the
+ * first <metadata> element in xen-kboot's namespace when it is <boot>. */
+static void
+test_parse_path (void)
+{
+  static const struct {
+    const char *xml;             /* inside <domain> */
+    const char *arch, *emulator, *mode;
+  } cases[] = {
+    { "<os><type>hvm</type></os>", NULL, NULL, NULL },
+    { "<os><type arch='aarch64'>hvm</type></os>", "aarch64", NULL, NULL },
+    { "<os><type arch='i686'>hvm</type><type arch='x86_64'>hvm</type></os>",
+      "i686", NULL, NULL },
+    { "<devices><emulator>/a/xen-kboot-dm</emulator><emulator>/b</emulator>"
+      "</devices>", NULL, "/a/xen-kboot-dm", NULL },
+    { "<devices><emulator></emulator></devices>", NULL, NULL, NULL },
+    { "<metadata><k:boot xmlns:k='" XEN_KBOOT_CONF_NAMESPACE "' mode='direct'/>"
+      "</metadata>", NULL, NULL, "direct" },
+    { "<metadata><k:boot xmlns:k='" XEN_KBOOT_CONF_NAMESPACE "'/></metadata>",
+      NULL, NULL, NULL },
+    { "<metadata><o:boot xmlns:o='urn:other' mode='direct'/><k:boot xmlns:k='"
+      XEN_KBOOT_CONF_NAMESPACE "' mode='device-model'/></metadata>",
+      NULL, NULL, "device-model" },
+    { "<metadata><k:x xmlns:k='" XEN_KBOOT_CONF_NAMESPACE "'/><k:boot xmlns:k='"
+      XEN_KBOOT_CONF_NAMESPACE "' mode='direct'/></metadata>", NULL, NULL, NULL },
+    { "<metadata><boot mode='direct'/></metadata>", NULL, NULL, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *xml = g_strdup_printf ("<domain type='xen'><name>p</name>%s"
+                                              "</domain>", cases[i].xml);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XenKbootHookDomain) dom =
+        xen_kboot_hook_domain_parse (xml, strlen (xml), &error);
+
+      g_test_message ("%s", cases[i].xml);
+      g_assert_no_error (error);
+      g_assert_cmpstr (dom->arch, ==, cases[i].arch);
+      g_assert_cmpstr (dom->emulator, ==, cases[i].emulator);
+      g_assert_cmpstr (dom->kboot_mode, ==, cases[i].mode);
+    }
+}
+
 static void
 write_file (const char *name, const void *data, gsize len)
 {
@@ -460,6 +672,8 @@ make_files (void)
   g_autoptr(KbootSynth) norelo = kboot_synth_new (0x020f, 4, 0x10000);
   g_autoptr(KbootSynth) good32 = kboot_synth_new (0x020f, 4, 0x10000);
   g_autofree guint8 *initrd = g_malloc (4096);
+  g_autofree guint8 *low = NULL;
+  g_autofree char *big = NULL;
 
   kboot_synth_put (norelo, 0x234, 1, 0);          /* relocatable_kernel */
   kboot_synth_put (good32, 0x236, 2, 0);          /* xloadflags: not KERNEL_64 */
@@ -469,13 +683,23 @@ make_files (void)
   write_file ("good32.bzImage", good32->data, good32->len);
   write_file ("initrd.img", initrd, 4096);
   write_file ("empty.img", "", 0);
+  /* No "HdrS": QEMU's protocol-0 "low" kernel, loaded at 0x10000. */
+  low = g_malloc (0x10000);
+  memset (low, 0x90, 0x10000);
+  low[0x1f1] = 0;
+  write_file ("low.bin", low, 0x10000);
+  /* Sparse: its size is all that is read. */
+  big = g_build_filename (test_dir, "big-initrd.img", NULL);
+  g_assert_cmpint (g_file_set_contents (big, "", 0, NULL), ==, TRUE);
+  g_assert_cmpint (truncate (big, 40 << 20), ==, 0);
 }
 
 static void
 remove_files (void)
 {
   static const char *const names[] = {
-    "good.bzImage", "norelo.bzImage", "good32.bzImage", "initrd.img", "empty.img"
+    "good.bzImage", "norelo.bzImage", "good32.bzImage", "initrd.img", "empty.img",
+    "low.bin", "big-initrd.img"
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
@@ -505,6 +729,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kboot/hook/no-xml-needed", test_no_xml_needed);
   g_test_add_func ("/kboot/hook/too-large", test_too_large);
   g_test_add_func ("/kboot/hook/parse", test_parse);
+  g_test_add_func ("/kboot/hook/parse-path", test_parse_path);
   status = g_test_run ();
 
   remove_files ();

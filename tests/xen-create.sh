@@ -264,6 +264,34 @@ grep -q "^libxl_domain_create_new domid=1 name=guest type=hvm firmware=- kernel=
 tap_result $? "device-model: kernel handed to libxl, no guest memory written" "$(cat "$log")"
 xk "" destroy guest
 
+# <emulator>: create loads the kernel itself, so a domain naming
+# xen-kboot-dm gets libxl's plain qemu-xen; another emulator is kept.
+with_emulator() { # EMULATOR
+	sed "s|</domain>|<devices><emulator>$1</emulator></devices></domain>|" "$tmp/guest.xml"
+}
+with_emulator /usr/lib/xen-kboot/xen-kboot-dm > "$tmp/dm.xml"
+with_emulator /usr/lib/xen-4.17/bin/qemu-system-i386 > "$tmp/qemu.xml"
+fresh_host emulator
+: > "$log"
+tap_expect "create, <emulator> xen-kboot-dm: direct" 0 "1" "" xk "" create --paused "$tmp/dm.xml"
+grep -q "^libxl_domain_create_new domid=1 name=guest type=hvm firmware=$B/firmware/xen-kboot-fw.elf kernel=- device_model=- " "$log" &&
+	grep -q '^xenforeignmemory_map domid=1 pages=[0-9]* first_pfn=0x200$' "$log"
+tap_result $? "xen-kboot-dm: our firmware, the kernel loaded by create, no device_model for libxl" "$(grep create_new "$log")"
+xk "" destroy guest
+: > "$log"
+tap_expect "create --mode device-model, <emulator> xen-kboot-dm" 0 "2" "" \
+	xk "" create --paused --mode device-model "$tmp/dm.xml"
+grep -q "^libxl_domain_create_new domid=2 name=guest type=hvm firmware=- kernel=$T/amd64/vmlinuz device_model=- " "$log"
+tap_result $? "device-model: the kernel for libxl's qemu-xen, not xen-kboot-dm" "$(grep create_new "$log")"
+xk "" destroy guest
+: > "$log"
+tap_expect "create, another <emulator>: direct" 0 "3" "" xk "" create --paused "$tmp/qemu.xml"
+grep -q "^libxl_domain_create_new domid=3 name=guest type=hvm firmware=$B/firmware/xen-kboot-fw.elf kernel=- device_model=/usr/lib/xen-4.17/bin/qemu-system-i386 " "$log"
+tap_result $? "another emulator stays the domain's device model" "$(grep create_new "$log")"
+xk "" destroy guest
+no_domains
+tap_result $? "the <emulator> domains are gone"
+
 # RAM above 4 GiB: the high block is mapped and the plan checked against it.
 fresh_host big
 : > "$log"

@@ -27,7 +27,7 @@
 static const char *const known_keys[] = {
   "name", "uuid", "maxmem", "memory", "maxvcpus", "vcpus", "pae", "acpi",
   "apic", "rtc_timeoffset", "localtime", "on_poweroff", "on_reboot",
-  "on_crash", "device_model_override", "sdl", "vnc", "vncunused",
+  "on_crash", "device_model_override", "device_model_version", "sdl", "vnc", "vncunused",
   "vncdisplay", "vnclisten", "vncpasswd", "keymap", "vfb", "spice",
   "spicehost", "spiceport", "spicepasswd", "spicedisable_ticketing", "vif",
   "serial", "builder", "type", "firmware_override", "kernel", "ramdisk",
@@ -381,6 +381,28 @@ read_hvm (XLU_Config *cfg, libxl_domain_build_info *b_info, GError **error)
                               &b_info->u.hvm.usbdevice, error);
 }
 
+/* xl's names (parse_config_data), not libxl's enum strings. */
+static gboolean
+read_device_model_version (XLU_Config *cfg, libxl_domain_build_info *b_info,
+                           GError **error)
+{
+  const char *value = NULL;
+
+  if (xlu_cfg_get_string (cfg, "device_model_version", &value, 0))
+    return TRUE;
+  if (strcmp (value, "qemu-xen") == 0)
+    b_info->device_model_version = LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN;
+  else if (strcmp (value, "qemu-xen-traditional") == 0)
+    b_info->device_model_version = LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL;
+  else
+    {
+      g_set_error (error, READBACK_ERROR, 0, "device_model_version = \"%s\": "
+                   "unknown to xl", value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_domain (XLU_Config *cfg, libxl_domain_config *d_config, GError **error)
 {
@@ -422,7 +444,7 @@ read_domain (XLU_Config *cfg, libxl_domain_config *d_config, GError **error)
   if (!read_disks (cfg, d_config, error) || !read_vifs_and_vfbs (cfg, d_config, error))
     return FALSE;
   xlu_cfg_replace_string (cfg, "device_model_override", &b_info->device_model, 0);
-  return TRUE;
+  return read_device_model_version (cfg, b_info, error);
 }
 
 gboolean

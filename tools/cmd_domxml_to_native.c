@@ -33,16 +33,22 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
 {
   g_autofree char *uri = NULL;
   g_autofree char *mode = NULL;
+  g_autofree char *device_model = NULL;
   g_autofree char *firmware = NULL;
   gboolean no_kernel_check = FALSE;
   const GOptionEntry entries[] = {
     { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode,
-      "Boot mode: direct (our loader and firmware) or device-model (QEMU "
-      "loads the kernel); default: the domain's <kboot:boot mode=>, else "
-      "direct", "MODE" },
-    { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &firmware,
-      "Firmware for direct boot (default " KBOOT_FIRMWARE_DIR "/"
-      XEN_KBOOT_FIRMWARE_NAME ")", "PATH" },
+      "Boot mode: direct (xen-kboot's loader, in " XEN_KBOOT_DM_NAME ") or "
+      "device-model (qemu-xen loads the kernel); default: the domain's "
+      "<kboot:boot mode=>, else direct", "MODE" },
+    { "device-model", 'd', 0, G_OPTION_ARG_FILENAME, &device_model,
+      "The device model that loads the kernel in direct mode (default: "
+      "the domain's own " XEN_KBOOT_DM_NAME ", else " KBOOT_FIRMWARE_DIR "/"
+      XEN_KBOOT_DM_NAME ")", "PATH" },
+    /* Named the firmware of direct-mode output when that needed
+     * 'xen-kboot create'; still accepted, so that scripts keep working. */
+    { "firmware", 'f', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &firmware,
+      NULL, "PATH" },
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
       "Read the domain NAME from libvirt at URI instead of a file", "URI" },
     { "no-kernel-check", 0, 0, G_OPTION_ARG_NONE, &no_kernel_check,
@@ -62,7 +68,10 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
                         "that runs it.\nFORMAT is xl (xl.cfg text, as virsh "
                         "domxml-to-native xen-xl writes it) or json\n(the "
                         "libxl_domain_config, as libxl_domain_config_to_json() "
-                        "prints it).",
+                        "prints it).\nIn direct mode the device model is "
+                        XEN_KBOOT_DM_NAME ", given the kernel, initrd and\n"
+                        "command line: plain 'xl create' boots it through "
+                        "xen-kboot's loader.",
                         "The domain is checked first (schema, rules, kernel "
                         "and initrd); problems are\nprinted on stderr.  Exit "
                         "status: 0 converted, 1 refused, 2 usage error.",
@@ -79,6 +88,11 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
   if (mode && !kboot_conf_cli_parse_mode ("domxml-to-native", mode, &forced_mode))
     return KBOOT_EXIT_USAGE;
 
+  if (firmware)
+    fprintf (stderr, "xen-kboot: warning: --firmware is not used: direct-mode "
+             "output boots through %s, which loads the kernel itself\n",
+             XEN_KBOOT_DM_NAME);
+
   def = kboot_conf_cli_load (uri, argv[2], FALSE, problems);
   if (def && !no_kernel_check)
     xen_kboot_boot_check (def, FALSE, problems);
@@ -91,8 +105,9 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
   xen_kboot_native_options_init (&options, def);
   if (mode)
     options.mode = forced_mode;
-  if (firmware)
-    options.firmware = firmware;
+  if (device_model)
+    options.device_model = device_model;
+  kboot_conf_cli_print_native_warnings (def, &options);
   output = convert (argv[1], def, &options, &error);
   if (!output)
     {

@@ -61,21 +61,27 @@ kboot_cmd_hook (int argc, char **argv)
 
       if (!kboot_cli_parse ("hook", "NAME OPERATION SUB-OPERATION EXTRA",
                             "Run as a libvirt hook script, the domain XML on "
-                            "standard input.\nOn \"prepare begin\" the "
-                            "direct-boot kernel of an HVM domain is checked:\n"
-                            "the kernel against every boot-protocol rule (on "
-                            "Xen a 64-bit kernel also\nneeds <pae/>), the "
-                            "initrd, the command line's length, and whether\n"
-                            "they fit the domain's memory.  Every other "
-                            "operation passes at once.",
-                            "Installed as hooks/libxl.d/xen-kboot and "
-                            "hooks/qemu.d/xen-kboot under libvirt's\nhooks "
-                            "directory (a script that runs 'xen-kboot hook').  "
-                            "Nothing is ever\nprinted on standard output "
-                            "(libvirt reads it as a new XML for some\n"
-                            "operations).\n\nExit status: 0 to let libvirt go "
-                            "on, 1 to refuse (the reason on stderr, one\nline), "
-                            "2 on a usage error.",
+                            "standard input.\nOn \"prepare begin\" the kernel "
+                            "of an x86 HVM domain is checked by the rules\nof "
+                            "the path it will take.  Booted directly (its "
+                            "<emulator> is xen-kboot-dm,\nor <kboot:boot "
+                            "mode='direct'/>): the kernel against every "
+                            "boot-protocol\nrule (on Xen a 64-bit kernel also "
+                            "needs <pae/>), the initrd, the command\nline's "
+                            "length, and whether they fit the domain's memory.  "
+                            "Otherwise\nlibvirt hands the kernel to QEMU's "
+                            "-kernel: only what QEMU itself refuses\n(files it "
+                            "cannot read, vga=, an initrd the kernel cannot take "
+                            "or that\ndoes not fit).  Every other operation, "
+                            "and every other guest, passes at once.",
+                            "Installed as hooks/libxl.d/xen-kboot under libvirt's "
+                            "hooks directory, and\nhooks/qemu.d/xen-kboot with "
+                            "configure --enable-qemu-hook (a script that\nruns "
+                            "'xen-kboot hook').  Nothing is ever printed on "
+                            "standard output\n(libvirt reads it as a new XML "
+                            "for some operations).\n\nExit status: 0 to let "
+                            "libvirt go on, 1 to refuse (the reason on stderr, "
+                            "one\nline), 2 on a usage error.",
                             entries, &argc, &argv))
         return KBOOT_EXIT_USAGE;
       message = g_strdup_printf ("libvirt passes %d arguments, NAME OPERATION "

@@ -55,7 +55,7 @@ kboot_cmd_plan (int argc, char **argv)
       kboot_conf_cli_print_problems (problems);
       return KBOOT_EXIT_FAILURE;
     }
-  kboot_conf_cli_print_warnings (def, def->boot_mode);
+  kboot_conf_cli_print_warnings (def, xen_kboot_native_boot_mode (def, XEN_KBOOT_BOOT_MODE_DIRECT));
   /* On xen-hvm the plan leaves room for what Xen loads first, as
    * 'create' does. */
   boot = xen_kboot_boot_prepare (def, kind, NULL, NULL, &error);

@@ -72,7 +72,7 @@ kboot_cmd_preview (int argc, char **argv)
       return KBOOT_EXIT_FAILURE;
     }
   kboot_conf_cli_print_ignored (def);
-  kboot_conf_cli_print_warnings (def, def->boot_mode);
+  kboot_conf_cli_print_warnings (def, xen_kboot_native_boot_mode (def, XEN_KBOOT_BOOT_MODE_DIRECT));
 
   options.timeout_s = (guint) timeout_s;
   options.memory_file = memory_file;

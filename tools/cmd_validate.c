@@ -23,6 +23,7 @@ kboot_cmd_validate (int argc, char **argv)
   };
   g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
   g_autoptr(XenKbootDomainDef) def = NULL;
+  XenKbootNativeOptions options = { 0 };
 
   if (!kboot_cli_parse ("validate", "DOMAIN.xml | --connect URI NAME",
                         "Check a libvirt domain XML for xen-kboot: the schema "
@@ -43,15 +44,17 @@ kboot_cmd_validate (int argc, char **argv)
                                            : "one domain at a time");
 
   def = kboot_conf_cli_load (uri, argv[1], TRUE, problems);
+  if (def)
+    xen_kboot_native_options_init (&options, def);
   if (def && !no_files)
     /* The files always; the plan too for a direct boot of a domain the
      * rules passed (QEMU places the kernel itself in device-model mode). */
     xen_kboot_boot_check (def, problems->len == 0 && def->os.kernel
                                && def->os.type == XEN_KBOOT_OS_TYPE_HVM
-                               && def->boot_mode == XEN_KBOOT_BOOT_MODE_DIRECT,
+                               && options.mode == XEN_KBOOT_BOOT_MODE_DIRECT,
                           problems);
   kboot_conf_cli_print_ignored (def);
-  kboot_conf_cli_print_warnings (def, def ? def->boot_mode : XEN_KBOOT_BOOT_MODE_DIRECT);
+  kboot_conf_cli_print_native_warnings (def, &options);
   if (problems->len > 0)
     {
       kboot_conf_cli_print_problems (problems);

@@ -90,13 +90,28 @@ kboot_conf_cli_print_ignored (const XenKbootDomainDef *def)
     fprintf (stderr, "%s\n", summary);
 }
 
+static void
+print_warnings (char **warnings)
+{
+  for (char **w = warnings; w && *w; w++)
+    fprintf (stderr, "xen-kboot: warning: %s\n", *w);
+}
+
 void
 kboot_conf_cli_print_warnings (const XenKbootDomainDef *def, XenKbootBootMode mode)
 {
   g_auto(GStrv) warnings = def ? xen_kboot_domain_def_warnings (def, mode) : NULL;
 
-  for (char **w = warnings; w && *w; w++)
-    fprintf (stderr, "xen-kboot: warning: %s\n", *w);
+  print_warnings (warnings);
+}
+
+void
+kboot_conf_cli_print_native_warnings (const XenKbootDomainDef *def,
+                                      const XenKbootNativeOptions *options)
+{
+  g_auto(GStrv) warnings = def ? xen_kboot_native_warnings (def, options) : NULL;
+
+  print_warnings (warnings);
 }
 
 gboolean

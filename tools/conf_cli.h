@@ -3,7 +3,7 @@
 #ifndef KBOOT_CONF_CLI_H
 #define KBOOT_CONF_CLI_H
 
-#include "xen_kboot_conf.h"
+#include "xen_kboot_conf_native.h"
 
 /* Read the domain: from @uri's domain named @arg when @uri is set (its
  * inactive XML, through libvirt's public API), else from the file @arg.
@@ -21,6 +21,10 @@ void kboot_conf_cli_print_ignored (const XenKbootDomainDef *def);
  * the exit status does not change. */
 void kboot_conf_cli_print_warnings (const XenKbootDomainDef *def,
                                     XenKbootBootMode mode);
+/* The same for the configuration @options describe, and what it does to
+ * the domain's own <emulator> (xen_kboot_native_warnings). */
+void kboot_conf_cli_print_native_warnings (const XenKbootDomainDef *def,
+                                           const XenKbootNativeOptions *options);
 /* --mode @text for "xen-kboot @command": TRUE with *@mode set, or FALSE
  * once the usage error is printed (kboot_cli_usage_error). */
 gboolean kboot_conf_cli_parse_mode (const char *command, const char *text,

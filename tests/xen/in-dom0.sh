@@ -161,7 +161,7 @@ wait_for 90 domain_gone xl256
 tap_result $? "xl256: the guest's poweroff ends the domain (xl's own monitor)" "$(xl list)"
 
 # ---- libvirt: virsh create, with xen-kboot's hook --------------------------------
-tap_expect "libvirt: virsh create of a memtest86+ domain is refused with the hook's reason" 1 "" \
+tap_expect "libvirt: virsh create of a memtest86+ domain booted directly is refused with the hook's reason" 1 "" \
 	"*xen-kboot: domain 'lvmemtest': *memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0*" \
 	$V create "$D/lvmemtest.xml"
 xl_domains > /tmp/domains.after
@@ -238,16 +238,28 @@ tap_ok "lvdmdef: virsh undefine" $V undefine lvdmdef
 
 # Plain xl: what 'xen-kboot domxml-to-native xl' writes boots through
 # xen-kboot-dm too.
-grep -q '^device_model_override = "/usr/lib/xen-kboot/xen-kboot-dm"$' "$D/xldm256.cfg"
-tap_result $? "xldm256: domxml-to-native xl names xen-kboot-dm as the device model" "$(cat "$D/xldm256.cfg")"
+xen-kboot domxml-to-native xl "$D/xldm256.xml" > /tmp/xldm256.cfg &&
+	grep -q '^device_model_override = "/usr/lib/xen-kboot/xen-kboot-dm"$' /tmp/xldm256.cfg &&
+	grep -q '^device_model_version = "qemu-xen"$' /tmp/xldm256.cfg
+tap_result $? "xldm256: domxml-to-native xl names xen-kboot-dm as the device model" "$(cat /tmp/xldm256.cfg)"
 t0=$(now)
-tap_ok "xldm256: xl create of domxml-to-native's output exits 0" xl create "$D/xldm256.cfg"
+tap_ok "xldm256: xl create of domxml-to-native's output exits 0" xl create /tmp/xldm256.cfg"
 id=$(xl domid xldm256 2>/dev/null)
 wait_boot xldm256 "$CON/guest-xldm256.log" 300 "$t0"
 check_report xldm256 "$CON/guest-xldm256.log" initrd-amd64.gz
 booted_by_loader xldm256 "$id"
 wait_for 90 domain_gone xldm256
 tap_result $? "xldm256: the guest's poweroff ends the domain" "$(xl list)"
+
+# The hook in front of xen-kboot-dm: a kernel the loader would refuse is
+# refused before the domain exists.  In a domain without it, qemu-xen's
+# -kernel takes that kernel, and the hook lets it through.
+tap_expect "lvdmmemtest: with the hook, virsh create is refused with its reason" 1 "" \
+	"*xen-kboot: domain 'lvdmmemtest': *memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0*" \
+	$V create "$D/lvdmmemtest.xml"
+tap_ok "lvplainmemtest: memtest86+ in a domain without xen-kboot-dm passes the hook and starts" \
+	$V create "$D/lvplainmemtest.xml"
+tap_ok "lvplainmemtest: virsh destroy" $V destroy lvplainmemtest
 
 # A kernel the loader refuses, with no hook in front of it (libvirtd
 # restarted without xen-kboot's): xen-kboot-dm itself refuses, libxl fails

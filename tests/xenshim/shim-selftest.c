@@ -381,7 +381,7 @@ test_create_256m (Fixture *f, gconstpointer data)
 
   log = log_take (f);
   want = g_strdup_printf ("libxl_domain_create_new domid=1 name=shim-256m type=hvm "
-                          "firmware=%s kernel=- max_memkb=%" G_GUINT64_FORMAT
+                          "firmware=%s kernel=- device_model=- max_memkb=%" G_GUINT64_FORMAT
                           " video_memkb=8192\n", firmware_path, ram / 1024 + VIDEO_KIB);
   g_assert_cmpstr (log, ==, want);
   assert_domain_file (f, 1, "state", "paused\n");
@@ -488,7 +488,7 @@ test_create_hvmloader (Fixture *f, gconstpointer data)
   libxl_domain_config_dispose (&dc);
   log = log_take (f);
   g_assert_cmpstr (log, ==, "libxl_domain_create_new domid=1 name=hvmloader type=hvm "
-                   "firmware=- kernel=/boot/vmlinuz max_memkb=40960 video_memkb=8192\n");
+                   "firmware=- kernel=/boot/vmlinuz device_model=- max_memkb=40960 video_memkb=8192\n");
   cpu = cpu_get (f, domid);
   g_assert_cmphex (cpu.rip, ==, 0x100000);
   g_assert_cmphex (cpu.rbx, ==, 0x100000 + BIOS_DEFAULT);
@@ -517,7 +517,7 @@ test_create_pv (Fixture *f, gconstpointer data)
   libxl_domain_config_dispose (&dc);
   log = log_take (f);
   g_assert_cmpstr (log, ==, "libxl_domain_create_new domid=1 name=pv type=pv "
-                   "firmware=- kernel=- max_memkb=65536 video_memkb=0\n");
+                   "firmware=- kernel=- device_model=- max_memkb=65536 video_memkb=0\n");
   assert_domain_file (f, domid, "type", "pv\n");
   ram_file = domain_file (f, domid, "ram");
   g_assert_false (g_file_test (ram_file, G_FILE_TEST_EXISTS));

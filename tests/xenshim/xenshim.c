@@ -253,13 +253,14 @@ libxl_domain_create_new (libxl_ctx *ctx, libxl_domain_config *d_config,
   lock = xenshim_state_lock ();
   new_domid = lock >= 0 ? xenshim_domid_free () : 0;
   xenshim_log ("libxl_domain_create_new domid=%u name=%s type=%s firmware=%s "
-               "kernel=%s max_memkb=%" G_GUINT64_FORMAT " video_memkb=%"
-               G_GUINT64_FORMAT, new_domid, xenshim_str (d_config->c_info.name),
+               "kernel=%s device_model=%s max_memkb=%" G_GUINT64_FORMAT
+               " video_memkb=%" G_GUINT64_FORMAT, new_domid,
+               xenshim_str (d_config->c_info.name),
                xenshim_str (libxl_domain_type_to_string (d_config->c_info.type)),
                xenshim_str (b_info->type == LIBXL_DOMAIN_TYPE_HVM
                             ? b_info->u.hvm.firmware : NULL),
-               xenshim_str (b_info->kernel), b_info->max_memkb,
-               b_info->video_memkb);
+               xenshim_str (b_info->kernel), xenshim_str (b_info->device_model),
+               b_info->max_memkb, b_info->video_memkb);
 
   if (lock < 0 || new_domid == 0)
     {
