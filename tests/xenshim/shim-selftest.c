@@ -469,8 +469,9 @@ test_create_no_bios (Fixture *f, gconstpointer data)
   g_unsetenv ("XENSHIM_BIOS_SIZE");
 }
 
-/* No u.hvm.firmware: libxl's hvmloader, for which an empty stand-in at its
- * link address takes the place; the device model boots the kernel. */
+/* No u.hvm.firmware: libxl's hvmloader, for which a stand-in at its link
+ * address takes the place (Debian 12's size, 0x33f40 bytes, "HVMLOADR"
+ * repeated); the device model boots the kernel. */
 static void
 test_create_hvmloader (Fixture *f, gconstpointer data)
 {
@@ -478,6 +479,7 @@ test_create_hvmloader (Fixture *f, gconstpointer data)
   guint32 domid;
   struct hvm_hw_cpu cpu;
   struct hvm_modlist_entry mod;
+  char stand_in[8];
   g_autofree char *log = NULL;
 
   config_hvm (&dc, "hvmloader", 32 * MIB);
@@ -491,9 +493,13 @@ test_create_hvmloader (Fixture *f, gconstpointer data)
                    "firmware=- kernel=/boot/vmlinuz device_model=- max_memkb=40960 video_memkb=8192\n");
   cpu = cpu_get (f, domid);
   g_assert_cmphex (cpu.rip, ==, 0x100000);
-  g_assert_cmphex (cpu.rbx, ==, 0x100000 + BIOS_DEFAULT);
+  g_assert_cmphex (cpu.rbx, ==, 0x134000 + BIOS_DEFAULT);
   guest_read (f, domid, cpu.rbx + sizeof (struct hvm_start_info), &mod, sizeof mod);
-  g_assert_cmphex (mod.paddr, ==, 0x100000);
+  g_assert_cmphex (mod.paddr, ==, 0x134000);
+  guest_read (f, domid, 0x100000, stand_in, sizeof stand_in);
+  g_assert_cmpmem (stand_in, 8, "HVMLOADR", 8);
+  guest_read (f, domid, 0x133f38, stand_in, sizeof stand_in);
+  g_assert_cmpmem (stand_in, 8, "HVMLOADR", 8);
 }
 
 static void
@@ -1287,6 +1293,91 @@ test_fault_calls (Fixture *f, gconstpointer data)
   g_assert_cmpint (errno, ==, ENOENT);
 }
 
+/* The whole HVM context: the header, a CPU record per vCPU, the end; a
+ * context set back with a new RIP is what the next read returns. */
+static void
+test_hvm_context (Fixture *f, gconstpointer data)
+{
+  guint32 domid = create_ok (f, "context", 32 * MIB);
+  struct hvm_save_descriptor d;
+  struct hvm_save_header header;
+  struct hvm_hw_cpu cpu;
+  g_autofree guint8 *ctx = NULL;
+  g_autofree char *log = NULL;
+  int size;
+  struct {
+    struct hvm_save_descriptor header_d;
+    struct hvm_save_header header;
+    struct hvm_save_descriptor cpu_d;
+    struct hvm_hw_cpu cpu;
+    struct hvm_save_descriptor end_d;
+  } set;
+
+  size = xc_domain_hvm_getcontext (f->xch, domid, NULL, 0);
+  g_assert_cmpint (size, ==, (int) (sizeof d + sizeof header + sizeof d + sizeof cpu
+                                    + sizeof d));
+  ctx = g_malloc0 (size);
+  errno = 0;
+  g_assert_cmpint (xc_domain_hvm_getcontext (f->xch, domid, ctx, size - 1), ==, -1);
+  g_assert_cmpint (errno, ==, ENOBUFS);
+  g_assert_cmpint (xc_domain_hvm_getcontext (f->xch, domid, ctx, size), ==, size);
+  memcpy (&d, ctx, sizeof d);
+  memcpy (&header, ctx + sizeof d, sizeof header);
+  g_assert_cmpuint (d.typecode, ==, HVM_SAVE_CODE (HEADER));
+  g_assert_cmphex (header.magic, ==, HVM_FILE_MAGIC);
+  memcpy (&d, ctx + sizeof d + sizeof header, sizeof d);
+  g_assert_cmpuint (d.typecode, ==, HVM_SAVE_CODE (CPU));
+  g_assert_cmpuint (d.length, ==, sizeof cpu);
+  memcpy (&cpu, ctx + 2 * sizeof d + sizeof header, sizeof cpu);
+  g_assert_cmphex (cpu.rip, ==, cpu_get (f, domid).rip);
+  memcpy (&d, ctx + size - sizeof d, sizeof d);
+  g_assert_cmpuint (d.typecode, ==, HVM_SAVE_CODE (END));
+
+  /* Header, vCPU 0 with a new RIP, end: kept. */
+  memset (&set, 0, sizeof set);
+  memcpy (&set.header_d, ctx, sizeof d + sizeof header);
+  set.cpu_d = (struct hvm_save_descriptor) { HVM_SAVE_CODE (CPU), 0, sizeof cpu };
+  set.cpu = cpu;
+  set.cpu.rip = 0x123450;
+  set.end_d = (struct hvm_save_descriptor) { HVM_SAVE_CODE (END), 0, 0 };
+  g_free (log_take (f));
+  g_assert_cmpint (xc_domain_hvm_setcontext (f->xch, domid, (uint8_t *) &set, sizeof set),
+                   ==, 0);
+  g_assert_cmphex (cpu_get (f, domid).rip, ==, 0x123450);
+  g_assert_cmphex (cpu_get (f, domid).rbx, ==, cpu.rbx);
+  log = log_take (f);
+  g_assert_true (g_str_has_prefix (log, "xc_domain_hvm_setcontext domid=1 rip=0x123450 "));
+
+  /* Refused: no header first; a record of another vCPU; no end.  Each
+   * changes nothing. */
+  set.cpu.rip = 0x999000;
+  set.header.magic = 0;
+  errno = 0;
+  g_assert_cmpint (xc_domain_hvm_setcontext (f->xch, domid, (uint8_t *) &set, sizeof set),
+                   ==, -1);
+  g_assert_cmpint (errno, ==, EINVAL);
+  memcpy (&set.header_d, ctx, sizeof d + sizeof header);
+  set.cpu_d.instance = 1;
+  g_assert_cmpint (xc_domain_hvm_setcontext (f->xch, domid, (uint8_t *) &set, sizeof set),
+                   ==, -1);
+  set.cpu_d.instance = 0;
+  g_assert_cmpint (xc_domain_hvm_setcontext (f->xch, domid, (uint8_t *) &set,
+                                             sizeof set - sizeof d), ==, -1);
+  g_assert_cmphex (cpu_get (f, domid).rip, ==, 0x123450);
+
+  /* Faults. */
+  g_setenv ("XENSHIM_FAIL", "getcontext-full,setcontext", TRUE);
+  errno = 0;
+  g_assert_cmpint (xc_domain_hvm_getcontext (f->xch, domid, NULL, 0), ==, -1);
+  g_assert_cmpint (errno, ==, EPERM);
+  errno = 0;
+  g_assert_cmpint (xc_domain_hvm_setcontext (f->xch, domid, (uint8_t *) &set, sizeof set),
+                   ==, -1);
+  g_assert_cmpint (errno, ==, EPERM);
+  g_unsetenv ("XENSHIM_FAIL");
+  g_assert_cmphex (cpu_get (f, domid).rip, ==, 0x123450);
+}
+
 static void
 test_fault_map_pfn (Fixture *f, gconstpointer data)
 {
@@ -1524,6 +1615,7 @@ main (int argc, char **argv)
   ADD ("/xenshim/fault/create", test_fault_create);
   ADD ("/xenshim/fault/calls", test_fault_calls);
   ADD ("/xenshim/fault/map-pfn", test_fault_map_pfn);
+  ADD ("/xenshim/hvm-context", test_hvm_context);
   ADD_DATA ("/xenshim/fault/map-nth", "map:2", test_fault_counted);
   ADD_DATA ("/xenshim/fault/unmap-nth", "unmap:1", test_fault_counted);
   ADD_DATA ("/xenshim/fault/signal-map", "signal-map:1", test_fault_counted);
