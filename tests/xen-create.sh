@@ -11,6 +11,7 @@
 # boots the Debian kernel under QEMU with the BIOS variant of our firmware
 # to the same userspace marker as 'preview'.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/xen-ram-boot.sh"
 tap_require_testdata amd64/vmlinuz busybox-amd64 memtest86+x64.bin
 command -v qemu-system-x86_64 >/dev/null ||
 	tap_bail "qemu-system-x86_64 is needed (apt-get install qemu-system-x86)"
@@ -200,15 +201,7 @@ tap_result $? "the handoff block (magic 0x4f484b42) is at 0x1000"
 [ "$(dd if="$ram" bs=4096 skip=2 count=1 2>/dev/null | dd bs=1 skip=$((0x202)) count=4 2>/dev/null)" = "HdrS" ]
 tap_result $? "boot_params at 0x2000 carry the kernel's header"
 
-qemu_boot() { # RAM-FILE BYTES OUTPUT
-	timeout 180 qemu-system-x86_64 \
-		-machine pc,accel=tcg,memory-backend=kboot-ram \
-		-object memory-backend-file,id=kboot-ram,mem-path="$1",size="$2",share=on \
-		-m "$(($2 / 1048576))M" -bios "$B/firmware/xen-kboot-fw.bin" -smp 1 \
-		-nodefaults -nographic -no-reboot -serial stdio -display none \
-		< /dev/null > "$3" 2>&1
-}
-qemu_boot "$ram" $((248 * 1024 * 1024)) "$tmp/xen-path.out"
+xen_ram_boot "$ram" $((248 * 1024 * 1024)) "$tmp/xen-path.out"
 status=$?
 tr -d '\r' < "$tmp/xen-path.out" > "$tmp/xen-path.clean"
 tap_result $status "the Xen path's RAM image boots under QEMU and powers off" "$(tail -n 20 "$tmp/xen-path.clean")"

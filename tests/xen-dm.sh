@@ -14,6 +14,7 @@
 # every refusal and injected fault ending with exit status 1, one line
 # naming the domain, and the real device model never started.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/xen-ram-boot.sh"
 tap_require_testdata amd64/vmlinuz busybox-amd64 memtest86+x64.bin
 command -v qemu-system-x86_64 >/dev/null ||
 	tap_bail "qemu-system-x86_64 is needed (apt-get install qemu-system-x86)"
@@ -174,15 +175,7 @@ tap_result $? "the SeaBIOS module (0x134000) and the hvm_start_info (0x174000) a
 [ "$(bytes 0x1000 4)" = "424b484f" ]
 tap_result $? "the handoff block (KBHO) is at 0x1000"
 
-qemu_boot() { # RAM-FILE BYTES OUTPUT
-	timeout 180 qemu-system-x86_64 \
-		-machine pc,accel=tcg,memory-backend=kboot-ram \
-		-object memory-backend-file,id=kboot-ram,mem-path="$1",size="$2",share=on \
-		-m "$(($2 / 1048576))M" -bios "$B/firmware/xen-kboot-fw.bin" -smp 1 \
-		-nodefaults -nographic -no-reboot -serial stdio -display none \
-		< /dev/null > "$3" 2>&1
-}
-qemu_boot "$(ram)" $((248 * 1024 * 1024)) "$tmp/boot.out"
+xen_ram_boot "$(ram)" $((248 * 1024 * 1024)) "$tmp/boot.out"
 status=$?
 tr -d '\r' < "$tmp/boot.out" > "$tmp/boot.clean"
 grep -q '^KBOOT-MARKER: userspace reached' "$tmp/boot.clean"

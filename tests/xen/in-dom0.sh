@@ -18,12 +18,13 @@ report() { tr -d '\r' 2>/dev/null < "$1" | sed -n "s/^KBOOT-$2: //p" | tail -n 1
 markers() { tr -d '\r' 2>/dev/null < "$1" | grep -c "^KBOOT-$2"; }
 
 # wait_for SECONDS COMMAND...: until COMMAND succeeds, polling twice a second.
+# (Its own variable names: the callers' $limit must survive it.)
 wait_for() {
-	limit=$(($1 * 2)); shift
-	n=0
+	wait_polls=$(($1 * 2)); shift
+	wait_n=0
 	until "$@"; do
-		n=$((n + 1))
-		[ $n -lt $limit ] || return 1
+		wait_n=$((wait_n + 1))
+		[ $wait_n -lt $wait_polls ] || return 1
 		sleep 0.5
 	done
 }
@@ -153,6 +154,7 @@ kernel = "$(sed -n 's|.*<kernel>\(.*\)</kernel>.*|\1|p' "$D/direct256.xml")"
 ramdisk = "$dir/initrd-amd64.gz"
 cmdline = "$(cmdline_of direct256)"
 on_poweroff = "destroy"
+on_reboot = "destroy"
 CFG
 t0=$(now)
 tap_ok "xl256: xl create with kernel= exits 0" xl create /tmp/xl256.cfg
@@ -243,7 +245,7 @@ xen-kboot domxml-to-native xl "$D/xldm256.xml" > /tmp/xldm256.cfg &&
 	grep -q '^device_model_version = "qemu-xen"$' /tmp/xldm256.cfg
 tap_result $? "xldm256: domxml-to-native xl names xen-kboot-dm as the device model" "$(cat /tmp/xldm256.cfg)"
 t0=$(now)
-tap_ok "xldm256: xl create of domxml-to-native's output exits 0" xl create /tmp/xldm256.cfg"
+tap_ok "xldm256: xl create of domxml-to-native's output exits 0" xl create /tmp/xldm256.cfg
 id=$(xl domid xldm256 2>/dev/null)
 wait_boot xldm256 "$CON/guest-xldm256.log" 300 "$t0"
 check_report xldm256 "$CON/guest-xldm256.log" initrd-amd64.gz

@@ -125,6 +125,37 @@ xenshim_initial_cpu (const XenshimDomain *dom, struct hvm_hw_cpu *cpu)
   cpu->dr7 = 0x00000400u;     /* X86_DR7_DEFAULT */
 }
 
+/* The HVM domain @domid for a context call @fn, after its handle check and
+ * its fault @fault; NULL with errno set (EPERM for the fault, ESRCH for no
+ * such domain, EINVAL for one that is not HVM). */
+static XenshimDomain *
+xenshim_hvm_domain_for (xc_interface *xch, uint32_t domid, const char *fn,
+                        const char *fault)
+{
+  XenshimDomain *dom;
+
+  if (!xenshim_handle_check (xch, XENSHIM_HANDLE_XC, fn))
+    return NULL;
+  if (fault && xenshim_fault (fault))
+    {
+      errno = EPERM;
+      return NULL;
+    }
+  dom = xenshim_domain_load (domid);
+  if (!dom)
+    {
+      errno = ESRCH;
+      return NULL;
+    }
+  if (dom->type != LIBXL_DOMAIN_TYPE_HVM)
+    {
+      xenshim_domain_free (dom);
+      errno = EINVAL;
+      return NULL;
+    }
+  return dom;
+}
+
 /* Only vCPU 0's CPU record is kept. */
 XENSHIM_EXPORT int
 xc_domain_hvm_getcontext_partial (xc_interface *xch, uint32_t domid,
@@ -136,20 +167,11 @@ xc_domain_hvm_getcontext_partial (xc_interface *xch, uint32_t domid,
 
   xenshim_log ("xc_domain_hvm_getcontext_partial domid=%u typecode=%u",
                domid, typecode);
-  if (!xenshim_handle_check (xch, XENSHIM_HANDLE_XC, "xc_domain_hvm_getcontext_partial"))
-    return -1;
-  if (xenshim_fault ("getcontext"))
-    {
-      errno = EPERM;
-      return -1;
-    }
-  dom = xenshim_domain_load (domid);
+  dom = xenshim_hvm_domain_for (xch, domid, "xc_domain_hvm_getcontext_partial",
+                                "getcontext");
   if (!dom)
-    {
-      errno = ESRCH;
-      return -1;
-    }
-  if (dom->type != LIBXL_DOMAIN_TYPE_HVM || !ctxt_buf || size < sizeof cpu)
+    return -1;
+  if (!ctxt_buf || size < sizeof cpu)
     {
       errno = EINVAL;
       return -1;
@@ -193,24 +215,10 @@ xc_domain_hvm_getcontext (xc_interface *xch, uint32_t domid, uint8_t *ctxt_buf,
   gsize need, off = 0;
 
   xenshim_log ("xc_domain_hvm_getcontext domid=%u size=%u", domid, size);
-  if (!xenshim_handle_check (xch, XENSHIM_HANDLE_XC, "xc_domain_hvm_getcontext"))
-    return -1;
-  if (xenshim_fault ("getcontext-full"))
-    {
-      errno = EPERM;
-      return -1;
-    }
-  dom = xenshim_domain_load (domid);
+  dom = xenshim_hvm_domain_for (xch, domid, "xc_domain_hvm_getcontext",
+                                "getcontext-full");
   if (!dom)
-    {
-      errno = ESRCH;
-      return -1;
-    }
-  if (dom->type != LIBXL_DOMAIN_TYPE_HVM)
-    {
-      errno = EINVAL;
-      return -1;
-    }
+    return -1;
   need = xenshim_context_size (MAX (dom->vcpus, 1));
   if (!ctxt_buf)
     return (int) need;
@@ -251,16 +259,11 @@ xc_domain_hvm_setcontext (xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt,
   gsize off;
   char value[32];
 
-  if (!xenshim_handle_check (xch, XENSHIM_HANDLE_XC, "xc_domain_hvm_setcontext"))
-    return -1;
-  dom = xenshim_domain_load (domid);
+  /* The fault is injected once the call is logged, below. */
+  dom = xenshim_hvm_domain_for (xch, domid, "xc_domain_hvm_setcontext", NULL);
   if (!dom)
-    {
-      errno = ESRCH;
-      return -1;
-    }
-  if (dom->type != LIBXL_DOMAIN_TYPE_HVM || dom->shutdown || !hvm_ctxt
-      || size < sizeof d + sizeof header)
+    return -1;
+  if (dom->shutdown || !hvm_ctxt || size < sizeof d + sizeof header)
     {
       errno = EINVAL;
       return -1;
