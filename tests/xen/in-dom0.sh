@@ -55,7 +55,29 @@ wait_boot() {
 		false
 	fi
 	tap_result $? "$name: the guest reached userspace (in $(cat "/tmp/$name.time" 2>/dev/null || echo "more than $limit") s)" \
-		"$(tail -n 30 "$log" 2>/dev/null | tr -d '\r'; xl list; xl dmesg | grep -E '\(d[0-9]+\)' | tail -n 20)"
+		"$(tail -n 30 "$log" 2>/dev/null | tr -d '\r'; xl list; xl dmesg | grep -E '\(d[0-9]+\)' | tail -n 20
+		  xl dmesg | grep -E 'Triple fault|domain_crash' | tail -n 5)"
+}
+
+# again_if_triple_fault NAME LOG SECONDS COMMAND...: COMMAND created domain
+# NAME.  Guests booted by hvmloader, SeaBIOS and qemu-xen's -kernel (none
+# of xen-kboot's code) sometimes triple-fault early in the kernel here,
+# under Xen's SVM nested in QEMU's TCG (seen at "AGP: Checking aperture"
+# on a loaded machine; Xen logs "dNv0 Triple fault").  Such a boot is
+# said, cleaned up and started once more with COMMAND, t0 reset; any other
+# outcome is left to wait_boot to judge.
+again_if_triple_fault() {
+	name=$1 log=$2 secs=$3; shift 3
+	first_id=$(xl domid "$name" 2>/dev/null)
+	wait_for "$secs" booted_or_gone "$name" "$log"
+	has_markers "$log" MARKER 1 && return 0
+	[ -n "$first_id" ] && xl dmesg | grep -q "d${first_id}v0 Triple fault" || return 0
+	echo "# $name: domain $first_id triple-faulted before userspace (nested SVM under TCG; Xen: $(xl dmesg | grep "d${first_id}v0 Triple fault" | head -n 1)); starting it once more"
+	xl destroy "$name" > /dev/null 2>&1
+	$V destroy "$name" > /dev/null 2>&1
+	wait_for 30 domain_gone "$name"
+	t0=$(now)
+	"$@" > /dev/null 2>&1
 }
 
 # check_report NAME LOG INITRD [e820]: what the guest saw.
@@ -138,6 +160,8 @@ powered_off i386 "$id"
 
 # ---- the same guest through qemu-xen: xen-kboot's device-model mode, xl ---------
 create dm256 --mode device-model
+again_if_triple_fault dm256 "$CON/guest-dm256.log" 600 xen-kboot create --mode device-model "$D/dm256.xml"
+id=$(xl domid dm256 2>/dev/null)
 wait_boot dm256 "$CON/guest-dm256.log" 600 "$t0"
 check_report dm256 "$CON/guest-dm256.log" initrd-amd64.gz
 powered_off dm256 "$id"
@@ -158,6 +182,7 @@ on_reboot = "destroy"
 CFG
 t0=$(now)
 tap_ok "xl256: xl create with kernel= exits 0" xl create /tmp/xl256.cfg
+again_if_triple_fault xl256 "$CON/guest-xl256.log" 600 xl create /tmp/xl256.cfg
 wait_boot xl256 "$CON/guest-xl256.log" 600 "$t0"
 wait_for 90 domain_gone xl256
 tap_result $? "xl256: the guest's poweroff ends the domain (xl's own monitor)" "$(xl list)"
@@ -171,6 +196,7 @@ cmp -s /tmp/domains.before /tmp/domains.after && ! $V dominfo lvmemtest > /dev/n
 tap_result $? "libvirt: no domain exists after the hook's refusal" "$(cat /tmp/domains.after)"
 t0=$(now)
 tap_ok "libvirt: virsh create of the Debian kernel domain exits 0" $V create "$D/lv256.xml"
+again_if_triple_fault lv256 "$CON/guest-lv256.log" 600 $V create "$D/lv256.xml"
 wait_boot lv256 "$CON/guest-lv256.log" 600 "$t0"
 check_report lv256 "$CON/guest-lv256.log" initrd-amd64.gz
 wait_for 90 domain_gone lv256
