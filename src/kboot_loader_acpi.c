@@ -47,8 +47,9 @@ G_DEFINE_QUARK (kboot-acpi-error-quark, kboot_acpi_error)
 #define FACS_VERSION           1
 
 /* FADT revision 4 (ACPI 4.0, 244 bytes): what hvmloader builds
- * (util.c acpi_revision = 4; build.c: length up to sleep_control).  Linux
- * takes any revision from 1 and prefers the X_ fields from 3 on. */
+ * (util.c acpi_revision = 4; build.c: length up to sleep_control).  Debian's
+ * Linux 6.1 takes it under QEMU 7.2: "FACP ... 0000F4 (v04 XKBOOT ...)",
+ * every CPU up, "supports S0 S5", power-off and reset work. */
 #define FADT_REVISION          4
 #define FADT_SIZE              244
 #define FADT_FIRMWARE_CTRL     36
