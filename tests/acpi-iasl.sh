@@ -19,18 +19,8 @@
 # "false" or "0"): run.sh installs acpica-tools, so there it is a failure.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 
-need() { # TOOL PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	case ${CI:-} in
-	'' | false | 0)
-		echo "1..0 # SKIP $1 not installed (Debian package $2; ./run.sh installs it)"
-		exit 0
-		;;
-	esac
-	tap_bail "$1 not installed under CI=$CI: ./run.sh installs $2, so the setup is broken"
-}
-need iasl acpica-tools
-need acpiexec acpica-tools
+tap_need iasl acpica-tools
+tap_need acpiexec acpica-tools
 
 dump=${KBOOT_TOP_BUILDDIR:-.}/tests/acpi-dump
 [ -x "$dump" ] || tap_bail "$dump is missing: build it with 'make check'"
