@@ -25,6 +25,7 @@ packages="
 	libxml2-utils libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
 	dpkg-dev ca-certificates
 	virtinst
+	acpica-tools
 "
 
 say() { printf '==> %s\n' "$*" >&2; }

@@ -2,6 +2,7 @@
 #   tap_ok NAME COMMAND...          passes when COMMAND exits 0
 #   tap_check NAME CONDITION-RESULT  (0 or non-zero from a previous step)
 #   tap_expect NAME STATUS STDOUT-GLOB STDERR-GLOB CMD...
+#   tap_need TOOL PACKAGE            skips the test without TOOL (fails under CI)
 #   tap_done                         prints the plan; exit status = failures
 # Every assertion is one test point; the plan comes last ("1..N").
 tap_n=0
@@ -60,6 +61,22 @@ tap_bail() {
 tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
+}
+
+# tap_need TOOL PACKAGE: a tool run.sh installs (Debian package PACKAGE).
+# Missing, the whole test is skipped with the reason, except under CI (CI
+# set, and not "false" or "0"), where run.sh has installed it: there a
+# missing tool is a broken setup, and the test bails out.  Call it before
+# the first test point.
+tap_need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	case ${CI:-} in
+	'' | false | 0)
+		echo "1..0 # SKIP $1 not installed (Debian package $2; ./run.sh installs it)"
+		exit 0
+		;;
+	esac
+	tap_bail "$1 not installed under CI=$CI: ./run.sh installs $2, so the setup is broken"
 }
 
 # The real test images (tests/fetch-testdata.sh); bail out clearly if absent.

@@ -18,18 +18,8 @@
 # is a failure.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 
-need() { # TOOL PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	case ${CI:-} in
-	'' | false | 0)
-		echo "1..0 # SKIP $1 not installed (Debian package $2; ./run.sh installs it)"
-		exit 0
-		;;
-	esac
-	tap_bail "$1 not installed under CI=$CI: ./run.sh installs $2, so the setup is broken"
-}
-need virt-install virtinst
-need xmllint libxml2-utils
+tap_need virt-install virtinst
+tap_need xmllint libxml2-utils
 tap_require_testdata amd64/vmlinuz
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-vinst.XXXXXX")

@@ -1,0 +1,105 @@
+/* The ACPI hardware of the two platforms: the ports and values the ACPI
+ * tables (kboot_loader_acpi.c) tell the guest about, and that the entry
+ * firmware must set up for those tables to be true.  Included by C and
+ * assembly, so it holds only #defines.
+ *
+ * Both platforms emulate Intel's PIIX4 power management function (PCI
+ * 00:01.3): qemu-xen for Xen HVM guests, QEMU itself for the pc machine.
+ * Its PM1a event, PM1a control and PM timer registers sit in one I/O block
+ * whose base the firmware chooses (PCI config PMBA); GPE0 is fixed.
+ *
+ * What the firmware must do, because hvmloader and SeaBIOS do it and our
+ * tables rely on it (the tables themselves cannot do it):
+ *   1. Program the PM function's PCI config (bus 0, devfn
+ *      KBOOT_ACPI_PIIX4_PM_DEVFN): PMBA (KBOOT_ACPI_PIIX4_PMBA) =
+ *      the platform's PM base | 1, then PMREGMISC (KBOOT_ACPI_PIIX4_PMREGMISC)
+ *      = KBOOT_ACPI_PIIX4_PMIOSE.  Without it PM1a_CNT is not decoded and
+ *      Linux's power-off writes go nowhere.  (hvmloader: pci.c, the 0x0680
+ *      class case; SeaBIOS: fw/pciinit.c piix4_pm_config_setup.)
+ *      The PM base chosen must be the one below for the platform.
+ *   2. Put the PM block in ACPI mode: when PM1a_CNT (PM base + 4) reads
+ *      with KBOOT_ACPI_PM1_CNT_SCI_EN clear, write KBOOT_ACPI_ENABLE_CMD to
+ *      KBOOT_ACPI_SMI_CMD_PORT; SCI_EN then reads set (hvmloader.c
+ *      acpi_enable_sci).  Our FADT's SMI_CMD is 0, which ACPI 2.0+ defines
+ *      as "always in ACPI mode": Linux then never writes ACPI_ENABLE itself
+ *      (acpica hwacpi.c acpi_hw_get_mode returns ACPI mode when SMI_CMD is
+ *      0, without reading SCI_EN), so the firmware must have done it.
+ *   3. xen-hvm only: move Xen's own PM1a event and PM timer emulation to
+ *      the V1 ports, HVM_PARAM_ACPI_IOPORTS_LOCATION = 1 (hvmloader.c does
+ *      it with HVMOP_set_param; the toolstack can with xc_hvm_param_set).
+ *      Xen starts at V0 (0x1f40); at V1 Xen's 32-bit timer answers 0xb008,
+ *      as the FADT's TMR_VAL_EXT says.
+ */
+#ifndef KBOOT_LOADER_ACPI_HW_H
+#define KBOOT_LOADER_ACPI_HW_H
+
+/* ---- PM block bases --------------------------------------------------- */
+
+/* xen-hvm: Xen's public hvm/ioreq.h ACPI_PM1A_EVT_BLK_ADDRESS_V1 ("locations
+ * preferred by modern Qemu"), where hvmloader's pci.c puts PMBA and
+ * libacpi's static_tables.c points the FADT. */
+#define KBOOT_ACPI_XEN_PM_BASE          0xb000
+/* qemu-pc: where SeaBIOS puts PMBA when QEMU builds the ACPI tables
+ * (fw/paravirt.c qemu_cfg_init: "Moving pm_base to 0x600"), and so what
+ * QEMU 7.2's own FADT for the pc machine says (it reads PMBA back:
+ * hw/i386/acpi-build.c, ACPI_PM_PROP_PM_IO_BASE; Linux under QEMU 7.2 and
+ * SeaBIOS 1.16 reports "PM-Timer IO Port: 0x608"). */
+#define KBOOT_ACPI_QEMU_PM_BASE         0x0600
+/* Offsets in the PM block (PIIX4 datasheet; QEMU hw/acpi/core.c maps
+ * acpi-evt at 0, acpi-cnt at 4, acpi-tmr at 8). */
+#define KBOOT_ACPI_PM1_EVT_OFFSET       0x00
+#define KBOOT_ACPI_PM1_EVT_LEN          4
+#define KBOOT_ACPI_PM1_CNT_OFFSET       0x04
+#define KBOOT_ACPI_PM1_CNT_LEN          2
+#define KBOOT_ACPI_PM_TMR_OFFSET        0x08
+#define KBOOT_ACPI_PM_TMR_LEN           4
+/* GPE0: fixed in QEMU's PIIX4 (hw/acpi/piix4.c GPE_BASE, GPE_LEN), the
+ * same as Xen's ACPI_GPE0_BLK_ADDRESS_V1 / ACPI_GPE0_BLK_LEN_V1. */
+#define KBOOT_ACPI_GPE0_BASE            0xafe0
+#define KBOOT_ACPI_GPE0_LEN             4
+
+/* PM1a_CNT bits (ACPI spec 4.8.3.2.1). */
+#define KBOOT_ACPI_PM1_CNT_SCI_EN       0x0001
+#define KBOOT_ACPI_PM1_CNT_SLP_TYP_SHIFT 10
+#define KBOOT_ACPI_PM1_CNT_SLP_EN       0x2000
+/* SLP_TYP for S5 (soft off): QEMU's acpi_pm1_cnt_write (hw/acpi/core.c)
+ * powers off on sus_typ 0; hvmloader's dsdt.asl and QEMU's DSDT both say
+ * Name (\_S5, Package (4) { 0, 0, 0, 0 }). */
+#define KBOOT_ACPI_S5_SLP_TYP           0
+
+/* The SCI: PIIX4 PM's interrupt, wired to ISA IRQ 9 (hvmloader pci.c
+ * "Hardcoded IRQ9"; QEMU pc_piix.c passes x86ms->gsi[9]); both FADTs say 9. */
+#define KBOOT_ACPI_SCI_IRQ              9
+
+/* ---- entering ACPI mode ----------------------------------------------- */
+
+/* APM control port and PIIX4's "ACPI enable" command (hvmloader.c
+ * PIIX4_SMI_CMD_IOPORT, PIIX4_ACPI_ENABLE; QEMU hw/isa/apm.c,
+ * hw/acpi/piix4.c ACPI_ENABLE).  QEMU handles this write itself (sets
+ * SCI_EN, raises no SMI). */
+#define KBOOT_ACPI_SMI_CMD_PORT         0xb2
+#define KBOOT_ACPI_ENABLE_CMD           0xf1
+
+/* PIIX4 PM function's PCI config (PIIX4 datasheet 3.3; QEMU hw/acpi/piix4.c
+ * pm_io_space_update reads PMBA & 0xffc0 when PMREGMISC bit 0 is set). */
+#define KBOOT_ACPI_PIIX4_PM_DEVFN       0x0b    /* 00:01.3 */
+#define KBOOT_ACPI_PIIX4_PMBA           0x40
+#define KBOOT_ACPI_PIIX4_PMREGMISC      0x80
+#define KBOOT_ACPI_PIIX4_PMIOSE         0x01
+
+/* ---- reset -------------------------------------------------------------- */
+
+/* PIIX3's reset control register, emulated by QEMU 7.2 and qemu-xen
+ * (hw/isa/piix3.c PIIX_RCR_IOPORT, a reset when bit 2 is written);
+ * libacpi's static_tables.c gives the same register and value. */
+#define KBOOT_ACPI_RESET_PORT           0xcf9
+#define KBOOT_ACPI_RESET_VALUE          0x06
+
+/* ---- interrupt controllers ---------------------------------------------- */
+
+/* hvmloader config.h LAPIC_BASE_ADDRESS, hvmloader.c ioapic_base_address;
+ * QEMU APIC_DEFAULT_ADDRESS, IO_APIC_DEFAULT_ADDRESS. */
+#define KBOOT_ACPI_LAPIC_ADDRESS        0xfee00000
+#define KBOOT_ACPI_IOAPIC_ADDRESS       0xfec00000
+
+#endif /* KBOOT_LOADER_ACPI_HW_H */
