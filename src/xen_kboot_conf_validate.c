@@ -276,12 +276,19 @@ xen_kboot_domain_def_warnings (const XenKbootDomainDef *def, XenKbootBootMode mo
   if (direct && def->max_vcpus > 1)
     {
       g_autofree char *at = xen_kboot_conf_where (def, def->vcpu_loc.line);
+      /* The way back to hvmloader's tables: for a domain that chose
+       * xen-kboot-dm as its device model, another device model (the
+       * metadata would contradict its <emulator>). */
+      g_autofree char *instead =
+        xen_kboot_native_emulator_is_dm (def->emulator)
+        ? g_strdup_printf ("boot it without <emulator>%s</emulator> (qemu-xen's "
+                           "-kernel)", def->emulator)
+        : g_strdup ("use <kboot:boot mode='device-model'/>");
       g_autofree char *line =
         g_strdup_printf ("%s: <vcpu>%u</vcpu>: direct boot starts vCPU 0 only "
                          "(xen-kboot's firmware builds no ACPI or MP tables "
-                         "yet): the guest will see 1 CPU; use <kboot:boot "
-                         "mode='device-model'/> for all vCPUs", at,
-                         def->max_vcpus);
+                         "yet): the guest will see 1 CPU; %s for all vCPUs", at,
+                         def->max_vcpus, instead);
       g_strv_builder_add (warnings, line);
     }
   return g_strv_builder_end (warnings);

@@ -490,12 +490,19 @@ test_warnings (void)
     guint max_vcpus;
     XenKbootBootMode mode;
     const char *warning;         /* NULL: none */
+    const char *emulator;
   } cases[] = {
     { "direct, 2 vCPUs", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 2,
       XEN_KBOOT_BOOT_MODE_DIRECT,
       "dom.xml:5: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's "
       "firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; "
       "use <kboot:boot mode='device-model'/> for all vCPUs" },
+    { "direct through xen-kboot-dm, 2 vCPUs", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 2,
+      XEN_KBOOT_BOOT_MODE_DIRECT,
+      "dom.xml:5: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's "
+      "firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; "
+      "boot it without <emulator>/usr/lib/xen-kboot/xen-kboot-dm</emulator> "
+      "(qemu-xen's -kernel) for all vCPUs", "/usr/lib/xen-kboot/xen-kboot-dm" },
     { "direct, 1 vCPU", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 1,
       XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
     { "device-model: hvmloader's tables", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 4,
@@ -518,6 +525,7 @@ test_warnings (void)
       def.os.kernel = (char *) cases[i].kernel;
       def.max_vcpus = def.vcpus = cases[i].max_vcpus;
       def.vcpu_loc.line = 5;
+      def.emulator = (char *) cases[i].emulator;
       warnings = xen_kboot_domain_def_warnings (&def, cases[i].mode);
       g_assert_nonnull (warnings);
       if (!cases[i].warning)
