@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kboot_loader_acpi.h"
+#include "kboot_loader_acpi_dsdt.h"
 #include "kboot_loader_acpi_hw.h"
 #include "kboot_util.h"
 
@@ -120,25 +121,6 @@ G_DEFINE_QUARK (kboot-acpi-error-quark, kboot_acpi_error)
 #define RSDT_ENTRY_SIZE        4
 #define SDT_ENTRIES            2          /* the FADT and the MADT */
 
-/* The DSDT's AML: Name (\_S5, Package (4) { S5, S5, 0, 0 }), the one object
- * Linux needs to power off: it writes SLP_TYP = S5 with SLP_EN to PM1a_CNT
- * (acpica hwsleep.c acpi_hw_legacy_sleep).  Hand-encoded (ACPI spec 20.2):
- * 13 bytes need no ASL compiler in the build; tests/acpi-iasl.sh reads them
- * back with iasl. */
-#define S5_PACKAGE_LENGTH      8          /* PkgLength counts itself to the end */
-static const guint8 dsdt_aml[] = {
-  0x08,                                   /* NameOp */
-  '\\', '_', 'S', '5', '_',               /* RootChar, NameSeg "_S5_" */
-  0x12,                                   /* PackageOp */
-  S5_PACKAGE_LENGTH,                      /* PkgLength, one-byte form */
-  0x04,                                   /* NumElements */
-  0x0a, KBOOT_ACPI_S5_SLP_TYP,            /* BytePrefix: PM1a_CNT.SLP_TYP */
-  0x0a, KBOOT_ACPI_S5_SLP_TYP,            /* BytePrefix: PM1b_CNT.SLP_TYP */
-  0x00,                                   /* ZeroOp: reserved */
-  0x00,                                   /* ZeroOp: reserved */
-};
-G_STATIC_ASSERT (sizeof dsdt_aml == 7 + S5_PACKAGE_LENGTH);
-
 /* ---- the two platforms ----------------------------------------------------- */
 
 /* What differs between Xen's tables and QEMU's. */
@@ -228,7 +210,7 @@ acpi_madt_size (const AcpiPlatformFacts *facts, guint32 nr_vcpus)
 /* Offsets from the base, in the order the tables are laid out. */
 typedef struct {
   gsize rsdp, facs, dsdt, fadt, madt, xsdt, rsdt, end;
-  gsize madt_size;
+  gsize madt_size, dsdt_size;
 } AcpiLayout;
 
 /* Place @size bytes at the first offset from *@cursor whose address
@@ -249,17 +231,29 @@ acpi_place (guint64 base, gsize *cursor, guint64 align, gsize size, gsize *offse
   return TRUE;
 }
 
+/* The DSDT's size: its AML's length depends on the platform alone (the
+ * PCI window is written in fixed-width fields), so any window will do. */
+static gsize
+acpi_dsdt_size (KbootPlatformKind platform)
+{
+  g_autoptr(GByteArray) aml = kboot_acpi_dsdt_aml (platform, KBOOT_ACPI_PCI_MEM_MIN,
+                                                   KBOOT_ACPI_XEN_PCI_MEM_END);
+
+  return ACPI_HEADER_SIZE + aml->len;
+}
+
 static gboolean
-acpi_layout (const AcpiPlatformFacts *facts, guint32 nr_vcpus, guint64 base,
-             AcpiLayout *layout)
+acpi_layout (KbootPlatformKind platform, const AcpiPlatformFacts *facts,
+             guint32 nr_vcpus, guint64 base, AcpiLayout *layout)
 {
   gsize cursor = 0;
 
   layout->madt_size = acpi_madt_size (facts, nr_vcpus);
+  layout->dsdt_size = acpi_dsdt_size (platform);
   return acpi_place (base, &cursor, ACPI_TABLE_ALIGN, RSDP_SIZE, &layout->rsdp)
          && acpi_place (base, &cursor, ACPI_FACS_ALIGN, FACS_SIZE, &layout->facs)
-         && acpi_place (base, &cursor, ACPI_TABLE_ALIGN,
-                        ACPI_HEADER_SIZE + sizeof dsdt_aml, &layout->dsdt)
+         && acpi_place (base, &cursor, ACPI_TABLE_ALIGN, layout->dsdt_size,
+                        &layout->dsdt)
          && acpi_place (base, &cursor, ACPI_TABLE_ALIGN, FADT_SIZE, &layout->fadt)
          && acpi_place (base, &cursor, ACPI_TABLE_ALIGN, layout->madt_size,
                         &layout->madt)
@@ -285,7 +279,7 @@ kboot_acpi_size (KbootPlatformKind platform, guint32 nr_vcpus)
     {
       AcpiLayout layout;
 
-      if (!acpi_layout (facts, nr_vcpus, ACPI_FACS_ALIGN + phase, &layout))
+      if (!acpi_layout (platform, facts, nr_vcpus, ACPI_FACS_ALIGN + phase, &layout))
         return 0;
       size = MAX (size, layout.end);
     }
@@ -364,14 +358,21 @@ acpi_build_facs (guint8 *facs)
   facs[FACS_VERSION_OFF] = FACS_VERSION;
 }
 
-static void
-acpi_build_dsdt (guint8 *dsdt, const AcpiPlatformFacts *facts)
+/* The DSDT: its AML (kboot_loader_acpi_dsdt.c) fills @size bytes exactly. */
+static gboolean
+acpi_build_dsdt (guint8 *dsdt, gsize size, const AcpiPlatformFacts *facts,
+                 const KbootAcpiConfig *config)
 {
-  gsize size = ACPI_HEADER_SIZE + sizeof dsdt_aml;
+  g_autoptr(GByteArray) aml = kboot_acpi_dsdt_aml (config->platform,
+                                                   (guint32) config->pci_mem_start,
+                                                   (guint32) config->pci_mem_end);
 
+  if (ACPI_HEADER_SIZE + aml->len != size)
+    return FALSE;
   acpi_put_header (dsdt, "DSDT", size, DSDT_REVISION, facts);
-  memcpy (dsdt + ACPI_HEADER_SIZE, dsdt_aml, sizeof dsdt_aml);
+  memcpy (dsdt + ACPI_HEADER_SIZE, aml->data, aml->len);
   acpi_set_checksum (dsdt, size, ACPI_HEADER_CHECKSUM);
+  return TRUE;
 }
 
 static void
@@ -530,6 +531,18 @@ acpi_check_config (const KbootAcpiConfig *config, guint64 size, GError **error)
                    "means no table)", config->base);
       return FALSE;
     }
+  if (config->pci_mem_start < KBOOT_ACPI_PCI_MEM_MIN
+      || config->pci_mem_start >= config->pci_mem_end
+      || config->pci_mem_end > KBOOT_ACPI_IOAPIC_ADDRESS)
+    {
+      g_set_error (error, KBOOT_ACPI_ERROR, KBOOT_ACPI_ERROR_PCI_WINDOW,
+                   "ACPI tables: PCI memory window [0x%" G_GINT64_MODIFIER "x, 0x%"
+                   G_GINT64_MODIFIER "x): it must be non-empty, start at or above "
+                   "1 MiB and end at or below the IOAPIC at 0x%x",
+                   config->pci_mem_start, config->pci_mem_end,
+                   (guint) KBOOT_ACPI_IOAPIC_ADDRESS);
+      return FALSE;
+    }
   if (!g_uint64_checked_add (&end, config->base, size) || end > KBOOT_FOUR_GIB)
     {
       g_set_error (error, KBOOT_ACPI_ERROR, KBOOT_ACPI_ERROR_BASE,
@@ -552,7 +565,10 @@ kboot_acpi_build (const KbootAcpiConfig *config, guint64 *rsdp_addr, GError **er
 
   if (!acpi_check_config (config, size, error))
     return NULL;
-  if (!acpi_layout (facts, config->nr_vcpus, base, &at) || at.end > size)
+  blob = g_malloc0 (size);
+  if (!acpi_layout (config->platform, facts, config->nr_vcpus, base, &at)
+      || at.end > size
+      || !acpi_build_dsdt (blob + at.dsdt, at.dsdt_size, facts, config))
     {
       /* Unreachable: the checks above bound every size and address. */
       g_set_error (error, KBOOT_ACPI_ERROR, KBOOT_ACPI_ERROR_BASE,
@@ -561,9 +577,7 @@ kboot_acpi_build (const KbootAcpiConfig *config, guint64 *rsdp_addr, GError **er
       return NULL;
     }
 
-  blob = g_malloc0 (size);
   acpi_build_facs (blob + at.facs);
-  acpi_build_dsdt (blob + at.dsdt, facts);
   acpi_build_fadt (blob + at.fadt, facts, config->nr_vcpus,
                    base + at.facs, base + at.dsdt);
   acpi_build_madt (blob + at.madt, at.madt_size, facts, config->nr_vcpus,

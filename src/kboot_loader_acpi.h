@@ -1,8 +1,9 @@
 /* The guest's ACPI tables, built on the host: RSDP, XSDT and RSDT, FADT,
- * FACS, DSDT and MADT, laid out in one blob for a given guest-physical
+ * FACS, DSDT (kboot_loader_acpi_dsdt.c) and MADT, laid out in one blob for a given guest-physical
  * address.  They say what hvmloader's tables say on Xen (every vCPU with
  * Xen's APIC ids, the IOAPIC and ISA interrupt overrides, the PIIX4 power
- * management block, S5 for power-off, the 0xcf9 reset register) and what
+ * management block, S5 for power-off, the 0xcf9 reset register, the PCI
+ * root bridge with its windows and INTx routing) and what
  * QEMU's own tables say for its pc machine.  Pure: a configuration in,
  * bytes out; GLib only.
  *
@@ -33,6 +34,20 @@ typedef struct {
   guint64 base;                /* guest-physical address of the blob: 16-byte
                                 * aligned, not 0, the whole blob below 4 GiB
                                 * (the RSDT and the FADT's 32-bit fields) */
+  /* The 32-bit PCI memory window, [pci_mem_start, pci_mem_end), that
+   * \_SB.PCI0._CRS gives the OS for BARs: the tables are built before the
+   * guest runs, so the caller says where the hole below 4 GiB is.
+   *   xen-hvm: from libxl's mmio_start (4 GiB - mmio_size, by default
+   *     HVM_BELOW_4G_MMIO_START 0xf0000000; libxl_dom.c), which is where
+   *     hvmloader's pci_mem_start starts, to KBOOT_ACPI_XEN_PCI_MEM_END,
+   *     hvmloader's pci_mem_end;
+   *   qemu-pc: from the end of RAM below 4 GiB (QEMU's lowmem: all RAM
+   *     up to 0xe0000000, 0xc0000000 past that with gigabyte_align, lower
+   *     with max-ram-below-4g; hw/i386/pc_piix.c pc_init1) to
+   *     KBOOT_ACPI_QEMU_PCI_MEM_END, where QEMU's i440fx hole ends.
+   * Both between 1 MiB and the IOAPIC (kboot_loader_acpi_hw.h). */
+  guint64 pci_mem_start;
+  guint64 pci_mem_end;
 } KbootAcpiConfig;
 
 typedef enum {
@@ -40,6 +55,7 @@ typedef enum {
   KBOOT_ACPI_ERROR_VCPUS,      /* 0 or more than KBOOT_ACPI_VCPUS_MAX */
   KBOOT_ACPI_ERROR_ONLINE,     /* vCPU 0 offline */
   KBOOT_ACPI_ERROR_BASE,       /* 0, not 16-byte aligned, or past 4 GiB */
+  KBOOT_ACPI_ERROR_PCI_WINDOW, /* empty, below 1 MiB, or past the IOAPIC */
 } KbootAcpiError;
 
 #define KBOOT_ACPI_ERROR (kboot_acpi_error_quark ())

@@ -102,4 +102,20 @@
 #define KBOOT_ACPI_LAPIC_ADDRESS        0xfee00000
 #define KBOOT_ACPI_IOAPIC_ADDRESS       0xfec00000
 
+/* ---- the PCI hole below 4 GiB --------------------------------------------- */
+
+/* Where the 32-bit PCI memory window ends (exclusive), above it the
+ * platform's own ranges.  xen-hvm: hvmloader's pci_mem_end =
+ * RESERVED_MEMBASE (tools/firmware/hvmloader/pci.c, config.h): hvmloader
+ * gives BARs [pci_mem_start, 0xfc000000) and its _CRS says that range
+ * (libacpi dsdt.asl PMIN/PLEN from util.c pci_start/pci_len).
+ * qemu-pc: QEMU 7.2's i440fx hole ends at IO_APIC_DEFAULT_ADDRESS
+ * (hw/pci-host/i440fx.c, the pci-hole end QEMU's build_dsdt puts in
+ * PCI0's _CRS). */
+#define KBOOT_ACPI_XEN_PCI_MEM_END      0xfc000000
+#define KBOOT_ACPI_QEMU_PCI_MEM_END     0xfec00000
+/* The lowest start we accept: the window must leave the BIOS area below
+ * 1 MiB to the legacy ranges. */
+#define KBOOT_ACPI_PCI_MEM_MIN          0x00100000
+
 #endif /* KBOOT_LOADER_ACPI_HW_H */

@@ -11,9 +11,15 @@
 
 #include "kboot_layout_platform.h"
 #include "kboot_loader_acpi.h"
+#include "kboot_loader_acpi_hw.h"
 #include "kboot_util.h"
 
 #define DUMP_BASE 0xe0000   /* where a BIOS would put them; any will do */
+/* The PCI windows tests/acpi-iasl.sh expects: Xen's default hole
+ * (HVM_BELOW_4G_MMIO_START to hvmloader's pci_mem_end), and QEMU's for a
+ * 2 GiB guest (lowmem to the IOAPIC). */
+#define DUMP_XEN_PCI_MEM       0xf0000000, KBOOT_ACPI_XEN_PCI_MEM_END
+#define DUMP_QEMU_PCI_MEM      0x80000000, KBOOT_ACPI_QEMU_PCI_MEM_END
 
 static gboolean
 dump_table (const char *dir, const char *name, const guint8 *blob, gsize size,
@@ -86,6 +92,13 @@ dump (int argc, char **argv, GError **error)
       || !g_ascii_string_to_unsigned (argv[2], 10, 0, G_MAXUINT32, &n, error))
     return FALSE;
   config.nr_vcpus = (guint32) n;
+  {
+    static const guint64 xen[] = { DUMP_XEN_PCI_MEM }, qemu[] = { DUMP_QEMU_PCI_MEM };
+    const guint64 *window = config.platform == KBOOT_PLATFORM_XEN_HVM ? xen : qemu;
+
+    config.pci_mem_start = window[0];
+    config.pci_mem_end = window[1];
+  }
   if (argc > 4)
     {
       if (!parse_online (argv[4], online, sizeof online, error))

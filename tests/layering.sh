@@ -26,7 +26,7 @@ layer_of() {
 }
 io_header() {
 	case $1 in
-	kboot_loader_bootparams.h|kboot_loader_acpi.h|kboot_loader_acpi_hw.h) false ;;
+	kboot_loader_bootparams.h|kboot_loader_acpi.h|kboot_loader_acpi_hw.h|kboot_loader_acpi_dsdt.h|kboot_loader_aml.h) false ;;
 	kboot_util_file.h|kboot_util_runtime.h|kboot_image_file.h|kboot_loader*.h|xen_kboot_driver*.h|xen_kboot_xen*.h) true ;;
 	*) false ;;
 	esac

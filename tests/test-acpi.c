@@ -56,7 +56,14 @@ typedef struct {
   guint32 nr_vcpus;
   const guint8 *online;        /* NULL: all online */
   guint64 base;
+  guint64 pci_mem_start, pci_mem_end;   /* 0, 0: the platform's default */
 } AcpiCase;
+
+/* The default PCI windows: Xen's HVM_BELOW_4G_MMIO_START (public
+ * hvm/e820.h, libxl's default mmio_start) to hvmloader's pci_mem_end
+ * RESERVED_MEMBASE; a 2 GiB QEMU guest's lowmem to QEMU's IOAPIC. */
+#define XEN_PCI_MEM            0xf0000000, 0xfc000000
+#define QEMU_PCI_MEM           0x80000000, 0xfec00000
 
 /* Holes: vCPUs 1, 3, 6 offline of 8; the bits past nr_vcpus are noise the
  * builder must ignore. */
@@ -71,12 +78,18 @@ static const AcpiCase cases[] = {
   { "/acpi/xen-hvm/2", KBOOT_PLATFORM_XEN_HVM, 2, NULL, 0x9e010 },
   { "/acpi/xen-hvm/4", KBOOT_PLATFORM_XEN_HVM, 4, NULL, 0x100020 },
   { "/acpi/xen-hvm/128", KBOOT_PLATFORM_XEN_HVM, 128, NULL, 0xfc000030 },
+  /* A larger hole: libxl's mmio_hole = 1024 (MiB). */
+  { "/acpi/xen-hvm/2-mmio-hole", KBOOT_PLATFORM_XEN_HVM, 2, NULL, 0xe0000,
+    0xc0000000, 0xfc000000 },
   { "/acpi/xen-hvm/8-holes", KBOOT_PLATFORM_XEN_HVM, 8, online_holes_8, 0xf0000 },
   { "/acpi/xen-hvm/128-holes", KBOOT_PLATFORM_XEN_HVM, 128, online_holes_128, 0x1230 },
   { "/acpi/qemu-pc/1", KBOOT_PLATFORM_QEMU_PC, 1, NULL, 0xe0010 },
   { "/acpi/qemu-pc/2", KBOOT_PLATFORM_QEMU_PC, 2, NULL, 0x9e020 },
   { "/acpi/qemu-pc/4", KBOOT_PLATFORM_QEMU_PC, 4, NULL, 0x100030 },
   { "/acpi/qemu-pc/128", KBOOT_PLATFORM_QEMU_PC, 128, NULL, 0xfff00000 },
+  /* 4 GiB of RAM: lowmem clamped to 3 GiB (gigabyte_align). */
+  { "/acpi/qemu-pc/2-lowmem-3g", KBOOT_PLATFORM_QEMU_PC, 2, NULL, 0xe0000,
+    0xc0000000, 0xfec00000 },
   { "/acpi/qemu-pc/8-holes", KBOOT_PLATFORM_QEMU_PC, 8, online_holes_8, 0xf0040 },
   { "/acpi/qemu-pc/128-holes", KBOOT_PLATFORM_QEMU_PC, 128, online_holes_128, 0x7ff0 },
 };
@@ -171,11 +184,258 @@ check_gas_io (const guint8 *gas, guint bits, guint64 port)
   g_assert_cmpuint (get64 (gas + 4), ==, port);
 }
 
+static guint64
+case_pci_mem (const AcpiCase *c, guint end)
+{
+  static const guint64 xen[] = { XEN_PCI_MEM }, qemu[] = { QEMU_PCI_MEM };
+
+  if (c->pci_mem_start != 0)
+    return end ? c->pci_mem_end : c->pci_mem_start;
+  return (c->platform == KBOOT_PLATFORM_XEN_HVM ? xen : qemu)[end];
+}
+
+/* ---- the DSDT: an AML reader of our own ------------------------------------ */
+
+/* Where we are in the AML, and where the object being read ends. */
+typedef struct {
+  const guint8 *p, *end;
+} Aml;
+
+static guint8
+aml_byte (Aml *a)
+{
+  g_assert_cmpuint ((gsize) (a->end - a->p), >=, 1);
+  return *a->p++;
+}
+
+/* A PkgLength (ACPI 6.4 20.2.4): the length from its own first byte. */
+static Aml
+aml_pkg (Aml *a)
+{
+  const guint8 *start = a->p;
+  guint8 lead = aml_byte (a);
+  guint n = lead >> 6;
+  gsize len = n ? lead & 0x0f : lead & 0x3f;
+  Aml inner;
+
+  for (guint i = 0; i < n; i++)
+    len |= (gsize) aml_byte (a) << (4 + 8 * i);
+  g_assert_cmpuint (len, <=, (gsize) (a->end - start));
+  inner.p = a->p;
+  inner.end = start + len;
+  a->p = inner.end;
+  return inner;
+}
+
+static guint64
+aml_integer (Aml *a)
+{
+  guint8 op = aml_byte (a);
+  guint width;
+  guint64 v = 0;
+
+  switch (op)
+    {
+    case 0x00: return 0;
+    case 0x01: return 1;
+    case 0xff: return G_MAXUINT64;
+    case 0x0a: width = 1; break;
+    case 0x0b: width = 2; break;
+    case 0x0c: width = 4; break;
+    case 0x0e: width = 8; break;
+    default: g_error ("AML: 0x%02x where an integer should be", op);
+    }
+  for (guint i = 0; i < width; i++)
+    v |= (guint64) aml_byte (a) << (8 * i);
+  return v;
+}
+
+/* A NameSeg into @seg (5 bytes with the terminator). */
 static void
-check_facs_dsdt (Blob *blob, const guint8 *fadt, const Expect *ex)
+aml_seg (Aml *a, char seg[5])
+{
+  for (guint i = 0; i < 4; i++)
+    seg[i] = (char) aml_byte (a);
+  seg[4] = '\0';
+}
+
+/* The _PRT entry for @slot, @pin: Xen's hvm_pci_intx_gsi, worked by hand
+ * from "((device*4 + device/8 + INTx#) & 31) + 16" for a few slots, and
+ * the PIIX3 link (slot - 1 + pin) & 3 (QEMU's pci_slot_get_pirq), or LNKS
+ * for the PM function's INTA. */
+typedef struct {
+  guint slot, pin, gsi;
+  const char *link;
+} PrtSample;
+
+static const PrtSample xen_prt[] = {
+  { 1, 0, 20 }, { 2, 3, 27 }, { 3, 1, 29 }, { 8, 0, 17 }, { 16, 2, 20 },
+  { 31, 3, 18 }, { 7, 3, 47 },
+};
+static const PrtSample qemu_prt[] = {
+  { 1, 0, 0, "LNKS" }, { 1, 1, 0, "LNKB" }, { 2, 0, 0, "LNKB" },
+  { 3, 0, 0, "LNKC" }, { 4, 0, 0, "LNKD" }, { 5, 0, 0, "LNKA" },
+  { 31, 3, 0, "LNKB" },
+};
+
+static void
+check_prt (Aml *a, const AcpiCase *c)
+{
+  gboolean xen = c->platform == KBOOT_PLATFORM_XEN_HVM;
+  const PrtSample *samples = xen ? xen_prt : qemu_prt;
+  guint n_samples = xen ? G_N_ELEMENTS (xen_prt) : G_N_ELEMENTS (qemu_prt);
+  guint found = 0;
+
+  g_assert_cmpuint (aml_byte (a), ==, 0x12);            /* PackageOp */
+  *a = aml_pkg (a);
+  g_assert_cmpuint (aml_byte (a), ==, 31 * 4);
+  for (guint slot = 1; slot < 32; slot++)
+    for (guint pin = 0; pin < 4; pin++)
+      {
+        Aml e;
+        guint64 gsi;
+        char link[5] = "";
+
+        g_assert_cmpuint (aml_byte (a), ==, 0x12);
+        e = aml_pkg (a);
+        g_assert_cmpuint (aml_byte (&e), ==, 4);
+        g_assert_cmpuint (aml_integer (&e), ==, (guint64) slot << 16 | 0xffff);
+        g_assert_cmpuint (aml_integer (&e), ==, pin);
+        if (xen)
+          g_assert_cmpuint (aml_integer (&e), ==, 0);   /* no link: a GSI */
+        else
+          aml_seg (&e, link);
+        gsi = aml_integer (&e);
+        g_assert_true (e.p == e.end);
+        if (xen)
+          g_assert_cmpuint (gsi, >=, 16);               /* past the ISA IRQs */
+        else
+          g_assert_cmpuint (gsi, ==, 0);
+        for (guint i = 0; i < n_samples; i++)
+          if (samples[i].slot == slot && samples[i].pin == pin)
+            {
+              if (xen)
+                g_assert_cmpuint (gsi, ==, samples[i].gsi);
+              else
+                g_assert_cmpstr (link, ==, samples[i].link);
+              found++;
+            }
+      }
+  g_assert_true (a->p == a->end);
+  g_assert_cmpuint (found, ==, n_samples);
+}
+
+/* _CRS: the bus numbers, config ports, I/O, VGA and the case's window. */
+static void
+check_crs (Aml *a, const AcpiCase *c)
+{
+  static const guint8 head[] = {
+    0x88, 13, 0, 2, 0x0c, 0, 0, 0, 0, 0, 0xff, 0, 0, 0, 0x00, 0x01,  /* bus 0-0xff */
+    0x47, 1, 0xf8, 0x0c, 0xf8, 0x0c, 1, 8,                            /* IO 0xcf8, 8 */
+    0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0, 0, 0xf7, 0x0c, 0, 0, 0xf8, 0x0c, /* 0-0xcf7 */
+    0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x0d, 0xff, 0xff, 0, 0, 0x00, 0xf3,
+    0x87, 23, 0, 0, 0x0c, 3, 0, 0, 0, 0, 0, 0, 0x0a, 0, 0xff, 0xff, 0x0b, 0,
+    0, 0, 0, 0, 0, 0, 0x02, 0,                                          /* VGA */
+  };
+  guint64 start = case_pci_mem (c, 0), end = case_pci_mem (c, 1);
+  Aml buf;
+  const guint8 *w;
+
+  g_assert_cmpuint (aml_byte (a), ==, 0x11);            /* BufferOp */
+  buf = aml_pkg (a);
+  g_assert_cmpuint (aml_integer (&buf), ==, (gsize) (buf.end - buf.p));
+  g_assert_cmpuint ((gsize) (buf.end - buf.p), ==, sizeof head + 26 + 2);
+  g_assert_cmpmem (buf.p, sizeof head, head, sizeof head);
+  w = buf.p + sizeof head;                              /* DWordMemory */
+  g_assert_cmpuint (w[0], ==, 0x87);
+  g_assert_cmpuint (w[3], ==, 0);                       /* memory */
+  g_assert_cmpuint (w[5], ==, 1);                       /* read-write, non-cacheable */
+  g_assert_cmpuint (get (w + 10, 4), ==, start);
+  g_assert_cmpuint (get (w + 14, 4), ==, end - 1);
+  g_assert_cmpuint (get (w + 22, 4), ==, end - start);
+  g_assert_cmpuint (w[26], ==, 0x79);                   /* end tag */
+}
+
+static void
+check_dsdt (const guint8 *aml, gsize len, const AcpiCase *c, const Expect *ex)
+{
+  Aml a = { aml, aml + len }, s5, sb, pci0;
+  char seg[5];
+  gboolean seen_crs = FALSE, seen_prt = FALSE;
+
+  (void) ex;
+  /* Name (\_S5, Package (4) { 0, 0, 0, 0 }): hvmloader's dsdt.asl and QEMU's
+   * DSDT; QEMU's PIIX4 powers off on SLP_TYP 0 (hw/acpi/core.c). */
+  g_assert_cmpuint (aml_byte (&a), ==, 0x08);
+  g_assert_cmpuint (aml_byte (&a), ==, '\\');
+  aml_seg (&a, seg);
+  g_assert_cmpstr (seg, ==, "_S5_");
+  g_assert_cmpuint (aml_byte (&a), ==, 0x12);
+  s5 = aml_pkg (&a);
+  g_assert_cmpuint (aml_byte (&s5), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (aml_integer (&s5), ==, 0);
+  g_assert_true (s5.p == s5.end);
+
+  /* Scope (\_SB) { Device (PCI0) { ... } ... }, the scope ending the AML. */
+  g_assert_cmpuint (aml_byte (&a), ==, 0x10);
+  sb = aml_pkg (&a);
+  g_assert_true (a.p == a.end);
+  g_assert_cmpuint (aml_byte (&sb), ==, '\\');
+  aml_seg (&sb, seg);
+  g_assert_cmpstr (seg, ==, "_SB_");
+  g_assert_cmpuint (aml_byte (&sb), ==, 0x5b);
+  g_assert_cmpuint (aml_byte (&sb), ==, 0x82);          /* DeviceOp */
+  pci0 = aml_pkg (&sb);
+  aml_seg (&pci0, seg);
+  g_assert_cmpstr (seg, ==, "PCI0");
+  /* PCI0's Names, in order; a Device (ISA) may follow on qemu-pc. */
+  while (pci0.p < pci0.end && pci0.p[0] == 0x08)
+    {
+      aml_byte (&pci0);
+      aml_seg (&pci0, seg);
+      if (strcmp (seg, "_HID") == 0)
+        {
+          g_assert_cmpuint (aml_byte (&pci0), ==, 0x0c);
+          g_assert_cmpmem (pci0.p, 4, "\x41\xd0\x0a\x03", 4);   /* PNP0A03 */
+          pci0.p += 4;
+        }
+      else if (strcmp (seg, "_UID") == 0 || strcmp (seg, "_ADR") == 0
+               || strcmp (seg, "_BBN") == 0)
+        g_assert_cmpuint (aml_integer (&pci0), ==, 0);
+      else if (strcmp (seg, "_CRS") == 0)
+        {
+          check_crs (&pci0, c);
+          seen_crs = TRUE;
+        }
+      else if (strcmp (seg, "_PRT") == 0)
+        {
+          Aml prt = pci0;
+
+          check_prt (&prt, c);
+          pci0.p = prt.end;
+          seen_prt = TRUE;
+        }
+      else
+        g_error ("DSDT: unexpected Name %s in PCI0", seg);
+    }
+  g_assert_true (seen_crs && seen_prt);
+  if (c->platform == KBOOT_PLATFORM_XEN_HVM)
+    {
+      /* Nothing else: GSIs need no link devices. */
+      g_assert_true (pci0.p == pci0.end);
+      g_assert_true (sb.p == sb.end);
+    }
+  else
+    /* The links follow PCI0 in \_SB (acpi-iasl.sh evaluates them). */
+    g_assert_true (sb.p < sb.end);
+}
+
+static void
+check_facs_dsdt (Blob *blob, const guint8 *fadt, const AcpiCase *c, const Expect *ex)
 {
   guint64 facs_addr = get (fadt + 36, 4), dsdt_addr = get (fadt + 40, 4);
-  const guint8 *facs, *dsdt, *aml;
+  const guint8 *facs, *dsdt;
   guint len;
 
   /* The 32-bit pointers and the X_ ones agree. */
@@ -187,32 +447,9 @@ check_facs_dsdt (Blob *blob, const guint8 *fadt, const Expect *ex)
   g_assert_cmpmem (facs, 4, "FACS", 4);
   g_assert_cmpuint (get (facs + 4, 4), ==, 64);
 
-  /* Name (\_S5, Package (4) { 0, 0, 0, 0 }): hvmloader's dsdt.asl and QEMU's
-   * DSDT; QEMU's PIIX4 powers off on SLP_TYP 0 (hw/acpi/core.c). */
   dsdt = read_table (blob, dsdt_addr, "DSDT", ex, &len);
-  aml = dsdt + 36;
-  g_assert_cmpuint (len - 36, >=, 9);
-  g_assert_cmpuint (aml[0], ==, 0x08);                  /* NameOp */
-  g_assert_cmpmem (aml + 1, 5, "\\_S5_", 5);
-  g_assert_cmpuint (aml[6], ==, 0x12);                  /* PackageOp */
-  g_assert_cmpuint (aml[7], <, 0x40);                   /* one-byte PkgLength */
-  g_assert_cmpuint (7 + aml[7], ==, len - 36);          /* the package ends the AML */
-  g_assert_cmpuint (aml[8], ==, 4);                     /* NumElements */
-  for (guint i = 9, element = 0; element < 4; element++)
-    {
-      /* ZeroOp, OneOp or BytePrefix n: SLP_TYP 0 for S5 on both. */
-      if (aml[i] == 0x0a)
-        {
-          g_assert_cmpuint (aml[i + 1], ==, 0);
-          i += 2;
-        }
-      else
-        {
-          g_assert_cmpuint (aml[i], ==, 0x00);
-          i++;
-        }
-      g_assert_cmpuint (i, <=, len - 36);
-    }
+  g_assert_cmpuint (dsdt[8], ==, 2);                    /* 64-bit integers */
+  check_dsdt (dsdt + 36, len - 36, c, ex);
 }
 
 static void
@@ -253,7 +490,7 @@ check_fadt (Blob *blob, guint64 addr, const AcpiCase *c, const Expect *ex)
     if (off < 172 || off >= 184)
       g_assert_cmpuint (fadt[off], ==, 0);
 
-  check_facs_dsdt (blob, fadt, ex);
+  check_facs_dsdt (blob, fadt, c, ex);
 }
 
 static void
@@ -336,6 +573,7 @@ test_tables (gconstpointer data)
   KbootAcpiConfig config = {
     .platform = c->platform, .nr_vcpus = c->nr_vcpus,
     .vcpu_online = c->online, .base = c->base,
+    .pci_mem_start = case_pci_mem (c, 0), .pci_mem_end = case_pci_mem (c, 1),
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -382,10 +620,12 @@ test_size (void)
         guint64 size = kboot_acpi_size (p, n);
 
         g_assert_cmpuint (size, >, 0);
-        g_assert_cmpuint (size, <=, 4096);        /* one page even at 128 */
+        g_assert_cmpuint (size, <=, 8192);        /* two pages even at 128 */
         for (guint64 base = 0x10000; base < 0x10040; base += 16)
           {
-            KbootAcpiConfig config = { .platform = p, .nr_vcpus = n, .base = base };
+            KbootAcpiConfig config = { .platform = p, .nr_vcpus = n, .base = base,
+                                       .pci_mem_start = 0x100000,
+                                       .pci_mem_end = 0xfec00000 };
             g_autoptr(GBytes) bytes = kboot_acpi_build (&config, NULL, NULL);
 
             g_assert_nonnull (bytes);
@@ -426,15 +666,34 @@ static const RefusalCase refusals[] = {
     KBOOT_ACPI_ERROR_BASE,
     "ACPI tables at 0xe0008: the base must be a non-zero multiple of 16 (the "
     "RSDP's alignment; address 0 means no table)" },
-  { "/acpi/refuse/past-4g", { KBOOT_PLATFORM_XEN_HVM, 1, NULL, 0xfffffe00 },
+  { "/acpi/refuse/past-4g", { KBOOT_PLATFORM_XEN_HVM, 1, NULL, 0xfffffe00, XEN_PCI_MEM },
     KBOOT_ACPI_ERROR_BASE,
-    "ACPI tables at 0xfffffe00, 0x2c0 bytes, end past 4 GiB; they must lie "
+    "ACPI tables at 0xfffffe00, 0x970 bytes, end past 4 GiB; they must lie "
     "below it (the RSDT and the FADT's 32-bit pointers)" },
   { "/acpi/refuse/wraps", { KBOOT_PLATFORM_XEN_HVM, 1, NULL,
-                            G_GUINT64_CONSTANT (0xfffffffffffffff0) },
+                            G_GUINT64_CONSTANT (0xfffffffffffffff0), XEN_PCI_MEM },
     KBOOT_ACPI_ERROR_BASE,
-    "ACPI tables at 0xfffffffffffffff0, 0x2c0 bytes, end past 4 GiB; they must "
+    "ACPI tables at 0xfffffffffffffff0, 0x970 bytes, end past 4 GiB; they must "
     "lie below it (the RSDT and the FADT's 32-bit pointers)" },
+  { "/acpi/refuse/pci-window-empty",
+    { KBOOT_PLATFORM_XEN_HVM, 1, NULL, 0xe0000, 0xfc000000, 0xfc000000 },
+    KBOOT_ACPI_ERROR_PCI_WINDOW,
+    "ACPI tables: PCI memory window [0xfc000000, 0xfc000000): it must be "
+    "non-empty, start at or above 1 MiB and end at or below the IOAPIC at 0xfec00000" },
+  { "/acpi/refuse/pci-window-unset", { KBOOT_PLATFORM_QEMU_PC, 1, NULL, 0xe0000 },
+    KBOOT_ACPI_ERROR_PCI_WINDOW,
+    "ACPI tables: PCI memory window [0x0, 0x0): it must be non-empty, start at "
+    "or above 1 MiB and end at or below the IOAPIC at 0xfec00000" },
+  { "/acpi/refuse/pci-window-low",
+    { KBOOT_PLATFORM_QEMU_PC, 1, NULL, 0xe0000, 0xa0000, 0xfec00000 },
+    KBOOT_ACPI_ERROR_PCI_WINDOW,
+    "ACPI tables: PCI memory window [0xa0000, 0xfec00000): it must be non-empty, "
+    "start at or above 1 MiB and end at or below the IOAPIC at 0xfec00000" },
+  { "/acpi/refuse/pci-window-over-ioapic",
+    { KBOOT_PLATFORM_QEMU_PC, 1, NULL, 0xe0000, 0xc0000000, 0xfee00000 },
+    KBOOT_ACPI_ERROR_PCI_WINDOW,
+    "ACPI tables: PCI memory window [0xc0000000, 0xfee00000): it must be non-empty, "
+    "start at or above 1 MiB and end at or below the IOAPIC at 0xfec00000" },
   { "/acpi/refuse/platform", { KBOOT_PLATFORM_LAST, 1, NULL, 0xe0000 },
     KBOOT_ACPI_ERROR_PLATFORM,
     "ACPI tables: platform 2 is neither xen-hvm nor qemu-pc" },
@@ -459,7 +718,7 @@ test_just_below_4g (void)
 {
   guint64 size = kboot_acpi_size (KBOOT_PLATFORM_XEN_HVM, 1);
   KbootAcpiConfig config = { KBOOT_PLATFORM_XEN_HVM, 1, NULL,
-                             G_GUINT64_CONSTANT (0x100000000) - size };
+                             G_GUINT64_CONSTANT (0x100000000) - size, XEN_PCI_MEM };
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = kboot_acpi_build (&config, NULL, &error);
 
