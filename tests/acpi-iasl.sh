@@ -10,7 +10,9 @@
 #                writes its own way (so every field and the length are
 #                understood as we meant them);
 #   acpiexec     loads the DSDT and evaluates \_S5, as Linux does to power
-#                off: a package of four integers, SLP_TYP 0 first.
+#                off: a package of four integers, SLP_TYP 0 first; and the
+#                PCI root bridge: \_SB.PCI0._HID, _CRS (the windows) and
+#                _PRT (124 entries, sampled GSIs or PIIX3 links).
 # iasl 20200925 cannot disassemble an RSDP ("does not contain a valid ACPI
 # table", even one it compiled), so the RSDP is compiled from its fields
 # instead, and iasl's bytes, with both checksums iasl computed, must be ours.
@@ -188,7 +190,77 @@ Integer 0000000000000000
 Integer 0000000000000000" ]
 	tap_result $? "$case_name: DSDT: acpiexec evaluates \\_S5 to { 0, 0, 0, 0 } (SLP_TYP 0: soft off)" \
 		"$(cat acpiexec.log)"
+	check_dsdt_pci "$platform"
 	cd "$tmp" || return
+}
+
+# check_dsdt_pci PLATFORM (in the case's directory): acpiexec evaluates the
+# root bridge as Linux's PCI root driver does.  The window is acpi-dump's:
+# Xen's default 0xf0000000-0xfbffffff, a 2 GiB QEMU guest's
+# 0x80000000-0xfebfffff.
+check_dsdt_pci() {
+	case $1 in
+	xen-hvm) hole='00 00 00 F0 FF FF FF FB' ;;
+	qemu-pc) hole='00 00 00 80 FF FF BF FE' ;;
+	esac
+	acpiexec -b 'evaluate \_SB.PCI0._HID; evaluate \_SB.PCI0._CRS' DSDT.dat > pci.log 2>&1
+	hid=$(sed -n '/Evaluation of \\_SB.PCI0._HID returned/{n;p;}' pci.log | tr -d ' ')
+	[ "$hid" = "[Integer]=00000000030AD041" ]
+	tap_result $? "$case_name: DSDT: acpiexec evaluates \\_SB.PCI0._HID to EISAID PNP0A03" "$(cat pci.log)"
+	# The buffer's bytes on one line: bus 0-0xff, the windows, the hole.
+	crs=$(sed -n '/Evaluation of \\_SB.PCI0._CRS returned/,/^$/p' pci.log |
+		sed -n 's/^ *[0-9A-F]\{4\}: \(\([0-9A-F][0-9A-F] \)*[0-9A-F][0-9A-F]\).*/\1/p' | tr '\n' ' ')
+	missing=
+	for want in '88 0D 00 02 0C 00 00 00 00 00 FF 00' '47 01 F8 0C F8 0C 01 08' \
+		'00 00 F7 0C 00 00 F8 0C' '00 0D FF FF 00 00 00 F3' \
+		'00 00 0A 00 FF FF 0B 00' "$hole" '79 00'; do
+		case " $crs " in *" $want "*) ;; *) missing="$missing [$want]" ;; esac
+	done
+	[ -n "$crs" ] && [ -z "$missing" ]
+	tap_result $? "$case_name: DSDT: acpiexec evaluates \\_SB.PCI0._CRS: buses 0-0xff, I/O around 0xcf8, VGA, the PCI hole" \
+		"missing:$missing
+$(cat pci.log)"
+
+	# _PRT: entries (slot << 16 | 0xffff, pin, source, index), as Linux reads
+	# them.  xen-hvm: GSIs ((slot*4 + slot/8 + pin) & 31) + 16 (Xen's
+	# hvm_pci_intx_gsi, hvmloader's PRTA), worked by hand; qemu-pc: the
+	# PIIX3 links, (slot - 1 + pin) & 3, LNKS for 00:01 INTA.  acpiexec's
+	# evaluate cannot return qemu-pc's package of references (its buffer
+	# overflows), so that one is read with dump, which shows the same
+	# objects.
+	case $1 in
+	xen-hvm)
+		acpiexec -b 'evaluate \_SB.PCI0._PRT' DSDT.dat > prt.log 2>&1
+		got=$(sed -n '/Evaluation of \\_SB.PCI0._PRT returned/,$p' prt.log |
+			sed -n 's/^ *\[Integer\] = 0*\([0-9A-F]\)/\1/p' | paste -d' ' - - - - |
+			awk '{ print $1, $2, $4 }')
+		want='1FFFF 0 14
+1FFFF 1 15
+2FFFF 3 1B
+3FFFF 1 1D
+8FFFF 0 11
+10FFFF 2 14
+1FFFFF 3 12' ;;
+	qemu-pc)
+		acpiexec -b 'dump \_SB.PCI0._PRT' DSDT.dat > prt.log 2>&1
+		got=$(sed -n 's/^ *\[0[0-3]\] [0-9a-fx]* \[\(Integer\] = 0*\|Object Reference.*Device: \\_SB\.\)\([0-9A-Z][0-9A-Z]*\).*/\2/p' prt.log |
+			paste -d' ' - - - - | awk '{ print $1, $2, $3 }')
+		want='1FFFF 0 LNKS
+1FFFF 1 LNKB
+2FFFF 0 LNKB
+3FFFF 0 LNKC
+4FFFF 0 LNKD
+5FFFF 0 LNKA
+1FFFFF 3 LNKB' ;;
+	esac
+	n=$(printf '%s\n' "$got" | grep -c .)
+	missing=$(printf '%s\n' "$want" | while IFS= read -r line; do
+		printf '%s\n' "$got" | grep -q -x -F "$line" || echo "missing: $line"; done)
+	[ "$n" -eq 124 ] && [ -z "$missing" ]
+	tap_result $? "$case_name: DSDT: acpiexec reads \\_SB.PCI0._PRT, 124 entries (slots 1-31, INTA-D), sampled GSIs/links right" \
+		"$n entries
+$missing
+$(head -40 prt.log)"
 }
 
 check xen-hvm 1
