@@ -130,3 +130,11 @@ kboot_format_size (guint64 bytes)
 {
   return kboot_format_size_style (bytes, KBOOT_SIZE_SCALED);
 }
+
+void
+kboot_text_one_line (char *text, char replacement)
+{
+  for (char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = replacement;
+}

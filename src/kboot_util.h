@@ -63,6 +63,12 @@ char *kboot_format_size_style (guint64 bytes, KbootSizeStyle style);
 /* kboot_format_size_style (@bytes, KBOOT_SIZE_SCALED). */
 char *kboot_format_size (guint64 bytes);
 
+/* Replace, in place, every control byte of @text (below 0x20, and 0x7f)
+ * with @replacement: a message that goes into a one-line error or a log
+ * line cannot break it, or forge a second line, with a newline from a path
+ * or from XML. */
+void kboot_text_one_line (char *text, char replacement);
+
 G_END_DECLS
 
 #endif /* KBOOT_UTIL_H */

@@ -6,6 +6,7 @@
 #include <libxml/tree.h>
 
 #include "kboot_image_file.h"
+#include "kboot_util.h"
 #include "kboot_image_report.h"
 #include "kboot_layout_platform.h"
 #include "xen_kboot_conf.h"
@@ -432,16 +433,6 @@ xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
   return check_qemu (dom, &def, name, error);
 }
 
-/* libvirt shows the hook's stderr inside its own one-line error: a path or
- * XML message with a newline must not break it. */
-static void
-make_one_line (GError *error)
-{
-  for (char *p = error->message; *p; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = ' ';
-}
-
 XenKbootHookVerdict
 xen_kboot_hook_run (const char *const *args, const char *xml, gsize len,
                     GError **error)
@@ -465,7 +456,8 @@ xen_kboot_hook_run (const char *const *args, const char *xml, gsize len,
     verdict = xen_kboot_hook_check_domain (dom, name, &local);
   if (verdict == XEN_KBOOT_HOOK_REFUSE)
     {
-      make_one_line (local);
+      /* libvirt shows the hook's stderr inside its own one-line error. */
+      kboot_text_one_line (local->message, ' ');
       g_propagate_error (error, g_steal_pointer (&local));
     }
   return verdict;

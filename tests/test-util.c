@@ -264,6 +264,18 @@ test_format_size_bad_style (void)
   g_test_assert_expected_messages ();
 }
 
+static void
+test_text_one_line (void)
+{
+  char text[] = "a\nb\tc\r\x7f\x1b[2Jd \xc3\xa9";
+
+  kboot_text_one_line (text, '?');
+  /* Control bytes only: spaces and UTF-8 stay. */
+  g_assert_cmpstr (text, ==, "a?b?c???[2Jd \xc3\xa9");
+  kboot_text_one_line (text, ' ');
+  g_assert_cmpstr (text, ==, "a?b?c???[2Jd \xc3\xa9");
+}
+
 static const char *const style_names[] = {
   [KBOOT_SIZE_SCALED] = "scaled",
   [KBOOT_SIZE_SCALED_DECIMAL] = "scaled-decimal",
@@ -295,6 +307,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &align_up_cases[i], test_align_up);
     }
   g_test_add_func ("/util/align/down", test_align_down);
+  g_test_add_func ("/util/text/one-line", test_text_one_line);
   for (gsize i = 0; i < G_N_ELEMENTS (size_cases); i++)
     {
       g_autofree char *path = g_strdup_printf (

@@ -218,6 +218,14 @@ refused "missing initrd" "$tmp/nosuch*" "" "$T/amd64/vmlinuz" "$tmp/nosuch"
 refused "relative kernel path" "-kernel 'vmlinuz' is a relative path: give the absolute path" "" "vmlinuz"
 ! grep -q . "$log"
 tap_result $? "the refusals above were decided before any Xen interface was opened" "$(cat "$log")"
+# A newline in a path cannot forge a line in the qemu-dm log.
+host newline
+build
+tap_run dm "" -xen-domid 1 -name guest -machine xenfv -kernel "$tmp/no
+such-kernel"
+[ "$tap_status" -eq 1 ] && [ "$(printf '%s\n' "$tap_err" | wc -l)" -eq 3 ] &&
+	case $tap_err in *"direct boot of $tmp/no?such-kernel, initrd (none)"*"$tmp/no?such-kernel"*) true ;; *) false ;; esac
+tap_result $? "a newline in -kernel's path: still three log lines, the newline shown as '?'" "$tap_err"
 # Xen's side failing: after the domain was read.
 refused "fault getcontext" "*reading vCPU 0's registers (xc_domain_hvm_getcontext_partial) failed: Operation not permitted" \
 	getcontext "$T/amd64/vmlinuz" "$tmp/initrd.gz" "$cmdline"

@@ -52,30 +52,19 @@ print_usage (FILE *out)
            KBOOT_FIRMWARE_DIR, XEN_KBOOT_QEMU_XEN, XEN_KBOOT_DM_CONF);
 }
 
-/* One log line each: a path or message with a newline must not forge a
- * second line in the qemu-dm log. */
-static char *
-one_line (const char *text)
-{
-  char *copy = g_strdup (text);
-
-  for (char *p = copy; *p; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = '?';
-  return copy;
-}
-
 static void G_GNUC_PRINTF (1, 2)
 dm_log (const char *format, ...)
 {
-  g_autofree char *text = NULL, *line = NULL;
+  g_autofree char *text = NULL;
   va_list args;
 
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
-  line = one_line (text);
-  fprintf (stderr, "xen-kboot-dm: %s\n", line);
+  /* One log line each: a path with a newline must not forge a second
+   * line in the qemu-dm log. */
+  kboot_text_one_line (text, '?');
+  fprintf (stderr, "xen-kboot-dm: %s\n", text);
 }
 
 /* The configuration: the built-in defaults, then the file if there is
