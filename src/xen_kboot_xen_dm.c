@@ -81,18 +81,23 @@ xen_kboot_dm_admit (const XenKbootDmRequest *request, GError **error)
   return NULL;
 }
 
-/* 2. The memory map of the RAM Xen built. */
+/* 2. The memory map of the RAM Xen built, checked to describe exactly
+ * that RAM (the hvm_info_table is read once, here). */
 static KbootPlatform *
 xen_kboot_dm_platform (guint32 domid, GError **error)
 {
   g_autoptr(KbootGuest) low = kboot_guest_xen_open (domid, &dm_low_ram, 1, error);
+  g_autoptr(KbootPlatform) platform = NULL;
   KbootPlatformParams params;
   KbootXenHvmInfo info;
 
   if (!low || !xen_kboot_xen_read_hvm_info (low, &info, error)
       || !kboot_xen_platform_params (&info, &params, error))
     return NULL;
-  return kboot_platform_new (KBOOT_PLATFORM_XEN_HVM, &params, error);
+  platform = kboot_platform_new (KBOOT_PLATFORM_XEN_HVM, &params, error);
+  if (!platform || !kboot_xen_hvm_info_check (&info, platform, error))
+    return NULL;
+  return g_steal_pointer (&platform);
 }
 
 /* The record of @typecode and @instance in the HVM context @ctx, or NULL. */

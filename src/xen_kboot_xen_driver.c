@@ -166,6 +166,7 @@ static gboolean
 xen_kboot_create_read (XenKbootCreate *c, GError **error)
 {
   g_autoptr(GArray) blocks = kboot_xen_populated_blocks (c->boot->platform);
+  KbootXenHvmInfo info;
 
   c->guest = kboot_guest_xen_open (c->domid,
                                    &g_array_index (blocks, KbootGuestRamBlock, 0),
@@ -173,6 +174,9 @@ xen_kboot_create_read (XenKbootCreate *c, GError **error)
   if (!c->guest)
     return FALSE;
   c->guest->cancel = c->cancel;
+  if (!xen_kboot_xen_read_hvm_info (c->guest, &info, error)
+      || !kboot_xen_hvm_info_check (&info, c->boot->platform, error))
+    return FALSE;
   c->reserved = xen_kboot_xen_read_layout (*c->xen, c->domid, c->guest,
                                            c->boot->platform, &c->elf,
                                            "firmware (Xen loaded its ELF)", error);

@@ -77,13 +77,10 @@ xen_kboot_xen_read_layout (XenKbootXen *x, guint32 domid, KbootGuest *guest,
   g_autofree guint8 *modlist = NULL, *memmap = NULL;
   g_autoptr(GArray) modules = g_array_new (FALSE, FALSE, sizeof (KbootXenModule));
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (KbootXenMemmapEntry));
-  KbootXenHvmInfo info;
   KbootXenStartInfo si;
   guint64 start_info_addr;
 
-  if (!xen_kboot_xen_read_hvm_info (guest, &info, error)
-      || !kboot_xen_hvm_info_check (&info, platform, error)
-      || !xen_kboot_read_start_info_addr (x, domid, &start_info_addr, error))
+  if (!xen_kboot_read_start_info_addr (x, domid, &start_info_addr, error))
     return NULL;
   if (!kboot_guest_read (guest, start_info_addr, si_bytes, sizeof si_bytes, error)
       || !kboot_xen_start_info_parse (si_bytes, sizeof si_bytes, start_info_addr, &si, error)

@@ -19,10 +19,12 @@ G_BEGIN_DECLS
 gboolean xen_kboot_xen_read_hvm_info (KbootGuest *guest, KbootXenHvmInfo *info,
                                       GError **error);
 
-/* The layout Xen built for @domid must be @platform's (hvm_info_table and
- * the start_info's memory map); returns what Xen put in guest memory, with
- * @firmware described as @firmware_what, as a new GArray of
- * KbootReservedRange for the planner. */
+/* What Xen put in @domid's memory for its firmware: the hvm_start_info
+ * that vCPU 0's EBX points at, its modules, and its memory map, which must
+ * be @platform's (the caller has checked the hvm_info_table against
+ * @platform, or made @platform from it).  Returns them, with @firmware
+ * described as @firmware_what, as a new GArray of KbootReservedRange for
+ * the planner. */
 GArray *xen_kboot_xen_read_layout (XenKbootXen *x, guint32 domid, KbootGuest *guest,
                                    const KbootPlatform *platform,
                                    const KbootFirmwareElf *firmware,
