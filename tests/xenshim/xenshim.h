@@ -95,6 +95,8 @@ GPtrArray *xenshim_domain_list (void);
 gboolean xenshim_domain_save (const XenshimDomain *dom, const char *dir);
 /* Replace one value file of an existing domain, atomically. */
 gboolean xenshim_domain_set (guint32 domid, const char *key, const char *value);
+/* The same for a number, written in hex as the builder writes rip, rbx, cr0. */
+gboolean xenshim_domain_set_hex (guint32 domid, const char *key, guint64 value);
 /* The guest shuts down with @reason (SCHEDOP_shutdown): the reason is
  * written before the state, so a reader that sees "shutdown" finds it.
  * Logs "guest_shutdown domid=N reason=R".  The caller holds the lock and

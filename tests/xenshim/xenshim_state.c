@@ -427,6 +427,14 @@ xenshim_domain_set (guint32 domid, const char *key, const char *value)
 }
 
 gboolean
+xenshim_domain_set_hex (guint32 domid, const char *key, guint64 value)
+{
+  g_autofree char *dir = xenshim_domain_dir (domid);
+
+  return dir && xenshim_value_write_u64 (dir, key, TRUE, value);
+}
+
+gboolean
 xenshim_domain_shutdown (guint32 domid, libxl_shutdown_reason reason)
 {
   const char *name = libxl_shutdown_reason_to_string (reason);

@@ -257,7 +257,6 @@ xc_domain_hvm_setcontext (xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt,
   struct hvm_hw_cpu cpu;
   gboolean have_cpu0 = FALSE;
   gsize off;
-  char value[32];
 
   /* The fault is injected once the call is logged, below. */
   dom = xenshim_hvm_domain_for (xch, domid, "xc_domain_hvm_setcontext", NULL);
@@ -317,14 +316,9 @@ xc_domain_hvm_setcontext (xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt,
       errno = EPERM;
       return -1;
     }
-  g_snprintf (value, sizeof value, "0x%" G_GINT64_MODIFIER "x", (guint64) cpu.rbx);
-  if (!xenshim_domain_set (domid, "rbx", value))
-    return -1;
-  g_snprintf (value, sizeof value, "0x%" G_GINT64_MODIFIER "x", (guint64) cpu.cr0);
-  if (!xenshim_domain_set (domid, "cr0", value))
-    return -1;
-  g_snprintf (value, sizeof value, "0x%" G_GINT64_MODIFIER "x", (guint64) cpu.rip);
-  return xenshim_domain_set (domid, "rip", value) ? 0 : -1;
+  return xenshim_domain_set_hex (domid, "rbx", cpu.rbx)
+         && xenshim_domain_set_hex (domid, "cr0", cpu.cr0)
+         && xenshim_domain_set_hex (domid, "rip", cpu.rip) ? 0 : -1;
 }
 
 /* ---- libxenforeignmemory ------------------------------------------------ */
