@@ -20,7 +20,7 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 # Build and test dependencies, all from Debian 12's archive.
 packages="
 	autoconf automake libtool pkg-config make gcc clang binutils
-	libglib2.0-dev libxml2-dev libvirt-dev libxen-dev
+	libglib2.0-dev libjson-glib-dev libxml2-dev libvirt-dev libxen-dev
 	qemu-system-x86 qemu-utils cpio xz-utils jq strace
 	libxml2-utils libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
 	dpkg-dev ca-certificates

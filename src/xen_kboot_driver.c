@@ -427,21 +427,20 @@ xen_kboot_preview_ram_path (const XenKbootDomainDef *def)
   return g_build_filename (dir, name, NULL);
 }
 
-/* What QEMU's end means for preview: TRUE when the guest powered off. */
+/* What QEMU's end means for preview: TRUE when the guest powered off or
+ * rebooted, which of them said on stderr; TRUE too when QEMU exited with 0
+ * but its monitor never said why, which is said as well. */
 static gboolean
 xen_kboot_preview_verdict (const XenKbootDomainDef *def,
                            const XenKbootPreviewOptions *options, const char *qemu,
-                           KbootQemuOutcome outcome, int status, GError **error)
+                           const KbootQemuResult *result, GError **error)
 {
-  switch (outcome)
+  const char *name = def->name ? def->name : def->file;
+
+  switch (result->outcome)
     {
     case KBOOT_QEMU_OUTCOME_EXITED:
-      if (status == 0)
-        return TRUE;
-      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_QEMU,
-                   "%s exited with status %d (its own message is above)",
-                   qemu, status);
-      return FALSE;
+      break;
     case KBOOT_QEMU_OUTCOME_TIMEOUT:
       g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_TIMEOUT,
                    "%s: the guest was still running after %u seconds: stopped "
@@ -450,8 +449,50 @@ xen_kboot_preview_verdict (const XenKbootDomainDef *def,
                    options->timeout_s);
       return FALSE;
     case KBOOT_QEMU_OUTCOME_INTERRUPTED:
+      return FALSE;
+    }
+  if (result->exit_status != 0)
+    {
+      g_autofree char *after = result->reason
+        ? g_strdup_printf (", after a SHUTDOWN event with reason %s", result->reason)
+        : g_strdup ("");
+
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_QEMU,
+                   "%s exited with status %d%s (its own message is above)",
+                   qemu, result->exit_status, after);
+      return FALSE;
+    }
+  switch (result->end)
+    {
+    case KBOOT_QMP_END_POWEROFF:
+      fprintf (stderr, "xen-kboot: domain '%s': the guest powered off (QEMU's "
+               "SHUTDOWN reason guest-shutdown)\n", name);
+      return TRUE;
+    case KBOOT_QMP_END_REBOOT:
+      /* QEMU has one reason for every reset the guest asks for. */
+      fprintf (stderr, "xen-kboot: domain '%s': the guest rebooted (QEMU's "
+               "SHUTDOWN reason guest-reset, which a triple fault gives too; "
+               "with -no-reboot QEMU ends there)\n", name);
+      return TRUE;
+    case KBOOT_QMP_END_NONE:
+      fprintf (stderr, "xen-kboot: domain '%s': %s exited with status 0 but "
+               "sent no SHUTDOWN event on its QMP monitor: whether the guest "
+               "powered off or rebooted is not known\n", name, qemu);
+      return TRUE;
+    case KBOOT_QMP_END_PANIC:
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_PANIC,
+                   "%s: the guest panicked (QEMU's SHUTDOWN reason %s)",
+                   def->file, result->reason);
+      return FALSE;
+    case KBOOT_QMP_END_HOST:
+    case KBOOT_QMP_END_OTHER:
+    case KBOOT_QMP_END_LAST:
       break;
     }
+  g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_QEMU,
+               "%s: %s stopped, but not because the guest powered off or "
+               "rebooted (its SHUTDOWN reason: %s)", def->file, qemu,
+               result->reason ? result->reason : "none");
   return FALSE;
 }
 
@@ -466,10 +507,9 @@ xen_kboot_preview (const XenKbootDomainDef *def,
   KbootLoadAddresses at;
   KbootLoadStats stats = { 0 };
   KbootQemuConfig qemu = { 0 };
-  KbootQemuOutcome outcome;
+  g_auto(KbootQemuResult) result = { 0 };
   volatile gint *cancel;
   gboolean ok = FALSE;
-  int status = 0;
 
   /* Everything that can refuse does so before any file exists. */
   boot = xen_kboot_boot_prepare (def, KBOOT_PLATFORM_QEMU_PC, NULL, NULL, error);
@@ -506,6 +546,9 @@ xen_kboot_preview (const XenKbootDomainDef *def,
   qemu.ram_file = ram_path;
   qemu.ram_size = boot->platform->ram_size;
   qemu.debugcon = options->debugcon;
+  qemu.vcpus = def->vcpus;
+  qemu.max_vcpus = def->max_vcpus;
+  qemu.qmp_fd = KBOOT_QEMU_QMP_FD;
   if (options->verbose)
     {
       g_auto(GStrv) argv = kboot_qemu_argv (&qemu);
@@ -513,10 +556,10 @@ xen_kboot_preview (const XenKbootDomainDef *def,
       fprintf (stderr, "xen-kboot: loaded %" G_GUINT64_FORMAT " bytes in %u "
                "maps; running: %s\n", stats.total_bytes, stats.maps, line);
     }
-  if (!kboot_qemu_run (&qemu, options->timeout_s, cancel, &outcome, &status, error))
+  if (!kboot_qemu_run (&qemu, options->timeout_s, cancel, &result, error))
     goto out;
 
-  ok = xen_kboot_preview_verdict (def, options, qemu.qemu, outcome, status, error);
+  ok = xen_kboot_preview_verdict (def, options, qemu.qemu, &result, error);
 
 out:
   if (kboot_runtime_caught_signal () && !ok)

@@ -33,6 +33,7 @@ typedef enum {
   XEN_KBOOT_DRIVER_ERROR_XEN,          /* a Xen toolstack call failed */
   XEN_KBOOT_DRIVER_ERROR_NOT_FOUND,    /* no such domain */
   XEN_KBOOT_DRIVER_ERROR_NOT_OURS,     /* a domain xen-kboot did not start */
+  XEN_KBOOT_DRIVER_ERROR_PANIC,        /* the preview guest panicked (QEMU said) */
 } XenKbootDriverError;
 
 #define XEN_KBOOT_DRIVER_ERROR (xen_kboot_driver_error_quark ())
@@ -181,10 +182,13 @@ typedef struct {
   gboolean verbose;              /* print the plan and the QEMU command */
 } XenKbootPreviewOptions;
 
-/* Boot @def's kernel under QEMU with our loader and firmware.  Returns
- * FALSE with the reason when anything fails, when QEMU fails, or when the
- * guest does not stop within the timeout; TRUE when it powered off or
- * rebooted. */
+/* Boot @def's kernel under QEMU with our loader and firmware, with
+ * <vcpu>'s vCPUs (current= of them started).  Returns FALSE with the
+ * reason when anything fails, when QEMU fails or stops for a reason other
+ * than the guest's, when the guest panics, or when it does not stop within
+ * the timeout; TRUE when it powered off or rebooted, and one line on
+ * stderr says which (QEMU's SHUTDOWN event on its QMP monitor; a QEMU
+ * that exits with 0 without one is said too, and TRUE). */
 gboolean xen_kboot_preview (const XenKbootDomainDef *def,
                             const XenKbootPreviewOptions *options,
                             GError **error);

@@ -50,11 +50,15 @@ kboot_cmd_preview (int argc, char **argv)
                         "a Xen host would use, on the qemu-pc\nplatform: guest "
                         "RAM is a file on tmpfs that xen-kboot fills and QEMU "
                         "runs.\nThe guest's serial console is on stdout; QEMU "
-                        "exits when the guest reboots\nor powers off.",
+                        "exits when the guest reboots\nor powers off, and a "
+                        "line on stderr says which (QEMU's SHUTDOWN event,\n"
+                        "read on its QMP monitor).  QEMU's machine has <vcpu>'s "
+                        "vCPUs, current=\nof them started.",
                         "Exit status: 0 when the guest rebooted or powered "
                         "off, 1 when the domain, its\nkernel, initrd or command "
-                        "line were refused or QEMU failed, 2 on a usage error,\n"
-                        "3 when the guest was still running at the timeout, "
+                        "line were refused, QEMU failed or stopped for another\n"
+                        "reason, or the guest panicked; 2 on a usage error, "
+                        "3 when the guest was still\nrunning at the timeout, "
                         "128+N after signal N.\nThe RAM file is removed in "
                         "every case.",
                         entries, &argc, &argv))
