@@ -3,8 +3,11 @@
 # from busybox-static, booted by 'xen-kboot preview' (our plan, our loader,
 # our firmware, QEMU TCG), at 256 MiB, 2 GiB and 5 GiB.  Each guest's init
 # reports what the kernel saw; the test compares it with the plan:
-# the exact command line, the payload's checksum, the e820 map, MemTotal.
-# Then the refusals: a command line one byte too long, an initrd too large,
+# the exact command line, the payload's checksum, the e820 map, MemTotal,
+# one CPU; and preview says the guest rebooted (init's reboot -f).  Then
+# how the guest ends and what it sees through the firmware's ACPI tables:
+# kboot.end=poweroff is said as a power-off, and <vcpu> 1, 2 and 4 (and
+# current='2' of 4) are the CPUs online.  Then the refusals: a command line one byte too long, an initrd too large,
 # kernels that cannot be direct-booted, a 64-bit kernel without <pae/>, all
 # before any RAM file exists; and the warning for <vcpu> above 1.  The i386
 # (686) kernel is 32-bit and boots without <pae/>.
@@ -27,15 +30,16 @@ for arch in amd64 i386; do
 		tap_bail "cannot build the $arch initrd"
 done
 
-# domain NAME KERNEL INITRD MEMORY_MIB CMDLINE [FEATURES [VCPUS]]: a domain
-# XML on stdout (FEATURES default <pae/>, which a 64-bit kernel needs).
+# domain NAME KERNEL INITRD MEMORY_MIB CMDLINE [FEATURES [VCPUS [CURRENT]]]:
+# a domain XML on stdout (FEATURES default <pae/>, which a 64-bit kernel
+# needs; CURRENT, the vCPUs started, default all of VCPUS).
 domain() {
 	cmdline=$(printf '%s' "$5" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g')
 	cat <<XML
 <domain type='xen'>
   <name>$1</name>
   <memory unit='MiB'>$4</memory>
-  <vcpu>${7:-1}</vcpu>
+  <vcpu${8:+ current='$8'}>${7:-1}</vcpu>
   <os>
     <type arch='x86_64' machine='xenfv'>hvm</type>
     <kernel>$2</kernel>
@@ -92,6 +96,11 @@ boot() {
 	[ "$arch" = i386 ] && [ "$ram_kib" -gt 3932160 ] && ram_kib=3932160
 	[ -n "$memtotal" ] && [ "$memtotal" -le "$ram_kib" ] && [ "$memtotal" -ge $((ram_kib * 7 / 10)) ]
 	tap_result $? "$name: MemTotal ${memtotal:-?} KiB is plausible for ${ram_kib} KiB of RAM"
+	got=$(sed -n 's/^KBOOT-CPUS: //p' "$out.clean")
+	[ "$got" = 1 ]
+	tap_result $? "$name: one CPU online (<vcpu>1</vcpu>)" "KBOOT-CPUS: $got"
+	grep -qx "xen-kboot: domain '$name': the guest rebooted (.*)" "$tmp/$name.err"
+	tap_result $? "$name: preview says the guest rebooted (init's reboot -f)" "$(cat "$tmp/$name.err")"
 	[ -z "$(ls -A "$XEN_KBOOT_RAM_DIR")" ]
 	tap_result $? "$name: RAM file removed" "$(ls -la "$XEN_KBOOT_RAM_DIR")"
 }
@@ -106,6 +115,51 @@ grep -q '^0x100000000 0x17fffffff System RAM$' "$tmp/boot-amd64-5120M.e820.got"
 tap_result $? "5 GiB: RAM from 4 GiB to 6 GiB in the kernel's e820" "$(cat "$tmp/boot-amd64-5120M.e820.got")"
 grep -q '^0x100000 0xbfffffff System RAM$' "$tmp/boot-amd64-5120M.e820.got"
 tap_result $? "5 GiB: low RAM ends at 3 GiB (the pc machine's split)"
+
+# run_end NAME END VCPUS CURRENT: the amd64 kernel at 256 MiB with <vcpu
+# current='CURRENT'>VCPUS</vcpu>, its init ending with END (kboot.end=:
+# reboot or poweroff).  These need the firmware's ACPI tables (MADT,
+# FADT with S5): without them Linux sees one CPU and poweroff -f only
+# halts, so the timeout is short.  Sets $status; output in $tmp/NAME.out.clean
+# and $tmp/NAME.err.
+run_end() {
+	name=$1
+	domain "$name" "$T/amd64/vmlinuz" "$tmp/initrd-amd64.gz" 256 \
+		"console=ttyS0 panic=-1 quiet kboot.end=$2" "<pae/>" "$3" "$4" > "$tmp/$name.xml"
+	"$XEN_KBOOT" preview --timeout 120 "$tmp/$name.xml" < /dev/null \
+		> "$tmp/$name.out" 2> "$tmp/$name.err"
+	status=$?
+	tr -d '\r' < "$tmp/$name.out" > "$tmp/$name.out.clean"
+}
+
+# poweroff -f: ACPI S5 through the PIIX4 PM block powers QEMU off, and
+# preview says so (and exits 0, as at a reboot).
+run_end end-poweroff poweroff 1 1
+[ "$status" -eq 0 ] &&
+	grep -qx "xen-kboot: domain 'end-poweroff': the guest powered off (.*)" "$tmp/end-poweroff.err"
+tap_result $? "poweroff -f: preview exits 0 and says the guest powered off" \
+	"status $status: $(tail -n 5 "$tmp/end-poweroff.out.clean"; cat "$tmp/end-poweroff.err")"
+[ -z "$(ls -A "$XEN_KBOOT_RAM_DIR")" ]
+tap_result $? "poweroff -f: RAM file removed" "$(ls -la "$XEN_KBOOT_RAM_DIR")"
+
+# The CPUs the kernel brings up: every vCPU the domain starts, from the
+# MADT; with current=, only those (the others are there, not started).
+for vcpus in 1/1 2/2 4/4 4/2; do
+	max=${vcpus%/*} cur=${vcpus#*/}
+	name=cpus-$max-$cur
+	run_end "$name" reboot "$max" "$cur"
+	got=$(sed -n 's/^KBOOT-CPUS: //p' "$tmp/$name.out.clean")
+	possible=$(sed -n 's/^KBOOT-CPUS-POSSIBLE: //p' "$tmp/$name.out.clean")
+	[ "$status" -eq 0 ] && [ "$got" = "$cur" ]
+	tap_result $? "<vcpu current='$cur'>$max</vcpu>: $cur CPUs online" \
+		"status $status, KBOOT-CPUS: $got, KBOOT-CPUS-POSSIBLE: $possible
+$(tail -n 5 "$tmp/$name.out.clean"; cat "$tmp/$name.err")"
+	grep -qx "xen-kboot: domain '$name': the guest rebooted (.*)" "$tmp/$name.err"
+	tap_result $? "<vcpu current='$cur'>$max</vcpu>: preview says the guest rebooted" \
+		"$(cat "$tmp/$name.err")"
+done
+[ -z "$(ls -A "$XEN_KBOOT_RAM_DIR")" ]
+tap_result $? "vCPU boots: RAM files removed" "$(ls -la "$XEN_KBOOT_RAM_DIR")"
 
 # A command line of exactly cmdline_size bytes boots...
 limit=$("$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" | jq -r '.[0].cmdline_size')
@@ -143,11 +197,13 @@ tap_result $? "amd64 kernel without <pae/> refused with the rule" "status $tap_s
 tap_result $? "amd64 kernel without <pae/>: nothing created"
 
 # <vcpu>2</vcpu>: the one warning line, then the preview goes on (a QEMU
-# that exits at once stands in: the line is the point).
+# that exits at once stands in: the line is the point; the second line
+# says that such a QEMU told nothing of the guest's end).
 domain smp "$T/amd64/vmlinuz" "$tmp/initrd-amd64.gz" 256 "console=ttyS0" "<pae/>" 2 > "$tmp/smp.xml"
 tap_run "$XEN_KBOOT" preview --qemu /bin/true "$tmp/smp.xml"
 [ "$tap_status" -eq 0 ] &&
-	[ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:4: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs" ]
+	[ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:4: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs
+xen-kboot: domain 'smp': /bin/true exited with status 0 but sent no SHUTDOWN event on its QMP monitor: whether the guest powered off or rebooted is not known" ]
 tap_result $? "<vcpu>2</vcpu>: preview warns once and goes on" "status $tap_status: $tap_err"
 [ -z "$(ls -A "$XEN_KBOOT_RAM_DIR")" ]
 tap_result $? "<vcpu>2</vcpu>: RAM file removed" "$(ls -la "$XEN_KBOOT_RAM_DIR")"

@@ -8,6 +8,11 @@
 #   KBOOT-CMDLINE  /proc/cmdline, exactly
 #   KBOOT-MEMTOTAL MemTotal from /proc/meminfo, in KiB
 #   KBOOT-E820     start end type, one per /sys/firmware/memmap entry
+#   KBOOT-CPUS     how many CPUs are online (/sys/devices/system/cpu/online,
+#                  ranges such as "0-3,6" counted: 5)
+#   KBOOT-CPUS-POSSIBLE  how many the kernel could bring up (.../possible:
+#                  those the firmware's tables list, hot-pluggable ones too)
+#   KBOOT-PCI      slot vendor:device class irq, one per /sys/bus/pci device
 #   KBOOT-PAYLOAD  sha256 of /payload (random bytes made here)
 #   KBOOT-DONE
 # then reboots at once (with QEMU's -no-reboot, QEMU exits), or, as the
@@ -39,6 +44,25 @@ echo "KBOOT-CMDLINE: $(cat /proc/cmdline)"
 echo "KBOOT-MEMTOTAL: $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 for d in $(ls -d /sys/firmware/memmap/* 2>/dev/null | sort -t/ -k5 -n); do
 	echo "KBOOT-E820: $(cat "$d/start") $(cat "$d/end") $(cat "$d/type")"
+done
+# count_cpus FILE: the CPUs in a list of ranges ("0-3,6"), as sysfs
+# writes them; "?" without the file.
+count_cpus() {
+	[ -r "$1" ] || { echo "?"; return; }
+	n=0
+	for r in $(tr ',' ' ' < "$1"); do
+		case $r in
+		*-*) n=$((n + ${r#*-} - ${r%-*} + 1)) ;;
+		*) n=$((n + 1)) ;;
+		esac
+	done
+	echo "$n"
+}
+echo "KBOOT-CPUS: $(count_cpus /sys/devices/system/cpu/online)"
+echo "KBOOT-CPUS-POSSIBLE: $(count_cpus /sys/devices/system/cpu/possible)"
+for d in /sys/bus/pci/devices/*; do
+	[ -e "$d/vendor" ] || continue
+	echo "KBOOT-PCI: ${d##*/} $(cat "$d/vendor"):$(cat "$d/device") class $(cat "$d/class") irq $(cat "$d/irq")"
 done
 echo "KBOOT-PAYLOAD: $(sha256sum /payload | cut -d' ' -f1)"
 echo "KBOOT-DONE"
