@@ -49,4 +49,14 @@
 #define UART_LSR_THRE       0x20  /* transmit holding register empty */
 #define UART_CLOCK_DIVISOR_115200 1  /* 1.8432 MHz / 16 / 115200 */
 
+/* PCI configuration mechanism #1 (PCI Local Bus spec 3.0, 3.2.2.3.2) */
+#define X86_PCI_CONFIG_ADDRESS  0xcf8
+#define X86_PCI_CONFIG_DATA     0xcfc
+#define X86_PCI_CONFIG_ENABLE   0x80000000
+
+/* The 8259s' edge/level control registers (PIIX3 datasheet, ELCR1/2):
+ * bit n set = IRQ n level-triggered. */
+#define X86_ELCR1_PORT      0x4d0   /* IRQs 0-7 */
+#define X86_ELCR2_PORT      0x4d1   /* IRQs 8-15 */
+
 #endif /* KBOOT_FW_X86_H */

@@ -75,6 +75,7 @@
 
 /* ---- boot_params (the "zero page"), arch/x86/include/uapi/asm/bootparam.h */
 #define KBOOT_BP_SIZE                 0x1000
+#define KBOOT_BP_ACPI_RSDP_ADDR       0x070  /* u64, read since protocol 2.14 */
 #define KBOOT_BP_EXT_RAMDISK_IMAGE    0x0c0  /* u32 */
 #define KBOOT_BP_EXT_RAMDISK_SIZE     0x0c4  /* u32 */
 #define KBOOT_BP_EXT_CMD_LINE_PTR     0x0c8  /* u32 */

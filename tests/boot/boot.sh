@@ -147,7 +147,7 @@ tap_result $? "amd64 kernel without <pae/>: nothing created"
 domain smp "$T/amd64/vmlinuz" "$tmp/initrd-amd64.gz" 256 "console=ttyS0" "<pae/>" 2 > "$tmp/smp.xml"
 tap_run "$XEN_KBOOT" preview --qemu /bin/true "$tmp/smp.xml"
 [ "$tap_status" -eq 0 ] &&
-	[ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:4: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs" ]
+	[ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:4: <vcpu>2</vcpu> without <acpi/> in <features>: direct boot then gives the guest no ACPI tables and xen-kboot builds no MP tables, so it will see 1 CPU (and power off only by halting); add <acpi/> for all vCPUs" ]
 tap_result $? "<vcpu>2</vcpu>: preview warns once and goes on" "status $tap_status: $tap_err"
 [ -z "$(ls -A "$XEN_KBOOT_RAM_DIR")" ]
 tap_result $? "<vcpu>2</vcpu>: RAM file removed" "$(ls -la "$XEN_KBOOT_RAM_DIR")"
