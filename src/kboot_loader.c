@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kboot_loader.h"
+#include "kboot_util.h"
 
 G_DEFINE_QUARK (kboot-loader-error-quark, kboot_loader_error)
 
@@ -53,6 +54,25 @@ kboot_loader_build_acpi (const KbootLoadAddresses *at, KbootBootParamsInput *in,
     }
   kboot_acpi_platform_hw (config.platform, &handoff->pm_base, &handoff->pci_links);
   return g_steal_pointer (&tables);
+}
+
+/* The tables, and the EBDA pointer at them for kernels before boot
+ * protocol 2.14, which never read acpi_rsdp_addr and search the EBDA's
+ * first KiB instead: the RSDP is the tables' first 36 bytes. */
+static gboolean
+kboot_loader_write_acpi (KbootGuest *guest, const KbootLoadAddresses *at,
+                         GBytes *acpi, GError **error)
+{
+  guint8 segment[2];
+
+  if (!kboot_guest_write (guest, at->acpi_addr, g_bytes_get_data (acpi, NULL),
+                          g_bytes_get_size (acpi), error))
+    return FALSE;
+  if (at->acpi_addr % 16 != 0 || at->acpi_addr >= 0xa0000)
+    return TRUE;                /* not where the search looks: 2.14+ only */
+  kboot_le_put (segment, 2, at->acpi_addr >> 4);
+  return kboot_guest_write (guest, KBOOT_BDA_EBDA_SEGMENT, segment,
+                            sizeof segment, error);
 }
 
 gboolean
@@ -106,9 +126,7 @@ kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
   if (!kboot_guest_write (guest, at->cmdline_addr, cmdline, strlen (cmdline) + 1,
                           error))
     return FALSE;
-  if (acpi && !kboot_guest_write (guest, at->acpi_addr,
-                                  g_bytes_get_data (acpi, NULL),
-                                  g_bytes_get_size (acpi), error))
+  if (acpi && !kboot_loader_write_acpi (guest, at, acpi, error))
     return FALSE;
   if (!kboot_guest_write (guest, at->boot_params_addr, bp, sizeof bp, error))
     return FALSE;

@@ -32,9 +32,10 @@ typedef struct {
   guint n_e820;
   /* The guest's ACPI tables, built by the load for @acpi (its base is
    * ignored: they go at acpi_addr, into the plan's acpi_size bytes), their
-   * RSDP given to the kernel in boot_params and the platform set-up they
-   * need to the firmware in the handoff block.  NULL: no tables, and the
-   * firmware sets nothing up. */
+   * RSDP given to the kernel in boot_params (and, below 640 KiB, as the
+   * BIOS data area's EBDA for kernels older than protocol 2.14) and the
+   * platform set-up they need to the firmware in the handoff block.  NULL:
+   * no tables, and the firmware sets nothing up. */
   const KbootAcpiConfig *acpi;
   guint64 acpi_addr;
   guint64 acpi_size;

@@ -125,6 +125,7 @@ test_load_bytes (Fixture *f, gconstpointer data)
   g_assert_cmpuint (kboot_le_get (bp + 0x70, 8), ==, 0);
   g_assert_cmpuint (kboot_le_get ((const guint8 *) ram + 0x1014, 4), ==, 0);
   g_assert_cmpuint (kboot_le_get ((const guint8 *) ram + 0x101c, 4), ==, 0);
+  g_assert_cmpuint (kboot_le_get ((const guint8 *) ram + 0x40e, 2), ==, 0);
 }
 
 /* With ACPI tables: the bytes kboot_acpi_build() makes for the address
@@ -179,6 +180,17 @@ test_load_acpi (Fixture *f, gconstpointer data)
       bp = (const guint8 *) ram + 0x2000;
       g_assert_cmphex (kboot_le_get (bp + 0x70, 8), ==, rsdp);
       g_assert_cmpmem (ram + rsdp, 8, "RSD PTR ", 8);
+      /* An older kernel's search (ACPI 5.2.5.1): the EBDA segment at
+       * 0x40e, the RSDP on a 16-byte boundary in its first KiB. */
+      {
+        guint64 ebda = kboot_le_get ((const guint8 *) ram + 0x40e, 2) << 4;
+        guint64 found = 0;
+
+        for (guint64 a = ebda; a < ebda + 1024 && !found; a += 16)
+          if (memcmp (ram + a, "RSD PTR ", 8) == 0)
+            found = a;
+        g_assert_cmphex (found, ==, rsdp);
+      }
       g_assert_true (kboot_acpi_platform_hw (kinds[k], &pm_base, &links));
       g_assert_true (kboot_handoff_valid ((const guint8 *) ram + 0x1000));
       g_assert_cmphex (kboot_le_get ((const guint8 *) ram + 0x1014, 4), ==, links);
