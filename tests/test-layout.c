@@ -909,7 +909,24 @@ test_plan_json (void)
   g_assert_nonnull (strstr (text, "\"initrd_addr\": null"));
   g_assert_nonnull (strstr (text, "\"kind\": \"handoff\""));
   g_assert_nonnull (strstr (text, "\"type_name\": \"reserved\""));
+  g_assert_nonnull (strstr (text, "\"acpi_addr\": null"));
   g_assert_true (g_str_has_suffix (text, "}\n"));
+
+  /* With tables: their address, their region, ACPI in the e820. */
+  {
+    g_autoptr(KbootJson) with = kboot_json_new ();
+    g_autoptr(KbootPlan) acpi = NULL;
+    g_autofree char *addr = NULL;
+
+    req.acpi_size = 2000;
+    acpi = plan_ok (&req);
+    kboot_plan_to_json (acpi, with, NULL);
+    text = kboot_json_get (with);
+    addr = g_strdup_printf ("\"acpi_addr\": %" G_GUINT64_FORMAT, acpi->acpi_addr);
+    g_assert_nonnull (strstr (text, addr));
+    g_assert_nonnull (strstr (text, "\"kind\": \"acpi\""));
+    g_assert_nonnull (strstr (text, "\"type_name\": \"ACPI\""));
+  }
 }
 
 /* ---- the checker, given bad plans --------------------------------------- */
