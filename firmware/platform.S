@@ -6,12 +6,13 @@
  *                      PIIX4 PM's PMBA = pm_base | 1 and PMIOSE, then ACPI
  *                      mode (SCI_EN) through the APM port.  With pci_links:
  *                      PIIX3's PIRQA..D route registers, and those IRQs
- *                      level-triggered in the ELCR.  One line says what was
+ *                      level-triggered in the ELCR, and every device's
+ *                      interrupt line register.  One line says what was
  *                      done; a missing device is said and skipped (the
  *                      kernel still boots, without what it would give).
  *
- * BARs and interrupt lines are left to the kernel: Linux assigns BARs
- * inside PCI0's _CRS window and routes INTx by _PRT. */
+ * BARs are left to the kernel: Linux assigns them inside PCI0's _CRS
+ * window, and routes INTx by _PRT. */
 #include "kboot_image_handoff.h"
 #include "kboot_loader_acpi_hw.h"
 #include "x86.h"
@@ -169,6 +170,50 @@ links:
 	call	console_puthex
 	movb	$'\n', %al
 	call	console_putc
+
+	/* Each device's interrupt line register: the IRQ of the link its pin
+	 * is wired to, link = (pin - 1 + slot) & 3 (PIIX3's barber pole, the
+	 * same in Xen and QEMU), as hvmloader and SeaBIOS write it.  Only an
+	 * OS that routes by the line register (no ACPI, PIC mode) reads it;
+	 * Linux shows it until a driver enables the device.  %ebp = devfn. */
+	xorl	%ebp, %ebp
+5:	movl	%ebp, %eax
+	shll	$8, %eax
+	call	pci_read32
+	cmpw	$0xffff, %ax
+	je	7f				/* nothing at this function */
+	movl	%ebp, %eax
+	shll	$8, %eax
+	orl	$X86_PCI_INTERRUPT_PIN, %eax
+	call	pci_read8
+	testl	%eax, %eax
+	jz	6f
+	cmpl	$4, %eax
+	ja	6f				/* not INTA..INTD */
+	decl	%eax
+	movl	%ebp, %ecx
+	shrl	$3, %ecx
+	addl	%ecx, %eax
+	andl	$3, %eax
+	movb	KBOOT_HANDOFF_OFF_PCI_LINKS(%ebx,%eax,1), %cl
+	movl	%ebp, %eax
+	shll	$8, %eax
+	orl	$X86_PCI_INTERRUPT_LINE, %eax
+	call	pci_write8
+6:	testl	$7, %ebp			/* function 0: one function only? */
+	jnz	8f
+	movl	%ebp, %eax
+	shll	$8, %eax
+	orl	$X86_PCI_HEADER_TYPE, %eax
+	call	pci_read8
+	testb	$X86_PCI_HEADER_MULTI, %al
+	jnz	8f
+7:	testl	$7, %ebp			/* no function 0: no slot */
+	jnz	8f
+	orl	$7, %ebp			/* on to the next slot */
+8:	incl	%ebp
+	cmpl	$256, %ebp
+	jb	5b
 	jmp	done
 
 no_piix3:

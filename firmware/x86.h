@@ -53,6 +53,11 @@
 #define X86_PCI_CONFIG_ADDRESS  0xcf8
 #define X86_PCI_CONFIG_DATA     0xcfc
 #define X86_PCI_CONFIG_ENABLE   0x80000000
+/* Type 0 configuration header registers (PCI Local Bus spec 3.0, 6.1) */
+#define X86_PCI_HEADER_TYPE     0x0e
+#define X86_PCI_HEADER_MULTI    0x80    /* bit 7: a multi-function device */
+#define X86_PCI_INTERRUPT_LINE  0x3c
+#define X86_PCI_INTERRUPT_PIN   0x3d    /* 1..4 = INTA..INTD, 0 = none */
 
 /* The 8259s' edge/level control registers (PIIX3 datasheet, ELCR1/2):
  * bit n set = IRQ n level-triggered. */

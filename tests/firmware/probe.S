@@ -72,6 +72,12 @@ probe_entry:
 	movw	$0xcfc, %dx
 	inl	%dx, %eax
 	movl	%eax, saved_pmregmisc
+	movl	$(PROBE_PCI_CONFIG_ENABLE | PROBE_PM_DEVFN << 8 | 0x3c), %eax
+	movw	$0xcf8, %dx
+	outl	%eax, %dx
+	movw	$0xcfc, %dx
+	inl	%dx, %eax
+	movl	%eax, saved_pm_intr		/* line, pin, ... */
 	movl	$0xffffffff, saved_pm1_cnt
 	movl	saved_pmba, %edx
 	andl	$0xffc0, %edx
@@ -139,19 +145,19 @@ msg_probe:
 	/* name, address of the saved value; the order of the line */
 	.balign	4
 fields:
-	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm1_cnt, pirq, elcr
+	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr
 	.long	name_\f, saved_\f
 	.endr
 	.long	0, 0
 
-	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm1_cnt, pirq, elcr
+	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr
 name_\f:
 	.asciz	"\f"
 	.endr
 
 	.bss
 	.balign	4
-	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm1_cnt, pirq, elcr
+	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr
 saved_\f:
 	.long	0
 	.endr

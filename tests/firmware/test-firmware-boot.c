@@ -508,6 +508,7 @@ test_enter (gconstpointer data)
   g_assert_cmphex (probe_value (v, "pmregmisc") & 1, ==, 0);
   g_assert_cmphex (probe_value (v, "pirq"), ==, 0x80808080);
   g_assert_cmphex (probe_value (v, "elcr"), ==, 0);
+  g_assert_cmphex (probe_value (v, "pm_intr") & 0xffff, ==, 0x0100);  /* INTA, no line */
   g_assert_null (strstr (run.serial, "PIIX4"));
 }
 
@@ -546,6 +547,9 @@ test_platform (gconstpointer data)
   for (guint i = 0; i < 4; i++)
     elcr |= 1u << ((hw.pci_links >> (8 * i)) & 0xf);
   g_assert_cmphex (probe_value (v, "elcr"), ==, elcr);
+  /* PIIX4 PM: slot 1, INTA: link (1 - 1 + 1) & 3 = B. */
+  g_assert_cmphex (probe_value (v, "pm_intr") & 0xffff, ==,
+                   0x0100 | ((hw.pci_links >> 8) & 0xff));
 
   pm_line = g_strdup_printf ("xen-kboot firmware: PIIX4 power management at "
                              "0x%08x, ACPI mode on\n", hw.pm_base);
