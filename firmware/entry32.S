@@ -6,8 +6,9 @@
  * image (CS = KBOOT_BOOT_CS of our GDT, data segments still real-mode).
  * So the code relies only on a flat CS until it has loaded its own GDT.
  *
- * It checks the handoff block the loader wrote (src/kboot_image_handoff.h) and
- * enters Linux through the 32-bit boot protocol (Documentation/arch/x86/
+ * It checks the handoff block the loader wrote (src/kboot_image_handoff.h),
+ * sets up the power management and PCI links the loader's ACPI tables
+ * describe (platform.S), and enters Linux through the 32-bit boot protocol (Documentation/arch/x86/
  * boot.rst, "32-bit BOOT PROTOCOL"): GDT with flat __BOOT_CS/__BOOT_DS,
  * CS = 0x10, DS = ES = SS = 0x18, interrupts off, ESI = boot_params,
  * EBX = EDI = EBP = 0, EIP = the kernel's code32_start.  On a bad block,
@@ -102,6 +103,9 @@ fw_entry32:
 	jz	no_long_mode
 	movl	$KBOOT_HANDOFF_ADDR, %ebx	/* CPUID took %ebx */
 4:
+	/* What the loader's ACPI tables rely on, when it wrote any. */
+	call	fw_platform_setup
+
 	/* One line on the way out, so a kernel that says nothing still
 	 * shows how far the boot got. */
 	movl	$msg_enter, %esi

@@ -49,4 +49,19 @@
 #define UART_LSR_THRE       0x20  /* transmit holding register empty */
 #define UART_CLOCK_DIVISOR_115200 1  /* 1.8432 MHz / 16 / 115200 */
 
+/* PCI configuration mechanism #1 (PCI Local Bus spec 3.0, 3.2.2.3.2) */
+#define X86_PCI_CONFIG_ADDRESS  0xcf8
+#define X86_PCI_CONFIG_DATA     0xcfc
+#define X86_PCI_CONFIG_ENABLE   0x80000000
+/* Type 0 configuration header registers (PCI Local Bus spec 3.0, 6.1) */
+#define X86_PCI_HEADER_TYPE     0x0e
+#define X86_PCI_HEADER_MULTI    0x80    /* bit 7: a multi-function device */
+#define X86_PCI_INTERRUPT_LINE  0x3c
+#define X86_PCI_INTERRUPT_PIN   0x3d    /* 1..4 = INTA..INTD, 0 = none */
+
+/* The 8259s' edge/level control registers (PIIX3 datasheet, ELCR1/2):
+ * bit n set = IRQ n level-triggered. */
+#define X86_ELCR1_PORT      0x4d0   /* IRQs 0-7 */
+#define X86_ELCR2_PORT      0x4d1   /* IRQs 8-15 */
+
 #endif /* KBOOT_FW_X86_H */

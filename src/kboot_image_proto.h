@@ -75,6 +75,11 @@
 
 /* ---- boot_params (the "zero page"), arch/x86/include/uapi/asm/bootparam.h */
 #define KBOOT_BP_SIZE                 0x1000
+#define KBOOT_BP_ACPI_RSDP_ADDR       0x070  /* u64, read since protocol 2.14 */
+/* The BIOS data area's EBDA segment (u16 at 0x40e): where a kernel that
+ * does not read acpi_rsdp_addr searches the first KiB for the RSDP (ACPI
+ * 6.4, 5.2.5.1; Linux acpi_find_root_pointer). */
+#define KBOOT_BDA_EBDA_SEGMENT        0x40e
 #define KBOOT_BP_EXT_RAMDISK_IMAGE    0x0c0  /* u32 */
 #define KBOOT_BP_EXT_RAMDISK_SIZE     0x0c4  /* u32 */
 #define KBOOT_BP_EXT_CMD_LINE_PTR     0x0c8  /* u32 */

@@ -25,6 +25,7 @@ static const char *const kboot_region_kind_names[] = {
   [KBOOT_REGION_HANDOFF] = "handoff",
   [KBOOT_REGION_BOOT_PARAMS] = "boot_params",
   [KBOOT_REGION_CMDLINE] = "cmdline",
+  [KBOOT_REGION_ACPI] = "acpi",
   [KBOOT_REGION_KERNEL] = "kernel",
   [KBOOT_REGION_INITRD] = "initrd",
 };
@@ -444,6 +445,66 @@ kboot_layout_place_low (KbootPlan *plan, const KbootLayoutRequest *req,
   return TRUE;
 }
 
+/* The e820 entries of @e820 (sorted, non-overlapping) with [start, end),
+ * which lies inside one of them, made @type: that entry split in up to
+ * three. */
+static void
+kboot_e820_mark (GArray *e820, guint64 start, guint64 end, guint32 type)
+{
+  for (guint i = 0; i < e820->len; i++)
+    {
+      KbootE820Entry e = g_array_index (e820, KbootE820Entry, i);
+      KbootE820Entry mid = { start, end - start, type };
+      KbootE820Entry above = { end, e.addr + e.size - end, e.type };
+
+      if (start < e.addr || end > e.addr + e.size)
+        continue;
+      g_array_remove_index (e820, i);
+      if (above.size)
+        g_array_insert_val (e820, i, above);
+      g_array_insert_val (e820, i, mid);
+      if (start > e.addr)
+        {
+          KbootE820Entry below = { e.addr, start - e.addr, e.type };
+          g_array_insert_val (e820, i, below);
+        }
+      return;
+    }
+}
+
+/* The ACPI tables: whole pages, the lowest free above boot_params and the
+ * command line, and ACPI in the e820 map. */
+static gboolean
+kboot_layout_place_acpi (KbootPlan *plan, const KbootLayoutRequest *req,
+                         GError **error)
+{
+  g_autofree char *what = NULL;
+  guint64 size;
+
+  plan->acpi_addr = plan->acpi_size = 0;
+  if (req->acpi_size == 0)
+    return TRUE;
+  if (!kboot_align_up (req->acpi_size, KBOOT_PAGE_SIZE, &size)
+      || !kboot_layout_fit (plan, req->platform, KBOOT_FIT_LOWEST,
+                            KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END, size,
+                            KBOOT_PAGE_SIZE, &plan->acpi_addr))
+    {
+      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
+                   "ACPI tables of %" G_GUINT64_FORMAT " bytes do not fit in "
+                   "free low memory [0x%" G_GINT64_MODIFIER "x, 0x%"
+                   G_GINT64_MODIFIER "x)", req->acpi_size,
+                   KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END);
+      return FALSE;
+    }
+  plan->acpi_size = size;
+  what = g_strdup_printf ("ACPI tables (%" G_GUINT64_FORMAT " bytes)", req->acpi_size);
+  kboot_plan_add_region (plan, KBOOT_REGION_ACPI, plan->acpi_addr,
+                         plan->acpi_addr + size, what);
+  kboot_e820_mark (plan->e820, plan->acpi_addr, plan->acpi_addr + size,
+                   KBOOT_E820_ACPI);
+  return TRUE;
+}
+
 static void
 kboot_layout_initrd_error (const KbootPlan *plan, const KbootPlatform *platform,
                            guint64 size, gboolean fits_high, GError **error)
@@ -519,6 +580,8 @@ kboot_layout_plan (const KbootLayoutRequest *req, KbootPlan **out, GError **erro
   if (!kboot_layout_place_kernel (plan, req, error))
     return FALSE;
   if (!kboot_layout_place_low (plan, req, error))
+    return FALSE;
+  if (!kboot_layout_place_acpi (plan, req, error))
     return FALSE;
   if (!kboot_layout_place_initrd (plan, req, error))
     return FALSE;

@@ -13,9 +13,12 @@
  *     below, and above everything already in memory; it owns its footprint
  *     (kboot_image_footprint): [load, max(load + file size,
  *     max(align_up(load, kernel_alignment), pref_address) + init_size)).
- *   - boot_params (4 KiB) and the command line (length + 1): the lowest free
- *     page-aligned places above the handoff page, below 0x9f000 (Xen's
- *     hvm_info page, HVM_INFO_PFN in xen/include/public/hvm/hvm_info_table.h).
+ *   - boot_params (4 KiB), the command line (length + 1) and the ACPI
+ *     tables (whole pages): the lowest free page-aligned places above the
+ *     handoff page, below 0x9f000 (Xen's hvm_info page, HVM_INFO_PFN in
+ *     xen/include/public/hvm/hvm_info_table.h), in that order.  The
+ *     tables' pages are ACPI (type 3) in the e820 map, so the kernel
+ *     keeps them.
  *   - initrd: page-aligned, as high as allowed below initrd_addr_max + 1,
  *     low RAM's end and 4 GiB; above 4 GiB only when it fits nowhere below
  *     and the kernel sets XLF_CAN_BE_LOADED_ABOVE_4G.
@@ -45,6 +48,7 @@ typedef enum {
   KBOOT_REGION_HANDOFF,
   KBOOT_REGION_BOOT_PARAMS,
   KBOOT_REGION_CMDLINE,
+  KBOOT_REGION_ACPI,         /* the ACPI tables (kboot_loader_acpi.h) */
   KBOOT_REGION_KERNEL,
   KBOOT_REGION_INITRD,
   KBOOT_REGION_LAST
@@ -73,6 +77,8 @@ typedef struct {
                                        * start_info (kboot_platform_xen_
                                        * firmware_range()) */
   guint n_reserved;
+  guint64 acpi_size;                 /* bytes of ACPI tables (kboot_acpi_size),
+                                      * 0 = none */
 } KbootLayoutRequest;
 
 typedef struct {
@@ -86,6 +92,8 @@ typedef struct {
   guint64 boot_params_addr;
   guint64 cmdline_addr;
   guint64 cmdline_size;      /* length + 1 */
+  guint64 acpi_addr;         /* 0 without ACPI tables */
+  guint64 acpi_size;         /* whole pages: the e820 ACPI range */
   guint64 kernel_addr;       /* the load address: code32_start */
   guint64 kernel_end;        /* end of its footprint */
   guint64 kernel_decompress; /* max(align_up(load), pref_address) */
@@ -104,7 +112,8 @@ typedef enum {
   KBOOT_LAYOUT_ERROR_KERNEL,       /* not relocatable, bad alignment */
   KBOOT_LAYOUT_ERROR_KERNEL_FIT,   /* no room for the kernel's footprint */
   KBOOT_LAYOUT_ERROR_CMDLINE,      /* longer than cmdline_size */
-  KBOOT_LAYOUT_ERROR_LOW_FIT,      /* boot_params or command line: no room */
+  KBOOT_LAYOUT_ERROR_LOW_FIT,      /* boot_params, command line or ACPI
+                                    * tables: no room */
   KBOOT_LAYOUT_ERROR_INITRD_FIT,   /* no room for the initrd */
   KBOOT_LAYOUT_ERROR_RESERVED,     /* a reserved range outside RAM */
   KBOOT_LAYOUT_ERROR_OVERLAP,      /* check: two regions overlap */
@@ -130,8 +139,9 @@ gboolean kboot_layout_plan (const KbootLayoutRequest *req, KbootPlan **plan,
  * every region non-empty and inside memory of its kind (RAM, or ROM for
  * the firmware), none overlapping another, the kernel aligned and at or
  * above KBOOT_KERNEL_BASE, boot data below KBOOT_LOW_DATA_END, the initrd
- * page-aligned within its limits, the e820 sorted, non-overlapping and
- * at most 128 entries. */
+ * page-aligned within its limits, the ACPI tables whole low pages that
+ * the e820 calls ACPI, the e820 sorted, non-overlapping and at most 128
+ * entries. */
 gboolean kboot_plan_check (const KbootPlan *plan, const KbootPlatform *platform,
                            GError **error);
 

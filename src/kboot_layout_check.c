@@ -150,16 +150,58 @@ kboot_plan_check_low (const KbootRegion *r, GError **error)
   return TRUE;
 }
 
+/* The ACPI tables: whole low pages, every byte of them ACPI in the e820
+ * map (or the kernel would take them for RAM). */
+static gboolean
+kboot_plan_check_acpi (const KbootPlan *plan, const KbootRegion *acpi,
+                       GError **error)
+{
+  guint64 at;
+
+  if (!acpi)
+    {
+      if (plan->acpi_addr != 0)
+        return kboot_plan_fail (error, KBOOT_LAYOUT_ERROR_RULE, NULL,
+                                "the plan has an ACPI address 0x%"
+                                G_GINT64_MODIFIER "x but no ACPI region",
+                                plan->acpi_addr);
+      return TRUE;
+    }
+  if (!kboot_plan_check_addr (acpi, plan->acpi_addr, error)
+      || !kboot_plan_check_low (acpi, error))
+    return FALSE;
+  if (acpi->start % KBOOT_PAGE_SIZE != 0 || acpi->end % KBOOT_PAGE_SIZE != 0
+      || acpi->end - acpi->start != plan->acpi_size)
+    return kboot_plan_fail (error, KBOOT_LAYOUT_ERROR_RULE, acpi,
+                            "is not the plan's %" G_GUINT64_FORMAT " bytes of "
+                            "whole pages", plan->acpi_size);
+  at = acpi->start;
+  for (guint i = 0; i < plan->e820->len && at < acpi->end; i++)
+    {
+      const KbootE820Entry *e = &g_array_index (plan->e820, KbootE820Entry, i);
+
+      if (e->type == KBOOT_E820_ACPI && e->addr <= at && at < e->addr + e->size)
+        at = e->addr + e->size;
+    }
+  if (at < acpi->end)
+    return kboot_plan_fail (error, KBOOT_LAYOUT_ERROR_E820, acpi,
+                            "is not ACPI in the e820 map at 0x%" G_GINT64_MODIFIER
+                            "x", at);
+  return TRUE;
+}
+
 static gboolean
 kboot_plan_check_rules (const KbootPlan *plan, GError **error)
 {
-  const KbootRegion *handoff, *bp, *cmdline, *kernel, *initrd;
+  const KbootRegion *handoff, *bp, *cmdline, *kernel, *initrd, *acpi;
 
   if (!kboot_plan_one (plan, KBOOT_REGION_HANDOFF, FALSE, &handoff, error)
       || !kboot_plan_one (plan, KBOOT_REGION_BOOT_PARAMS, FALSE, &bp, error)
       || !kboot_plan_one (plan, KBOOT_REGION_CMDLINE, FALSE, &cmdline, error)
       || !kboot_plan_one (plan, KBOOT_REGION_KERNEL, FALSE, &kernel, error)
-      || !kboot_plan_one (plan, KBOOT_REGION_INITRD, TRUE, &initrd, error))
+      || !kboot_plan_one (plan, KBOOT_REGION_INITRD, TRUE, &initrd, error)
+      || !kboot_plan_one (plan, KBOOT_REGION_ACPI, TRUE, &acpi, error)
+      || !kboot_plan_check_acpi (plan, acpi, error))
     return FALSE;
 
   /* The handoff page is where the firmware looks. */

@@ -59,6 +59,10 @@ kboot_plan_to_json (const KbootPlan *plan, KbootJson *json, const char *key)
       kboot_json_null (json, "initrd_addr");
       kboot_json_uint (json, "initrd_size", 0);
     }
+  if (plan->acpi_size)
+    kboot_json_uint (json, "acpi_addr", plan->acpi_addr);
+  else
+    kboot_json_null (json, "acpi_addr");
   kboot_json_begin_array (json, "regions");
   for (guint i = 0; i < plan->regions->len; i++)
     {

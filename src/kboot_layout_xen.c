@@ -18,6 +18,8 @@ G_STATIC_ASSERT (offsetof (struct hvm_info_table, nr_vcpus) == 16);
 G_STATIC_ASSERT (offsetof (struct hvm_info_table, low_mem_pgend) == 20);
 G_STATIC_ASSERT (offsetof (struct hvm_info_table, reserved_mem_pgstart) == 24);
 G_STATIC_ASSERT (offsetof (struct hvm_info_table, high_mem_pgend) == 28);
+G_STATIC_ASSERT (offsetof (struct hvm_info_table, vcpu_online) == 32);
+G_STATIC_ASSERT (HVM_MAX_VCPUS == KBOOT_XEN_HVM_MAX_VCPUS);
 G_STATIC_ASSERT (HVM_INFO_PADDR == KBOOT_XEN_HVM_INFO_ADDR);
 G_STATIC_ASSERT (sizeof (struct hvm_start_info) == KBOOT_XEN_START_INFO_SIZE);
 G_STATIC_ASSERT (offsetof (struct hvm_start_info, memmap_paddr) == 40);
@@ -72,6 +74,14 @@ kboot_xen_hvm_info_parse (const guint8 *buf, gsize len, KbootXenHvmInfo *out,
   out->low_mem_end = (guint64) kboot_le32 (buf + 20) << KBOOT_PAGE_SHIFT;
   out->reserved_mem_start = (guint64) kboot_le32 (buf + 24) << KBOOT_PAGE_SHIFT;
   out->high_mem_end = (guint64) kboot_le32 (buf + 28) << KBOOT_PAGE_SHIFT;
+  memcpy (out->vcpu_online, buf + 32, sizeof out->vcpu_online);
+  if (out->nr_vcpus == 0 || out->nr_vcpus > KBOOT_XEN_HVM_MAX_VCPUS)
+    {
+      g_set_error (error, KBOOT_XEN_LAYOUT_ERROR, KBOOT_XEN_LAYOUT_ERROR_HVM_INFO,
+                   "hvm_info_table nr_vcpus %u is outside [1, %d]",
+                   out->nr_vcpus, KBOOT_XEN_HVM_MAX_VCPUS);
+      return FALSE;
+    }
   return TRUE;
 }
 

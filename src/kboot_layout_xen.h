@@ -35,6 +35,9 @@ G_BEGIN_DECLS
  * /usr/share/seabios/bios-256k.bin); plan and validate assume this size. */
 #define KBOOT_XEN_BIOS_MODULE_SIZE_DEFAULT G_GUINT64_CONSTANT (0x40000)
 
+/* public/hvm/hvm_info_table.h HVM_MAX_VCPUS: the vcpu_online bitmap's bits. */
+#define KBOOT_XEN_HVM_MAX_VCPUS     128
+
 typedef enum {
   KBOOT_XEN_LAYOUT_ERROR_HVM_INFO,    /* bad hvm_info_table */
   KBOOT_XEN_LAYOUT_ERROR_START_INFO,  /* bad hvm_start_info or its lists */
@@ -49,6 +52,7 @@ typedef struct {
   guint64 low_mem_end;         /* low_mem_pgend << 12 */
   guint64 reserved_mem_start;  /* reserved_mem_pgstart << 12 */
   guint64 high_mem_end;        /* high_mem_pgend << 12, 0: no high RAM */
+  guint8 vcpu_online[KBOOT_XEN_HVM_MAX_VCPUS / 8];  /* bit i: vCPU i online */
 } KbootXenHvmInfo;
 
 /* @buf holds the bytes at KBOOT_XEN_HVM_INFO_ADDR up to the page's end. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kboot_loader.h"
+#include "kboot_util.h"
 
 G_DEFINE_QUARK (kboot-loader-error-quark, kboot_loader_error)
 
@@ -31,6 +32,49 @@ kboot_loader_check_inputs (KbootKernel *kernel, KbootFile *initrd,
   return TRUE;
 }
 
+/* The tables for @at, and what the handoff block tells the firmware. */
+static GBytes *
+kboot_loader_build_acpi (const KbootLoadAddresses *at, KbootBootParamsInput *in,
+                         KbootHandoff *handoff, GError **error)
+{
+  KbootAcpiConfig config = *at->acpi;
+  g_autoptr(GBytes) tables = NULL;
+
+  config.base = at->acpi_addr;
+  tables = kboot_acpi_build (&config, &in->acpi_rsdp_addr, error);
+  if (!tables)
+    return NULL;
+  if (g_bytes_get_size (tables) > at->acpi_size)
+    {
+      g_set_error (error, KBOOT_LOADER_ERROR, KBOOT_LOADER_ERROR_ACPI,
+                   "ACPI tables of %" G_GSIZE_FORMAT " bytes do not fit the "
+                   "plan's %" G_GUINT64_FORMAT " bytes at 0x%" G_GINT64_MODIFIER "x",
+                   g_bytes_get_size (tables), at->acpi_size, at->acpi_addr);
+      return NULL;
+    }
+  kboot_acpi_platform_hw (config.platform, &handoff->pm_base, &handoff->pci_links);
+  return g_steal_pointer (&tables);
+}
+
+/* The tables, and the EBDA pointer at them for kernels before boot
+ * protocol 2.14, which never read acpi_rsdp_addr and search the EBDA's
+ * first KiB instead: the RSDP is the tables' first 36 bytes. */
+static gboolean
+kboot_loader_write_acpi (KbootGuest *guest, const KbootLoadAddresses *at,
+                         GBytes *acpi, GError **error)
+{
+  guint8 segment[2];
+
+  if (!kboot_guest_write (guest, at->acpi_addr, g_bytes_get_data (acpi, NULL),
+                          g_bytes_get_size (acpi), error))
+    return FALSE;
+  if (at->acpi_addr % 16 != 0 || at->acpi_addr >= 0xa0000)
+    return TRUE;                /* not where the search looks: 2.14+ only */
+  kboot_le_put (segment, 2, at->acpi_addr >> 4);
+  return kboot_guest_write (guest, KBOOT_BDA_EBDA_SEGMENT, segment,
+                            sizeof segment, error);
+}
+
 gboolean
 kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
                    const char *cmdline, const KbootLoadAddresses *at,
@@ -39,6 +83,8 @@ kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
   const KbootImage *image = kernel->image;
   guint8 bp[KBOOT_BP_SIZE];
   guint8 handoff[KBOOT_HANDOFF_SIZE];
+  KbootHandoff h = { 0 };
+  g_autoptr(GBytes) acpi = NULL;
   gsize head_len = 0;
   const guint8 *head = g_bytes_get_data (kernel->head, &head_len);
   KbootBootParamsInput in = {
@@ -55,6 +101,8 @@ kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
   if (!kboot_loader_check_inputs (kernel, initrd, cmdline, error))
     return FALSE;
   /* Build what is computed before writing anything. */
+  if (at->acpi && !(acpi = kboot_loader_build_acpi (at, &in, &h, error)))
+    return FALSE;
   if (!kboot_bootparams_build (bp, image, head, head_len, &in, error))
     return FALSE;
   if (at->kernel_addr > G_MAXUINT32 || at->boot_params_addr > G_MAXUINT32)
@@ -63,8 +111,9 @@ kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
                    "the 32-bit entry needs kernel and boot_params below 4 GiB");
       return FALSE;
     }
-  kboot_handoff_build (handoff, (guint32) at->kernel_addr,
-                       (guint32) at->boot_params_addr);
+  h.entry = (guint32) at->kernel_addr;
+  h.boot_params = (guint32) at->boot_params_addr;
+  kboot_handoff_build (handoff, &h);
 
   /* The protected-mode kernel, straight from the validated descriptor. */
   if (!kboot_guest_write_from_fd (guest, at->kernel_addr, kernel->file->fd,
@@ -76,6 +125,8 @@ kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
     return FALSE;
   if (!kboot_guest_write (guest, at->cmdline_addr, cmdline, strlen (cmdline) + 1,
                           error))
+    return FALSE;
+  if (acpi && !kboot_loader_write_acpi (guest, at, acpi, error))
     return FALSE;
   if (!kboot_guest_write (guest, at->boot_params_addr, bp, sizeof bp, error))
     return FALSE;

@@ -9,11 +9,13 @@
 #include "kboot_loader_guest.h"
 #include "kboot_image_file.h"
 #include "kboot_layout_firmware.h"
+#include "kboot_loader_acpi.h"
 
 G_BEGIN_DECLS
 
 typedef enum {
   KBOOT_LOADER_ERROR_CMDLINE,      /* longer than the kernel's cmdline_size */
+  KBOOT_LOADER_ERROR_ACPI,         /* tables larger than their region */
 } KbootLoaderError;
 
 #define KBOOT_LOADER_ERROR (kboot_loader_error_quark ())
@@ -28,6 +30,15 @@ typedef struct {
   guint64 handoff_addr;            /* KBOOT_HANDOFF_ADDR */
   const KbootE820Entry *e820;
   guint n_e820;
+  /* The guest's ACPI tables, built by the load for @acpi (its base is
+   * ignored: they go at acpi_addr, into the plan's acpi_size bytes), their
+   * RSDP given to the kernel in boot_params (and, below 640 KiB, as the
+   * BIOS data area's EBDA for kernels older than protocol 2.14) and the
+   * platform set-up they need to the firmware in the handoff block.  NULL:
+   * no tables, and the firmware sets nothing up. */
+  const KbootAcpiConfig *acpi;
+  guint64 acpi_addr;
+  guint64 acpi_size;
 } KbootLoadAddresses;
 
 typedef struct {

@@ -74,6 +74,13 @@ guint64 kboot_acpi_size (KbootPlatformKind platform, guint32 nr_vcpus);
 GBytes *kboot_acpi_build (const KbootAcpiConfig *config, guint64 *rsdp_addr,
                           GError **error);
 
+/* What the entry firmware must set up for @platform's tables to be true
+ * (kboot_loader_acpi_hw.h), as the handoff block carries it: the PIIX4 PM
+ * I/O base and the PIIX3 link routes (byte n = link n's ISA IRQ).  FALSE
+ * for a platform without tables. */
+gboolean kboot_acpi_platform_hw (KbootPlatformKind platform, guint16 *pm_base,
+                                 guint32 *pci_links);
+
 G_END_DECLS
 
 #endif /* KBOOT_LOADER_ACPI_H */

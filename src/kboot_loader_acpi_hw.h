@@ -86,6 +86,28 @@
 #define KBOOT_ACPI_PIIX4_PMBA           0x40
 #define KBOOT_ACPI_PIIX4_PMREGMISC      0x80
 #define KBOOT_ACPI_PIIX4_PMIOSE         0x01
+/* Vendor and device id as config dword 0 reads (Intel 82371AB PIIX4 ACPI),
+ * the same in qemu-xen; the firmware leaves anything else alone. */
+#define KBOOT_ACPI_PIIX4_PM_ID          0x71138086
+
+/* ---- PCI interrupt links ------------------------------------------------ */
+
+/* PIIX3's PCI-to-ISA function (00:01.0, Intel 82371SB, qemu-xen's
+ * "PIIX3-xen" too) and its PIRQ route control registers, one byte per
+ * link A..D: the ISA IRQ, bit 7 = disabled.  qemu-xen passes each write on
+ * to Xen (xen_set_pci_link_route), so on Xen they route INTx to the 8259s
+ * and the IOAPIC's ISA pins as well as to the link's GSI. */
+#define KBOOT_ACPI_PIIX3_DEVFN          0x08    /* 00:01.0 */
+#define KBOOT_ACPI_PIIX3_ID             0x70008086
+#define KBOOT_ACPI_PIIX3_PIRQRC         0x60
+/* The routes, as the handoff block's pci_links carries them (byte n =
+ * link n).  xen-hvm: hvmloader's pci_setup() walks PCI_ISA_IRQ_MASK
+ * (5, 10, 11) from IRQ 1 and wraps: A=5, B=10, C=11, D=5.  qemu-pc:
+ * SeaBIOS's pci_irqs[] (fw/pciinit.c): A=10, B=10, C=11, D=11.  Both
+ * firmwares then make those IRQs level-triggered in the ELCR, as our MADT's
+ * interrupt source overrides for them say. */
+#define KBOOT_ACPI_XEN_PCI_LINKS        0x050b0a05
+#define KBOOT_ACPI_QEMU_PCI_LINKS       0x0b0b0a0a
 
 /* ---- reset -------------------------------------------------------------- */
 

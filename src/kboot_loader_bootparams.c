@@ -74,6 +74,7 @@ kboot_bootparams_build (guint8 *bp, const KbootImage *image,
   kboot_le_put (bp + KBOOT_BP_EXT_RAMDISK_SIZE, 4, 0);
   kboot_le_put (bp + KBOOT_HDR_CMD_LINE_PTR, 4, in->cmdline_addr);
   kboot_le_put (bp + KBOOT_BP_EXT_CMD_LINE_PTR, 4, 0);
+  kboot_le_put (bp + KBOOT_BP_ACPI_RSDP_ADDR, 8, in->acpi_rsdp_addr);
 
   bp[KBOOT_BP_E820_ENTRIES] = (guint8) in->n_e820;
   for (guint i = 0; i < in->n_e820; i++)
@@ -87,7 +88,7 @@ kboot_bootparams_build (guint8 *bp, const KbootImage *image,
 }
 
 void
-kboot_handoff_build (guint8 *block, guint32 entry, guint32 boot_params)
+kboot_handoff_build (guint8 *block, const KbootHandoff *handoff)
 {
   guint32 sum = 0;
 
@@ -95,8 +96,10 @@ kboot_handoff_build (guint8 *block, guint32 entry, guint32 boot_params)
   kboot_le_put (block + KBOOT_HANDOFF_OFF_MAGIC, 4, KBOOT_HANDOFF_MAGIC);
   kboot_le_put (block + KBOOT_HANDOFF_OFF_VERSION, 4, KBOOT_HANDOFF_VERSION);
   kboot_le_put (block + KBOOT_HANDOFF_OFF_SIZE, 4, KBOOT_HANDOFF_SIZE);
-  kboot_le_put (block + KBOOT_HANDOFF_OFF_ENTRY, 4, entry);
-  kboot_le_put (block + KBOOT_HANDOFF_OFF_BOOT_PARAMS, 4, boot_params);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_ENTRY, 4, handoff->entry);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_BOOT_PARAMS, 4, handoff->boot_params);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_PCI_LINKS, 4, handoff->pci_links);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_PM_BASE, 4, handoff->pm_base);
   for (guint off = 0; off < KBOOT_HANDOFF_SIZE; off += 4)
     sum += kboot_le32 (block + off);
   kboot_le_put (block + KBOOT_HANDOFF_OFF_CHECKSUM, 4, (guint32) (0u - sum));

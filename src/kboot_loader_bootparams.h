@@ -19,6 +19,7 @@ typedef struct {
   guint64 cmdline_addr;
   const KbootE820Entry *e820;
   guint n_e820;
+  guint64 acpi_rsdp_addr;      /* the RSDP the loader wrote, 0 = none */
 } KbootBootParamsInput;
 
 typedef enum {
@@ -33,15 +34,25 @@ GQuark kboot_bootparams_error_quark (void);
 /* Fill @bp (KBOOT_BP_SIZE bytes) for @image, whose first bytes are @head:
  * the setup header copied from 0x1f1 up to 0x202 + head[0x201] (no more:
  * the 0x1ef sentinel stays 0), type_of_loader 0xff, code32_start, the
- * initrd (ext_ramdisk_* above 4 GiB), cmd_line_ptr and the e820 map. */
+ * initrd (ext_ramdisk_* above 4 GiB), cmd_line_ptr, the e820 map and
+ * acpi_rsdp_addr (0x070: kernels of protocol 2.14 and later look there
+ * before they search the BIOS areas; older ones never read it). */
 gboolean kboot_bootparams_build (guint8 *bp, const KbootImage *image,
                                  const guint8 *head, gsize head_len,
                                  const KbootBootParamsInput *in,
                                  GError **error);
 
-/* Fill @block (KBOOT_HANDOFF_SIZE bytes): magic, version, entry,
- * boot_params address, checksum. */
-void kboot_handoff_build (guint8 *block, guint32 entry, guint32 boot_params);
+/* What the firmware is told (kboot_image_handoff.h). */
+typedef struct {
+  guint32 entry;               /* the kernel's code32_start */
+  guint32 boot_params;
+  guint32 pci_links;           /* byte n: PIIX3 link n's ISA IRQ; 0 = none */
+  guint16 pm_base;             /* PIIX4 PM I/O base; 0 = none */
+} KbootHandoff;
+
+/* Fill @block (KBOOT_HANDOFF_SIZE bytes): magic, version, size, @handoff's
+ * fields, checksum. */
+void kboot_handoff_build (guint8 *block, const KbootHandoff *handoff);
 /* TRUE when @block is one the firmware accepts (the same checks). */
 gboolean kboot_handoff_valid (const guint8 *block);
 

@@ -330,8 +330,8 @@ gboolean xen_kboot_domain_def_check_kernel (const XenKbootDomainDef *def,
                                             GError **error);
 
 /* What the domain gets that it may not expect, for booting it in @mode:
- * <vcpu> above 1 in direct mode (the firmware builds no ACPI or MP
- * tables, so the kernel finds vCPU 0 only).  One line each, naming the
+ * <vcpu> above 1 in direct mode without <acpi/> (the loader then builds
+ * no ACPI tables, and never MP tables, so the kernel finds vCPU 0 only).  One line each, naming the
  * file; an empty vector when there is nothing to say. */
 GStrv xen_kboot_domain_def_warnings (const XenKbootDomainDef *def,
                                      XenKbootBootMode mode);

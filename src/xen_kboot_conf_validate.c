@@ -272,23 +272,18 @@ xen_kboot_domain_def_warnings (const XenKbootDomainDef *def, XenKbootBootMode mo
       break;
     }
   /* Xen starts vCPU 0 only; the others wait for an INIT-SIPI that a
-   * kernel sends only to CPUs the MP or ACPI tables list. */
-  if (direct && def->max_vcpus > 1)
+   * kernel sends only to CPUs the ACPI (or MP) tables list.  The loader
+   * builds ACPI tables for a domain with <acpi/>, as hvmloader does; it
+   * builds no MP tables, which hvmloader gives a domain without. */
+  if (direct && !def->acpi && def->max_vcpus > 1)
     {
       g_autofree char *at = xen_kboot_conf_where (def, def->vcpu_loc.line);
-      /* The way back to hvmloader's tables: for a domain that chose
-       * xen-kboot-dm as its device model, another device model (the
-       * metadata would contradict its <emulator>). */
-      g_autofree char *instead =
-        xen_kboot_native_emulator_is_dm (def->emulator)
-        ? g_strdup_printf ("boot it without <emulator>%s</emulator> (qemu-xen's "
-                           "-kernel)", def->emulator)
-        : g_strdup ("use <kboot:boot mode='device-model'/>");
       g_autofree char *line =
-        g_strdup_printf ("%s: <vcpu>%u</vcpu>: direct boot starts vCPU 0 only "
-                         "(xen-kboot's firmware builds no ACPI or MP tables "
-                         "yet): the guest will see 1 CPU; %s for all vCPUs", at,
-                         def->max_vcpus, instead);
+        g_strdup_printf ("%s: <vcpu>%u</vcpu> without <acpi/> in <features>: "
+                         "direct boot then gives the guest no ACPI tables and "
+                         "xen-kboot builds no MP tables, so it will see 1 CPU "
+                         "(and power off only by halting); add <acpi/> for "
+                         "all vCPUs", at, def->max_vcpus);
       g_strv_builder_add (warnings, line);
     }
   return g_strv_builder_end (warnings);

@@ -10,6 +10,7 @@
 #include "kboot_util_runtime.h"
 #include "kboot_layout_xen.h"
 #include "xen_kboot_driver.h"
+#include "kboot_loader_acpi_hw.h"
 #include "xen_kboot_conf_native.h"
 
 G_DEFINE_QUARK (xen-kboot-driver-error-quark, xen_kboot_driver_error)
@@ -242,6 +243,13 @@ admit_plan (XenKbootBoot *boot, const XenKbootDomainDef *def,
       refuse (problems, XEN_KBOOT_BOOT_STEP_MEMORY, error);
       return FALSE;
     }
+  /* hvmloader builds ACPI tables only with acpi=1 (libvirt: <acpi/>). */
+  if (!xen_kboot_boot_set_vcpus (boot, def->acpi ? def->max_vcpus : 0, NULL,
+                                 def->vcpus, &error))
+    {
+      refuse (problems, XEN_KBOOT_BOOT_STEP_PLAN, error);
+      return FALSE;
+    }
   if (options->platform == KBOOT_PLATFORM_XEN_HVM)
     {
       if (!xen_kboot_xen_model_reserved (boot->platform, options->firmware,
@@ -376,6 +384,61 @@ xen_kboot_boot_check (const XenKbootDomainDef *def, gboolean plan,
 }
 
 gboolean
+xen_kboot_boot_set_vcpus (XenKbootBoot *boot, guint32 nr_vcpus,
+                          const guint8 *online, guint32 nr_online, GError **error)
+{
+  if (nr_vcpus > KBOOT_ACPI_VCPUS_MAX)
+    {
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_VCPUS,
+                   "%u vCPUs: a Xen HVM guest has at most %u (HVM_MAX_VCPUS), "
+                   "and the ACPI tables list no more", nr_vcpus,
+                   KBOOT_ACPI_VCPUS_MAX);
+      return FALSE;
+    }
+  memset (boot->vcpu_online, 0, sizeof boot->vcpu_online);
+  if (online)
+    memcpy (boot->vcpu_online, online, (nr_vcpus + 7) / 8);
+  else
+    for (guint32 i = 0; i < MIN (nr_online, nr_vcpus); i++)
+      boot->vcpu_online[i / 8] |= 1u << (i % 8);
+  if (nr_vcpus && !(boot->vcpu_online[0] & 1))
+    {
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_VCPUS,
+                   "vCPU 0 is offline: it is the one that boots");
+      return FALSE;
+    }
+  boot->nr_vcpus = nr_vcpus;
+  return TRUE;
+}
+
+/* The tables' facts on @boot's platform: its vCPUs, and the PCI window
+ * below 4 GiB that follows its RAM (kboot_loader_acpi.h). */
+static guint64
+xen_kboot_boot_acpi_size (XenKbootBoot *boot)
+{
+  const KbootPlatform *platform = boot->platform;
+  KbootAcpiConfig *c = &boot->acpi;
+
+  memset (c, 0, sizeof *c);
+  if (boot->nr_vcpus == 0)
+    return 0;
+  c->platform = platform->kind;
+  c->nr_vcpus = boot->nr_vcpus;
+  c->vcpu_online = boot->vcpu_online;
+  if (platform->kind == KBOOT_PLATFORM_XEN_HVM)
+    {
+      c->pci_mem_start = platform->mmio_start;
+      c->pci_mem_end = KBOOT_ACPI_XEN_PCI_MEM_END;
+    }
+  else
+    {
+      c->pci_mem_start = platform->lowmem_end;
+      c->pci_mem_end = KBOOT_ACPI_QEMU_PCI_MEM_END;
+    }
+  return kboot_acpi_size (platform->kind, boot->nr_vcpus);
+}
+
+gboolean
 xen_kboot_boot_replan (XenKbootBoot *boot, const KbootReservedRange *reserved,
                        guint n_reserved, GError **error)
 {
@@ -388,6 +451,7 @@ xen_kboot_boot_replan (XenKbootBoot *boot, const KbootReservedRange *reserved,
   req.cmdline_len = strlen (boot->cmdline);
   req.reserved = reserved;
   req.n_reserved = n_reserved;
+  req.acpi_size = xen_kboot_boot_acpi_size (boot);
   if (!kboot_layout_plan (&req, &plan, error))
     return FALSE;
   g_clear_pointer (&boot->plan, kboot_plan_free);
@@ -407,6 +471,12 @@ xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at)
   at->boot_params_addr = plan->boot_params_addr;
   at->handoff_addr = plan->handoff_addr;
   at->e820 = kboot_plan_get_e820 (plan, &at->n_e820);
+  if (plan->acpi_size)
+    {
+      at->acpi = &boot->acpi;
+      at->acpi_addr = plan->acpi_addr;
+      at->acpi_size = plan->acpi_size;
+    }
 }
 
 /* ---- preview --------------------------------------------------------- */

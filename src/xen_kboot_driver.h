@@ -33,6 +33,7 @@ typedef enum {
   XEN_KBOOT_DRIVER_ERROR_XEN,          /* a Xen toolstack call failed */
   XEN_KBOOT_DRIVER_ERROR_NOT_FOUND,    /* no such domain */
   XEN_KBOOT_DRIVER_ERROR_NOT_OURS,     /* a domain xen-kboot did not start */
+  XEN_KBOOT_DRIVER_ERROR_VCPUS,        /* more vCPUs than the tables list */
   XEN_KBOOT_DRIVER_ERROR_PANIC,        /* the preview guest panicked (QEMU said) */
 } XenKbootDriverError;
 
@@ -46,6 +47,12 @@ typedef struct {
   char *cmdline;                 /* "" without <cmdline> */
   KbootPlatform *platform;
   KbootPlan *plan;
+  /* The vCPUs the ACPI tables list (xen_kboot_boot_set_vcpus): the
+   * domain's, or what Xen built.  nr_vcpus 0: no ACPI tables (a domain
+   * without <acpi/>). */
+  guint32 nr_vcpus;
+  guint8 vcpu_online[KBOOT_ACPI_VCPUS_MAX / 8];
+  KbootAcpiConfig acpi;          /* for the load: set by each (re)plan */
 } XenKbootBoot;
 
 void xen_kboot_boot_free (XenKbootBoot *boot);
@@ -157,6 +164,16 @@ XenKbootBoot *xen_kboot_boot_prepare (const XenKbootDomainDef *def,
  * and appended to @problems (GError*).  TRUE when there was none. */
 gboolean xen_kboot_boot_check (const XenKbootDomainDef *def, gboolean plan,
                                GPtrArray *problems);
+
+/* The vCPUs the guest's ACPI tables list: @nr_vcpus, of which those with
+ * their bit set in @online ((nr_vcpus + 7) / 8 bytes, as Xen's
+ * hvm_info_table vcpu_online; NULL: the first @nr_online) are online.  0
+ * vCPUs: no tables.  Takes effect at the next (re)plan.  FALSE when Xen's
+ * HVM guests cannot have that many (HVM_MAX_VCPUS, KBOOT_ACPI_VCPUS_MAX)
+ * or vCPU 0 is offline. */
+gboolean xen_kboot_boot_set_vcpus (XenKbootBoot *boot, guint32 nr_vcpus,
+                                   const guint8 *online, guint32 nr_online,
+                                   GError **error);
 
 /* Plan again around @reserved (what a real domain holds, read back after
  * it was built): replaces @boot's plan only when the new one is made. */

@@ -80,6 +80,9 @@ xen_kboot_dm_args_parse (const char *const *argv, XenKbootDmArgs *out)
 
       if (dm_opt_is (argv[i], "xen-attach"))
         attach = TRUE;
+      /* libxl_dm.c: what acpi=0 (libvirt: no <acpi/>) gives qemu-xen. */
+      if (dm_opt_is (argv[i], "no-acpi"))
+        out->no_acpi = TRUE;
       if (opt == DM_OPT_LAST)
         continue;
       if (!argv[i + 1])

@@ -26,6 +26,8 @@ typedef struct {
   const char *kernel;       /* -kernel, -initrd, -append: borrowed from argv */
   const char *initrd;
   const char *cmdline;
+  gboolean no_acpi;         /* -no-acpi: the domain has acpi=0, and gets no
+                             * ACPI tables (as from hvmloader) */
 } XenKbootDmArgs;
 
 /* Read @argv (NULL-terminated, without argv[0]).  QEMU's own spellings:

@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "xen_kboot_driver.h"
 #include "xen_kboot_xen.h"
+#include "kboot_loader_acpi_hw.h"
 
 #define XEN_PRIVCMD "/dev/xen/privcmd"
 
@@ -91,4 +93,46 @@ xen_kboot_set_libxl_error (GError **error, const char *call, int rc)
                "%s: libxl error %d (%s)%s", call, rc,
                libxl_error_to_string (rc) ? libxl_error_to_string (rc) : "unknown",
                rc == ERROR_FAIL ? " (libxl's messages above say more)" : "");
+}
+
+gboolean
+xen_kboot_xen_set_acpi_ports (XenKbootXen *x, guint32 domid, GError **error)
+{
+  if (xc_hvm_param_set (x->xch, domid, HVM_PARAM_ACPI_IOPORTS_LOCATION, 1) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_XEN,
+                   "moving Xen's ACPI PM ports to 0x%x (xc_hvm_param_set "
+                   "HVM_PARAM_ACPI_IOPORTS_LOCATION) failed: %s",
+                   KBOOT_ACPI_XEN_PM_BASE, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+xen_kboot_xen_take_vcpus (XenKbootBoot *boot, const KbootXenHvmInfo *info,
+                          gboolean check, GError **error)
+{
+  gsize bytes = (info->nr_vcpus + 7) / 8;
+  guint8 mask = info->nr_vcpus % 8 ? (guint8) ((1u << (info->nr_vcpus % 8)) - 1) : 0xff;
+  guint8 online[KBOOT_XEN_HVM_MAX_VCPUS / 8];
+
+  if (check && boot->nr_vcpus == 0)
+    return TRUE;               /* the plan has no ACPI tables (acpi=0) */
+  /* Bits past nr_vcpus mean nothing. */
+  memcpy (online, info->vcpu_online, sizeof online);
+  online[bytes - 1] &= mask;
+  if (check && (info->nr_vcpus != boot->nr_vcpus
+                || memcmp (online, boot->vcpu_online, bytes) != 0))
+    {
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_VCPUS,
+                   "Xen built %u vCPUs (online bitmap starting 0x%02x), the plan "
+                   "%u (0x%02x): refusing to describe other CPUs than the "
+                   "domain has", info->nr_vcpus, online[0], boot->nr_vcpus,
+                   boot->vcpu_online[0]);
+      return FALSE;
+    }
+  return xen_kboot_boot_set_vcpus (boot, info->nr_vcpus, online, 0, error);
 }

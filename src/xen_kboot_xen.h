@@ -8,6 +8,9 @@
 #include <libxl.h>
 #include <xenctrl.h>
 
+#include "kboot_layout_xen.h"
+#include "xen_kboot_driver.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -32,6 +35,21 @@ void xen_kboot_xen_free_after_fork (XenKbootXen *x);
 /* "CALL: libxl error RC (its name)", with a pointer to libxl's own
  * messages (printed above) when it says only ERROR_FAIL. */
 void xen_kboot_set_libxl_error (GError **error, const char *call, int rc);
+
+/* Where the loader's ACPI tables say the PM1a event block and PM timer
+ * are (kboot_loader_acpi_hw.h, step 3): Xen emulates them itself, at the
+ * legacy ports until HVM_PARAM_ACPI_IOPORTS_LOCATION is 1, which hvmloader
+ * sets and our firmware cannot (it makes no hypercalls). */
+gboolean xen_kboot_xen_set_acpi_ports (XenKbootXen *x, guint32 domid,
+                                       GError **error);
+
+/* The vCPUs Xen built the domain with (@info, its hvm_info_table) become
+ * the ones @boot's ACPI tables list.  With @check (a plan made from the
+ * domain XML before the domain existed) only when it has tables, and they
+ * must be the plan's own, else XEN_KBOOT_DRIVER_ERROR_VCPUS; without (a
+ * device model, which learns them here) always. */
+gboolean xen_kboot_xen_take_vcpus (XenKbootBoot *boot, const KbootXenHvmInfo *info,
+                                   gboolean check, GError **error);
 
 G_END_DECLS
 

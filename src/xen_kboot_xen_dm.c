@@ -84,18 +84,17 @@ xen_kboot_dm_admit (const XenKbootDmRequest *request, GError **error)
 /* 2. The memory map of the RAM Xen built, checked to describe exactly
  * that RAM (the hvm_info_table is read once, here). */
 static KbootPlatform *
-xen_kboot_dm_platform (guint32 domid, GError **error)
+xen_kboot_dm_platform (guint32 domid, KbootXenHvmInfo *info, GError **error)
 {
   g_autoptr(KbootGuest) low = kboot_guest_xen_open (domid, &dm_low_ram, 1, error);
   g_autoptr(KbootPlatform) platform = NULL;
   KbootPlatformParams params;
-  KbootXenHvmInfo info;
 
-  if (!low || !xen_kboot_xen_read_hvm_info (low, &info, error)
-      || !kboot_xen_platform_params (&info, &params, error))
+  if (!low || !xen_kboot_xen_read_hvm_info (low, info, error)
+      || !kboot_xen_platform_params (info, &params, error))
     return NULL;
   platform = kboot_platform_new (KBOOT_PLATFORM_XEN_HVM, &params, error);
-  if (!platform || !kboot_xen_hvm_info_check (&info, platform, error))
+  if (!platform || !kboot_xen_hvm_info_check (info, platform, error))
     return NULL;
   return g_steal_pointer (&platform);
 }
@@ -222,6 +221,7 @@ xen_kboot_dm_load (const XenKbootDmRequest *request, XenKbootDmReport *report,
   g_autofree char *firmware = NULL;
   KbootFirmwareElf elf;
   KbootLoadAddresses at;
+  KbootXenHvmInfo info;
   XenKbootDmVcpu vcpu;
   volatile gint *cancel;
   gboolean ok = FALSE;
@@ -240,8 +240,12 @@ xen_kboot_dm_load (const XenKbootDmRequest *request, XenKbootDmReport *report,
     return FALSE;
 
   cancel = kboot_runtime_catch_signals ();
-  boot->platform = xen_kboot_dm_platform (request->domid, error);
+  boot->platform = xen_kboot_dm_platform (request->domid, &info, error);
   if (!boot->platform)
+    goto out;
+  /* The guest's ACPI tables list the vCPUs Xen built, unless the domain
+   * has acpi=0 (hvmloader would build none either). */
+  if (!request->no_acpi && !xen_kboot_xen_take_vcpus (boot, &info, FALSE, error))
     goto out;
   blocks = kboot_xen_populated_blocks (boot->platform);
   guest = kboot_guest_xen_open (request->domid,
@@ -267,6 +271,8 @@ xen_kboot_dm_load (const XenKbootDmRequest *request, XenKbootDmReport *report,
     goto out;
   if (g_atomic_int_get (cancel))
     goto out;                   /* said below */
+  if (at.acpi && !xen_kboot_xen_set_acpi_ports (x, request->domid, error))
+    goto out;
   if (!xen_kboot_dm_enter_firmware (x, request->domid, &vcpu, elf.entry, error))
     goto out;
 
@@ -274,6 +280,7 @@ xen_kboot_dm_load (const XenKbootDmRequest *request, XenKbootDmReport *report,
   report->kernel_addr = boot->plan->kernel_addr;
   report->initrd_addr = boot->initrd ? boot->plan->initrd_addr : 0;
   report->entry = elf.entry;
+  report->acpi_vcpus = at.acpi ? boot->nr_vcpus : 0;
   report->plan_table = kboot_plan_to_table (boot->plan);
   ok = TRUE;
 

@@ -20,6 +20,7 @@ typedef struct {
   const char *initrd;         /* NULL: none */
   const char *cmdline;        /* NULL: empty */
   const char *firmware;       /* the ELF; NULL: the installed one */
+  gboolean no_acpi;           /* -no-acpi: no ACPI tables for the guest */
 } XenKbootDmRequest;
 
 typedef struct {
@@ -28,6 +29,7 @@ typedef struct {
   guint64 kernel_addr;
   guint64 initrd_addr;        /* 0 without an initrd */
   guint32 entry;              /* where vCPU 0 now starts: our firmware */
+  guint32 acpi_vcpus;         /* vCPUs the ACPI tables list, 0: no tables */
   char *plan_table;           /* kboot_plan_to_table() of the plan loaded */
 } XenKbootDmReport;
 

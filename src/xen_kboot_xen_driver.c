@@ -175,7 +175,8 @@ xen_kboot_create_read (XenKbootCreate *c, GError **error)
     return FALSE;
   c->guest->cancel = c->cancel;
   if (!xen_kboot_xen_read_hvm_info (c->guest, &info, error)
-      || !kboot_xen_hvm_info_check (&info, c->boot->platform, error))
+      || !kboot_xen_hvm_info_check (&info, c->boot->platform, error)
+      || !xen_kboot_xen_take_vcpus (c->boot, &info, TRUE, error))
     return FALSE;
   c->reserved = xen_kboot_xen_read_layout (*c->xen, c->domid, c->guest,
                                            c->boot->platform, &c->elf,
@@ -210,6 +211,8 @@ xen_kboot_create_load (XenKbootCreate *c, GError **error)
   if (!kboot_loader_load (c->guest, c->boot->kernel, c->boot->initrd,
                           c->boot->cmdline, &at, &stats, error)
       || !kboot_guest_commit (c->guest, error))
+    return FALSE;
+  if (at.acpi && !xen_kboot_xen_set_acpi_ports (*c->xen, c->domid, error))
     return FALSE;
   if (c->options->verbose)
     fprintf (stderr, "xen-kboot: loaded %" G_GUINT64_FORMAT " bytes in %u maps\n",

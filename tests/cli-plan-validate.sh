@@ -83,8 +83,17 @@ tap_result $? "plan: i386 kernel without <pae/> planned, nothing on stderr" "$ta
 # <vcpu>2</vcpu> in direct mode: planned, with one warning line.
 domain 512 "" "<pae/>" 2 > "$tmp/smp.xml"
 tap_run "$XEN_KBOOT" plan "$tmp/smp.xml"
-[ "$tap_status" -eq 0 ] && [ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:12: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs" ]
+[ "$tap_status" -eq 0 ] && [ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:12: <vcpu>2</vcpu> without <acpi/> in <features>: direct boot then gives the guest no ACPI tables and xen-kboot builds no MP tables, so it will see 1 CPU (and power off only by halting); add <acpi/> for all vCPUs" ]
 tap_result $? "plan: <vcpu>2</vcpu> warned about, exit 0" "$tap_status: $tap_err"
+# With <acpi/> the loader's ACPI tables list every vCPU: no warning, and
+# the plan holds the tables, ACPI in the e820 map.
+domain 512 "" "<acpi/><apic/><pae/>" 4 > "$tmp/smp-acpi.xml"
+tap_run "$XEN_KBOOT" plan "$tmp/smp-acpi.xml"
+[ "$tap_status" -eq 0 ] && [ -z "$tap_err" ] &&
+	printf '%s\n' "$tap_out" | grep -q '^0x[0-9a-f]*  0x[0-9a-f]*  *[0-9.]* KiB  ACPI tables ([0-9]* bytes)$' &&
+	printf '%s\n' "$tap_out" | grep -q '^0x[0-9a-f]*  0x[0-9a-f]*  *[0-9.]* KiB  ACPI$'
+tap_result $? "plan: <vcpu>4</vcpu> with <acpi/>: no warning; ACPI tables planned, ACPI in the e820" "$tap_status: $tap_err
+$tap_out"
 
 tap_run "$XEN_KBOOT" preview --help
 [ "$tap_status" -eq 0 ] && case $tap_out in *--timeout*--memory-file*) true ;; *) false ;; esac

@@ -85,7 +85,7 @@ tap_expect "i386 (686) kernel without <pae/>: valid" 0 "valid" \
 	"$XEN_KBOOT" validate "$tmp/i386.xml"
 
 # <vcpu> above 1 boots one vCPU in direct mode: a warning, still valid.
-vcpu_line="xen-kboot: warning: $tmp/smp.xml:12: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs"
+vcpu_line="xen-kboot: warning: $tmp/smp.xml:12: <vcpu>2</vcpu> without <acpi/> in <features>: direct boot then gives the guest no ACPI tables and xen-kboot builds no MP tables, so it will see 1 CPU (and power off only by halting); add <acpi/> for all vCPUs"
 domain "$tmp/smp.xml" "$T/amd64/vmlinuz" "$tmp/initrd.img" "console=ttyS0" 512 "<pae/>" 2
 tap_expect "<vcpu>2</vcpu>, direct: valid, exit 0, one warning line" 0 "valid" \
 	"$tmp/smp.xml: ignored by xen-kboot: /domain/pm (line 10)

@@ -488,28 +488,30 @@ test_warnings (void)
     XenKbootOsType os_type;
     const char *kernel;
     guint max_vcpus;
+    gboolean acpi;
     XenKbootBootMode mode;
     const char *warning;         /* NULL: none */
     const char *emulator;
   } cases[] = {
-    { "direct, 2 vCPUs", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 2,
-      XEN_KBOOT_BOOT_MODE_DIRECT,
-      "dom.xml:5: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's "
-      "firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; "
-      "use <kboot:boot mode='device-model'/> for all vCPUs" },
-    { "direct through xen-kboot-dm, 2 vCPUs", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 2,
-      XEN_KBOOT_BOOT_MODE_DIRECT,
-      "dom.xml:5: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's "
-      "firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; "
-      "boot it without <emulator>/usr/lib/xen-kboot/xen-kboot-dm</emulator> "
-      "(qemu-xen's -kernel) for all vCPUs", "/usr/lib/xen-kboot/xen-kboot-dm" },
-    { "direct, 1 vCPU", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 1,
+    { "direct, 4 vCPUs, <acpi/>: the loader's ACPI tables list them",
+      XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 4, TRUE,
       XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
-    { "device-model: hvmloader's tables", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 4,
-      XEN_KBOOT_BOOT_MODE_DEVICE_MODEL, NULL },
+    { "through xen-kboot-dm, 4 vCPUs, <acpi/>", XEN_KBOOT_OS_TYPE_HVM,
+      "/boot/vmlinuz", 4, TRUE, XEN_KBOOT_BOOT_MODE_DIRECT, NULL,
+      "/usr/lib/xen-kboot/xen-kboot-dm" },
+    { "direct, 2 vCPUs, no <acpi/>: no tables at all", XEN_KBOOT_OS_TYPE_HVM,
+      "/boot/vmlinuz", 2, FALSE, XEN_KBOOT_BOOT_MODE_DIRECT,
+      "dom.xml:5: <vcpu>2</vcpu> without <acpi/> in <features>: direct boot "
+      "then gives the guest no ACPI tables and xen-kboot builds no MP tables, "
+      "so it will see 1 CPU (and power off only by halting); add <acpi/> for "
+      "all vCPUs" },
+    { "direct, 1 vCPU, no <acpi/>", XEN_KBOOT_OS_TYPE_HVM, "/boot/vmlinuz", 1,
+      FALSE, XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
+    { "device-model: hvmloader's MP tables", XEN_KBOOT_OS_TYPE_HVM,
+      "/boot/vmlinuz", 4, FALSE, XEN_KBOOT_BOOT_MODE_DEVICE_MODEL, NULL },
     { "PV: libxl starts every vCPU", XEN_KBOOT_OS_TYPE_XEN, "/boot/vmlinuz", 4,
-      XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
-    { "no kernel: no direct boot", XEN_KBOOT_OS_TYPE_HVM, NULL, 2,
+      FALSE, XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
+    { "no kernel: no direct boot", XEN_KBOOT_OS_TYPE_HVM, NULL, 2, FALSE,
       XEN_KBOOT_BOOT_MODE_DIRECT, NULL },
   };
 
@@ -524,6 +526,7 @@ test_warnings (void)
       def.os.type = cases[i].os_type;
       def.os.kernel = (char *) cases[i].kernel;
       def.max_vcpus = def.vcpus = cases[i].max_vcpus;
+      def.acpi = cases[i].acpi;
       def.vcpu_loc.line = 5;
       def.emulator = (char *) cases[i].emulator;
       warnings = xen_kboot_domain_def_warnings (&def, cases[i].mode);

@@ -496,6 +496,92 @@ test_plan_qemu_basic (void)
   assert_golden ("plan-qemu-pc-5120.txt", table);
 }
 
+/* ACPI tables: whole low pages after boot_params and the command line,
+ * and exactly those pages ACPI in the e820 map, on both platforms; the
+ * checker refuses them as RAM, or not whole pages, or too many for low
+ * memory. */
+static void
+test_plan_acpi (void)
+{
+  static const KbootPlatformKind kinds[] = { KBOOT_PLATFORM_XEN_HVM,
+                                             KBOOT_PLATFORM_QEMU_PC };
+
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(KbootPlatform) p = platform_new (kinds[k], 256 * MIB);
+      KbootImage image = image_debian ();
+      KbootLayoutRequest req = { &image, p, 16 * MIB, 2000, NULL, 0, 3408 };
+      g_autoptr(KbootPlan) plan = plan_ok (&req);
+      const KbootRegion *acpi = region (plan, KBOOT_REGION_ACPI);
+      const KbootRegion *cmdline = region (plan, KBOOT_REGION_CMDLINE);
+      guint n = 0, found = 0;
+      const KbootE820Entry *e820 = kboot_plan_get_e820 (plan, &n);
+      g_autoptr(GError) error = NULL;
+      KbootE820Entry *e;
+
+      g_assert_cmpuint (acpi->start, ==, plan->acpi_addr);
+      g_assert_cmpuint (plan->acpi_size, ==, KBOOT_PAGE_SIZE);
+      g_assert_cmpuint (acpi->start % KBOOT_PAGE_SIZE, ==, 0);
+      /* The tables follow the command line's page. */
+      g_assert_cmpuint (acpi->start, ==, kboot_align_down (cmdline->end - 1, KBOOT_PAGE_SIZE)
+                                         + KBOOT_PAGE_SIZE);
+      g_assert_cmpuint (acpi->end, <=, KBOOT_LOW_DATA_END);
+      for (guint i = 0; i < n; i++)
+        if (e820[i].type == KBOOT_E820_ACPI)
+          {
+            found++;
+            g_assert_cmpuint (e820[i].addr, ==, acpi->start);
+            g_assert_cmpuint (e820[i].size, ==, KBOOT_PAGE_SIZE);
+            /* RAM on both sides of it, as the map had it. */
+            g_assert_cmpuint (i, >, 0);
+            g_assert_cmpuint (e820[i - 1].type, ==, KBOOT_E820_RAM);
+            g_assert_cmpuint (e820[i - 1].addr + e820[i - 1].size, ==, acpi->start);
+            g_assert_cmpuint (e820[i + 1].type, ==, KBOOT_E820_RAM);
+            g_assert_cmpuint (e820[i + 1].addr, ==, acpi->end);
+          }
+      g_assert_cmpuint (found, ==, 1);
+
+      /* The checker: the tables' pages told to the kernel as RAM. */
+      e = (KbootE820Entry *) (gpointer) plan->e820->data;
+      for (guint i = 0; i < n; i++)
+        if (e[i].type == KBOOT_E820_ACPI)
+          e[i].type = KBOOT_E820_RAM;
+      g_assert_false (kboot_plan_check (plan, p, &error));
+      g_assert_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_E820);
+      g_assert_nonnull (strstr (error->message, "is not ACPI in the e820 map"));
+      g_clear_error (&error);
+      for (guint i = 0; i < n; i++)
+        if (e[i].addr == acpi->start)
+          e[i].type = KBOOT_E820_ACPI;
+      g_assert_true (kboot_plan_check (plan, p, &error));
+      plan->acpi_size -= 1;
+      g_assert_false (kboot_plan_check (plan, p, &error));
+      g_assert_nonnull (strstr (error->message, "whole pages"));
+    }
+
+  {
+    g_autoptr(KbootPlatform) p = platform_new (KBOOT_PLATFORM_QEMU_PC, 256 * MIB);
+    KbootImage image = image_debian ();
+    KbootLayoutRequest req = { &image, p, 0, 10, NULL, 0, 0x9f000 };
+
+    plan_fails (&req, KBOOT_LAYOUT_ERROR_LOW_FIT,
+                "ACPI tables of 651264 bytes do not fit in free low memory "
+                "[0x2000, 0x9f000)");
+    /* Without tables: no region, no ACPI entry. */
+    req.acpi_size = 0;
+    {
+      g_autoptr(KbootPlan) plan = plan_ok (&req);
+      guint n = 0;
+      const KbootE820Entry *e820 = kboot_plan_get_e820 (plan, &n);
+
+      g_assert_null (kboot_plan_find_region (plan, KBOOT_REGION_ACPI));
+      g_assert_cmpuint (plan->acpi_addr, ==, 0);
+      for (guint i = 0; i < n; i++)
+        g_assert_cmpuint (e820[i].type, !=, KBOOT_E820_ACPI);
+    }
+  }
+}
+
 /* Both presets at each size: a plan that passes the checker, with the
  * initrd at the top of what initrd_addr_max and low RAM allow. */
 static void
@@ -823,7 +909,24 @@ test_plan_json (void)
   g_assert_nonnull (strstr (text, "\"initrd_addr\": null"));
   g_assert_nonnull (strstr (text, "\"kind\": \"handoff\""));
   g_assert_nonnull (strstr (text, "\"type_name\": \"reserved\""));
+  g_assert_nonnull (strstr (text, "\"acpi_addr\": null"));
   g_assert_true (g_str_has_suffix (text, "}\n"));
+
+  /* With tables: their address, their region, ACPI in the e820. */
+  {
+    g_autoptr(KbootJson) with = kboot_json_new ();
+    g_autoptr(KbootPlan) acpi = NULL;
+    g_autofree char *addr = NULL;
+
+    req.acpi_size = 2000;
+    acpi = plan_ok (&req);
+    kboot_plan_to_json (acpi, with, NULL);
+    text = kboot_json_get (with);
+    addr = g_strdup_printf ("\"acpi_addr\": %" G_GUINT64_FORMAT, acpi->acpi_addr);
+    g_assert_nonnull (strstr (text, addr));
+    g_assert_nonnull (strstr (text, "\"kind\": \"acpi\""));
+    g_assert_nonnull (strstr (text, "\"type_name\": \"ACPI\""));
+  }
 }
 
 /* ---- the checker, given bad plans --------------------------------------- */
@@ -1083,6 +1186,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/kboot/layout/xen-hvm-basic", test_plan_xen_basic);
   g_test_add_func ("/kboot/layout/qemu-pc-basic", test_plan_qemu_basic);
+  g_test_add_func ("/kboot/layout/acpi", test_plan_acpi);
   g_test_add_func ("/kboot/layout/sizes", test_plan_sizes);
   g_test_add_func ("/kboot/layout/kernel-alignment", test_plan_kernel_alignment);
   g_test_add_func ("/kboot/layout/min-alignment", test_plan_min_alignment);

@@ -121,6 +121,82 @@ test_load_bytes (Fixture *f, gconstpointer data)
   g_assert_cmpuint (stats.total_bytes, ==, (3 << 20) + f->initrd_len + 20 + 4096 + 32);
   /* Large windows: one map per file, one per small piece. */
   g_assert_cmpuint (stats.maps, ==, 5);
+  /* No ACPI tables asked: no RSDP, no platform set-up for the firmware. */
+  g_assert_cmpuint (kboot_le_get (bp + 0x70, 8), ==, 0);
+  g_assert_cmpuint (kboot_le_get ((const guint8 *) ram + 0x1014, 4), ==, 0);
+  g_assert_cmpuint (kboot_le_get ((const guint8 *) ram + 0x101c, 4), ==, 0);
+  g_assert_cmpuint (kboot_le_get ((const guint8 *) ram + 0x40e, 2), ==, 0);
+}
+
+/* With ACPI tables: the bytes kboot_acpi_build() makes for the address
+ * land there, boot_params names their RSDP, and the handoff block carries
+ * the platform's PM base and links; tables larger than the region the
+ * plan gave them are refused before anything is written. */
+static void
+test_load_acpi (Fixture *f, gconstpointer data)
+{
+  static const KbootPlatformKind kinds[] = { KBOOT_PLATFORM_XEN_HVM,
+                                             KBOOT_PLATFORM_QEMU_PC };
+
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KbootKernel) kernel = kboot_kernel_open_bootable (f->kernel_path, &error);
+      g_autoptr(KbootGuest) guest = NULL;
+      g_autoptr(GBytes) want = NULL;
+      g_autofree char *ram = NULL;
+      const guint8 online[1] = { 0x5 };   /* vCPUs 0 and 2 of 3 */
+      KbootAcpiConfig acpi = { kinds[k], 3, online, 0, 0xf0000000, 0xfc000000 };
+      KbootLoadAddresses at = addresses;
+      guint64 rsdp = 0;
+      guint16 pm_base = 0;
+      guint32 links = 0;
+      gsize ram_len = 0;
+      const guint8 *bp;
+
+      g_assert_no_error (error);
+      at.acpi = &acpi;
+      at.acpi_addr = 0x5000;
+      at.acpi_size = kboot_acpi_size (kinds[k], 3) - 1;
+      g_unlink (f->ram_path);
+      guest = kboot_guest_file_create (f->ram_path, RAM_SIZE, blocks, 2, &error);
+      g_assert_no_error (error);
+      g_assert_false (kboot_loader_load (guest, kernel, NULL, "", &at, NULL, &error));
+      g_assert_error (error, KBOOT_LOADER_ERROR, KBOOT_LOADER_ERROR_ACPI);
+      g_assert_cmpuint (guest->bytes_written, ==, 0);
+      g_clear_error (&error);
+
+      at.acpi_size = 0x1000;
+      g_assert_true (kboot_loader_load (guest, kernel, NULL, "", &at, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (kboot_guest_commit (guest, &error));
+      g_assert_true (g_file_get_contents (f->ram_path, &ram, &ram_len, &error));
+
+      acpi.base = 0x5000;
+      want = kboot_acpi_build (&acpi, &rsdp, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (ram + 0x5000, g_bytes_get_size (want),
+                       g_bytes_get_data (want, NULL), g_bytes_get_size (want));
+      bp = (const guint8 *) ram + 0x2000;
+      g_assert_cmphex (kboot_le_get (bp + 0x70, 8), ==, rsdp);
+      g_assert_cmpmem (ram + rsdp, 8, "RSD PTR ", 8);
+      /* An older kernel's search (ACPI 5.2.5.1): the EBDA segment at
+       * 0x40e, the RSDP on a 16-byte boundary in its first KiB. */
+      {
+        guint64 ebda = kboot_le_get ((const guint8 *) ram + 0x40e, 2) << 4;
+        guint64 found = 0;
+
+        for (guint64 a = ebda; a < ebda + 1024 && !found; a += 16)
+          if (memcmp (ram + a, "RSD PTR ", 8) == 0)
+            found = a;
+        g_assert_cmphex (found, ==, rsdp);
+      }
+      g_assert_true (kboot_acpi_platform_hw (kinds[k], &pm_base, &links));
+      g_assert_true (kboot_handoff_valid ((const guint8 *) ram + 0x1000));
+      g_assert_cmphex (kboot_le_get ((const guint8 *) ram + 0x1014, 4), ==, links);
+      g_assert_cmphex (kboot_le_get ((const guint8 *) ram + 0x101c, 4), ==, pm_base);
+      g_assert_cmphex (pm_base, ==, kinds[k] == KBOOT_PLATFORM_XEN_HVM ? 0xb000 : 0x600);
+    }
 }
 
 static void
@@ -207,6 +283,8 @@ main (int argc, char **argv)
 #define ADD(path, fn) \
   g_test_add ("/kboot/loader/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("bytes", test_load_bytes);
+  g_test_add ("/kboot/loader/acpi", Fixture, NULL, fixture_setup, test_load_acpi,
+              fixture_teardown);
   g_test_add ("/kboot/loader/bytes-bounced", Fixture, GINT_TO_POINTER (TRUE),
               fixture_setup, test_load_bytes, fixture_teardown);
   ADD ("changed-before-load", test_changed_before_load);

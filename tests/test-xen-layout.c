@@ -76,6 +76,8 @@ test_hvm_info_good (void)
   g_assert_cmpuint (info.low_mem_end, ==, 0xf0000000);
   g_assert_cmpuint (info.reserved_mem_start, ==, 0xfeff0000);
   g_assert_cmpuint (info.high_mem_end, ==, 0x150000000);
+  g_assert_cmphex (info.vcpu_online[0], ==, 0x3);
+  g_assert_cmphex (info.vcpu_online[15], ==, 0);
 }
 
 typedef struct {
@@ -89,6 +91,21 @@ static void spoil_signature (guint8 *b) { b[0] = 'X'; }
 static void spoil_checksum (guint8 *b) { b[20] ^= 1; }
 static void spoil_length_small (guint8 *b) { put32 (b + 8, 40); }
 static void spoil_length_large (guint8 *b) { put32 (b + 8, 0x900); }
+/* A count with its checksum kept right: only the range check catches it. */
+static void
+spoil_vcpus (guint8 *b, guint32 n)
+{
+  guint8 old = 0, now = 0;
+
+  for (int i = 16; i < 20; i++)
+    old = (guint8) (old + b[i]);
+  put32 (b + 16, n);
+  for (int i = 16; i < 20; i++)
+    now = (guint8) (now + b[i]);
+  b[12] = (guint8) (b[12] + old - now);
+}
+static void spoil_vcpus_none (guint8 *b) { spoil_vcpus (b, 0); }
+static void spoil_vcpus_many (guint8 *b) { spoil_vcpus (b, 129); }
 
 static const HvmInfoBad hvm_info_bad[] = {
   { "signature", spoil_signature, 0x800, "signature \"HVM INFO\" missing" },
@@ -96,6 +113,8 @@ static const HvmInfoBad hvm_info_bad[] = {
   { "length-small", spoil_length_small, 0x800, "length 40 is outside [48, 2048]" },
   { "length-large", spoil_length_large, 0x800, "length 2304 is outside [48, 2048]" },
   { "truncated", NULL, 47, "signature \"HVM INFO\" missing" },
+  { "no-vcpus", spoil_vcpus_none, 0x800, "nr_vcpus 0 is outside [1, 128]" },
+  { "129-vcpus", spoil_vcpus_many, 0x800, "nr_vcpus 129 is outside [1, 128]" },
 };
 
 static void

@@ -52,7 +52,7 @@ domain smp "$T/amd64/vmlinuz" 256 "" "<pae/>" 2 > "$tmp/smp.xml"
 domain smpdm "$T/amd64/vmlinuz" 256 device-model "<pae/>" 2 > "$tmp/smpdm.xml"
 pae_line="xen-kboot: $tmp/nopae.xml:7: <kernel>: $T/amd64/vmlinuz: the kernel is 64-bit (xloadflags XLF_KERNEL_64) but <features> has no <pae/>: Xen hides PAE and long mode from the guest and the kernel halts; add <pae/> to <features>"
 vcpu_line() { # FILE
-	printf '%s' "xen-kboot: warning: $1:4: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs"
+	printf '%s' "xen-kboot: warning: $1:4: <vcpu>2</vcpu> without <acpi/> in <features>: direct boot then gives the guest no ACPI tables and xen-kboot builds no MP tables, so it will see 1 CPU (and power off only by halting); add <acpi/> for all vCPUs"
 }
 
 # ---- no hypervisor: the real libraries --------------------------------------

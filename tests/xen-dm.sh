@@ -144,7 +144,7 @@ tap_result $? "the real device model gets libxl's arguments without -kernel, -in
 printf '%s\n' "$tap_err" > "$tmp/err"
 grep -q "^xen-kboot-dm: domain 'guest' (id 1): direct boot of $T/amd64/vmlinuz, initrd $tmp/initrd.gz, command line \"$cmdline\"$" "$tmp/err" &&
 	grep -q "^xen-kboot-dm: domain 'guest' (id 1): loaded [0-9.]* MiB in [0-9]* maps in [0-9.]* s ([0-9]* MiB/s); kernel at 0x200000, initrd at 0x[0-9a-f]*, guest RAM 248 MiB$" "$tmp/err" &&
-	grep -q "^xen-kboot-dm: domain 'guest' (id 1): vCPU 0 enters xen-kboot's firmware at 0x100000 instead of hvmloader$" "$tmp/err" &&
+	grep -q "^xen-kboot-dm: domain 'guest' (id 1): vCPU 0 enters xen-kboot's firmware at 0x100000 instead of hvmloader; ACPI tables for 1 vCPU$" "$tmp/err" &&
 	grep -q "^xen-kboot-dm: running $tmp/qemu-xen without -kernel, -initrd and -append$" "$tmp/err" &&
 	[ "$(wc -l < "$tmp/err")" -eq 4 ]
 tap_result $? "the qemu-dm log gets four lines: what, how long, where vCPU 0 starts, what runs next" "$tap_err"
@@ -152,7 +152,20 @@ grep -q '^xc_domain_hvm_setcontext domid=1 rip=0x100000 rbx=0x174000 cr0=0x11$' 
 	[ "$(grep -c '^xc_domain_hvm_setcontext' "$log")" -eq 1 ]
 tap_result $? "vCPU 0: only RIP set, to the firmware's entry; EBX (start_info) and CR0 as the builder left them" \
 	"$(grep context "$log")"
+# Xen's own PM1a event block and timer moved to where the FADT says
+# (HVM_PARAM_ACPI_IOPORTS_LOCATION, 19), before vCPU 0 is redirected.
+p=$(grep -n '^xc_hvm_param_set domid=1 param=19 value=0x1$' "$log" | cut -d: -f1)
 s=$(grep -n -m1 '^xc_domain_hvm_setcontext' "$log" | cut -d: -f1)
+[ -n "$p" ] && [ -n "$s" ] && [ "$p" -lt "$s" ] && [ "$(cat "$state/domain-1/param-19")" = 0x1 ]
+tap_result $? "Xen's ACPI PM ports are set to the tables' (HVM_PARAM_ACPI_IOPORTS_LOCATION = 1) before vCPU 0 moves" \
+	"$(grep -e param -e context "$log")"
+# The ACPI tables: in low memory, RSDP first, named in boot_params (0x070).
+bp=$(od -An -tu4 -j $((0x1010)) -N 4 "$(ram)" | tr -d ' ')
+rsdp=$(od -An -tx8 -j $((bp + 0x70)) -N 8 "$(ram)" | tr -d ' ')
+[ -n "$rsdp" ] && [ "$((0x$rsdp))" -ge $((0x2000)) ] && [ "$((0x$rsdp))" -lt $((0x9f000)) ] &&
+	[ "$(bytes "0x$rsdp" 8)" = "$(printf 'RSD PTR ' | od -An -tx1 | tr -d ' \n')" ]
+tap_result $? "boot_params' acpi_rsdp_addr (0x$rsdp) holds the RSDP" "boot_params at $bp"
+
 m=$(grep -n '^xenforeignmemory_unmap' "$log" | tail -n 1 | cut -d: -f1)
 [ -n "$s" ] && [ -n "$m" ] && [ "$m" -lt "$s" ]
 tap_result $? "vCPU 0 is redirected after the last write to guest memory"

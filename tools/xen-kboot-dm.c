@@ -126,6 +126,7 @@ dm_load (const XenKbootDmArgs *args, const XenKbootDmConfig *config)
   XenKbootDmRequest request = {
     .domid = args->domid, .kernel = args->kernel, .initrd = args->initrd,
     .cmdline = args->cmdline, .firmware = g_getenv ("XEN_KBOOT_DM_FIRMWARE"),
+    .no_acpi = args->no_acpi,
   };
   XenKbootDmReport report;
   gint64 start = g_get_monotonic_time ();
@@ -151,8 +152,13 @@ dm_load (const XenKbootDmArgs *args, const XenKbootDmConfig *config)
           report.stats.maps, seconds,
           seconds > 0 ? (double) report.stats.total_bytes / KBOOT_MIB / seconds : 0.0,
           report.kernel_addr, initrd_at, report.ram_size / KBOOT_MIB);
-  dm_log ("%s: vCPU 0 enters xen-kboot's firmware at 0x%x instead of hvmloader",
-          who, report.entry);
+  if (report.acpi_vcpus)
+    dm_log ("%s: vCPU 0 enters xen-kboot's firmware at 0x%x instead of hvmloader; "
+            "ACPI tables for %u vCPU%s", who, report.entry, report.acpi_vcpus,
+            report.acpi_vcpus == 1 ? "" : "s");
+  else
+    dm_log ("%s: vCPU 0 enters xen-kboot's firmware at 0x%x instead of hvmloader; "
+            "no ACPI tables (-no-acpi)", who, report.entry);
   if (config->verbose)
     fprintf (stderr, "%s", report.plan_table);
   xen_kboot_dm_report_clear (&report);

@@ -4,11 +4,11 @@
 # our firmware, QEMU TCG), at 256 MiB, 2 GiB and 5 GiB.  Each guest's init
 # reports what the kernel saw; the test compares it with the plan:
 # the exact command line, the payload's checksum, the e820 map, MemTotal,
-# one CPU; and preview says the guest rebooted (init's reboot -f).  Then
-# how the guest ends and what it sees through the firmware's ACPI tables:
-# kboot.end=poweroff is said as a power-off, and <vcpu> 1, 2 and 4 (and
-# current='2' of 4) are the CPUs online.  Then the refusals: a command line one byte too long, an initrd too large,
-# kernels that cannot be direct-booted, a 64-bit kernel without <pae/>, all
+# one CPU; and preview says the guest rebooted (init's reboot -f).  Then,
+# with <acpi/> (the loader's ACPI tables), how the guest ends and the CPUs
+# it sees: kboot.end=poweroff is said as a power-off, and <vcpu> 1, 2 and
+# 4 (and current='2' of 4) are the CPUs online.  Then the refusals: a
+# command line one byte too long, an initrd too large, kernels that cannot be direct-booted, a 64-bit kernel without <pae/>, all
 # before any RAM file exists; and the warning for <vcpu> above 1.  The i386
 # (686) kernel is 32-bit and boots without <pae/>.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
@@ -116,16 +116,16 @@ tap_result $? "5 GiB: RAM from 4 GiB to 6 GiB in the kernel's e820" "$(cat "$tmp
 grep -q '^0x100000 0xbfffffff System RAM$' "$tmp/boot-amd64-5120M.e820.got"
 tap_result $? "5 GiB: low RAM ends at 3 GiB (the pc machine's split)"
 
-# run_end NAME END VCPUS CURRENT: the amd64 kernel at 256 MiB with <vcpu
-# current='CURRENT'>VCPUS</vcpu>, its init ending with END (kboot.end=:
-# reboot or poweroff).  These need the firmware's ACPI tables (MADT,
-# FADT with S5): without them Linux sees one CPU and poweroff -f only
-# halts, so the timeout is short.  Sets $status; output in $tmp/NAME.out.clean
-# and $tmp/NAME.err.
+# run_end NAME END VCPUS CURRENT: the amd64 kernel at 256 MiB with <acpi/>
+# and <vcpu current='CURRENT'>VCPUS</vcpu>, its init ending with END
+# (kboot.end=: reboot or poweroff).  These need the loader's ACPI tables
+# (MADT, FADT with S5): without them Linux sees one CPU and poweroff -f
+# only halts, so the timeout is short.  Sets $status; output in
+# $tmp/NAME.out.clean and $tmp/NAME.err.
 run_end() {
 	name=$1
 	domain "$name" "$T/amd64/vmlinuz" "$tmp/initrd-amd64.gz" 256 \
-		"console=ttyS0 panic=-1 quiet kboot.end=$2" "<pae/>" "$3" "$4" > "$tmp/$name.xml"
+		"console=ttyS0 panic=-1 quiet kboot.end=$2" "<pae/><acpi/>" "$3" "$4" > "$tmp/$name.xml"
 	"$XEN_KBOOT" preview --timeout 120 "$tmp/$name.xml" < /dev/null \
 		> "$tmp/$name.out" 2> "$tmp/$name.err"
 	status=$?
@@ -143,7 +143,8 @@ tap_result $? "poweroff -f: preview exits 0 and says the guest powered off" \
 tap_result $? "poweroff -f: RAM file removed" "$(ls -la "$XEN_KBOOT_RAM_DIR")"
 
 # The CPUs the kernel brings up: every vCPU the domain starts, from the
-# MADT; with current=, only those (the others are there, not started).
+# MADT; with current=, only those (the others are listed, offline: the
+# kernel counts them as possible).
 for vcpus in 1/1 2/2 4/4 4/2; do
 	max=${vcpus%/*} cur=${vcpus#*/}
 	name=cpus-$max-$cur
@@ -154,6 +155,9 @@ for vcpus in 1/1 2/2 4/4 4/2; do
 	tap_result $? "<vcpu current='$cur'>$max</vcpu>: $cur CPUs online" \
 		"status $status, KBOOT-CPUS: $got, KBOOT-CPUS-POSSIBLE: $possible
 $(tail -n 5 "$tmp/$name.out.clean"; cat "$tmp/$name.err")"
+	[ "$possible" = "$max" ]
+	tap_result $? "<vcpu current='$cur'>$max</vcpu>: all $max possible (the MADT lists them)" \
+		"KBOOT-CPUS-POSSIBLE: $possible"
 	grep -qx "xen-kboot: domain '$name': the guest rebooted (.*)" "$tmp/$name.err"
 	tap_result $? "<vcpu current='$cur'>$max</vcpu>: preview says the guest rebooted" \
 		"$(cat "$tmp/$name.err")"
@@ -202,7 +206,7 @@ tap_result $? "amd64 kernel without <pae/>: nothing created"
 domain smp "$T/amd64/vmlinuz" "$tmp/initrd-amd64.gz" 256 "console=ttyS0" "<pae/>" 2 > "$tmp/smp.xml"
 tap_run "$XEN_KBOOT" preview --qemu /bin/true "$tmp/smp.xml"
 [ "$tap_status" -eq 0 ] &&
-	[ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:4: <vcpu>2</vcpu>: direct boot starts vCPU 0 only (xen-kboot's firmware builds no ACPI or MP tables yet): the guest will see 1 CPU; use <kboot:boot mode='device-model'/> for all vCPUs
+	[ "$tap_err" = "xen-kboot: warning: $tmp/smp.xml:4: <vcpu>2</vcpu> without <acpi/> in <features>: direct boot then gives the guest no ACPI tables and xen-kboot builds no MP tables, so it will see 1 CPU (and power off only by halting); add <acpi/> for all vCPUs
 xen-kboot: domain 'smp': /bin/true exited with status 0 but sent no SHUTDOWN event on its QMP monitor: whether the guest powered off or rebooted is not known" ]
 tap_result $? "<vcpu>2</vcpu>: preview warns once and goes on" "status $tap_status: $tap_err"
 [ -z "$(ls -A "$XEN_KBOOT_RAM_DIR")" ]

@@ -11,7 +11,8 @@
  * reports the GDT the firmware loaded (base, limit and the descriptors
  * behind the two boot selectors), the first word of boot_params, and
  * whether the A20 gate is open (a store 1 MiB above a word must not land
- * on it). */
+ * on it), and the PCI and interrupt-controller registers the firmware's
+ * platform set-up writes (pmba ... elcr). */
 #include "kboot_image_proto.h"
 #include "probe.h"
 
@@ -55,6 +56,49 @@ probe_entry:
 	movl	saved_esi, %eax
 	movl	(%eax), %eax
 	movl	%eax, saved_bp0
+
+	/* The platform as the firmware left it (platform.S): PIIX4 PM's
+	 * PMBA and PMREGMISC, PM1a_CNT at that base (all ones without one),
+	 * PIIX3's four PIRQ route bytes, both ELCRs. */
+	movl	$(PROBE_PCI_CONFIG_ENABLE | PROBE_PM_DEVFN << 8 | 0x40), %eax
+	movw	$0xcf8, %dx
+	outl	%eax, %dx
+	movw	$0xcfc, %dx
+	inl	%dx, %eax
+	movl	%eax, saved_pmba
+	movl	$(PROBE_PCI_CONFIG_ENABLE | PROBE_PM_DEVFN << 8 | 0x80), %eax
+	movw	$0xcf8, %dx
+	outl	%eax, %dx
+	movw	$0xcfc, %dx
+	inl	%dx, %eax
+	movl	%eax, saved_pmregmisc
+	movl	$(PROBE_PCI_CONFIG_ENABLE | PROBE_PM_DEVFN << 8 | 0x3c), %eax
+	movw	$0xcf8, %dx
+	outl	%eax, %dx
+	movw	$0xcfc, %dx
+	inl	%dx, %eax
+	movl	%eax, saved_pm_intr		/* line, pin, ... */
+	movl	$0xffffffff, saved_pm1_cnt
+	movl	saved_pmba, %edx
+	andl	$0xffc0, %edx
+	jz	4f
+	addl	$4, %edx
+	xorl	%eax, %eax
+	inw	%dx, %ax
+	movl	%eax, saved_pm1_cnt
+4:	movl	$(PROBE_PCI_CONFIG_ENABLE | PROBE_PIIX3_DEVFN << 8 | 0x60), %eax
+	movw	$0xcf8, %dx
+	outl	%eax, %dx
+	movw	$0xcfc, %dx
+	inl	%dx, %eax
+	movl	%eax, saved_pirq
+	xorl	%eax, %eax
+	movw	$0x4d1, %dx
+	inb	%dx, %al
+	shll	$8, %eax
+	movw	$0x4d0, %dx
+	inb	%dx, %al
+	movl	%eax, saved_elcr
 
 	/* A20: with the gate closed, bit 20 of every address reads as 0 and
 	 * the second store lands on the first. */
@@ -101,19 +145,19 @@ msg_probe:
 	/* name, address of the saved value; the order of the line */
 	.balign	4
 fields:
-	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20
+	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr
 	.long	name_\f, saved_\f
 	.endr
 	.long	0, 0
 
-	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20
+	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr
 name_\f:
 	.asciz	"\f"
 	.endr
 
 	.bss
 	.balign	4
-	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20
+	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr
 saved_\f:
 	.long	0
 	.endr

@@ -12,4 +12,10 @@
 #define PROBE_A20_MINE         0x11111111
 #define PROBE_A20_ALIAS        0x22222222
 
+/* What the probe reads back of the platform set-up (typed from the PIIX3
+ * and PIIX4 datasheets, not taken from the firmware's headers). */
+#define PROBE_PCI_CONFIG_ENABLE 0x80000000
+#define PROBE_PM_DEVFN         0x0b    /* 00:01.3 */
+#define PROBE_PIIX3_DEVFN      0x08    /* 00:01.0 */
+
 #endif /* KBOOT_TEST_PROBE_H */

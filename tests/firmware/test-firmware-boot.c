@@ -29,6 +29,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "kboot_loader_acpi.h"
 #include "kboot_loader_bootparams.h"
 #include "xen_kboot_driver_qemu.h"
 #include "probe.h"
@@ -197,12 +198,15 @@ handoff_set_summed (guint8 *block, guint off, guint32 value)
   handoff_set (block, KBOOT_HANDOFF_OFF_CHECKSUM, 0u - sum);
 }
 
+/* The handoff block, with @hw's platform set-up (NULL: none). */
 static void
-guest_write_handoff (Guest *g, HandoffTweak tweak)
+guest_write_handoff (Guest *g, HandoffTweak tweak, const KbootHandoff *hw)
 {
   guint8 block[KBOOT_HANDOFF_SIZE];
+  KbootHandoff h = { KBOOT_KERNEL_BASE, BOOT_PARAMS_ADDR,
+                     hw ? hw->pci_links : 0, hw ? hw->pm_base : 0 };
 
-  kboot_handoff_build (block, KBOOT_KERNEL_BASE, BOOT_PARAMS_ADDR);
+  kboot_handoff_build (block, &h);
   g_assert_true (kboot_handoff_valid (block));
   if (tweak)
     {
@@ -260,11 +264,11 @@ guest_write_u16 (Guest *g, guint64 addr, guint16 value)
 
 static Guest *
 guest_new_for (Variant variant, HandoffTweak tweak, const BootParamsHeader *hdr,
-               const char **firmware)
+               const KbootHandoff *hw, const char **firmware)
 {
   Guest *g = guest_new ();
 
-  guest_write_handoff (g, tweak);
+  guest_write_handoff (g, tweak, hw);
   if (hdr && hdr->version)
     {
       /* Offsets typed from boot.rst, not taken from the code under test. */
@@ -449,7 +453,7 @@ test_enter (gconstpointer data)
 {
   Variant variant = GPOINTER_TO_INT (data);
   const char *firmware = NULL;
-  g_autoptr(Guest) g = guest_new_for (variant, NULL, NULL, &firmware);
+  g_autoptr(Guest) g = guest_new_for (variant, NULL, NULL, NULL, &firmware);
   g_auto(Run) run = { 0 };
   g_autoptr(GHashTable) v = NULL;
   guint32 cr0, gdt_base;
@@ -499,6 +503,63 @@ test_enter (gconstpointer data)
     }
   /* The kernel decompresses across odd megabytes. */
   g_assert_cmphex (probe_value (v, "a20"), ==, 1);
+  /* No platform set-up asked: PIIX4 PM not decoding, the links as QEMU
+   * resets them (disabled), every IRQ edge-triggered. */
+  g_assert_cmphex (probe_value (v, "pmregmisc") & 1, ==, 0);
+  g_assert_cmphex (probe_value (v, "pirq"), ==, 0x80808080);
+  g_assert_cmphex (probe_value (v, "elcr"), ==, 0);
+  g_assert_cmphex (probe_value (v, "pm_intr") & 0xffff, ==, 0x0100);  /* INTA, no line */
+  g_assert_null (strstr (run.serial, "PIIX4"));
+}
+
+/* The platform set-up for the loader's ACPI tables, with each platform's
+ * values (kboot_acpi_platform_hw), on QEMU's PIIX3 and PIIX4 (qemu-xen
+ * has the same devices): PM decoding at the base in ACPI mode, the links
+ * routed, their IRQs level-triggered, and one line each saying so. */
+typedef struct {
+  Variant variant;
+  KbootPlatformKind platform;
+} PlatformTest;
+
+static void
+test_platform (gconstpointer data)
+{
+  const PlatformTest *t = data;
+  const char *firmware = NULL;
+  KbootHandoff hw = { 0 };
+  g_autoptr(Guest) g = NULL;
+  g_auto(Run) run = { 0 };
+  g_autoptr(GHashTable) v = NULL;
+  g_autofree char *pm_line = NULL, *links_line = NULL;
+  guint32 elcr = 0;
+
+  g_assert_true (kboot_acpi_platform_hw (t->platform, &hw.pm_base, &hw.pci_links));
+  g = guest_new_for (t->variant, NULL, NULL, &hw, &firmware);
+  run_qemu (g, firmware, NULL, NULL, &run);
+  g_assert_true (run.exited);
+  g_assert_cmpint (run.status, ==, PROBE_EXIT_STATUS);
+  v = probe_values (run.serial);
+
+  g_assert_cmphex (probe_value (v, "pmba") & 0xffc1, ==, hw.pm_base | 1);
+  g_assert_cmphex (probe_value (v, "pmregmisc") & 1, ==, 1);
+  g_assert_cmphex (probe_value (v, "pm1_cnt") & 1, ==, 1);   /* SCI_EN */
+  g_assert_cmphex (probe_value (v, "pirq"), ==, hw.pci_links);
+  for (guint i = 0; i < 4; i++)
+    elcr |= 1u << ((hw.pci_links >> (8 * i)) & 0xf);
+  g_assert_cmphex (probe_value (v, "elcr"), ==, elcr);
+  /* PIIX4 PM: slot 1, INTA: link (1 - 1 + 1) & 3 = B. */
+  g_assert_cmphex (probe_value (v, "pm_intr") & 0xffff, ==,
+                   0x0100 | ((hw.pci_links >> 8) & 0xff));
+
+  pm_line = g_strdup_printf ("xen-kboot firmware: PIIX4 power management at "
+                             "0x%08x, ACPI mode on\n", hw.pm_base);
+  links_line = g_strdup_printf ("xen-kboot firmware: PCI links A-D to IRQs (a "
+                                "byte each, A lowest) 0x%08x, level-triggered "
+                                "IRQ mask 0x%08x\n", hw.pci_links, elcr);
+  g_assert_nonnull (strstr (run.serial, pm_line));
+  g_assert_nonnull (strstr (run.debugcon, pm_line));
+  g_assert_nonnull (strstr (run.serial, links_line));
+  g_assert_nonnull (strstr (run.serial, ENTER_LINE));
 }
 
 typedef struct {
@@ -548,7 +609,7 @@ tweak_boot_params (guint8 *b)
 
 static const RefuseCase refuse_cases[] = {
   { "magic", tweak_magic, BAD "magic 0x00000000, expected 0x4f484b42\n" },
-  { "version", tweak_version, BAD "version 0x00000002, expected 0x00000001\n" },
+  { "version", tweak_version, BAD "version 0x00000003, expected 0x00000002\n" },
   { "size", tweak_size, BAD "size 0x00000024, expected 0x00000020\n" },
   { "checksum", tweak_checksum, BAD "sum of the words 0x00000010, expected 0x00000000\n" },
   { "entry", tweak_entry, BAD "entry 0x00000000, expected non-zero\n" },
@@ -565,7 +626,7 @@ test_refuse (gconstpointer data)
 {
   const RefuseTest *t = data;
   const char *firmware = NULL;
-  g_autoptr(Guest) g = guest_new_for (t->variant, t->c->tweak, NULL, &firmware);
+  g_autoptr(Guest) g = guest_new_for (t->variant, t->c->tweak, NULL, NULL, &firmware);
   g_auto(Run) run = { 0 };
 
   run_qemu (g, firmware, NULL, t->c->line, &run);
@@ -615,7 +676,7 @@ test_cpu (gconstpointer data)
 {
   const CpuTest *t = data;
   const char *firmware = NULL;
-  g_autoptr(Guest) g = guest_new_for (t->variant, NULL, &t->c->hdr, &firmware);
+  g_autoptr(Guest) g = guest_new_for (t->variant, NULL, &t->c->hdr, NULL, &firmware);
   g_auto(Run) run = { 0 };
 
   run_qemu (g, firmware, t->c->cpu, t->c->line, &run);
@@ -646,6 +707,14 @@ main (int argc, char **argv)
     { VARIANT_BIOS, "bios" },
     { VARIANT_ELF, "elf" },
   };
+  static const struct {
+    KbootPlatformKind platform;
+    const char *name;
+  } platforms[] = {
+    { KBOOT_PLATFORM_QEMU_PC, "qemu-pc" },
+    { KBOOT_PLATFORM_XEN_HVM, "xen-hvm" },
+  };
+  static PlatformTest platform[G_N_ELEMENTS (variants)][G_N_ELEMENTS (platforms)];
   static RefuseTest refuse[G_N_ELEMENTS (variants)][G_N_ELEMENTS (refuse_cases)];
   static CpuTest cpu[G_N_ELEMENTS (variants)][G_N_ELEMENTS (cpu_cases)];
 
@@ -656,6 +725,15 @@ main (int argc, char **argv)
                                                variants[i].name);
 
       g_test_add_data_func (path, GINT_TO_POINTER (variants[i].variant), test_enter);
+      for (guint j = 0; j < G_N_ELEMENTS (platforms); j++)
+        {
+          g_autofree char *ppath = g_strdup_printf ("/firmware/%s/platform/%s",
+                                                    variants[i].name,
+                                                    platforms[j].name);
+
+          platform[i][j] = (PlatformTest) { variants[i].variant, platforms[j].platform };
+          g_test_add_data_func (ppath, &platform[i][j], test_platform);
+        }
       for (guint j = 0; j < G_N_ELEMENTS (refuse_cases); j++)
         {
           g_autofree char *rpath = g_strdup_printf ("/firmware/%s/refuse/%s",

@@ -118,12 +118,29 @@ want: $want"
 }
 
 # powered_off NAME ID: the guest powered itself off; on_poweroff='destroy'
-# ends the domain and its device model.
+# ends the domain and its device model.  For a domain xen-kboot create
+# started, its monitor's log says why Xen shut it down: poweroff (ACPI S5
+# through qemu-xen), not a halt of every vCPU.
 powered_off() {
 	wait_for 90 domain_gone "$1" && wait_for 10 no_process_for "$2"
 	tap_result $? "$1: poweroff in the guest ends domain $2 and its qemu-xen (on_poweroff destroy)" \
 		"$(xl list; ps | grep -e qemu -e xen-kboot | grep -v grep)"
+	if [ -f "/var/log/xen/xen-kboot-$1.log" ]; then
+		grep -q "domain '$1' (id $2) shut down (poweroff)" "/var/log/xen/xen-kboot-$1.log"
+		tap_result $? "$1: Xen's shutdown reason is poweroff" "$(cat "/var/log/xen/xen-kboot-$1.log")"
+	fi
 }
+
+# cpus_are NAME LOG ONLINE POSSIBLE: what the guest's kernel brought up.
+cpus_are() {
+	got=$(report "$2" CPUS) possible=$(report "$2" CPUS-POSSIBLE)
+	[ "$got" = "$3" ] && [ "$possible" = "$4" ]
+	tap_result $? "$1: $3 CPUs online of $4 the firmware's tables list (current='$3' of <vcpu>$4)" \
+		"online '$got', possible '$possible'; $(tr -d '\r' < "$2" | grep -i -e smpboot -e 'CPU[0-9]' | tail -n 10)"
+}
+# pci_of LOG: the guest's PCI devices as it reported them (slot, ids,
+# class, IRQ), sorted.
+pci_of() { tr -d '\r' < "$1" | sed -n 's/^KBOOT-PCI: //p' | sort; }
 
 # create NAME [OPTIONS]: xen-kboot create; sets $id and $t0.
 create() {
@@ -171,6 +188,29 @@ create i386
 wait_boot i386 /tmp/i386-serial.log 600 "$t0"
 check_report i386 /tmp/i386-serial.log initrd-i386.gz e820
 powered_off i386 "$id"
+
+# ---- whole machines: vCPUs, PCI, panic ---------------------------------------
+create smp4
+wait_boot smp4 "$CON/guest-smp4.log" 400 "$t0"
+check_report smp4 "$CON/guest-smp4.log" initrd-amd64.gz e820
+cpus_are smp4 "$CON/guest-smp4.log" 3 4
+powered_off smp4 "$id"
+create dmsmp4 --mode device-model
+wait_boot dmsmp4 "$CON/guest-dmsmp4.log" 600 "$t0"
+cpus_are dmsmp4 "$CON/guest-dmsmp4.log" 3 4
+pci_of "$CON/guest-smp4.log" > /tmp/smp4.pci
+pci_of "$CON/guest-dmsmp4.log" > /tmp/dmsmp4.pci
+[ -s /tmp/smp4.pci ] && diff /tmp/dmsmp4.pci /tmp/smp4.pci > /tmp/pci.diff
+tap_result $? "smp4 and dmsmp4: the same PCI devices with the same IRQs, booted directly and by hvmloader ($(wc -l < /tmp/smp4.pci) devices)" \
+	"$(cat /tmp/pci.diff)"
+sed 's/^/# smp4 PCI: /' /tmp/smp4.pci
+powered_off dmsmp4 "$id"
+create panic256
+wait_boot panic256 "$CON/guest-panic256.log" 240 "$t0"
+wait_for 90 domain_gone panic256 &&
+	grep -q "domain 'panic256' (id $id) shut down (reboot)" /var/log/xen/xen-kboot-panic256.log
+tap_result $? "panic256: a panic with panic=-1 reboots (Xen's reason reboot; on_reboot destroy)" \
+	"$(cat /var/log/xen/xen-kboot-panic256.log; tail -n 5 "$CON/guest-panic256.log" | tr -d '\r')"
 
 # ---- the same guest through qemu-xen: xen-kboot's device-model mode, xl ---------
 create dm256 --mode device-model
@@ -241,6 +281,21 @@ check_report lvdm256 "$CON/guest-lvdm256.log" initrd-amd64.gz e820
 booted_by_loader lvdm256 "$id"
 grep "^xen-kboot-dm: domain 'lvdm256' (id $id): loaded " /var/log/xen/qemu-dm-lvdm256.log | sed 's/^/# /'
 powered_off lvdm256 "$id"
+
+# Two vCPUs through xen-kboot-dm: the ACPI tables list what Xen built.
+t0=$(now)
+tap_ok "lvdmsmp2: virsh create of a 2-vCPU domain through xen-kboot-dm exits 0" \
+	$V create "$D/lvdmsmp2.xml"
+id=$(xl domid lvdmsmp2 2>/dev/null)
+recreate="$V create $D/lvdmsmp2.xml"
+wait_boot lvdmsmp2 "$CON/guest-lvdmsmp2.log" 400 "$t0"
+check_report lvdmsmp2 "$CON/guest-lvdmsmp2.log" initrd-amd64.gz e820
+cpus_are lvdmsmp2 "$CON/guest-lvdmsmp2.log" 2 2
+id=$(xl domid lvdmsmp2 2>/dev/null || echo "$id")
+dm_log lvdmsmp2 | grep -q "^xen-kboot-dm: domain 'lvdmsmp2' (id [0-9]*): vCPU 0 enters xen-kboot's firmware at 0x[0-9a-f]* instead of hvmloader; ACPI tables for 2 vCPUs$"
+tap_result $? "lvdmsmp2: xen-kboot-dm's log says its ACPI tables list 2 vCPUs" "$(dm_log lvdmsmp2)"
+wait_for 90 domain_gone lvdmsmp2
+tap_result $? "lvdmsmp2: the guest's poweroff ends the domain" "$(xl list)"
 
 # Reboot: libvirt destroys and re-creates the domain, and the loader runs
 # again in the new domain's device model.

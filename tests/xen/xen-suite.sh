@@ -101,6 +101,17 @@ for x in lvdm256 lvdmreboot; do
 		"$d/$x.xml" > "$tmp/$x.plan.xml"
 done
 
+# Whole machines: vCPUs from the loader's ACPI tables, three of four
+# online (current='3'), through xen-kboot create and through xen-kboot-dm,
+# and the same guest under hvmloader to compare with; and a panic with
+# panic=-1, which reboots.
+vcpus4="<vcpu current='3'>4</vcpu>"
+sed "s|<vcpu>1</vcpu>|$vcpus4|; s|<name>direct256<|<name>smp4<|" "$d/direct256.xml" > "$d/smp4.xml"
+sed "s|<vcpu>1</vcpu>|$vcpus4|; s|<name>dm256<|<name>dmsmp4<|" "$d/dm256.xml" > "$d/dmsmp4.xml"
+sed "s|<vcpu>1</vcpu>|<vcpu>2</vcpu>|; s|<name>lvdm256<|<name>lvdmsmp2<|" "$d/lvdm256.xml" > "$d/lvdmsmp2.xml"
+domain panic256 amd64 256 "$cmdline_pv kboot.end=crash" \
+	"<on_reboot>destroy</on_reboot><on_crash>preserve</on_crash>$console_pty" > "$d/panic256.xml"
+
 # Refusals.
 sed "s|<kernel>[^<]*</kernel>|<kernel>$T/memtest86+x64.bin</kernel>|; s|<name>direct256<|<name>memtest<|" \
 	"$d/direct256.xml" > "$d/memtest.xml"
@@ -115,12 +126,14 @@ echo "$limit" > "$d/cmdline_size"
 
 # What each direct-booted guest must see: the plan's e820, as
 # /sys/firmware/memmap prints it, and the plan's RAM in KiB.
-for x in direct256 direct4g i386 reboot256 crash256 lvdm256 lvdmreboot; do
+sed "s|<console type='pty'/>|<console type='pty'/><video><model type='none'/></video>|" \
+	"$d/lvdmsmp2.xml" > "$tmp/lvdmsmp2.plan.xml"
+for x in direct256 direct4g i386 reboot256 crash256 lvdm256 lvdmreboot smp4 lvdmsmp2; do
 	xml=$d/$x.xml
 	[ ! -f "$tmp/$x.plan.xml" ] || xml=$tmp/$x.plan.xml
 	"$XEN_KBOOT" plan --platform xen-hvm --json "$xml" > "$tmp/$x.plan.json" ||
 		tap_bail "xen-kboot plan $xml failed"
-	jq -r '.["e820"][] | "\(.addr) \(.addr + .size - 1) \(if .type == 1 then "System RAM" else "Reserved" end)"' \
+	jq -r '.["e820"][] | "\(.addr) \(.addr + .size - 1) \(if .type == 1 then "System RAM" elif .type == 3 then "ACPI Tables" else "Reserved" end)"' \
 		"$tmp/$x.plan.json" | while read -r start end type; do
 			printf '0x%x 0x%x %s\n' "$start" "$end" "$type"; done > "$d/$x.e820"
 	jq '[.["e820"][] | select(.type == 1) | .size] | add / 1024 | floor' "$tmp/$x.plan.json" > "$d/$x.ramkib"

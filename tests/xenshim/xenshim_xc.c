@@ -321,6 +321,28 @@ xc_domain_hvm_setcontext (xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt,
          && xenshim_domain_set_hex (domid, "rip", cpu.rip) ? 0 : -1;
 }
 
+/* XEN_DOMCTL / HVMOP_set_param: kept as "param-N" in the domain's state
+ * (xen-kboot sets HVM_PARAM_ACPI_IOPORTS_LOCATION, 19). */
+XENSHIM_EXPORT int
+xc_hvm_param_set (xc_interface *xch, uint32_t domid, uint32_t param, uint64_t value)
+{
+  g_autoptr(XenshimDomain) dom = NULL;
+  g_autofree char *key = NULL;
+
+  xenshim_log ("xc_hvm_param_set domid=%u param=%u value=0x%" G_GINT64_MODIFIER "x",
+               domid, param, (guint64) value);
+  dom = xenshim_hvm_domain_for (xch, domid, "xc_hvm_param_set", "hvm-param");
+  if (!dom)
+    return -1;
+  if (dom->shutdown)
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  key = g_strdup_printf ("param-%u", param);
+  return xenshim_domain_set_hex (domid, key, value) ? 0 : -1;
+}
+
 /* ---- libxenforeignmemory ------------------------------------------------ */
 
 XENSHIM_EXPORT xenforeignmemory_handle *
