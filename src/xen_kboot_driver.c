@@ -411,8 +411,9 @@ xen_kboot_boot_set_vcpus (XenKbootBoot *boot, guint32 nr_vcpus,
   return TRUE;
 }
 
-/* The tables' facts on @boot's platform: its vCPUs, and the PCI window
- * below 4 GiB that follows its RAM (kboot_loader_acpi.h). */
+/* Fill @boot->acpi, the tables' facts on @boot's platform (its vCPUs, and
+ * the PCI window below 4 GiB that follows its RAM: kboot_loader_acpi.h),
+ * and return the bytes the plan must hold for them; 0: no tables. */
 static guint64
 xen_kboot_boot_acpi_size (XenKbootBoot *boot)
 {
