@@ -402,6 +402,25 @@ kboot_layout_place_kernel (KbootPlan *plan, const KbootLayoutRequest *req,
   return FALSE;
 }
 
+/* The lowest free page-aligned @size bytes of low memory for boot data,
+ * above the handoff page and below KBOOT_LOW_DATA_END; else @what (its
+ * subject, "command line of N bytes") is said not to fit. */
+static gboolean
+kboot_layout_fit_low (KbootPlan *plan, const KbootLayoutRequest *req,
+                      guint64 size, guint64 *addr, const char *what,
+                      GError **error)
+{
+  if (kboot_layout_fit (plan, req->platform, KBOOT_FIT_LOWEST,
+                        KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END, size,
+                        KBOOT_PAGE_SIZE, addr))
+    return TRUE;
+  g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
+               "%s: no room in free low memory [0x%" G_GINT64_MODIFIER "x, 0x%"
+               G_GINT64_MODIFIER "x)", what, KBOOT_LOW_DATA_START,
+               KBOOT_LOW_DATA_END);
+  return FALSE;
+}
+
 /* boot_params and the command line: the lowest free pages above the
  * handoff page and below KBOOT_LOW_DATA_END. */
 static gboolean
@@ -411,32 +430,20 @@ kboot_layout_place_low (KbootPlan *plan, const KbootLayoutRequest *req,
   g_autofree char *what = NULL;
   guint64 size;
 
-  if (!kboot_layout_fit (plan, req->platform, KBOOT_FIT_LOWEST,
-                         KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END, KBOOT_BP_SIZE,
-                         KBOOT_PAGE_SIZE, &plan->boot_params_addr))
-    {
-      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
-                   "no free page for boot_params in low memory [0x%"
-                   G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER "x)",
-                   KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END);
-      return FALSE;
-    }
+  if (!kboot_layout_fit_low (plan, req, KBOOT_BP_SIZE, &plan->boot_params_addr,
+                             "boot_params (one page)", error))
+    return FALSE;
   kboot_plan_add_region (plan, KBOOT_REGION_BOOT_PARAMS, plan->boot_params_addr,
                          plan->boot_params_addr + KBOOT_BP_SIZE,
                          "boot_params (zero page)");
 
-  if (!g_uint64_checked_add (&size, req->cmdline_len, 1)
-      || !kboot_layout_fit (plan, req->platform, KBOOT_FIT_LOWEST,
-                            KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END, size,
-                            KBOOT_PAGE_SIZE, &plan->cmdline_addr))
-    {
-      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
-                   "command line of %" G_GUINT64_FORMAT " bytes does not fit "
-                   "in free low memory [0x%" G_GINT64_MODIFIER "x, 0x%"
-                   G_GINT64_MODIFIER "x)", req->cmdline_len,
-                   KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END);
-      return FALSE;
-    }
+  what = g_strdup_printf ("command line of %" G_GUINT64_FORMAT " bytes",
+                          req->cmdline_len);
+  if (!g_uint64_checked_add (&size, req->cmdline_len, 1))
+    size = G_MAXUINT64;           /* fits nowhere: said just below */
+  if (!kboot_layout_fit_low (plan, req, size, &plan->cmdline_addr, what, error))
+    return FALSE;
+  g_clear_pointer (&what, g_free);
   plan->cmdline_size = size;
   what = g_strdup_printf ("command line (%" G_GUINT64_FORMAT " bytes + NUL)",
                           req->cmdline_len);
@@ -484,18 +491,13 @@ kboot_layout_place_acpi (KbootPlan *plan, const KbootLayoutRequest *req,
   plan->acpi_addr = plan->acpi_size = 0;
   if (req->acpi_size == 0)
     return TRUE;
-  if (!kboot_align_up (req->acpi_size, KBOOT_PAGE_SIZE, &size)
-      || !kboot_layout_fit (plan, req->platform, KBOOT_FIT_LOWEST,
-                            KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END, size,
-                            KBOOT_PAGE_SIZE, &plan->acpi_addr))
-    {
-      g_set_error (error, KBOOT_LAYOUT_ERROR, KBOOT_LAYOUT_ERROR_LOW_FIT,
-                   "ACPI tables of %" G_GUINT64_FORMAT " bytes do not fit in "
-                   "free low memory [0x%" G_GINT64_MODIFIER "x, 0x%"
-                   G_GINT64_MODIFIER "x)", req->acpi_size,
-                   KBOOT_LOW_DATA_START, KBOOT_LOW_DATA_END);
-      return FALSE;
-    }
+  what = g_strdup_printf ("ACPI tables of %" G_GUINT64_FORMAT " bytes",
+                          req->acpi_size);
+  if (!kboot_align_up (req->acpi_size, KBOOT_PAGE_SIZE, &size))
+    size = G_MAXUINT64;           /* fits nowhere: said just below */
+  if (!kboot_layout_fit_low (plan, req, size, &plan->acpi_addr, what, error))
+    return FALSE;
+  g_clear_pointer (&what, g_free);
   plan->acpi_size = size;
   what = g_strdup_printf ("ACPI tables (%" G_GUINT64_FORMAT " bytes)", req->acpi_size);
   kboot_plan_add_region (plan, KBOOT_REGION_ACPI, plan->acpi_addr,

@@ -565,7 +565,7 @@ test_plan_acpi (void)
     KbootLayoutRequest req = { &image, p, 0, 10, NULL, 0, 0x9f000 };
 
     plan_fails (&req, KBOOT_LAYOUT_ERROR_LOW_FIT,
-                "ACPI tables of 651264 bytes do not fit in free low memory "
+                "ACPI tables of 651264 bytes: no room in free low memory "
                 "[0x2000, 0x9f000)");
     /* Without tables: no region, no ACPI entry. */
     req.acpi_size = 0;
@@ -807,7 +807,7 @@ test_plan_cmdline_limit (void)
   image.hdr.cmdline_size = 0xffffffff;
   req.cmdline_len = 0x9d000;
   plan_fails (&req, KBOOT_LAYOUT_ERROR_LOW_FIT,
-              "command line of 643072 bytes does not fit in free low memory "
+              "command line of 643072 bytes: no room in free low memory "
               "[0x2000, 0x9f000)");
   req.cmdline_len = 0x9b000 - 1;     /* [0x3000, 0x9e000): fits */
   g_clear_pointer (&plan, kboot_plan_free);
