@@ -81,9 +81,9 @@ again_if_triple_fault() {
 		wait_for "$secs" booted_or_gone "$name" "$log"
 		has_markers "$log" MARKER 1 && return 0
 		[ -n "$first_id" ] && [ $tries -lt 2 ] &&
-			xl dmesg | grep -q "d${first_id}v0 Triple fault" || return 0
+			xl dmesg | grep -q -E "d${first_id}v[0-9]+ Triple fault" || return 0
 		tries=$((tries + 1))
-		echo "# $name: domain $first_id triple-faulted before userspace (nested SVM under TCG; Xen: $(xl dmesg | grep "d${first_id}v0 Triple fault" | head -n 1)); starting it again"
+		echo "# $name: domain $first_id triple-faulted before userspace (nested SVM under TCG, any of its vCPUs; Xen: $(xl dmesg | grep -E "d${first_id}v[0-9]+ Triple fault" | head -n 1)); starting it again"
 		xl destroy "$name" > /dev/null 2>&1
 		$V destroy "$name" > /dev/null 2>&1
 		wait_for 30 domain_gone "$name"
@@ -138,9 +138,14 @@ cpus_are() {
 	tap_result $? "$1: $3 CPUs online of $4 the firmware's tables list (current='$3' of <vcpu>$4)" \
 		"online '$got', possible '$possible'; $(tr -d '\r' < "$2" | grep -i -e smpboot -e 'CPU[0-9]' | tail -n 10)"
 }
-# pci_of LOG: the guest's PCI devices as it reported them (slot, ids,
-# class, IRQ), sorted.
-pci_of() { tr -d '\r' < "$1" | sed -n 's/^KBOOT-PCI: //p' | sort; }
+# pci_of LOG: the guest's PCI devices as its last boot reported them
+# (slot, ids, class, IRQ), sorted: a guest restarted after a triple fault
+# (again_if_triple_fault) left a first, partial report above.
+pci_of() {
+	tr -d '\r' < "$1" | awk '/^KBOOT-MARKER/ { n = 0; split("", pci) }
+		/^KBOOT-PCI: / { pci[n++] = substr($0, 12) }
+		END { for (i = 0; i < n; i++) print pci[i] }' | sort
+}
 
 # create NAME [OPTIONS]: xen-kboot create; sets $id and $t0.
 create() {
