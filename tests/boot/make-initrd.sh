@@ -18,7 +18,8 @@
 # then reboots at once (with QEMU's -no-reboot, QEMU exits), or, as the
 # kernel command line says with kboot.end=: poweroff, reboot, crash (a
 # kernel panic through sysrq) or wait (stay up); kboot.delay=SECONDS
-# waits that long first.  The payload's
+# waits that long first (2 s by default with kboot.test=xen, so that
+# xenconsoled has the last lines before the domain is gone).  The payload's
 # sha256 is written to OUT.cpio.gz.sha256 for the harness to compare.
 # With KBOOT_INIT=FILE, FILE is the /init instead (examples/init.sh).
 set -eu
@@ -71,6 +72,10 @@ for word in $(cat /proc/cmdline); do
 	case $word in
 	kboot.end=*) end=${word#kboot.end=} ;;
 	kboot.delay=*) delay=${word#kboot.delay=} ;;
+	# On Xen, dom0's xenconsoled copies the PV console's ring to its log
+	# after the guest wrote it: a domain destroyed at once (poweroff -f)
+	# can take its last lines with it.
+	kboot.test=xen) [ "$delay" != 0 ] || delay=2 ;;
 	esac
 done
 sleep "$delay"
