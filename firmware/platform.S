@@ -7,9 +7,11 @@
  *                      mode (SCI_EN) through the APM port.  With pci_links:
  *                      PIIX3's PIRQA..D route registers, and those IRQs
  *                      level-triggered in the ELCR, and every device's
- *                      interrupt line register.  One line says what was
- *                      done; a missing device is said and skipped (the
- *                      kernel still boots, without what it would give).
+ *                      interrupt line register (by pci_skew), and the
+ *                      legacy ports of PIIX3's IDE channels.  One line
+ *                      says what was done; a missing device is said and
+ *                      skipped (the kernel still boots, without what it
+ *                      would give).
  *
  * BARs are left to the kernel: Linux assigns them inside PCI0's _CRS
  * window, and routes INTx by _PRT. */
@@ -172,10 +174,11 @@ links:
 	call	console_putc
 
 	/* Each device's interrupt line register: the IRQ of the link its pin
-	 * is wired to, link = (pin - 1 + slot) & 3 (PIIX3's barber pole, the
-	 * same in Xen and QEMU), as hvmloader and SeaBIOS write it.  Only an
-	 * OS that routes by the line register (no ACPI, PIC mode) reads it;
-	 * Linux shows it until a driver enables the device.  %ebp = devfn. */
+	 * is wired to, link = (pin - 1 + slot + pci_skew) & 3 (Xen's barber
+	 * pole; QEMU's PIIX3 wires slot - 1), as hvmloader and SeaBIOS write
+	 * it.  Only an OS that routes by the line register (no ACPI, PIC
+	 * mode) reads it; Linux shows it until a driver enables the device.
+	 * %ebp = devfn. */
 	xorl	%ebp, %ebp
 5:	movl	%ebp, %eax
 	shll	$8, %eax
@@ -194,6 +197,7 @@ links:
 	movl	%ebp, %ecx
 	shrl	$3, %ecx
 	addl	%ecx, %eax
+	addl	KBOOT_HANDOFF_OFF_PCI_SKEW(%ebx), %eax
 	andl	$3, %eax
 	movb	KBOOT_HANDOFF_OFF_PCI_LINKS(%ebx,%eax,1), %cl
 	movl	%ebp, %eax
@@ -214,6 +218,7 @@ links:
 8:	incl	%ebp
 	cmpl	$256, %ebp
 	jb	5b
+
 	jmp	done
 
 no_piix3:
@@ -224,8 +229,32 @@ no_piix3:
 	call	console_puts
 
 done:
-	popal
+	/* PIIX3 IDE, with or without ACPI: both channels' legacy ports on
+	 * (IDETIM decode enable), as hvmloader and SeaBIOS do; Linux's
+	 * ata_piix leaves a channel without it alone, and its disks with it. */
+	movl	$(KBOOT_ACPI_PIIX3_IDE_DEVFN << 8), %eax
+	call	pci_read32
+	cmpl	$KBOOT_ACPI_PIIX3_IDE_ID, %eax
+	jne	no_ide
+	movl	$(KBOOT_ACPI_PIIX3_IDE_DEVFN << 8 | KBOOT_ACPI_PIIX3_IDETIM), %eax
+	call	pci_read32
+	movl	%eax, %ecx
+	orl	$KBOOT_ACPI_PIIX3_IDETIM_BOTH_ON, %ecx
+	movl	$(KBOOT_ACPI_PIIX3_IDE_DEVFN << 8 | KBOOT_ACPI_PIIX3_IDETIM), %eax
+	call	pci_write32
+	movl	$msg_ide, %esi
+	call	console_puts
+	jmp	1f
+
+no_ide:
+	movl	$msg_no_ide, %esi
+	call	console_puts
+	call	console_puthex
+	movl	$msg_no_ide_end, %esi
+	call	console_puts
+1:	popal
 	ret
+
 
 	.section .rodata
 msg_pm:
@@ -244,6 +273,12 @@ msg_links:
 	.asciz	"xen-kboot firmware: PCI links A-D to IRQs (a byte each, A lowest) "
 msg_links_elcr:
 	.asciz	", level-triggered IRQ mask "
+msg_ide:
+	.asciz	"xen-kboot firmware: PIIX3 IDE legacy ports on (0x1f0, 0x170)\n"
+msg_no_ide:
+	.asciz	"xen-kboot firmware: no PIIX3 IDE at PCI 00:01.1 (ID "
+msg_no_ide_end:
+	.asciz	"): its channels left alone\n"
 msg_no_piix3:
 	.asciz	"xen-kboot firmware: no PIIX3 at PCI 00:01.0 (ID "
 msg_no_piix3_end:

@@ -14,25 +14,29 @@
  *   0x14    pci_links    byte n = the ISA IRQ PIIX3's PCI interrupt link n
  *                        (PIRQA..PIRQD) is routed to; 0 = leave the links
  *                        alone (all four bytes 0)
- *   0x18    checksum     chosen so that the u32 words 0x00..0x1c sum to 0
+ *   0x18    checksum     chosen so that the u32 words 0x00..0x20 sum to 0
  *   0x1c    pm_base      the I/O base of the PIIX4 power management block
  *                        (PCI 00:01.3) the ACPI tables name, 0 = no ACPI
  *                        hardware to set up
+ *   0x20    pci_skew     how the board wires PCI pins to PIIX3's links:
+ *                        slot s's pin p (INTA = 0) is on link
+ *                        (s + p + pci_skew) & 3 (0 on Xen, 3 on QEMU)
  *
  * The firmware refuses (halts, after saying why on serial and port 0xe9) a
  * block with a bad magic, another version, another size, a bad checksum, or
  * an entry or boot_params of 0.  Before the kernel it does for the ACPI
  * tables the loader wrote what hvmloader and SeaBIOS do for theirs
  * (src/kboot_loader_acpi_hw.h): PIIX4 PM decoding at pm_base and ACPI
- * mode, the PCI links and their IRQs' level trigger (ELCR).
+ * mode, the PCI links and their IRQs' level trigger (ELCR), each device's
+ * interrupt line, and the IDE controller's legacy ports.
  */
 #ifndef KBOOT_LOADER_HANDOFF_H
 #define KBOOT_LOADER_HANDOFF_H
 
 #define KBOOT_HANDOFF_ADDR          0x1000
 #define KBOOT_HANDOFF_MAGIC         0x4F484B42 /* "KBHO" little-endian */
-#define KBOOT_HANDOFF_VERSION       2
-#define KBOOT_HANDOFF_SIZE          0x20
+#define KBOOT_HANDOFF_VERSION       3
+#define KBOOT_HANDOFF_SIZE          0x24
 
 #define KBOOT_HANDOFF_OFF_MAGIC       0x00
 #define KBOOT_HANDOFF_OFF_VERSION     0x04
@@ -42,6 +46,7 @@
 #define KBOOT_HANDOFF_OFF_PCI_LINKS   0x14
 #define KBOOT_HANDOFF_OFF_CHECKSUM    0x18
 #define KBOOT_HANDOFF_OFF_PM_BASE     0x1c
+#define KBOOT_HANDOFF_OFF_PCI_SKEW    0x20
 
 /* Debug output: Xen's HVM debug port (and QEMU's isa-debugcon when mapped
  * there), and COM1. */

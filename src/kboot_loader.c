@@ -52,7 +52,7 @@ kboot_loader_build_acpi (const KbootLoadAddresses *at, KbootBootParamsInput *in,
                    g_bytes_get_size (tables), at->acpi_size, at->acpi_addr);
       return NULL;
     }
-  kboot_acpi_platform_hw (config.platform, &handoff->pm_base, &handoff->pci_links);
+  kboot_acpi_platform_hw (config.platform, handoff);
   return g_steal_pointer (&tables);
 }
 

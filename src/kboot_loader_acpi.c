@@ -133,6 +133,7 @@ typedef struct {
   gboolean lapic_nmi;          /* a Local APIC NMI entry: LINT1, all CPUs */
   guint16 pm_base;             /* PM1a_EVT; PM1a_CNT and PM_TMR follow it */
   guint32 pci_links;           /* PIIX3 link routes the firmware programs */
+  guint8 pci_skew;             /* which link a slot's pin is on */
   guint32 fadt_flags;
   guint32 fadt_flags_over_8_vcpus;
   guint8 rtc_century;          /* CMOS index of the century, 0 = none */
@@ -150,6 +151,7 @@ static const AcpiPlatformFacts platform_facts[] = {
     .lapic_nmi = FALSE,                   /* construct_madt writes none */
     .pm_base = KBOOT_ACPI_XEN_PM_BASE,
     .pci_links = KBOOT_ACPI_XEN_PCI_LINKS,
+    .pci_skew = KBOOT_ACPI_XEN_PCI_SKEW,
     /* static_tables.c Fadt.flags (util.c sets ACPI_HAS_BUTTONS, so the
      * fixed power and sleep buttons stay), and RESET_REG_SUP, which
      * hvmloader leaves clear: with it Linux reboots through 0xcf9 first. */
@@ -169,6 +171,7 @@ static const AcpiPlatformFacts platform_facts[] = {
     .lapic_nmi = TRUE,                    /* acpi_build_madt's AcpiMadtLocalNmi */
     .pm_base = KBOOT_ACPI_QEMU_PM_BASE,
     .pci_links = KBOOT_ACPI_QEMU_PCI_LINKS,
+    .pci_skew = KBOOT_ACPI_QEMU_PCI_SKEW,
     /* acpi-build.c init_common_fadt_data (QEMU's PM timer is 24 bits: no
      * TMR_VAL_EXT), and RESET_REG_SUP for the 0xcf9 register QEMU's pc
      * FADT (revision 1) has no room for. */
@@ -290,15 +293,15 @@ kboot_acpi_size (KbootPlatformKind platform, guint32 nr_vcpus)
 }
 
 gboolean
-kboot_acpi_platform_hw (KbootPlatformKind platform, guint16 *pm_base,
-                        guint32 *pci_links)
+kboot_acpi_platform_hw (KbootPlatformKind platform, KbootHandoff *handoff)
 {
   const AcpiPlatformFacts *facts = acpi_platform_facts (platform);
 
   if (facts == NULL)
     return FALSE;
-  *pm_base = facts->pm_base;
-  *pci_links = facts->pci_links;
+  handoff->pm_base = facts->pm_base;
+  handoff->pci_links = facts->pci_links;
+  handoff->pci_skew = facts->pci_skew;
   return TRUE;
 }
 

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "kboot_layout_platform.h"   /* KbootPlatformKind */
+#include "kboot_loader_bootparams.h" /* KbootHandoff */
 
 G_BEGIN_DECLS
 
@@ -75,11 +76,11 @@ GBytes *kboot_acpi_build (const KbootAcpiConfig *config, guint64 *rsdp_addr,
                           GError **error);
 
 /* What the entry firmware must set up for @platform's tables to be true
- * (kboot_loader_acpi_hw.h), as the handoff block carries it: the PIIX4 PM
- * I/O base and the PIIX3 link routes (byte n = link n's ISA IRQ).  FALSE
- * for a platform without tables. */
-gboolean kboot_acpi_platform_hw (KbootPlatformKind platform, guint16 *pm_base,
-                                 guint32 *pci_links);
+ * (kboot_loader_acpi_hw.h), into @handoff's fields that carry it: the
+ * PIIX4 PM I/O base, the PIIX3 link routes (byte n = link n's ISA IRQ) and
+ * how the board wires slots to links.  FALSE (@handoff untouched) for a
+ * platform without tables. */
+gboolean kboot_acpi_platform_hw (KbootPlatformKind platform, KbootHandoff *handoff);
 
 G_END_DECLS
 

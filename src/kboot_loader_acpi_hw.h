@@ -108,6 +108,22 @@
  * interrupt source overrides for them say. */
 #define KBOOT_ACPI_XEN_PCI_LINKS        0x050b0a05
 #define KBOOT_ACPI_QEMU_PCI_LINKS       0x0b0b0a0a
+/* Which link a slot's pin is on, as the handoff block's pci_skew says it:
+ * (slot + pin + skew) & 3, INTA = 0.  Xen: hvm_pci_intx_link, (slot + pin)
+ * & 3, hvmloader's "barber's pole".  QEMU: PIIX3's pci_slot_get_pirq,
+ * (slot - 1 + pin) & 3, SeaBIOS's piix_pci_slot_get_irq. */
+#define KBOOT_ACPI_XEN_PCI_SKEW         0
+#define KBOOT_ACPI_QEMU_PCI_SKEW        3
+
+/* PIIX3's IDE function (00:01.1, 82371SB; qemu-xen's "piix3-ide-xen") and
+ * its IDE timing registers for the primary and secondary channel: bit 15,
+ * IDE decode enable, turns the channel's legacy ports (0x1f0, 0x170) on.
+ * hvmloader (pci.c) and SeaBIOS (piix_ide_setup) set both; Linux's ata_piix
+ * takes a channel without it for disabled and finds no disk on it. */
+#define KBOOT_ACPI_PIIX3_IDE_DEVFN      0x09    /* 00:01.1 */
+#define KBOOT_ACPI_PIIX3_IDE_ID         0x70108086
+#define KBOOT_ACPI_PIIX3_IDETIM         0x40    /* primary; secondary at 0x42 */
+#define KBOOT_ACPI_PIIX3_IDETIM_BOTH_ON 0x80008000
 
 /* ---- reset -------------------------------------------------------------- */
 

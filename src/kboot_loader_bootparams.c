@@ -100,6 +100,7 @@ kboot_handoff_build (guint8 *block, const KbootHandoff *handoff)
   kboot_le_put (block + KBOOT_HANDOFF_OFF_BOOT_PARAMS, 4, handoff->boot_params);
   kboot_le_put (block + KBOOT_HANDOFF_OFF_PCI_LINKS, 4, handoff->pci_links);
   kboot_le_put (block + KBOOT_HANDOFF_OFF_PM_BASE, 4, handoff->pm_base);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_PCI_SKEW, 4, handoff->pci_skew);
   for (guint off = 0; off < KBOOT_HANDOFF_SIZE; off += 4)
     sum += kboot_le32 (block + off);
   kboot_le_put (block + KBOOT_HANDOFF_OFF_CHECKSUM, 4, (guint32) (0u - sum));

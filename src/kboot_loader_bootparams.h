@@ -48,6 +48,7 @@ typedef struct {
   guint32 boot_params;
   guint32 pci_links;           /* byte n: PIIX3 link n's ISA IRQ; 0 = none */
   guint16 pm_base;             /* PIIX4 PM I/O base; 0 = none */
+  guint8 pci_skew;             /* slot s pin p on link (s + p + skew) & 3 */
 } KbootHandoff;
 
 /* Fill @block (KBOOT_HANDOFF_SIZE bytes): magic, version, size, @handoff's

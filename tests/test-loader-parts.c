@@ -120,16 +120,17 @@ test_handoff (void)
 {
   guint8 block[KBOOT_HANDOFF_SIZE];
   guint32 sum = 0;
-  KbootHandoff h = { 0x200000, 0x10000, 0x050b0a05, 0xb000 };
+  KbootHandoff h = { 0x200000, 0x10000, 0x050b0a05, 0xb000, 3 };
 
   kboot_handoff_build (block, &h);
   g_assert_cmpmem (block, 4, "BKHO", 4);     /* "KBHO" as a little-endian u32 */
-  g_assert_cmpuint (kboot_le_get (block + 0x04, 4), ==, 2);
-  g_assert_cmpuint (kboot_le_get (block + 0x08, 4), ==, 0x20);
+  g_assert_cmpuint (kboot_le_get (block + 0x04, 4), ==, 3);
+  g_assert_cmpuint (kboot_le_get (block + 0x08, 4), ==, 0x24);
   g_assert_cmpuint (kboot_le_get (block + 0x0c, 4), ==, 0x200000);
   g_assert_cmpuint (kboot_le_get (block + 0x10, 4), ==, 0x10000);
   g_assert_cmpmem (block + 0x14, 4, "\x05\x0a\x0b\x05", 4);   /* links A..D */
   g_assert_cmpuint (kboot_le_get (block + 0x1c, 4), ==, 0xb000);
+  g_assert_cmpuint (kboot_le_get (block + 0x20, 4), ==, 3);
   for (guint i = 0; i < KBOOT_HANDOFF_SIZE; i += 4)
     sum += (guint32) kboot_le_get (block + i, 4);
   g_assert_cmpuint (sum, ==, 0);

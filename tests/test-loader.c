@@ -118,7 +118,8 @@ test_load_bytes (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (stats.kernel_bytes, ==, 3 << 20);
   g_assert_cmpuint (stats.initrd_bytes, ==, f->initrd_len);
-  g_assert_cmpuint (stats.total_bytes, ==, (3 << 20) + f->initrd_len + 20 + 4096 + 32);
+  g_assert_cmpuint (stats.total_bytes, ==, (3 << 20) + f->initrd_len + 20 + 4096
+                    + KBOOT_HANDOFF_SIZE);
   /* Large windows: one map per file, one per small piece. */
   g_assert_cmpuint (stats.maps, ==, 5);
   /* No ACPI tables asked: no RSDP, no platform set-up for the firmware. */
@@ -149,8 +150,7 @@ test_load_acpi (Fixture *f, gconstpointer data)
       KbootAcpiConfig acpi = { kinds[k], 3, online, 0, 0xf0000000, 0xfc000000 };
       KbootLoadAddresses at = addresses;
       guint64 rsdp = 0;
-      guint16 pm_base = 0;
-      guint32 links = 0;
+      KbootHandoff hw = { 0 };
       gsize ram_len = 0;
       const guint8 *bp;
 
@@ -191,11 +191,14 @@ test_load_acpi (Fixture *f, gconstpointer data)
             found = a;
         g_assert_cmphex (found, ==, rsdp);
       }
-      g_assert_true (kboot_acpi_platform_hw (kinds[k], &pm_base, &links));
+      g_assert_true (kboot_acpi_platform_hw (kinds[k], &hw));
       g_assert_true (kboot_handoff_valid ((const guint8 *) ram + 0x1000));
-      g_assert_cmphex (kboot_le_get ((const guint8 *) ram + 0x1014, 4), ==, links);
-      g_assert_cmphex (kboot_le_get ((const guint8 *) ram + 0x101c, 4), ==, pm_base);
-      g_assert_cmphex (pm_base, ==, kinds[k] == KBOOT_PLATFORM_XEN_HVM ? 0xb000 : 0x600);
+      g_assert_cmphex (kboot_le_get ((const guint8 *) ram + 0x1014, 4), ==, hw.pci_links);
+      g_assert_cmphex (kboot_le_get ((const guint8 *) ram + 0x101c, 4), ==, hw.pm_base);
+      g_assert_cmphex (kboot_le_get ((const guint8 *) ram + 0x1020, 4), ==, hw.pci_skew);
+      g_assert_cmphex (hw.pm_base, ==, kinds[k] == KBOOT_PLATFORM_XEN_HVM ? 0xb000 : 0x600);
+      /* Xen's barber pole is slot + pin; QEMU's PIIX3 wires slot - 1. */
+      g_assert_cmpuint (hw.pci_skew, ==, kinds[k] == KBOOT_PLATFORM_XEN_HVM ? 0 : 3);
     }
 }
 

@@ -86,7 +86,13 @@ probe_entry:
 	xorl	%eax, %eax
 	inw	%dx, %ax
 	movl	%eax, saved_pm1_cnt
-4:	movl	$(PROBE_PCI_CONFIG_ENABLE | PROBE_PIIX3_DEVFN << 8 | 0x60), %eax
+4:	movl	$(PROBE_PCI_CONFIG_ENABLE | PROBE_IDE_DEVFN << 8 | 0x40), %eax
+	movw	$0xcf8, %dx
+	outl	%eax, %dx
+	movw	$0xcfc, %dx
+	inl	%dx, %eax
+	movl	%eax, saved_idetim		/* both channels' IDETIM */
+	movl	$(PROBE_PCI_CONFIG_ENABLE | PROBE_PIIX3_DEVFN << 8 | 0x60), %eax
 	movw	$0xcf8, %dx
 	outl	%eax, %dx
 	movw	$0xcfc, %dx
@@ -145,19 +151,19 @@ msg_probe:
 	/* name, address of the saved value; the order of the line */
 	.balign	4
 fields:
-	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr
+	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr, idetim
 	.long	name_\f, saved_\f
 	.endr
 	.long	0, 0
 
-	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr
+	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr, idetim
 name_\f:
 	.asciz	"\f"
 	.endr
 
 	.bss
 	.balign	4
-	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr
+	.irp	f, esi, ebx, edi, ebp, esp, eflags, cr0, cs, ds, es, ss, fs, gs, gdt_base, gdt_limit, cs_desc_hi, cs_desc_lo, ds_desc_hi, ds_desc_lo, bp0, a20, pmba, pmregmisc, pm_intr, pm1_cnt, pirq, elcr, idetim
 saved_\f:
 	.long	0
 	.endr

@@ -17,5 +17,6 @@
 #define PROBE_PCI_CONFIG_ENABLE 0x80000000
 #define PROBE_PM_DEVFN         0x0b    /* 00:01.3 */
 #define PROBE_PIIX3_DEVFN      0x08    /* 00:01.0 */
+#define PROBE_IDE_DEVFN        0x09    /* 00:01.1 */
 
 #endif /* KBOOT_TEST_PROBE_H */

@@ -204,7 +204,8 @@ guest_write_handoff (Guest *g, HandoffTweak tweak, const KbootHandoff *hw)
 {
   guint8 block[KBOOT_HANDOFF_SIZE];
   KbootHandoff h = { KBOOT_KERNEL_BASE, BOOT_PARAMS_ADDR,
-                     hw ? hw->pci_links : 0, hw ? hw->pm_base : 0 };
+                     hw ? hw->pci_links : 0, hw ? hw->pm_base : 0,
+                     hw ? hw->pci_skew : 0 };
 
   kboot_handoff_build (block, &h);
   g_assert_true (kboot_handoff_valid (block));
@@ -510,6 +511,10 @@ test_enter (gconstpointer data)
   g_assert_cmphex (probe_value (v, "elcr"), ==, 0);
   g_assert_cmphex (probe_value (v, "pm_intr") & 0xffff, ==, 0x0100);  /* INTA, no line */
   g_assert_null (strstr (run.serial, "PIIX4"));
+  /* The IDE channels' legacy ports, with or without ACPI. */
+  g_assert_cmphex (probe_value (v, "idetim") & 0x80008000, ==, 0x80008000);
+  g_assert_nonnull (strstr (run.serial, "xen-kboot firmware: PIIX3 IDE legacy "
+                                        "ports on (0x1f0, 0x170)\n"));
 }
 
 /* The platform set-up for the loader's ACPI tables, with each platform's
@@ -532,8 +537,9 @@ test_platform (gconstpointer data)
   g_autoptr(GHashTable) v = NULL;
   g_autofree char *pm_line = NULL, *links_line = NULL;
   guint32 elcr = 0;
+  guint pm_link;
 
-  g_assert_true (kboot_acpi_platform_hw (t->platform, &hw.pm_base, &hw.pci_links));
+  g_assert_true (kboot_acpi_platform_hw (t->platform, &hw));
   g = guest_new_for (t->variant, NULL, NULL, &hw, &firmware);
   run_qemu (g, firmware, NULL, NULL, &run);
   g_assert_true (run.exited);
@@ -547,9 +553,13 @@ test_platform (gconstpointer data)
   for (guint i = 0; i < 4; i++)
     elcr |= 1u << ((hw.pci_links >> (8 * i)) & 0xf);
   g_assert_cmphex (probe_value (v, "elcr"), ==, elcr);
-  /* PIIX4 PM: slot 1, INTA: link (1 - 1 + 1) & 3 = B. */
+  g_assert_cmphex (probe_value (v, "idetim") & 0x80008000, ==, 0x80008000);
+  /* PIIX4 PM: slot 1, INTA: link (1 + 0 + skew) & 3, B on Xen, A on
+   * QEMU (whose PIIX3 wires slot - 1). */
+  pm_link = (1 + 0 + hw.pci_skew) & 3;
+  g_assert_cmpuint (pm_link, ==, t->platform == KBOOT_PLATFORM_XEN_HVM ? 1 : 0);
   g_assert_cmphex (probe_value (v, "pm_intr") & 0xffff, ==,
-                   0x0100 | ((hw.pci_links >> 8) & 0xff));
+                   0x0100 | ((hw.pci_links >> (8 * pm_link)) & 0xff));
 
   pm_line = g_strdup_printf ("xen-kboot firmware: PIIX4 power management at "
                              "0x%08x, ACPI mode on\n", hw.pm_base);
@@ -609,8 +619,8 @@ tweak_boot_params (guint8 *b)
 
 static const RefuseCase refuse_cases[] = {
   { "magic", tweak_magic, BAD "magic 0x00000000, expected 0x4f484b42\n" },
-  { "version", tweak_version, BAD "version 0x00000003, expected 0x00000002\n" },
-  { "size", tweak_size, BAD "size 0x00000024, expected 0x00000020\n" },
+  { "version", tweak_version, BAD "version 0x00000004, expected 0x00000003\n" },
+  { "size", tweak_size, BAD "size 0x00000028, expected 0x00000024\n" },
   { "checksum", tweak_checksum, BAD "sum of the words 0x00000010, expected 0x00000000\n" },
   { "entry", tweak_entry, BAD "entry 0x00000000, expected non-zero\n" },
   { "boot-params", tweak_boot_params, BAD "boot_params 0x00000000, expected non-zero\n" },
