@@ -23,7 +23,7 @@ packages="
 	libglib2.0-dev libjson-glib-dev libxml2-dev libvirt-dev libxen-dev
 	qemu-system-x86 qemu-utils cpio xz-utils jq strace
 	libxml2-utils libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
-	dpkg-dev ca-certificates
+	dpkg-dev ca-certificates kmod
 	virtinst
 	acpica-tools
 "

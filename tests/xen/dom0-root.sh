@@ -53,7 +53,7 @@ build_base() {
 	copy_elf "$r" "$x" "$xb"/xl "$xb"/xenstored "$xb"/xenconsoled "$xb"/xen-init-dom0 \
 		"$xb"/libxl-save-helper "$xb"/xenconsole "$xb"/xen-hvmctx "$xb"/xenctx "$xb"/xen-cpuid \
 		"$x"/usr/bin/xenstore "$x"/usr/libexec/xen-qemu-system-i386 \
-		"$x"/usr/sbin/libvirtd "$x"/usr/bin/virsh \
+		"$x"/usr/sbin/libvirtd "$x"/usr/bin/virsh "$x"/bin/bash \
 		"$x"/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_libxl.so
 	for t in xenstore-read xenstore-write xenstore-ls xenstore-list xenstore-rm xenstore-exists; do
 		cp -P "$x/usr/bin/$t" "$r/usr/bin/$t"
@@ -73,12 +73,21 @@ build_base() {
 			cp -L "$x/usr/share/seabios/$f" "$r/usr/share/qemu/$f" 2>/dev/null || true
 	done
 	cp -a "$x/usr/share/qemu/keymaps" "$r/usr/share/qemu/" 2>/dev/null || true
+	# The option ROMs of emulated NICs (qemu-xen refuses to start without
+	# the one of the model: "failed to find romfile efi-e1000.rom"), from
+	# ipxe-qemu, where Debian's QEMU looks for them.
+	mkdir -p "$r/usr/lib/ipxe/qemu"
+	cp "$x"/usr/lib/ipxe/qemu/efi-*.rom "$r/usr/lib/ipxe/qemu/"
 	cp -a "$x/etc/xen" "$r/etc/"
 	cp -a "$x/usr/share/libvirt" "$r/usr/share/"
 	cp -a "$x/etc/libvirt" "$r/etc/"
-	# Modules: the Xen ones dom0 needs, and virtio for the rig's channels.
+	# Modules: the Xen ones dom0 needs (xen-netback for vifs; qdisk is
+	# qemu-xen's, no blkback), the bridge and tun for guests' NICs
+	# (vif-bridge; qemu-xen's tap for an emulated NIC), and virtio for the
+	# rig's channels.
 	m=lib/modules/$kv/kernel
-	for d in drivers/xen fs/9p net/9p fs/netfs fs/fscache drivers/virtio drivers/char/virtio_console.ko; do
+	for d in drivers/xen drivers/net/xen-netback net/bridge net/802 net/llc drivers/net/tun.ko \
+		fs/9p net/9p fs/netfs fs/fscache drivers/virtio drivers/char/virtio_console.ko; do
 		[ -e "$x/$m/$d" ] || continue
 		mkdir -p "$r/usr/$m/$(dirname "$d")"
 		cp -a "$x/$m/$d" "$r/usr/$m/$(dirname "$d")/"

@@ -32,6 +32,8 @@ has_markers() { [ "$(markers "$1" "$2")" -ge "$3" ]; }
 domain_gone() { ! xl domid "$1" > /dev/null 2>&1; }
 # The guest NAME reached userspace, or there is no domain NAME to wait for.
 booted_or_gone() { has_markers "$2" MARKER 1 || domain_gone "$1"; }
+# The guest NAME's report ended, or there is no domain NAME to wait for.
+done_or_gone() { has_markers "$2" DONE 1 || domain_gone "$1"; }
 # No process of the domain's (qemu-xen, a monitor) is left.  dom0's
 # busybox has no pgrep: read /proc.
 no_process_for() {
@@ -43,21 +45,22 @@ no_process_for() {
 state_of() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 is_crashed() { case $(state_of "$1") in *c*) true ;; *) false ;; esac; }
 
-# wait_boot NAME LOG SECONDS T0: waits for the userspace marker and the
-# whole report; records the seconds from T0 to the marker in
-# /tmp/NAME.time.
+# wait_boot NAME LOG SECONDS T0 [REPORT-SECONDS]: waits for the userspace
+# marker and then (30 s, or REPORT-SECONDS) for the whole report; records
+# the seconds from T0 to the marker in /tmp/NAME.time, to the report's end
+# in /tmp/NAME.done.
 # With $recreate (a command that starts the guest again) set, a boot that
 # triple-faulted is started again first (again_if_triple_fault); $recreate
 # is then cleared.
 wait_boot() {
 	name=$1 log=$2 limit=$3 t0=$4
 	if [ -n "${recreate:-}" ]; then
-		again_if_triple_fault "$name" "$log" "$limit" eval "$recreate"
+		again_if_triple_fault "$name" "$log" "$limit" "${5:-30}" eval "$recreate"
 		recreate=
 	fi
 	if wait_for "$limit" booted_or_gone "$name" "$log" && has_markers "$log" MARKER 1; then
 		since "$t0" > "/tmp/$name.time"
-		wait_for 30 has_markers "$log" DONE 1
+		wait_for "${5:-30}" has_markers "$log" DONE 1 && since "$t0" > "/tmp/$name.done"
 	else
 		false
 	fi
@@ -66,27 +69,32 @@ wait_boot() {
 		  xl dmesg | grep -E 'Triple fault|domain_crash' | tail -n 5)"
 }
 
-# again_if_triple_fault NAME LOG SECONDS COMMAND...: COMMAND created domain
-# NAME.  Any guest here, booted directly or by hvmloader, sometimes
-# triple-faults early in the kernel: Xen's SVM nested in QEMU's TCG
-# (seen at "AGP: Checking aperture"; Xen logs "dNv0 Triple fault" and
-# once dumped its own RIP as the guest's).  Such a boot is said, cleaned
-# up and started again with COMMAND (twice at most), t0 and id reset; any
-# other outcome is left to wait_boot to judge.
+# again_if_triple_fault NAME LOG SECONDS REPORT-SECONDS COMMAND...: COMMAND
+# created domain NAME.  Any guest here, booted directly or by hvmloader,
+# sometimes triple-faults: Xen's SVM nested in QEMU's TCG (seen early in
+# the kernel at "AGP: Checking aperture", and on a secondary vCPU after
+# userspace began; Xen logs "dNvM Triple fault" and once dumped its own RIP
+# as the guest's).  A boot whose report did not end (no KBOOT-DONE) and for
+# which Xen logged such a fault is said, cleaned up, its console log kept
+# aside as LOG.triple-fault-N, and started again with COMMAND (twice at
+# most), t0 and id reset; any other outcome is left to wait_boot to judge.
 again_if_triple_fault() {
-	name=$1 log=$2 secs=$3; shift 3
+	name=$1 log=$2 secs=$3 report_secs=$4; shift 4
 	tries=0
 	while :; do
 		first_id=$(xl domid "$name" 2>/dev/null)
 		wait_for "$secs" booted_or_gone "$name" "$log"
-		has_markers "$log" MARKER 1 && return 0
+		has_markers "$log" MARKER 1 && wait_for "$report_secs" done_or_gone "$name" "$log"
+		has_markers "$log" DONE 1 && return 0
 		[ -n "$first_id" ] && [ $tries -lt 2 ] &&
 			xl dmesg | grep -q -E "d${first_id}v[0-9]+ Triple fault" || return 0
 		tries=$((tries + 1))
-		echo "# $name: domain $first_id triple-faulted before userspace (nested SVM under TCG, any of its vCPUs; Xen: $(xl dmesg | grep -E "d${first_id}v[0-9]+ Triple fault" | head -n 1)); starting it again"
+		echo "# $name: domain $first_id triple-faulted before its report ended (nested SVM under TCG, any of its vCPUs; Xen: $(xl dmesg | grep -E "d${first_id}v[0-9]+ Triple fault" | head -n 1)); starting it again"
 		xl destroy "$name" > /dev/null 2>&1
 		$V destroy "$name" > /dev/null 2>&1
 		wait_for 30 domain_gone "$name"
+		sleep 1
+		mv "$log" "$log.triple-fault-$tries" 2>/dev/null
 		t0=$(now)
 		"$@" > /dev/null 2>&1
 		id=$(xl domid "$name" 2>/dev/null)
@@ -355,6 +363,123 @@ booted_by_loader xldm256 "$id"
 wait_for 90 domain_gone xldm256
 tap_result $? "xldm256: the guest's poweroff ends the domain" "$(xl list)"
 
+# ---- whole machines: disks and NICs, through every boot path -------------------
+# The guests of xen-suite.sh's devices_xml: xvda (qdisk, and libxl's IDE
+# twin of it), the IDE disk hdc, NICs e1000 and netfront on xenbr0; their
+# /init loads the drivers and reports each disk and NIC.
+. "$D/devices.env"
+mkdir -p /tmp/kboot-disks
+cp "$dir/xvda.img" "$dir/hdc.img" /tmp/kboot-disks/
+
+# device_facts NAME LOG: what the guest saw of its machine (its last boot
+# in LOG), one fact a line in /tmp/NAME.facts, sorted: "disk MARKER
+# DRIVER", "nic MAC DRIVER OPERSTATE CARRIER", "cpus N".  Names (sda,
+# eth2) are left out: they follow probe order.
+device_facts() {
+	tr -d '\r' < "$2" | awk '
+		/^KBOOT-MARKER: / { n = 0 }
+		/^KBOOT-DISK: / { f[++n] = "disk " $3 " " $4 }
+		/^KBOOT-NIC: / { f[++n] = "nic " $3 " " $6 " " $4 " " $5 }
+		/^KBOOT-CPUS: / { f[++n] = "cpus " $2 }
+		END { for (i = 1; i <= n; i++) print f[i] }' | sort > "/tmp/$1.facts"
+}
+has_fact() { grep -qxF "$2" "/tmp/$1.facts"; }
+# device_diag NAME LOG PATTERN: the facts, and the kernel's lines about
+# one driver (grep -E PATTERN), for a failed test point.
+device_diag() {
+	echo "facts: $(tr '\n' ';' < "/tmp/$1.facts")"
+	tr -d '\r' < "$2" | grep -a -E -e "^KBOOT-(MODPROBE|WAIT)" -e "$3" | tail -n 15
+	xl dmesg | grep 'Triple fault' | tail -n 3
+}
+# check_devices NAME LOG: the disks, NICs and CPUs guest NAME reported (see
+# device_facts), each path a test point.
+check_devices() {
+	name=$1 log=$2
+	device_facts "$name" "$log"
+	has_fact "$name" "disk $xvda_marker vbd"
+	tap_result $? "$name: xen-blkfront reads xvda's marker (a file, qdisk backend in qemu-xen)" \
+		"$(device_diag "$name" "$log" 'blkfront|vbd')"
+	has_fact "$name" "disk $xvda_marker ata_piix"
+	tap_result $? "$name: the emulated IDE controller (ata_piix) reads the same marker (libxl's IDE twin of xvda)" \
+		"$(device_diag "$name" "$log" 'ata|scsi|sd ')"
+	has_fact "$name" "disk $hdc_marker ata_piix"
+	tap_result $? "$name: ata_piix reads the IDE disk hdc's marker" \
+		"$(device_diag "$name" "$log" 'ata|scsi|sd ')"
+	has_fact "$name" "nic $mac_e1000 e1000 up 1"
+	tap_result $? "$name: the emulated e1000 has MAC $mac_e1000 and its link up" \
+		"$(device_diag "$name" "$log" 'e1000|eth[0-9]|irq|IRQ')"
+	has_fact "$name" "nic $mac_e1000 vif up 1" && has_fact "$name" "nic $mac_netfront vif up 1"
+	tap_result $? "$name: xen-netfront has both vifs ($mac_e1000, $mac_netfront) with their links up" \
+		"$(device_diag "$name" "$log" 'netfront|vif')"
+	has_fact "$name" "cpus 1"
+	tap_result $? "$name: one CPU online, as <vcpu> says" "$(device_diag "$name" "$log" 'smp|SMP|CPU')"
+}
+# same_devices NAME REF: guest NAME saw the machine that guest REF
+# (booted through hvmloader) saw.
+same_devices() {
+	diff "/tmp/$2.facts" "/tmp/$1.facts" > "/tmp/$1.facts.diff"
+	tap_result $? "$1: the same disks, NICs and CPUs as $2 (hvmloader) saw" "$(cat "/tmp/$1.facts.diff")"
+}
+# on_bridge NAME ID: vif-bridge put domain ID's vifs and its emulated
+# NIC's tap on xenbr0.
+on_bridge() {
+	brif=$(ls /sys/class/net/xenbr0/brif 2>/dev/null | tr '\n' ' ')
+	case " $brif" in
+	*" vif$2.0 vif$2.0-emu vif$2.1 "*) true ;;
+	*) false ;;
+	esac
+	tap_result $? "$1: dom0's xenbr0 has its vifs and its e1000's tap (vif-bridge)" \
+		"xenbr0: $brif; $(tail -n 5 /var/log/xen/xen-hotplug.log 2>/dev/null)"
+}
+# off_bridge NAME ID: after domain ID, none of its vifs or taps is left.
+off_bridge() {
+	! ls /sys/class/net | grep -q "^vif$2\."
+	tap_result $? "$1: none of its vifs or taps is left in dom0" "$(ls /sys/class/net)"
+}
+
+# hvmloader: xen-kboot's device-model mode, and a plain libvirt domain.
+create dmdev --mode device-model
+on_bridge dmdev "$id"
+wait_boot dmdev "$CON/guest-dmdev.log" 600 "$t0" 300
+check_devices dmdev "$CON/guest-dmdev.log"
+id=$(xl domid dmdev 2>/dev/null || echo "$id")
+powered_off dmdev "$id"
+off_bridge dmdev "$id"
+
+t0=$(now)
+tap_ok "lvdev: virsh create exits 0" $V create "$D/lvdev.xml"
+id=$(xl domid lvdev 2>/dev/null)
+on_bridge lvdev "$id"
+recreate="$V create $D/lvdev.xml"
+wait_boot lvdev "$CON/guest-lvdev.log" 600 "$t0" 300
+check_devices lvdev "$CON/guest-lvdev.log"
+id=$(xl domid lvdev 2>/dev/null || echo "$id")
+powered_off lvdev "$id"
+off_bridge lvdev "$id"
+
+# Booted directly: xen-kboot create, and libvirt through xen-kboot-dm.
+create directdev
+on_bridge directdev "$id"
+wait_boot directdev "$CON/guest-directdev.log" 300 "$t0" 300
+check_devices directdev "$CON/guest-directdev.log"
+same_devices directdev dmdev
+id=$(xl domid directdev 2>/dev/null || echo "$id")
+powered_off directdev "$id"
+off_bridge directdev "$id"
+
+t0=$(now)
+tap_ok "lvdmdev: virsh create through xen-kboot-dm exits 0" $V create "$D/lvdmdev.xml"
+id=$(xl domid lvdmdev 2>/dev/null)
+on_bridge lvdmdev "$id"
+recreate="$V create $D/lvdmdev.xml"
+wait_boot lvdmdev "$CON/guest-lvdmdev.log" 300 "$t0" 300
+booted_by_loader lvdmdev "$id"
+check_devices lvdmdev "$CON/guest-lvdmdev.log"
+same_devices lvdmdev lvdev
+id=$(xl domid lvdmdev 2>/dev/null || echo "$id")
+powered_off lvdmdev "$id"
+off_bridge lvdmdev "$id"
+
 # The hook in front of xen-kboot-dm: a kernel the loader would refuse is
 # refused before the domain exists.  In a domain without it, qemu-xen's
 # -kernel takes that kernel, and the hook lets it through.
@@ -440,6 +565,10 @@ for n in direct256 dm256 xl256 lv256 lvdm256 xldm256; do
 	t=$(cat "/tmp/$n.time" 2>/dev/null || echo "?")
 	r=$(awk -v a="$t" -v b="$xlt" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "?" }')
 	printf '#   %-10s %6s s  %s of xl create kernel=\n' "$n" "$t" "$r"
+done
+echo "# whole machines (disks and NICs), create to userspace and to the end of the device report:"
+for n in dmdev lvdev directdev lvdmdev; do
+	printf '#   %-10s %6s s  %6s s\n' "$n" "$(cat "/tmp/$n.time" 2>/dev/null || echo "?")" "$(cat "/tmp/$n.done" 2>/dev/null || echo "?")"
 done
 lvt=$(cat /tmp/lv256.time 2>/dev/null) dmt=$(cat /tmp/lvdm256.time 2>/dev/null)
 echo "# virsh create to userspace: through xen-kboot-dm ${dmt:-?} s, through qemu-xen -kernel ${lvt:-?} s:" \

@@ -13,7 +13,7 @@ if [ -n "${KBOOT_SKIP_REAL_XEN:-}" ]; then
 	echo "1..0 # SKIP real Xen skipped (KBOOT_SKIP_REAL_XEN is set)"
 	exit 0
 fi
-tap_require_testdata amd64/vmlinuz i386/vmlinuz busybox-amd64 busybox-i386 memtest86+x64.bin
+tap_require_testdata amd64/vmlinuz amd64/modules/MODULES i386/vmlinuz busybox-amd64 busybox-i386 memtest86+x64.bin
 command -v jq >/dev/null || tap_bail "jq is needed (apt-get install jq)"
 [ "$(id -u)" -eq 0 ] || tap_bail "the real-Xen tests run as root (xen-rig builds a dom0 root and boots it under QEMU)"
 T=$KBOOT_TESTDATA
@@ -24,14 +24,25 @@ trap 'exit 143' TERM
 mkinitrd=$KBOOT_TOP_SRCDIR/tests/boot/make-initrd.sh
 "$mkinitrd" "$T/busybox-amd64" "$tmp/initrd-amd64.gz" 1000000 || tap_bail "cannot build the amd64 initrd"
 "$mkinitrd" "$T/busybox-i386" "$tmp/initrd-i386.gz" 1000000 || tap_bail "cannot build the i386 initrd"
+# The amd64 kernel's own drivers for disks and NICs (tests/fetch-testdata.sh
+# takes them from the package of amd64/vmlinuz): a module loads only into
+# the kernel it was built for.
+kv=$(ls "$T/amd64/modules/lib/modules")
+case $("$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" | jq -r '.[0].kernel_version') in
+"$kv "*) ;;
+*) tap_bail "$T/amd64/modules has modules for $kv, not for amd64/vmlinuz: run tests/fetch-testdata.sh again" ;;
+esac
+KBOOT_MODULES=$T/amd64/modules "$mkinitrd" "$T/busybox-amd64" "$tmp/initrd-amd64dev.gz" 4096 ||
+	tap_bail "cannot build the amd64 initrd with drivers"
 
 # The same kernel, initrd and command line for every amd64 guest whose boot
 # time is compared: PV console, the guest powers off once it has reported.
 cmdline_pv="console=hvc0 earlyprintk=xen panic=-1 kboot.test=xen"
 
 # domain NAME ARCH MEMORY_MIB CMDLINE [EXTRA-XML]: a domain XML on stdout.
+# ARCH amd64dev: the amd64 kernel, and the initrd with its drivers.
 domain() {
-	kernel=$T/$2/vmlinuz initrd=$tmp/initrd-$2.gz
+	kernel=$T/${2%dev}/vmlinuz initrd=$tmp/initrd-$2.gz
 	cat <<XML
 <domain type='xen'>
   <name>$1</name>
@@ -112,6 +123,44 @@ sed "s|<vcpu>1</vcpu>|<vcpu>2</vcpu>|; s|<name>lvdm256<|<name>lvdmsmp2<|" "$d/lv
 domain panic256 amd64 256 "$cmdline_pv kboot.end=crash" \
 	"<on_reboot>destroy</on_reboot><on_crash>preserve</on_crash>$console_pty" > "$d/panic256.xml"
 
+# Whole machines, disks and NICs: one guest through every boot path.
+# xvda: a raw file with qemu as its driver (qdisk: qemu-xen's backend),
+# which libxl also emulates as IDE disk 0 (libxl_dm.c gives qemu-xen xvda-d
+# and hda-d alike as IDE disks 0-3: so no hda beside xvda); hdc: another
+# file, an IDE disk, which xen-blkfront leaves alone while the emulated
+# disks stay plugged.  NICs on dom0's bridge xenbr0 (dom0-init makes it):
+# e1000, emulated, with a PV twin of the same MAC, and netfront, PV only
+# (e1000's probe reads its EEPROM a bit at a time: about a minute here;
+# the initrd's rtl8139 drivers are not exercised, to spare another NIC's
+# option ROM under hvmloader).  xen_emul_unplug=unnecessary keeps both
+# paths in one boot: the kernel unplugs no emulated disk or NIC and still
+# loads the PV drivers (by default it unplugs; with 'never' the PV drivers
+# refuse to load).  Each image has its own marker line at offset 0;
+# in-dom0.sh copies the images to dom0's /tmp (the shares are read-only).
+# One vCPU: the vCPUs are smp4's and lvdmsmp2's business.
+rand() { od -An -N4 -tx4 /dev/urandom | tr -d ' '; }
+cat > "$d/devices.env" <<ENV
+xvda_marker=kboot-xvda-$(rand)
+hdc_marker=kboot-hdc-$(rand)
+mac_e1000=00:16:3e:4b:00:01
+mac_netfront=00:16:3e:4b:00:02
+ENV
+. "$d/devices.env"
+printf '%s\n' "$xvda_marker" > "$tmp/xvda.img"
+printf '%s\n' "$hdc_marker" > "$tmp/hdc.img"
+truncate -s 8M "$tmp/xvda.img" "$tmp/hdc.img"
+# devices_xml [EMULATOR-XML]: the <devices> of those guests.
+devices_xml() {
+	nic() { printf "<interface type='bridge'><source bridge='xenbr0'/><mac address='%s'/><model type='%s'/></interface>" "$1" "$2"; }
+	disk() { printf "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='/tmp/kboot-disks/%s.img'/><target dev='%s' bus='%s'/></disk>" "$1" "$1" "$2"; }
+	echo "<devices>${1:-}<console type='pty'/>$(disk xvda xen)$(disk hdc ide)$(nic "$mac_e1000" e1000)$(nic "$mac_netfront" netfront)</devices>"
+}
+cmdline_dev="$cmdline_pv ipv6.disable=1 xen_emul_unplug=unnecessary kboot.disks=xvda,sda,sdb kboot.nics=3 kboot.end=poweroff"
+domain dmdev amd64dev 256 "$cmdline_dev" "$metadata_dm<on_poweroff>destroy</on_poweroff>$(devices_xml)" > "$d/dmdev.xml"
+domain lvdev amd64dev 256 "$cmdline_dev" "$(devices_xml)" > "$d/lvdev.xml"
+domain directdev amd64dev 256 "$cmdline_dev" "<on_poweroff>destroy</on_poweroff>$(devices_xml)" > "$d/directdev.xml"
+domain lvdmdev amd64dev 256 "$cmdline_dev" "$(devices_xml "$emulator")" > "$d/lvdmdev.xml"
+
 # Refusals.
 sed "s|<kernel>[^<]*</kernel>|<kernel>$T/memtest86+x64.bin</kernel>|; s|<name>direct256<|<name>memtest<|" \
 	"$d/direct256.xml" > "$d/memtest.xml"
@@ -142,7 +191,7 @@ done
 # One Xen boot for everything; its TAP lines come through, numbered by
 # in-dom0.sh, and the rig's own outcome is the last test point.
 {
-	"$KBOOT_TOP_SRCDIR/tests/xen/xen-rig" --timeout "${KBOOT_XEN_TIMEOUT:-2400}" \
+	"$KBOOT_TOP_SRCDIR/tests/xen/xen-rig" --timeout "${KBOOT_XEN_TIMEOUT:-3600}" \
 		--share "$T" --share "$tmp" --share "$KBOOT_TOP_SRCDIR" -- \
 		sh "$KBOOT_TOP_SRCDIR/tests/xen/in-dom0.sh" "$tmp"
 	echo $? > "$tmp/rig.status"
