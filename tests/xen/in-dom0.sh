@@ -75,9 +75,12 @@ wait_boot() {
 # the kernel at "AGP: Checking aperture", and on a secondary vCPU after
 # userspace began; Xen logs "dNvM Triple fault" and once dumped its own RIP
 # as the guest's).  A boot whose report did not end (no KBOOT-DONE) and for
-# which Xen logged such a fault is said, cleaned up, its console log kept
-# aside as LOG.triple-fault-N, and started again with COMMAND (twice at
-# most), t0 and id reset; any other outcome is left to wait_boot to judge.
+# which Xen logged such a fault is said, cleaned up, its console log copied
+# to LOG.triple-fault-N and emptied (in place: xenconsoled, which opened it
+# for appending, may keep writing the new domain's console to the same
+# file; a log renamed away was not created again), and started again with
+# COMMAND (twice at most), t0 and id reset; any other outcome is left to
+# wait_boot to judge.
 again_if_triple_fault() {
 	name=$1 log=$2 secs=$3 report_secs=$4; shift 4
 	tries=0
@@ -94,7 +97,7 @@ again_if_triple_fault() {
 		$V destroy "$name" > /dev/null 2>&1
 		wait_for 30 domain_gone "$name"
 		sleep 1
-		mv "$log" "$log.triple-fault-$tries" 2>/dev/null
+		cp "$log" "$log.triple-fault-$tries" 2>/dev/null && : > "$log"
 		t0=$(now)
 		"$@" > /dev/null 2>&1
 		id=$(xl domid "$name" 2>/dev/null)
