@@ -54,6 +54,8 @@ ENUM_TO_STRING (xen_kboot_video_model, XenKbootVideoModel, XEN_KBOOT_VIDEO_LAST)
 ENUM_TABLE (xen_kboot_input_type, XEN_KBOOT_INPUT_LAST, "mouse", "tablet", "keyboard");
 ENUM_TO_STRING (xen_kboot_input_type, XenKbootInputType, XEN_KBOOT_INPUT_LAST)
 ENUM_TABLE (xen_kboot_input_bus, XEN_KBOOT_INPUT_BUS_LAST, "", "ps2", "usb", "xen");
+ENUM_TABLE (xen_kboot_os_firmware, XEN_KBOOT_OS_FIRMWARE_LAST, "", "bios", "efi");
+ENUM_TABLE (xen_kboot_loader_type, XEN_KBOOT_LOADER_TYPE_LAST, "", "rom", "pflash");
 
 /* Index of @string in @table (empty entries never match), or -1. */
 static int
@@ -230,6 +232,7 @@ xen_kboot_domain_def_free (XenKbootDomainDef *def)
   g_clear_pointer (&def->graphics, g_ptr_array_unref);
   g_clear_pointer (&def->chrs, g_ptr_array_unref);
   g_clear_pointer (&def->inputs, g_ptr_array_unref);
+  g_clear_pointer (&def->hostdevs, g_ptr_array_unref);
   g_clear_pointer (&def->ignored, g_ptr_array_unref);
   g_free (def);
 }
@@ -253,6 +256,7 @@ domain_def_new (const char *file)
   def->graphics = g_ptr_array_new_with_free_func (graphics_free);
   def->chrs = g_ptr_array_new_with_free_func (chr_free);
   def->inputs = g_ptr_array_new_with_free_func (g_free);
+  def->hostdevs = g_ptr_array_new_with_free_func (g_free);
   def->ignored = g_ptr_array_new_with_free_func (ignored_free);
   return def;
 }
@@ -608,6 +612,50 @@ parse_boot_dev (Parser *p, const xmlNode *node)
   def->os.boot[def->os.n_boot++] = (XenKbootBootDev) i;
 }
 
+/* <loader type= secure=>PATH</loader>; an empty one names no file. */
+static void
+parse_loader (Parser *p, const xmlNode *node)
+{
+  XenKbootDomainDef *def = p->def;
+  g_autofree char *secure = get_prop (node, "secure");
+
+  set_path (&def->os.loader, &def->os.loader_loc, node);
+  if (!def->os.loader[0])
+    g_clear_pointer (&def->os.loader, g_free);
+  ENUM_PROP (p, node, "type", xen_kboot_loader_type, &def->os.loader_type);
+  if (g_strcmp0 (secure, "yes") == 0)
+    {
+      def->os.secure_boot = TRUE;
+      def->os.secure_boot_loc.line = (int) xmlGetLineNo (node);
+    }
+}
+
+/* <firmware><feature enabled='yes' name='secure-boot'/>: the firmware
+ * autoselection's features; only secure boot changes anything here. */
+static void
+parse_os_firmware (Parser *p, const xmlNode *firmware)
+{
+  for (const xmlNode *node = firmware->children; node; node = node->next)
+    {
+      g_autofree char *name = NULL, *enabled = NULL;
+
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (!is_element (node, "feature"))
+        {
+          ignore (p, node, "/domain/os/firmware");
+          continue;
+        }
+      name = get_prop (node, "name");
+      enabled = get_prop (node, "enabled");
+      if (g_strcmp0 (name, "secure-boot") == 0 && g_strcmp0 (enabled, "yes") == 0)
+        {
+          p->def->os.secure_boot = TRUE;
+          p->def->os.secure_boot_loc.line = (int) xmlGetLineNo (node);
+        }
+    }
+}
+
 static void
 parse_os (Parser *p, const xmlNode *os)
 {
@@ -615,6 +663,7 @@ parse_os (Parser *p, const xmlNode *os)
   gboolean have_type = FALSE;
 
   def->os.loc.line = (int) xmlGetLineNo (os);
+  ENUM_PROP (p, os, "firmware", xen_kboot_os_firmware, &def->os.firmware);
   for (const xmlNode *node = os->children; node; node = node->next)
     {
       if (node->type != XML_ELEMENT_NODE)
@@ -625,11 +674,9 @@ parse_os (Parser *p, const xmlNode *os)
           have_type = TRUE;
         }
       else if (is_element (node, "loader"))
-        {
-          set_path (&def->os.loader, &def->os.loader_loc, node);
-          if (!def->os.loader[0])
-            g_clear_pointer (&def->os.loader, g_free);
-        }
+        parse_loader (p, node);
+      else if (is_element (node, "firmware"))
+        parse_os_firmware (p, node);
       else if (is_element (node, "kernel"))
         set_path (&def->os.kernel, &def->os.kernel_loc, node);
       else if (is_element (node, "initrd"))
@@ -910,6 +957,88 @@ parse_input (Parser *p, const xmlNode *inode)
   g_ptr_array_add (p->def->inputs, input);
 }
 
+/* A PCI address part, "0x1a" or "26" as libvirt reads it (base 0). */
+static gboolean
+pci_address_part (Parser *p, const xmlNode *node, const char *attr, guint max,
+                  guint *value)
+{
+  g_autofree char *text = get_prop (node, attr);
+  char *end = NULL;
+  guint64 v = 0;
+
+  if (text && g_ascii_isdigit (text[0]))
+    {
+      errno = 0;
+      v = g_ascii_strtoull (text, &end, 0);
+    }
+  if (end && *end == '\0' && errno == 0 && v <= max)
+    {
+      *value = (guint) v;
+      return TRUE;
+    }
+  problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+           "%s='%s' is not a PCI %s number from 0 to %#x", attr,
+           text ? text : "", attr, max);
+  return FALSE;
+}
+
+/* <hostdev mode='subsystem' type='pci'>: libvirt's libxl driver passes
+ * the function through (libxlMakePCI); other hostdevs are not used. */
+static void
+parse_hostdev (Parser *p, const xmlNode *hnode)
+{
+  g_autofree char *mode = get_prop (hnode, "mode");
+  g_autofree char *type = get_prop (hnode, "type");
+  g_autofree XenKbootHostdevDef *hostdev = NULL;
+  gboolean saw_address = FALSE, address_ok = FALSE;
+
+  if (g_strcmp0 (mode ? mode : "subsystem", "subsystem") != 0
+      || g_strcmp0 (type, "pci") != 0)
+    {
+      ignore (p, hnode, "/domain/devices");
+      return;
+    }
+  hostdev = g_new0 (XenKbootHostdevDef, 1);
+  hostdev->loc.line = (int) xmlGetLineNo (hnode);
+  for (const xmlNode *node = hnode->children; node; node = node->next)
+    {
+      g_autofree char *filtering = NULL;
+
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (!is_element (node, "source"))
+        {
+          ignore (p, node, "/domain/devices/hostdev");
+          continue;
+        }
+      filtering = get_prop (node, "writeFiltering");
+      hostdev->permissive = g_strcmp0 (filtering, "no") == 0;
+      for (const xmlNode *child = node->children; child; child = child->next)
+        {
+          if (child->type != XML_ELEMENT_NODE)
+            continue;
+          if (!is_element (child, "address"))
+            {
+              ignore (p, child, "/domain/devices/hostdev/source");
+              continue;
+            }
+          /* Each part checked, so that every bad one is reported. */
+          saw_address = TRUE;
+          address_ok = pci_address_part (p, child, "domain", 0xffff, &hostdev->domain);
+          address_ok &= pci_address_part (p, child, "bus", 0xff, &hostdev->bus);
+          address_ok &= pci_address_part (p, child, "slot", 0x1f, &hostdev->slot);
+          address_ok &= pci_address_part (p, child, "function", 0x7, &hostdev->function);
+        }
+    }
+  if (!saw_address)
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, hnode,
+             "type='pci' without <source><address domain= bus= slot= "
+             "function=>: which host PCI function to pass through");
+  if (!saw_address || !address_ok)
+    return;
+  g_ptr_array_add (p->def->hostdevs, g_steal_pointer (&hostdev));
+}
+
 static void
 parse_devices (Parser *p, const xmlNode *devices)
 {
@@ -933,6 +1062,8 @@ parse_devices (Parser *p, const xmlNode *devices)
         parse_video (p, node);
       else if (is_element (node, "input"))
         parse_input (p, node);
+      else if (is_element (node, "hostdev"))
+        parse_hostdev (p, node);
       else
         ignore (p, node, "/domain/devices");
     }

@@ -40,6 +40,8 @@ typedef enum {
   XEN_KBOOT_CONF_ERROR_KERNEL_NEEDS_PAE,    /* 64-bit kernel, no <pae/> */
   XEN_KBOOT_CONF_ERROR_BOOT_MODE_CONFLICT,  /* mode='device-model' with
                                              * xen-kboot-dm as <emulator> */
+  XEN_KBOOT_CONF_ERROR_UNSUPPORTED,         /* libvirt's libxl driver refuses it */
+  XEN_KBOOT_CONF_ERROR_NOT_IN_DIRECT_MODE,  /* only hvmloader or QEMU can give it */
 } XenKbootConfError;
 
 #define XEN_KBOOT_CONF_ERROR (xen_kboot_conf_error_quark ())
@@ -152,6 +154,22 @@ typedef enum {
   XEN_KBOOT_INPUT_BUS_LAST
 } XenKbootInputBus;
 
+/* <os firmware=>: libvirt's firmware autoselection. */
+typedef enum {
+  XEN_KBOOT_OS_FIRMWARE_NONE,     /* not given */
+  XEN_KBOOT_OS_FIRMWARE_BIOS,
+  XEN_KBOOT_OS_FIRMWARE_EFI,
+  XEN_KBOOT_OS_FIRMWARE_LAST
+} XenKbootOsFirmware;
+
+/* <loader type=>. */
+typedef enum {
+  XEN_KBOOT_LOADER_TYPE_NONE,     /* not given */
+  XEN_KBOOT_LOADER_TYPE_ROM,
+  XEN_KBOOT_LOADER_TYPE_PFLASH,
+  XEN_KBOOT_LOADER_TYPE_LAST
+} XenKbootLoaderType;
+
 const char *xen_kboot_os_type_to_string (XenKbootOsType value);
 const char *xen_kboot_boot_mode_to_string (XenKbootBootMode value);
 const char *xen_kboot_lifecycle_action_to_string (XenKbootLifecycleAction value);
@@ -214,6 +232,14 @@ typedef struct {
   XenKbootLoc loc;
 } XenKbootInputDef;
 
+/* <hostdev mode='subsystem' type='pci'>: a host PCI function passed
+ * through, at <source><address domain= bus= slot= function=>. */
+typedef struct {
+  guint domain, bus, slot, function;
+  gboolean permissive;          /* <source writeFiltering='no'> */
+  XenKbootLoc loc;
+} XenKbootHostdevDef;
+
 /* An element xen-kboot does not use: kept, and reported once. */
 typedef struct {
   char *path;                   /* "/domain/devices/controller" */
@@ -245,6 +271,14 @@ typedef struct {
     XenKbootBootDev boot[XEN_KBOOT_BOOT_DEV_LAST];
     guint n_boot;
     XenKbootLoc loc, kernel_loc, initrd_loc, cmdline_loc, dtb_loc, loader_loc;
+    /* UEFI, in each of libvirt's shapes: <os firmware='efi'>, a pflash
+     * <loader> (virDomainDefHasOldStyleUEFI), and secure boot asked for by
+     * <firmware><feature name='secure-boot' enabled='yes'/> or <loader
+     * secure='yes'>; see xen_kboot_domain_def_uefi(). */
+    XenKbootOsFirmware firmware;
+    XenKbootLoaderType loader_type;
+    gboolean secure_boot;
+    XenKbootLoc secure_boot_loc;
   } os;
 
   /* <kboot:boot mode=>, as written: which path the domain boots by is
@@ -266,6 +300,7 @@ typedef struct {
   GPtrArray *graphics;          /* XenKbootGraphicsDef* */
   GPtrArray *chrs;              /* XenKbootChrDef*: serials then consoles */
   GPtrArray *inputs;            /* XenKbootInputDef* */
+  GPtrArray *hostdevs;          /* XenKbootHostdevDef*: PCI only */
   XenKbootVideoModel video;
   guint64 video_vram_kib;       /* 0: default */
   XenKbootLoc video_loc;
@@ -328,6 +363,23 @@ gboolean xen_kboot_conf_arch_is_x86 (const char *arch);
 gboolean xen_kboot_domain_def_check_kernel (const XenKbootDomainDef *def,
                                             const KbootImage *image,
                                             GError **error);
+
+/* Whether @def boots through UEFI (OVMF): <os firmware='efi'> or a
+ * pflash <loader>, as libvirt's libxl driver decides (libxl_conf.c); the
+ * element that says so in *@element and its line in *@line (either may be
+ * NULL). */
+gboolean xen_kboot_domain_def_uefi (const XenKbootDomainDef *def,
+                                    const char **element, int *line);
+
+/* The rules that depend on the boot mode, appended to @problems (TRUE when
+ * none was found): in direct mode, UEFI (the loader enters the kernel
+ * without any firmware: XEN_KBOOT_CONF_ERROR_NOT_IN_DIRECT_MODE at the
+ * element that asks for it) and PCI passthrough (<hostdev>: the direct
+ * boot's firmware does none of hvmloader's set-up for it).  Every command
+ * that converts or boots a domain applies them with the mode it uses. */
+gboolean xen_kboot_domain_def_check_mode (const XenKbootDomainDef *def,
+                                          XenKbootBootMode mode,
+                                          GPtrArray *problems);
 
 /* What the domain gets that it may not expect, for booting it in @mode:
  * <vcpu> above 1 in direct mode without <acpi/> (the loader then builds

@@ -182,6 +182,10 @@ make_boot (const XenKbootNative *n, libxl_domain_build_info *b_info)
 {
   if (n->firmware)
     b_info->u.hvm.firmware = dup (n->firmware);
+  if (n->bios_ovmf)
+    b_info->u.hvm.bios = LIBXL_BIOS_TYPE_OVMF;
+  if (n->system_firmware)
+    b_info->u.hvm.system_firmware = dup (n->system_firmware);
   b_info->kernel = dup (n->kernel);
   b_info->ramdisk = dup (n->ramdisk);
   b_info->cmdline = dup (n->cmdline);
@@ -301,6 +305,28 @@ make_nics (const XenKbootNative *n, libxl_domain_config *d_config,
   return TRUE;
 }
 
+/* libvirt's libxlMakePCI: libxl's defaults but for the address and
+ * permissive. */
+static void
+make_pcis (const XenKbootNative *n, libxl_domain_config *d_config)
+{
+  if (!n->n_pcis)
+    return;
+  d_config->pcidevs = calloc (n->n_pcis, sizeof (libxl_device_pci));
+  for (guint i = 0; i < n->n_pcis; i++)
+    {
+      const XenKbootNativePci *p = &n->pcis[i];
+      libxl_device_pci *x = &d_config->pcidevs[d_config->num_pcidevs++];
+
+      libxl_device_pci_init (x);
+      x->domain = (int) p->domain;
+      x->bus = (uint8_t) p->bus;
+      x->dev = (uint8_t) p->dev;
+      x->func = (uint8_t) p->func;
+      x->permissive = p->permissive;
+    }
+}
+
 /* PV and PVH guests show graphics through a vfb and a vkb. */
 static void
 make_pv_framebuffer (const XenKbootNative *n, libxl_domain_config *d_config)
@@ -335,6 +361,7 @@ xen_kboot_libxl_build (const XenKbootDomainDef *def,
   if (!make_nics (n, d_config, error))
     return FALSE;
   make_pv_framebuffer (n, d_config);
+  make_pcis (n, d_config);
   d_config->on_poweroff = shutdown_action (n->on_poweroff);
   d_config->on_reboot = shutdown_action (n->on_reboot);
   d_config->on_crash = shutdown_action (n->on_crash);

@@ -182,6 +182,13 @@ map_boot (XenKbootNative *n, const XenKbootDomainDef *def,
     }
   if (n->hvm)
     map_boot_order (n, def);
+  /* A direct boot has no UEFI (xen_kboot_domain_def_check_mode refuses
+   * it); hvmloader loads OVMF as libvirt's libxl driver asks. */
+  if (n->hvm && !n->direct && xen_kboot_domain_def_uefi (def, NULL, NULL))
+    {
+      n->bios_ovmf = TRUE;
+      n->system_firmware = def->os.loader;
+    }
 }
 
 static void
@@ -401,6 +408,28 @@ map_nics (XenKbootNative *n, const XenKbootDomainDef *def)
     }
 }
 
+/* libvirt's libxlMakePCI: the host address, permissive when libvirt
+ * does not filter config space writes. */
+static void
+map_pcis (XenKbootNative *n, const XenKbootDomainDef *def)
+{
+  /* (A definition built by hand, as the hook's, may have no list.) */
+  guint len = def->hostdevs ? def->hostdevs->len : 0;
+
+  n->pcis = g_new0 (XenKbootNativePci, len + 1);
+  for (guint i = 0; i < len; i++)
+    {
+      const XenKbootHostdevDef *h = g_ptr_array_index (def->hostdevs, i);
+      XenKbootNativePci *x = &n->pcis[n->n_pcis++];
+
+      x->domain = h->domain;
+      x->bus = h->bus;
+      x->dev = h->slot;
+      x->func = h->function;
+      x->permissive = h->permissive;
+    }
+}
+
 XenKbootNative *
 xen_kboot_native_map (const XenKbootDomainDef *def,
                       const XenKbootNativeOptions *options)
@@ -419,6 +448,7 @@ xen_kboot_native_map (const XenKbootDomainDef *def,
     {
       map_serials (n, def);
       map_emulated (n, def);
+      map_pcis (n, def);
     }
   else
     n->usb = g_new0 (const char *, 1);
@@ -437,5 +467,6 @@ xen_kboot_native_free (XenKbootNative *native)
   g_free (native->usb);
   g_free (native->disks);
   g_free (native->nics);
+  g_free (native->pcis);
   g_free (native);
 }

@@ -162,6 +162,12 @@ typedef struct {
   gboolean disable_ticketing;      /* no password */
 } XenKbootNativeSpice;
 
+/* A host PCI function passed through (HVM, device-model mode). */
+typedef struct {
+  guint domain, bus, dev, func;
+  gboolean permissive;             /* config space writes not filtered */
+} XenKbootNativePci;
+
 typedef struct {
   const XenKbootDomainDef *def;    /* borrowed: must outlive the mapping */
   XenKbootOsType type;
@@ -192,6 +198,14 @@ typedef struct {
   const char *firmware;            /* direct, by xen-kboot create */
   const char *kernel, *ramdisk, *cmdline;   /* NULL: none for the toolstack */
   char boot[XEN_KBOOT_BOOT_DEV_LAST + 1];   /* HVM: "c", "dc", ... */
+  /* UEFI (xen_kboot_domain_def_uefi), HVM not booted directly: libxl's
+   * bios OVMF, from the <loader> file when it names one (libvirt's
+   * libxl driver: u.hvm.system_firmware; xl.cfg bios_path_override). */
+  gboolean bios_ovmf;
+  const char *system_firmware;
+
+  XenKbootNativePci *pcis;         /* HVM <hostdev type='pci'> */
+  guint n_pcis;
 
   /* HVM display: SDL stays off and VNC is off unless asked for when the
    * domain has any display; with none, the guest runs nographic. */

@@ -198,6 +198,111 @@ check_boot_mode (GPtrArray *problems, const XenKbootDomainDef *def)
     g_ptr_array_add (problems, error);
 }
 
+/* libvirt's libxl driver refuses secure boot in each of its shapes
+ * (libxlDomainDefValidate): Xen's OVMF has none. */
+static void
+check_secure_boot (GPtrArray *problems, const XenKbootDomainDef *def)
+{
+  if (!def->os.secure_boot)
+    return;
+  xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, def,
+                              def->os.secure_boot_loc.line,
+                              def->os.secure_boot_loc.line == def->os.loader_loc.line
+                              ? "loader" : "feature",
+                              "secure boot is not supported on Xen (libvirt's "
+                              "libxl driver refuses it too): Xen's OVMF has "
+                              "no secure boot; drop it");
+}
+
+gboolean
+xen_kboot_domain_def_uefi (const XenKbootDomainDef *def, const char **element,
+                           int *line)
+{
+  const char *e = NULL;
+  int l = 0;
+
+  if (def->os.firmware == XEN_KBOOT_OS_FIRMWARE_EFI)
+    {
+      e = "os firmware='efi'";
+      l = def->os.loc.line;
+    }
+  else if (def->os.loader_type == XEN_KBOOT_LOADER_TYPE_PFLASH)
+    {
+      e = "loader type='pflash'";
+      l = def->os.loader_loc.line;
+    }
+  if (element)
+    *element = e;
+  if (line)
+    *line = l;
+  return e != NULL;
+}
+
+/* Direct boot enters the kernel from xen-kboot's firmware, in place of
+ * hvmloader and whatever BIOS it would load: there is no UEFI to give. */
+static void
+check_direct_uefi (GPtrArray *problems, const XenKbootDomainDef *def)
+{
+  const char *element;
+  int line;
+
+  if (!xen_kboot_domain_def_uefi (def, &element, &line))
+    return;
+  xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_NOT_IN_DIRECT_MODE,
+                              def, line, element, "UEFI firmware (OVMF) in "
+                              "direct mode: a direct boot has no UEFI, its "
+                              "firmware enters the kernel through the Linux "
+                              "32-bit boot protocol; drop it, or boot with "
+                              "mode='device-model' (bios=\"ovmf\")");
+}
+
+/* hvmloader sets a passed-through device up for the guest: it sizes the
+ * MMIO hole to its BARs (moving RAM above 4 GiB when they do not fit),
+ * assigns the BARs, 64-bit ones above 4 GiB, and routes its INTx.  The
+ * direct boot's firmware assigns no BAR (the kernel does, inside PCI0's
+ * 32-bit window) and plans no larger hole, so a device with large BARs
+ * finds no room: refused rather than half set up. */
+static void
+check_direct_hostdevs (GPtrArray *problems, const XenKbootDomainDef *def)
+{
+  /* (The hook's and xen-kboot-dm's definitions hold no devices.) */
+  for (guint i = 0; def->hostdevs && i < def->hostdevs->len; i++)
+    {
+      const XenKbootHostdevDef *h = g_ptr_array_index (def->hostdevs, i);
+
+      xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_NOT_IN_DIRECT_MODE,
+                                  def, h->loc.line, "hostdev", "PCI passthrough "
+                                  "of %04x:%02x:%02x.%x in direct mode: the "
+                                  "direct boot's firmware does not do "
+                                  "hvmloader's set-up for it (MMIO hole sized "
+                                  "to its BARs, BARs assigned, 64-bit ones "
+                                  "above 4 GiB); drop it, or boot with "
+                                  "mode='device-model' (xl pci=[...])",
+                                  h->domain, h->bus, h->slot, h->function);
+    }
+}
+
+gboolean
+xen_kboot_domain_def_check_mode (const XenKbootDomainDef *def,
+                                 XenKbootBootMode mode, GPtrArray *problems)
+{
+  guint before = problems->len;
+
+  if (def->os.type != XEN_KBOOT_OS_TYPE_HVM)
+    return TRUE;
+  switch (mode)
+    {
+    case XEN_KBOOT_BOOT_MODE_DIRECT:
+      check_direct_uefi (problems, def);
+      check_direct_hostdevs (problems, def);
+      break;
+    case XEN_KBOOT_BOOT_MODE_DEVICE_MODEL:  /* hvmloader and OVMF, as libvirt */
+    case XEN_KBOOT_BOOT_MODE_LAST:
+      break;
+    }
+  return problems->len == before;
+}
+
 gboolean
 xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
                                guint64 min_memory_kib, GPtrArray *problems)
@@ -209,6 +314,7 @@ xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
   check_memory (problems, def, min_memory_kib);
   check_duplicates (problems, def);
   check_boot_mode (problems, def);
+  check_secure_boot (problems, def);
   return problems->len == before;
 }
 

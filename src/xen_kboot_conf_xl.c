@@ -215,6 +215,24 @@ format_vifs (Writer *w)
   set_list (w, "vif", vifs);
 }
 
+/* libvirt's xenFormatXLPCI: "DDDD:BB:SS.F", ",permissive=1" when config
+ * space writes are not filtered. */
+static void
+format_pcis (Writer *w)
+{
+  g_autoptr(GPtrArray) pcis = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < w->n->n_pcis; i++)
+    {
+      const XenKbootNativePci *p = &w->n->pcis[i];
+
+      g_ptr_array_add (pcis, g_strdup_printf ("%04x:%02x:%02x.%x%s", p->domain,
+                                              p->bus, p->dev, p->func,
+                                              p->permissive ? ",permissive=1" : ""));
+    }
+  set_list (w, "pci", pcis);
+}
+
 /* One port 0 is a string, several ports a list indexed by port. */
 static void
 format_serials (Writer *w)
@@ -251,6 +269,12 @@ format_os (Writer *w)
     }
   if (n->firmware)
     set_string (w, "firmware_override", n->firmware);
+  if (n->bios_ovmf)
+    set_string (w, "bios", "ovmf");
+  /* libvirt's xen-xl writer drops the <loader> path, its libxl driver
+   * loads that file: xl does so with bios_path_override. */
+  if (n->system_firmware)
+    set_string (w, "bios_path_override", n->system_firmware);
   if (n->kernel)
     set_string (w, "kernel", n->kernel);
   if (n->ramdisk)
@@ -337,6 +361,7 @@ xen_kboot_xl_format (const XenKbootDomainDef *def,
   format_time_and_events (&w);
   format_graphics (&w);
   format_vifs (&w);
+  format_pcis (&w);
   format_serials (&w);
   format_os (&w);
   format_disks (&w);

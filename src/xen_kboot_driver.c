@@ -165,7 +165,16 @@ admit_domain (const XenKbootDomainDef *def, GPtrArray *problems)
                          "itself)", def->file,
                          xen_kboot_os_type_to_string (def->os.type)));
   else
-    return TRUE;
+    {
+      /* What a direct boot cannot give (UEFI, PCI passthrough). */
+      g_autoptr(GPtrArray) rules = xen_kboot_conf_problems_new ();
+
+      if (xen_kboot_domain_def_check_mode (def, XEN_KBOOT_BOOT_MODE_DIRECT, rules))
+        return TRUE;
+      for (guint i = 0; i < rules->len; i++)
+        refuse (problems, XEN_KBOOT_BOOT_STEP_DOMAIN,
+                g_error_copy (g_ptr_array_index (rules, i)));
+    }
   return FALSE;
 }
 

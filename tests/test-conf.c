@@ -311,6 +311,22 @@ set_aside_nographic (libxl_domain_config *d_config)
     libxl_defbool_unset (&b_info->u.hvm.nographic);
 }
 
+/* Differences that libvirt's own two writers keep for a "pci" entry:
+ * xl gives it xl's global pci_msitranslate=1 and libxlutil a vfunc_mask
+ * of 1 (one function), where libvirt's libxl driver (libxlMakePCI) keeps
+ * libxl_device_pci_init()'s 0s; libxl_pci.c tells only LIBXL_PCI_FUNC_ALL
+ * apart, so 0 and 1 assign the same single function. */
+static void
+set_aside_pci_xl_defaults (libxl_domain_config *d_config)
+{
+  for (int i = 0; i < d_config->num_pcidevs; i++)
+    {
+      d_config->pcidevs[i].msitranslate = false;
+      if (d_config->pcidevs[i].vfunc_mask == 1)
+        d_config->pcidevs[i].vfunc_mask = 0;
+    }
+}
+
 static char *
 comparable_json (libxl_domain_config *d_config)
 {
@@ -318,6 +334,7 @@ comparable_json (libxl_domain_config *d_config)
 
   xl_readback_apply_libxl_defaults (d_config);
   set_aside_nographic (d_config);
+  set_aside_pci_xl_defaults (d_config);
   json = libxl_domain_config_to_json (NULL, d_config);
   g_assert_nonnull (json);
   copy = g_strdup (json);
@@ -364,6 +381,96 @@ test_formats_agree (gconstpointer data)
 }
 #endif
 
+/* ---- libvirt's xen-xl writer (tests/xlconfigdata/) ---- */
+
+/* What libvirt's writer spells out and xl, libxl or QEMU take as the
+ * default anyway: serial "none" (libxl_dm.c runs QEMU with -nodefaults:
+ * no -serial is no port; "parallel", which xl does not read, is checked
+ * to be "none" by tests/xl_readback.c), viridian
+ * off, and the VGA card and its RAM left to libxl (cirrus, 8 MiB with
+ * qemu-xen; 16 MiB for stdvga). */
+static void
+set_aside_libvirt_defaults (libxl_domain_config *d_config)
+{
+  libxl_domain_build_info *b_info = &d_config->b_info;
+
+  if (d_config->c_info.type != LIBXL_DOMAIN_TYPE_HVM)
+    return;
+  if (g_strcmp0 (b_info->u.hvm.serial, "none") == 0)
+    g_clear_pointer (&b_info->u.hvm.serial, free);
+  libxl_defbool_setdefault (&b_info->u.hvm.viridian, false);
+  if (b_info->u.hvm.vga.kind == LIBXL_VGA_INTERFACE_TYPE_UNKNOWN)
+    b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_CIRRUS;
+  if (b_info->video_memkb == LIBXL_MEMKB_DEFAULT)
+    b_info->video_memkb = b_info->u.hvm.vga.kind == LIBXL_VGA_INTERFACE_TYPE_STD
+                          ? 16 * 1024 : 8 * 1024;
+}
+
+static char *
+libvirt_comparable_json (const char *source, const char *xl)
+{
+  g_autoptr(GError) error = NULL;
+  libxl_domain_config d_config;
+  char *json;
+  gboolean ok;
+
+  libxl_domain_config_init (&d_config);
+  ok = xl_readback_parse (source, xl, &d_config, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  set_aside_libvirt_defaults (&d_config);
+  json = comparable_json (&d_config);
+  libxl_domain_config_dispose (&d_config);
+  return json;
+}
+
+/* NAME.xml converted in device-model mode (libvirt's own: qemu-xen
+ * loads the kernel) is the domain of NAME.cfg, which follows what
+ * libvirt's xenFormatXL writes for the same XML (tests/xlconfigdata/
+ * README.md): both read back as xl reads them, compared as libxl
+ * configurations, so that order, quoting and spelt-out defaults do not
+ * count. */
+static void
+test_libvirt_xl (gconstpointer data)
+{
+  const char *name = data;
+  g_autofree char *dir = g_path_get_dirname (g_test_get_filename (G_TEST_DIST, "xlconfigdata",
+                                                                  "README.md", NULL));
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *xml = g_strconcat (name, ".xml", NULL);
+  g_autofree char *cfg = g_strconcat (name, ".cfg", NULL);
+  g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+  g_autoptr(XenKbootDomainDef) def = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ours = NULL, *theirs = NULL;
+  g_autofree char *ours_json = NULL, *theirs_json = NULL;
+  XenKbootNativeOptions options;
+
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  def = xen_kboot_domain_def_load (xml, XEN_KBOOT_CONF_MIN_MEMORY_KIB, problems);
+  g_assert_true (g_file_get_contents (cfg, &theirs, NULL, &error));
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_assert_no_error (error);
+  if (def)
+    {
+      xen_kboot_native_options_init (&options, def);
+      options.mode = XEN_KBOOT_BOOT_MODE_DEVICE_MODEL;
+      xen_kboot_domain_def_check_mode (def, options.mode, problems);
+    }
+  if (problems->len)
+    {
+      g_autofree char *text = problems_text (problems);
+      g_error ("%s should convert:\n%s", xml, text);
+    }
+  ours = xen_kboot_xl_format (def, &options, &error);
+  g_assert_no_error (error);
+  ours_json = libvirt_comparable_json (xml, ours);
+  theirs_json = libvirt_comparable_json (cfg, theirs);
+  if (g_strcmp0 (ours_json, theirs_json) != 0)
+    g_test_message ("xen-kboot wrote:\n%s", ours);
+  g_assert_cmpstr (ours_json, ==, theirs_json);
+}
+
 static void
 test_case (gconstpointer data)
 {
@@ -380,7 +487,11 @@ test_case (gconstpointer data)
   /* A definition comes back exactly when the document had no problem. */
   g_assert_cmpint (def != NULL, ==, problems->len == 0);
   if (def)
-    check_kernel_standin (def, problems);
+    {
+      check_kernel_standin (def, problems);
+      test_options (&options, def);
+      xen_kboot_domain_def_check_mode (def, options.mode, problems);
+    }
   if (expect_error)
     {
       g_autofree char *text = problems_text (problems);
@@ -397,7 +508,6 @@ test_case (gconstpointer data)
   g_assert_nonnull (def);
   remove_if_regenerating (name, ".err");
 
-  test_options (&options, def);
   check_warnings (name, def, &options);
   xl = xen_kboot_xl_format (def, &options, &error);
   g_assert_no_error (error);
@@ -1011,6 +1121,37 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+#ifdef WITH_XEN
+/* /conf/libvirt-xl/NAME for each tests/xlconfigdata/NAME.xml; the names
+ * are kept in @names, which outlives the tests. */
+static void
+add_libvirt_xl_cases (GPtrArray *names)
+{
+  g_autofree char *dir_path = g_build_filename (g_test_get_dir (G_TEST_DIST),
+                                                "xlconfigdata", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  const char *entry;
+
+  g_assert_nonnull (dir);
+  while ((entry = g_dir_read_name (dir)))
+    if (g_str_has_suffix (entry, ".xml"))
+      {
+        char *name = g_strndup (entry, strlen (entry) - 4);
+
+        g_ptr_array_add (names, name);
+        g_ptr_array_add (found, name);
+      }
+  g_ptr_array_sort (found, compare_names);
+  for (guint i = 0; i < found->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/conf/libvirt-xl/%s",
+                                               (const char *) g_ptr_array_index (found, i));
+      g_test_add_data_func (path, g_ptr_array_index (found, i), test_libvirt_xl);
+    }
+}
+#endif
+
 int
 main (int argc, char **argv)
 {
@@ -1046,6 +1187,7 @@ main (int argc, char **argv)
       path = g_strdup_printf ("/conf/xl-agrees-with-libxl/%s", name);
       g_test_add_data_func (path, name, test_formats_agree);
     }
+  add_libvirt_xl_cases (names);
 #endif
   g_test_add_func ("/conf/kernel-rules", test_kernel_rules);
   g_test_add_func ("/conf/warnings", test_warnings);

@@ -32,6 +32,9 @@ static const char *const known_keys[] = {
   "spicehost", "spiceport", "spicepasswd", "spicedisable_ticketing", "vif",
   "serial", "builder", "type", "firmware_override", "kernel", "ramdisk",
   "cmdline", "boot", "disk", "vga", "videoram", "usb", "usbdevice",
+  "bios", "bios_path_override", "pci",
+  /* Keys only libvirt's xen-xl writer uses (tests/xlconfigdata/). */
+  "viridian", "parallel",
 };
 
 static gboolean
@@ -344,12 +347,56 @@ read_vga (XLU_Config *cfg, libxl_domain_build_info *b_info, GError **error)
   return TRUE;
 }
 
+static gboolean
+read_bios (XLU_Config *cfg, libxl_domain_build_info *b_info, GError **error)
+{
+  const char *value = NULL;
+
+  if (xlu_cfg_get_string (cfg, "bios", &value, 0))
+    return TRUE;
+  if (libxl_bios_type_from_string (value, &b_info->u.hvm.bios))
+    {
+      g_set_error (error, READBACK_ERROR, 0, "bios = \"%s\": unknown to xl", value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* xl's "pci" list: each spec parsed by libxlutil over xl's defaults
+ * (pci_msitranslate=1, the others 0). */
+static gboolean
+read_pcis (XLU_Config *cfg, libxl_domain_config *d_config, GError **error)
+{
+  XLU_ConfigList *list = NULL;
+  int n = 0;
+
+  if (xlu_cfg_get_list (cfg, "pci", &list, &n, 0))
+    return TRUE;
+  d_config->pcidevs = calloc ((gsize) n + 1, sizeof (libxl_device_pci));
+  for (int i = 0; i < n; i++)
+    {
+      const char *spec = xlu_cfg_get_listitem (list, i);
+      libxl_device_pci *pci = &d_config->pcidevs[d_config->num_pcidevs++];
+
+      libxl_device_pci_init (pci);
+      pci->msitranslate = true;
+      if (xlu_pci_parse_spec_string (cfg, pci, spec))
+        {
+          g_set_error (error, READBACK_ERROR, 0, "pci \"%s\": "
+                       "xlu_pci_parse_spec_string failed", spec);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* The HVM-only keys.  xl reads the top-level VNC and SDL keys into
  * u.hvm for any type but PV without a vfb; we write them for HVM only. */
 static gboolean
 read_hvm (XLU_Config *cfg, libxl_domain_build_info *b_info, GError **error)
 {
   libxl_vnc_info *vnc = &b_info->u.hvm.vnc;
+  const char *value = NULL;
   long l;
 
   xlu_cfg_replace_string (cfg, "firmware_override", &b_info->u.hvm.firmware, 0);
@@ -377,6 +424,18 @@ read_hvm (XLU_Config *cfg, libxl_domain_build_info *b_info, GError **error)
     return FALSE;
   xlu_cfg_replace_string (cfg, "boot", &b_info->u.hvm.boot, 0);
   xlu_cfg_get_defbool (cfg, "usb", &b_info->u.hvm.usb, 0);
+  xlu_cfg_get_defbool (cfg, "viridian", &b_info->u.hvm.viridian, 0);
+  /* xl reads no "parallel" (libxl has no parallel port); libvirt writes
+   * "none", which loses nothing. */
+  if (!xlu_cfg_get_string (cfg, "parallel", &value, 0) && strcmp (value, "none") != 0)
+    {
+      g_set_error (error, READBACK_ERROR, 0, "parallel = \"%s\": xl has no "
+                   "parallel ports", value);
+      return FALSE;
+    }
+  xlu_cfg_replace_string (cfg, "bios_path_override", &b_info->u.hvm.system_firmware, 0);
+  if (!read_bios (cfg, b_info, error))
+    return FALSE;
   return read_list_or_string (cfg, "usbdevice", &b_info->u.hvm.usbdevice_list,
                               &b_info->u.hvm.usbdevice, error);
 }
@@ -441,7 +500,8 @@ read_domain (XLU_Config *cfg, libxl_domain_config *d_config, GError **error)
   xlu_cfg_get_defbool (cfg, "acpi", &b_info->acpi, 0);
   if (c_info->type == LIBXL_DOMAIN_TYPE_HVM && !read_hvm (cfg, b_info, error))
     return FALSE;
-  if (!read_disks (cfg, d_config, error) || !read_vifs_and_vfbs (cfg, d_config, error))
+  if (!read_disks (cfg, d_config, error) || !read_vifs_and_vfbs (cfg, d_config, error)
+      || !read_pcis (cfg, d_config, error))
     return FALSE;
   xlu_cfg_replace_string (cfg, "device_model_override", &b_info->device_model, 0);
   return read_device_model_version (cfg, b_info, error);

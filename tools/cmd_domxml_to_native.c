@@ -94,6 +94,13 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
              XEN_KBOOT_DM_NAME);
 
   def = kboot_conf_cli_load (uri, argv[2], FALSE, problems);
+  if (def)
+    {
+      xen_kboot_native_options_init (&options, def);
+      if (mode)
+        options.mode = forced_mode;
+      xen_kboot_domain_def_check_mode (def, options.mode, problems);
+    }
   if (def && !no_kernel_check)
     xen_kboot_boot_check (def, FALSE, problems);
   kboot_conf_cli_print_ignored (def);
@@ -102,9 +109,6 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
       kboot_conf_cli_print_problems (problems);
       return KBOOT_EXIT_FAILURE;
     }
-  xen_kboot_native_options_init (&options, def);
-  if (mode)
-    options.mode = forced_mode;
   if (device_model)
     options.device_model = device_model;
   kboot_conf_cli_print_native_warnings (def, &options);

@@ -45,7 +45,10 @@ kboot_cmd_validate (int argc, char **argv)
 
   def = kboot_conf_cli_load (uri, argv[1], TRUE, problems);
   if (def)
-    xen_kboot_native_options_init (&options, def);
+    {
+      xen_kboot_native_options_init (&options, def);
+      xen_kboot_domain_def_check_mode (def, options.mode, problems);
+    }
   if (def && !no_files)
     /* The files always; the plan too for a direct boot of a domain the
      * rules passed (QEMU places the kernel itself in device-model mode). */
