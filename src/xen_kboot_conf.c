@@ -43,7 +43,8 @@ ENUM_TABLE (xen_kboot_clock_offset, XEN_KBOOT_CLOCK_LAST, "utc", "localtime", "v
 ENUM_TABLE (xen_kboot_disk_type, XEN_KBOOT_DISK_TYPE_LAST, "file", "block");
 ENUM_TABLE (xen_kboot_disk_device, XEN_KBOOT_DISK_DEVICE_LAST, "disk", "cdrom");
 ENUM_TABLE (xen_kboot_disk_bus, XEN_KBOOT_DISK_BUS_LAST, "", "ide", "scsi", "xen", "sata");
-ENUM_TABLE (xen_kboot_net_type, XEN_KBOOT_NET_TYPE_LAST, "bridge", "ethernet");
+ENUM_TABLE (xen_kboot_net_type, XEN_KBOOT_NET_TYPE_LAST, "bridge", "ethernet",
+            "network");
 ENUM_TABLE (xen_kboot_graphics_type, XEN_KBOOT_GRAPHICS_LAST, "vnc", "spice");
 ENUM_TABLE (xen_kboot_chr_type, XEN_KBOOT_CHR_LAST,
             "pty", "null", "vc", "stdio", "file", "dev");
@@ -172,6 +173,7 @@ net_free (gpointer p)
 
   g_free (net->mac);
   g_free (net->bridge);
+  g_free (net->network);
   g_free (net->script);
   g_free (net->model);
   g_free (net->ifname);
@@ -366,6 +368,18 @@ get_prop (const xmlNode *node, const char *name)
 
   xmlFree (value);
   return copy;
+}
+
+/* The first child element of @parent named @name (no namespace), or NULL:
+ * libvirt reads single-valued children as "./NAME[1]", so a duplicate is
+ * never read (and its strings never leak over the first's). */
+static const xmlNode *
+first_child (const xmlNode *parent, const char *name)
+{
+  for (const xmlNode *node = parent->children; node; node = node->next)
+    if (is_element (node, name))
+      return node;
+  return NULL;
 }
 
 static char *
@@ -748,33 +762,73 @@ parse_disk (Parser *p, const xmlNode *disk_node)
   g_ptr_array_add (p->def->disks, disk);
 }
 
+/* libxl's own vif names: vifDOMID.DEVID, and -emu for the emulated twin. */
+static gboolean
+is_generated_vif_name (const char *name)
+{
+  const char *s = name + 3;
+
+  if (!g_str_has_prefix (name, "vif") || !g_ascii_isdigit (*s))
+    return FALSE;
+  while (g_ascii_isdigit (*s))
+    s++;
+  if (*s++ != '.' || !g_ascii_isdigit (*s))
+    return FALSE;
+  while (g_ascii_isdigit (*s))
+    s++;
+  return *s == '\0' || strcmp (s, "-emu") == 0;
+}
+
+/* type='network': the bridge is the network's, which only libvirt knows
+ * (a running domain's XML names it in <source bridge=>); the conversion
+ * needs it, validate does not (xen_kboot_native_check). */
 static void
 parse_interface (Parser *p, const xmlNode *iface)
 {
   XenKbootNetDef *net = g_new0 (XenKbootNetDef, 1);
+  static const char *const single[] = { "mac", "source", "script", "model", "target" };
+  char **fields[] = { &net->mac, NULL, &net->script, &net->model, &net->ifname };
+  static const char *const attrs[] = { "address", NULL, "path", "type", "dev" };
 
   net->loc.line = (int) xmlGetLineNo (iface);
   ENUM_PROP (p, iface, "type", xen_kboot_net_type, &net->type);
   for (const xmlNode *node = iface->children; node; node = node->next)
     {
+      gboolean known = FALSE;
+
       if (node->type != XML_ELEMENT_NODE)
         continue;
-      if (is_element (node, "mac"))
-        net->mac = get_prop (node, "address");
-      else if (is_element (node, "source"))
-        net->bridge = get_prop (node, "bridge");
-      else if (is_element (node, "script"))
-        net->script = get_prop (node, "path");
-      else if (is_element (node, "model"))
-        net->model = get_prop (node, "type");
-      else if (is_element (node, "target"))
-        net->ifname = get_prop (node, "dev");
-      else
+      for (gsize i = 0; i < G_N_ELEMENTS (single) && !known; i++)
+        known = is_element (node, single[i]);
+      if (!known)
         ignore (p, node, "/domain/devices/interface");
     }
+  for (gsize i = 0; i < G_N_ELEMENTS (single); i++)
+    {
+      const xmlNode *node = first_child (iface, single[i]);
+
+      if (node && fields[i])
+        *fields[i] = get_prop (node, attrs[i]);
+      else if (node)
+        {
+          net->bridge = get_prop (node, "bridge");
+          net->network = get_prop (node, "network");
+        }
+    }
+  /* A running domain's XML names the vif libxl made for it ("vif3.0",
+   * "vif3.0-emu"): libvirt drops generated names when it reads a
+   * definition (virDomainNetDefParseXML), or the next domain would ask
+   * for the running one's. */
+  if (net->ifname && is_generated_vif_name (net->ifname))
+    g_clear_pointer (&net->ifname, g_free);
   if (net->type == XEN_KBOOT_NET_TYPE_BRIDGE && !net->bridge)
     problem (p, XEN_KBOOT_CONF_ERROR_MISSING, iface,
-             "type='bridge' without <source bridge=...>");
+             "type='bridge' without <source bridge=...>: name the host "
+             "bridge the NIC joins");
+  else if (net->type == XEN_KBOOT_NET_TYPE_NETWORK && !net->network)
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, iface,
+             "type='network' without <source network=...>: name the "
+             "libvirt network the NIC joins");
   g_ptr_array_add (p->def->nets, net);
 }
 
