@@ -382,6 +382,19 @@ first_child (const xmlNode *parent, const char *name)
   return NULL;
 }
 
+const xmlNode *
+xen_kboot_conf_os_child (const xmlNode *root, const char *name)
+{
+  for (const xmlNode *os = root->children; os; os = os->next)
+    {
+      const xmlNode *node = is_element (os, "os") ? first_child (os, name) : NULL;
+
+      if (node)
+        return node;
+    }
+  return NULL;
+}
+
 static char *
 get_text (const xmlNode *node)
 {
@@ -622,44 +635,72 @@ parse_boot_dev (Parser *p, const xmlNode *node)
   def->os.boot[def->os.n_boot++] = (XenKbootBootDev) i;
 }
 
+/* Every <os> element's <boot>s count (libvirt: ./os/boot); each of the
+ * single elements is the first in document order among all <os> elements
+ * (xen_kboot_conf_os_child, libvirt's string(./os/NAME[1])), as the hook
+ * reads them: a second <os>, <type> or <kernel> is refused by the schema
+ * and never read. */
 static void
-parse_os (Parser *p, const xmlNode *os)
+parse_os (Parser *p, const xmlNode *root)
 {
   XenKbootDomainDef *def = p->def;
-  gboolean have_type = FALSE;
+  const xmlNode *type = xen_kboot_conf_os_child (root, "type");
+  static const char *const single[] = {
+    "type", "loader", "kernel", "initrd", "cmdline", "dtb",
+  };
+  const struct {
+    const char *name;
+    char **field;
+    XenKbootLoc *loc;
+  } paths[] = {
+    { "loader", &def->os.loader, &def->os.loader_loc },
+    { "kernel", &def->os.kernel, &def->os.kernel_loc },
+    { "initrd", &def->os.initrd, &def->os.initrd_loc },
+    { "cmdline", &def->os.cmdline, &def->os.cmdline_loc },
+    { "dtb", &def->os.dtb, &def->os.dtb_loc },
+  };
+  const xmlNode *first_os = NULL;
 
-  def->os.loc.line = (int) xmlGetLineNo (os);
-  for (const xmlNode *node = os->children; node; node = node->next)
+  for (const xmlNode *os = root->children; os; os = os->next)
     {
-      if (node->type != XML_ELEMENT_NODE)
+      if (!is_element (os, "os"))
         continue;
-      if (is_element (node, "type"))
+      if (!first_os)
+        first_os = os;
+      for (const xmlNode *node = os->children; node; node = node->next)
         {
-          parse_os_type (p, node);
-          have_type = TRUE;
+          gboolean known = FALSE;
+
+          if (node->type != XML_ELEMENT_NODE)
+            continue;
+          if (is_element (node, "boot"))
+            {
+              parse_boot_dev (p, node);
+              continue;
+            }
+          for (gsize i = 0; i < G_N_ELEMENTS (single) && !known; i++)
+            known = is_element (node, single[i]);
+          if (!known)
+            ignore (p, node, "/domain/os");
         }
-      else if (is_element (node, "loader"))
-        {
-          set_path (&def->os.loader, &def->os.loader_loc, node);
-          if (!def->os.loader[0])
-            g_clear_pointer (&def->os.loader, g_free);
-        }
-      else if (is_element (node, "kernel"))
-        set_path (&def->os.kernel, &def->os.kernel_loc, node);
-      else if (is_element (node, "initrd"))
-        set_path (&def->os.initrd, &def->os.initrd_loc, node);
-      else if (is_element (node, "cmdline"))
-        set_path (&def->os.cmdline, &def->os.cmdline_loc, node);
-      else if (is_element (node, "dtb"))
-        set_path (&def->os.dtb, &def->os.dtb_loc, node);
-      else if (is_element (node, "boot"))
-        parse_boot_dev (p, node);
-      else
-        ignore (p, node, "/domain/os");
     }
-  if (!have_type)
-    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, os,
+  if (!first_os)
+    return;
+  def->os.loc.line = (int) xmlGetLineNo (first_os);
+  if (type)
+    parse_os_type (p, type);
+  else
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, first_os,
              "no <type> (hvm, xen or xenpvh)");
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      const xmlNode *node = xen_kboot_conf_os_child (root, paths[i].name);
+
+      if (node)
+        set_path (paths[i].field, paths[i].loc, node);
+    }
+  if (def->os.loader && !def->os.loader[0])
+    g_clear_pointer (&def->os.loader, g_free);
 }
 
 /* ---- <features>, <clock>, lifecycle ---- */
@@ -735,11 +776,15 @@ parse_disk (Parser *p, const xmlNode *disk_node)
         continue;
       if (is_element (node, "driver"))
         {
+          if (node != first_child (disk_node, "driver"))
+            continue;   /* libvirt reads the first; the schema refuses */
           disk->driver_name = get_prop (node, "name");
           disk->format = get_prop (node, "type");
         }
       else if (is_element (node, "source"))
         {
+          if (node != first_child (disk_node, "source"))
+            continue;
           disk->source = get_prop (node, disk->type == XEN_KBOOT_DISK_TYPE_BLOCK
                                          ? "dev" : "file");
           for (const xmlNode *child = node->children; child; child = child->next)
@@ -748,6 +793,8 @@ parse_disk (Parser *p, const xmlNode *disk_node)
         }
       else if (is_element (node, "target"))
         {
+          if (node != first_child (disk_node, "target"))
+            continue;
           disk->target_dev = get_prop (node, "dev");
           ENUM_PROP (p, node, "bus", xen_kboot_disk_bus, &disk->bus);
         }
@@ -972,7 +1019,11 @@ parse_devices (Parser *p, const xmlNode *devices)
       if (node->type != XML_ELEMENT_NODE)
         continue;
       if (is_element (node, "emulator"))
-        set_path (&p->def->emulator, &p->def->emulator_loc, node);
+        {
+          /* libvirt: string(./devices/emulator[1]) */
+          if (!p->def->emulator_loc.line)
+            set_path (&p->def->emulator, &p->def->emulator_loc, node);
+        }
       else if (is_element (node, "disk"))
         parse_disk (p, node);
       else if (is_element (node, "interface"))
@@ -999,16 +1050,20 @@ parse_domain_child (Parser *p, const xmlNode *node)
 {
   XenKbootDomainDef *def = p->def;
 
+  static const char *const single[] = {
+    "name", "uuid", "metadata", "memory", "currentMemory", "vcpu", "clock",
+    "on_poweroff", "on_reboot", "on_crash",
+  };
+
+  /* libvirt reads these as ./NAME[1]: a duplicate (which the schema
+   * refuses) is not read. */
+  for (gsize i = 0; i < G_N_ELEMENTS (single); i++)
+    if (is_element (node, single[i]) && node != first_child (node->parent, single[i]))
+      return;
   if (is_element (node, "name"))
-    {
-      g_free (def->name);
-      def->name = get_text (node);
-    }
+    def->name = get_text (node);
   else if (is_element (node, "uuid"))
-    {
-      g_free (def->uuid);
-      def->uuid = g_strstrip (get_text (node));
-    }
+    def->uuid = g_strstrip (get_text (node));
   else if (is_element (node, "metadata"))
     parse_metadata (p, node);
   else if (is_element (node, "memory"))
@@ -1024,7 +1079,10 @@ parse_domain_child (Parser *p, const xmlNode *node)
   else if (is_element (node, "vcpu"))
     parse_vcpu (p, node);
   else if (is_element (node, "os"))
-    parse_os (p, node);
+    {
+      if (node == first_child (node->parent, "os"))
+        parse_os (p, node->parent);   /* every <os>, at the first */
+    }
   else if (is_element (node, "features"))
     parse_features (p, node);
   else if (is_element (node, "clock"))

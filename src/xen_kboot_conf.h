@@ -294,6 +294,13 @@ gboolean xen_kboot_conf_scale_to_bytes (guint64 value, const char *unit,
 gboolean xen_kboot_conf_memory_kib (const char *text, const char *unit,
                                     guint64 *kib, GError **error);
 
+/* libvirt's rule for the single elements of <os> (string(./os/NAME[1])):
+ * the first element @name among the children of every <os> of the domain
+ * @root, in document order; NULL when there is none.  The parser and the
+ * hook read <type>, <kernel>, <initrd> and <cmdline> through it, so that a
+ * duplicate means the same to validate, the hook and libvirt. */
+const xmlNode *xen_kboot_conf_os_child (const xmlNode *root, const char *name);
+
 /* The domain schema compiled into the program (docs/schema.rng). */
 const char *xen_kboot_conf_schema (gsize *length);
 
