@@ -43,7 +43,8 @@ ENUM_TABLE (xen_kboot_clock_offset, XEN_KBOOT_CLOCK_LAST, "utc", "localtime", "v
 ENUM_TABLE (xen_kboot_disk_type, XEN_KBOOT_DISK_TYPE_LAST, "file", "block");
 ENUM_TABLE (xen_kboot_disk_device, XEN_KBOOT_DISK_DEVICE_LAST, "disk", "cdrom");
 ENUM_TABLE (xen_kboot_disk_bus, XEN_KBOOT_DISK_BUS_LAST, "", "ide", "scsi", "xen", "sata");
-ENUM_TABLE (xen_kboot_net_type, XEN_KBOOT_NET_TYPE_LAST, "bridge", "ethernet");
+ENUM_TABLE (xen_kboot_net_type, XEN_KBOOT_NET_TYPE_LAST, "bridge", "ethernet",
+            "network");
 ENUM_TABLE (xen_kboot_graphics_type, XEN_KBOOT_GRAPHICS_LAST, "vnc", "spice");
 ENUM_TABLE (xen_kboot_chr_type, XEN_KBOOT_CHR_LAST,
             "pty", "null", "vc", "stdio", "file", "dev");
@@ -174,6 +175,7 @@ net_free (gpointer p)
 
   g_free (net->mac);
   g_free (net->bridge);
+  g_free (net->network);
   g_free (net->script);
   g_free (net->model);
   g_free (net->ifname);
@@ -370,6 +372,31 @@ get_prop (const xmlNode *node, const char *name)
 
   xmlFree (value);
   return copy;
+}
+
+/* The first child element of @parent named @name (no namespace), or NULL:
+ * libvirt reads single-valued children as "./NAME[1]", so a duplicate is
+ * never read (and its strings never leak over the first's). */
+static const xmlNode *
+first_child (const xmlNode *parent, const char *name)
+{
+  for (const xmlNode *node = parent->children; node; node = node->next)
+    if (is_element (node, name))
+      return node;
+  return NULL;
+}
+
+const xmlNode *
+xen_kboot_conf_os_child (const xmlNode *root, const char *name)
+{
+  for (const xmlNode *os = root->children; os; os = os->next)
+    {
+      const xmlNode *node = is_element (os, "os") ? first_child (os, name) : NULL;
+
+      if (node)
+        return node;
+    }
+  return NULL;
 }
 
 static char *
@@ -656,43 +683,76 @@ parse_os_firmware (Parser *p, const xmlNode *firmware)
     }
 }
 
+/* Every <os> element's <boot>s count (libvirt: ./os/boot); each of the
+ * single elements is the first in document order among all <os> elements
+ * (xen_kboot_conf_os_child, libvirt's string(./os/NAME[1])), as the hook
+ * reads them: a second <os>, <type> or <kernel> is refused by the schema
+ * and never read. */
 static void
-parse_os (Parser *p, const xmlNode *os)
+parse_os (Parser *p, const xmlNode *root)
 {
   XenKbootDomainDef *def = p->def;
-  gboolean have_type = FALSE;
+  const xmlNode *type = xen_kboot_conf_os_child (root, "type");
+  const xmlNode *loader = xen_kboot_conf_os_child (root, "loader");
+  const xmlNode *firmware = xen_kboot_conf_os_child (root, "firmware");
+  static const char *const single[] = {
+    "type", "loader", "firmware", "kernel", "initrd", "cmdline", "dtb",
+  };
+  const struct {
+    const char *name;
+    char **field;
+    XenKbootLoc *loc;
+  } paths[] = {
+    { "kernel", &def->os.kernel, &def->os.kernel_loc },
+    { "initrd", &def->os.initrd, &def->os.initrd_loc },
+    { "cmdline", &def->os.cmdline, &def->os.cmdline_loc },
+    { "dtb", &def->os.dtb, &def->os.dtb_loc },
+  };
+  const xmlNode *first_os = NULL;
 
-  def->os.loc.line = (int) xmlGetLineNo (os);
-  ENUM_PROP (p, os, "firmware", xen_kboot_os_firmware, &def->os.firmware);
-  for (const xmlNode *node = os->children; node; node = node->next)
+  for (const xmlNode *os = root->children; os; os = os->next)
     {
-      if (node->type != XML_ELEMENT_NODE)
+      if (!is_element (os, "os"))
         continue;
-      if (is_element (node, "type"))
+      if (!first_os)
+        first_os = os;
+      for (const xmlNode *node = os->children; node; node = node->next)
         {
-          parse_os_type (p, node);
-          have_type = TRUE;
+          gboolean known = FALSE;
+
+          if (node->type != XML_ELEMENT_NODE)
+            continue;
+          if (is_element (node, "boot"))
+            {
+              parse_boot_dev (p, node);
+              continue;
+            }
+          for (gsize i = 0; i < G_N_ELEMENTS (single) && !known; i++)
+            known = is_element (node, single[i]);
+          if (!known)
+            ignore (p, node, "/domain/os");
         }
-      else if (is_element (node, "loader"))
-        parse_loader (p, node);
-      else if (is_element (node, "firmware"))
-        parse_os_firmware (p, node);
-      else if (is_element (node, "kernel"))
-        set_path (&def->os.kernel, &def->os.kernel_loc, node);
-      else if (is_element (node, "initrd"))
-        set_path (&def->os.initrd, &def->os.initrd_loc, node);
-      else if (is_element (node, "cmdline"))
-        set_path (&def->os.cmdline, &def->os.cmdline_loc, node);
-      else if (is_element (node, "dtb"))
-        set_path (&def->os.dtb, &def->os.dtb_loc, node);
-      else if (is_element (node, "boot"))
-        parse_boot_dev (p, node);
-      else
-        ignore (p, node, "/domain/os");
     }
-  if (!have_type)
-    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, os,
+  if (!first_os)
+    return;
+  def->os.loc.line = (int) xmlGetLineNo (first_os);
+  if (type)
+    parse_os_type (p, type);
+  else
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, first_os,
              "no <type> (hvm, xen or xenpvh)");
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      const xmlNode *node = xen_kboot_conf_os_child (root, paths[i].name);
+
+      if (node)
+        set_path (paths[i].field, paths[i].loc, node);
+    }
+  ENUM_PROP (p, first_os, "firmware", xen_kboot_os_firmware, &def->os.firmware);
+  if (loader)
+    parse_loader (p, loader);
+  if (firmware)
+    parse_os_firmware (p, firmware);
 }
 
 /* ---- <features>, <clock>, lifecycle ---- */
@@ -768,11 +828,15 @@ parse_disk (Parser *p, const xmlNode *disk_node)
         continue;
       if (is_element (node, "driver"))
         {
+          if (node != first_child (disk_node, "driver"))
+            continue;   /* libvirt reads the first; the schema refuses */
           disk->driver_name = get_prop (node, "name");
           disk->format = get_prop (node, "type");
         }
       else if (is_element (node, "source"))
         {
+          if (node != first_child (disk_node, "source"))
+            continue;
           disk->source = get_prop (node, disk->type == XEN_KBOOT_DISK_TYPE_BLOCK
                                          ? "dev" : "file");
           for (const xmlNode *child = node->children; child; child = child->next)
@@ -781,6 +845,8 @@ parse_disk (Parser *p, const xmlNode *disk_node)
         }
       else if (is_element (node, "target"))
         {
+          if (node != first_child (disk_node, "target"))
+            continue;
           disk->target_dev = get_prop (node, "dev");
           ENUM_PROP (p, node, "bus", xen_kboot_disk_bus, &disk->bus);
         }
@@ -795,33 +861,73 @@ parse_disk (Parser *p, const xmlNode *disk_node)
   g_ptr_array_add (p->def->disks, disk);
 }
 
+/* libxl's own vif names: vifDOMID.DEVID, and -emu for the emulated twin. */
+static gboolean
+is_generated_vif_name (const char *name)
+{
+  const char *s = name + 3;
+
+  if (!g_str_has_prefix (name, "vif") || !g_ascii_isdigit (*s))
+    return FALSE;
+  while (g_ascii_isdigit (*s))
+    s++;
+  if (*s++ != '.' || !g_ascii_isdigit (*s))
+    return FALSE;
+  while (g_ascii_isdigit (*s))
+    s++;
+  return *s == '\0' || strcmp (s, "-emu") == 0;
+}
+
+/* type='network': the bridge is the network's, which only libvirt knows
+ * (a running domain's XML names it in <source bridge=>); the conversion
+ * needs it, validate does not (xen_kboot_native_check). */
 static void
 parse_interface (Parser *p, const xmlNode *iface)
 {
   XenKbootNetDef *net = g_new0 (XenKbootNetDef, 1);
+  static const char *const single[] = { "mac", "source", "script", "model", "target" };
+  char **fields[] = { &net->mac, NULL, &net->script, &net->model, &net->ifname };
+  static const char *const attrs[] = { "address", NULL, "path", "type", "dev" };
 
   net->loc.line = (int) xmlGetLineNo (iface);
   ENUM_PROP (p, iface, "type", xen_kboot_net_type, &net->type);
   for (const xmlNode *node = iface->children; node; node = node->next)
     {
+      gboolean known = FALSE;
+
       if (node->type != XML_ELEMENT_NODE)
         continue;
-      if (is_element (node, "mac"))
-        net->mac = get_prop (node, "address");
-      else if (is_element (node, "source"))
-        net->bridge = get_prop (node, "bridge");
-      else if (is_element (node, "script"))
-        net->script = get_prop (node, "path");
-      else if (is_element (node, "model"))
-        net->model = get_prop (node, "type");
-      else if (is_element (node, "target"))
-        net->ifname = get_prop (node, "dev");
-      else
+      for (gsize i = 0; i < G_N_ELEMENTS (single) && !known; i++)
+        known = is_element (node, single[i]);
+      if (!known)
         ignore (p, node, "/domain/devices/interface");
     }
+  for (gsize i = 0; i < G_N_ELEMENTS (single); i++)
+    {
+      const xmlNode *node = first_child (iface, single[i]);
+
+      if (node && fields[i])
+        *fields[i] = get_prop (node, attrs[i]);
+      else if (node)
+        {
+          net->bridge = get_prop (node, "bridge");
+          net->network = get_prop (node, "network");
+        }
+    }
+  /* A running domain's XML names the vif libxl made for it ("vif3.0",
+   * "vif3.0-emu"): libvirt drops generated names when it reads a
+   * definition (virDomainNetDefParseXML), or the next domain would ask
+   * for the running one's. */
+  if (net->ifname && is_generated_vif_name (net->ifname))
+    g_clear_pointer (&net->ifname, g_free);
   if (net->type == XEN_KBOOT_NET_TYPE_BRIDGE && !net->bridge)
     problem (p, XEN_KBOOT_CONF_ERROR_MISSING, iface,
-             "type='bridge' without <source bridge=...>");
+             "type='bridge' without <source bridge=...>: name the host "
+             "bridge the NIC joins");
+  else if (net->type == XEN_KBOOT_NET_TYPE_NETWORK && !net->network)
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, iface,
+             "type='network' without <source network=...>: name the "
+             "libvirt network the NIC joins");
   g_ptr_array_add (p->def->nets, net);
 }
 
@@ -1047,7 +1153,11 @@ parse_devices (Parser *p, const xmlNode *devices)
       if (node->type != XML_ELEMENT_NODE)
         continue;
       if (is_element (node, "emulator"))
-        set_path (&p->def->emulator, &p->def->emulator_loc, node);
+        {
+          /* libvirt: string(./devices/emulator[1]) */
+          if (!p->def->emulator_loc.line)
+            set_path (&p->def->emulator, &p->def->emulator_loc, node);
+        }
       else if (is_element (node, "disk"))
         parse_disk (p, node);
       else if (is_element (node, "interface"))
@@ -1076,16 +1186,20 @@ parse_domain_child (Parser *p, const xmlNode *node)
 {
   XenKbootDomainDef *def = p->def;
 
+  static const char *const single[] = {
+    "name", "uuid", "metadata", "memory", "currentMemory", "vcpu", "clock",
+    "on_poweroff", "on_reboot", "on_crash",
+  };
+
+  /* libvirt reads these as ./NAME[1]: a duplicate (which the schema
+   * refuses) is not read. */
+  for (gsize i = 0; i < G_N_ELEMENTS (single); i++)
+    if (is_element (node, single[i]) && node != first_child (node->parent, single[i]))
+      return;
   if (is_element (node, "name"))
-    {
-      g_free (def->name);
-      def->name = get_text (node);
-    }
+    def->name = get_text (node);
   else if (is_element (node, "uuid"))
-    {
-      g_free (def->uuid);
-      def->uuid = g_strstrip (get_text (node));
-    }
+    def->uuid = g_strstrip (get_text (node));
   else if (is_element (node, "metadata"))
     parse_metadata (p, node);
   else if (is_element (node, "memory"))
@@ -1101,7 +1215,10 @@ parse_domain_child (Parser *p, const xmlNode *node)
   else if (is_element (node, "vcpu"))
     parse_vcpu (p, node);
   else if (is_element (node, "os"))
-    parse_os (p, node);
+    {
+      if (node == first_child (node->parent, "os"))
+        parse_os (p, node->parent);   /* every <os>, at the first */
+    }
   else if (is_element (node, "features"))
     parse_features (p, node);
   else if (is_element (node, "clock"))

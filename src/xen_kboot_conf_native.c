@@ -83,6 +83,27 @@ xen_kboot_native_warnings (const XenKbootDomainDef *def,
   return g_strv_builder_end (warnings);
 }
 
+gboolean
+xen_kboot_native_check (const XenKbootDomainDef *def, GPtrArray *problems)
+{
+  guint before = problems->len;
+
+  for (guint i = 0; i < def->nets->len; i++)
+    {
+      const XenKbootNetDef *net = g_ptr_array_index (def->nets, i);
+
+      if (net->type != XEN_KBOOT_NET_TYPE_NETWORK || net->bridge || !net->network)
+        continue;
+      xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_MISSING, def,
+                                  net->loc.line, "interface",
+                                  "type='network' names network '%s': its "
+                                  "bridge is known only to libvirt; use "
+                                  "--connect URI, or type='bridge' with "
+                                  "<source bridge='...'/>", net->network);
+    }
+  return problems->len == before;
+}
+
 guint64
 xen_kboot_native_kib_to_mib (guint64 kib)
 {
@@ -372,7 +393,8 @@ map_disks (XenKbootNative *n, const XenKbootDomainDef *def)
 /* On HVM a vif is an emulated NIC of <model type=> that the guest may
  * switch to PV, except model "netfront", which libvirt takes for a PV-only
  * vif; PV guests have only those.  A bridge vif runs vif-bridge unless
- * <script> names another. */
+ * <script> names another; so does a network's, on the network's bridge
+ * (libvirt's libxlMakeNic), once xen_kboot_native_check found it. */
 static void
 map_nics (XenKbootNative *n, const XenKbootDomainDef *def)
 {
@@ -392,6 +414,7 @@ map_nics (XenKbootNative *n, const XenKbootDomainDef *def)
       switch (net->type)
         {
         case XEN_KBOOT_NET_TYPE_BRIDGE:
+        case XEN_KBOOT_NET_TYPE_NETWORK:
           x->bridge = net->bridge;
           if (!x->script)
             {

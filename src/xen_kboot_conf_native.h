@@ -80,6 +80,16 @@ void xen_kboot_native_options_init (XenKbootNativeOptions *options,
 GStrv xen_kboot_native_warnings (const XenKbootDomainDef *def,
                                  const XenKbootNativeOptions *options);
 
+/* What the conversion needs that validating a domain does not: the
+ * bridge of each <interface type='network'>, which only libvirt knows
+ * (the caller sets XenKbootNetDef.bridge from libvirt with --connect; a
+ * running domain's XML names it in <source bridge=>).  Appends one problem
+ * per interface without one, at its line; TRUE when there is none.
+ * domxml-to-native and create call it before xen_kboot_xl_format and
+ * xen_kboot_libxl_build; validate does not: the domain is valid. */
+gboolean xen_kboot_native_check (const XenKbootDomainDef *def,
+                                 GPtrArray *problems);
+
 /* MiB for xl.cfg's memory/maxmem/videoram: libvirt rounds up. */
 guint64 xen_kboot_native_kib_to_mib (guint64 kib);
 

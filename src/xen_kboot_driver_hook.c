@@ -94,27 +94,28 @@ read_memory (XenKbootHookDomain *dom, const xmlNode *node)
                                                        NULL);
 }
 
+/* The first of each, as libvirt and the parser read them
+ * (xen_kboot_conf_os_child). */
 static void
-read_os (XenKbootHookDomain *dom, const xmlNode *os)
+read_os (XenKbootHookDomain *dom, const xmlNode *root)
 {
-  for (const xmlNode *n = os->children; n; n = n->next)
+  const xmlNode *type = xen_kboot_conf_os_child (root, "type");
+  const xmlNode *kernel = xen_kboot_conf_os_child (root, "kernel");
+  const xmlNode *initrd = xen_kboot_conf_os_child (root, "initrd");
+  const xmlNode *cmdline = xen_kboot_conf_os_child (root, "cmdline");
+
+  if (type)
     {
-      if (is_element (n, "type") && !dom->os_type)
-        {
-          dom->os_type = element_text (n);
-          if (dom->os_type)
-            g_strstrip (dom->os_type);
-          dom->arch = element_prop (n, "arch");
-        }
-      /* Paths and command line exactly as written: libvirt hands them on
-       * unchanged, so that is what must be checked. */
-      else if (is_element (n, "kernel") && !dom->kernel)
-        dom->kernel = element_text (n);
-      else if (is_element (n, "initrd") && !dom->initrd)
-        dom->initrd = element_text (n);
-      else if (is_element (n, "cmdline") && !dom->cmdline)
-        dom->cmdline = element_text (n);
+      dom->os_type = element_text (type);
+      if (dom->os_type)
+        g_strstrip (dom->os_type);
+      dom->arch = element_prop (type, "arch");
     }
+  /* Paths and command line exactly as written: libvirt hands them on
+   * unchanged, so that is what must be checked. */
+  dom->kernel = kernel ? element_text (kernel) : NULL;
+  dom->initrd = initrd ? element_text (initrd) : NULL;
+  dom->cmdline = cmdline ? element_text (cmdline) : NULL;
 }
 
 /* libvirt writes <pae/> for a domain with PAE on and nothing otherwise
@@ -211,14 +212,13 @@ xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
 
   dom = g_new0 (XenKbootHookDomain, 1);
   dom->virt_type = element_prop (root, "type");
+  read_os (dom, root);
   for (const xmlNode *n = root->children; n; n = n->next)
     {
       if (is_element (n, "name") && !dom->name)
         dom->name = element_text (n);
       else if (is_element (n, "memory") && !dom->has_memory)
         read_memory (dom, n);
-      else if (is_element (n, "os"))
-        read_os (dom, n);
       else if (is_element (n, "features"))
         read_features (dom, n);
       else if (is_element (n, "devices"))

@@ -126,6 +126,50 @@ tap_expect "--connect test:///node.xml" 0 "name = \"kboot1\"*" "" \
 tap_expect "--connect test:///default test: refused" 1 "" "*type='test'*" \
 	"$XEN_KBOOT" domxml-to-native --connect test:///default xl test
 
+# <interface type='network'>: the bridge comes from libvirt's network, as
+# libvirt's libxl driver finds it; a network libvirt does not know is
+# refused at the interface's line.
+net_domain() {
+	cat <<XML
+<node>
+  <network>
+    <name>kbootnet</name>
+    <bridge name='virbr7'/>
+    <forward mode='nat'/>
+    <ip address='192.168.150.1' netmask='255.255.255.0'/>
+  </network>
+  <domain type='xen'>
+    <name>kbootnet1</name>
+    <memory unit='MiB'>512</memory>
+    <os>
+      <type arch='x86_64' machine='xenfv'>hvm</type>
+      <kernel>$T/amd64/vmlinuz</kernel>
+    </os>
+    <features><pae/></features>
+    <devices>
+      <interface type='network'>
+        <source network='$1'/>
+        <mac address='00:16:3e:3a:b2:13'/>
+        <model type='e1000'/>
+      </interface>
+    </devices>
+  </domain>
+</node>
+XML
+}
+net_domain kbootnet > "$tmp/net.xml"
+net_domain nosuchnet > "$tmp/nonet.xml"
+tap_expect "--connect: type='network' gets its network's bridge" 0 \
+	"*vif = \[ \"mac=00:16:3e:3a:b2:13,bridge=virbr7,script=vif-bridge,model=e1000*" "" \
+	"$XEN_KBOOT" domxml-to-native --no-kernel-check --connect "test://$tmp/net.xml" xl kbootnet1
+tap_expect "--connect: json, the same bridge" 0 "*\"bridge\": \"virbr7\"*" "" \
+	"$XEN_KBOOT" domxml-to-native --no-kernel-check --connect "test://$tmp/net.xml" json kbootnet1
+tap_expect "--connect: a network libvirt does not know" 1 "" \
+	"kbootnet1 (test://$tmp/nonet.xml):20: <interface>: type='network': test://$tmp/nonet.xml gives no bridge for network 'nosuchnet': *" \
+	"$XEN_KBOOT" domxml-to-native --no-kernel-check --connect "test://$tmp/nonet.xml" xl kbootnet1
+tap_expect "validate: type='network' is valid" 0 "valid" "" \
+	"$XEN_KBOOT" validate --no-files --connect "test://$tmp/nonet.xml" kbootnet1
+
 tap_expect "unknown format: exit 2" 2 "" "xen-kboot domxml-to-native: unknown format 'sexpr'*" \
 	"$XEN_KBOOT" domxml-to-native sexpr "$tmp/d.xml"
 tap_expect "unknown mode: exit 2" 2 "" "xen-kboot domxml-to-native: --mode 'qemu'*" \
@@ -142,6 +186,12 @@ cd "$S/tests/xmlconfs" || tap_bail "no $S/tests/xmlconfs"
 for xml in *.xml; do
 	name=${xml%.xml}
 	[ -f "$name.err" ] && continue
+	if [ -f "$name.native-err" ]; then
+		tap_expect "$name: domxml-to-native refuses it as $name.native-err says" 1 "" \
+			"*$(cat "$name.native-err")" \
+			"$XEN_KBOOT" domxml-to-native --no-kernel-check xl "$xml"
+		continue
+	fi
 	# A domain that names its own xen-kboot-dm keeps it.
 	dm_option="--device-model=$DM"
 	grep -q '/xen-kboot-dm</emulator>' "$xml" && dm_option=--no-kernel-check

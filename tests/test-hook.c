@@ -608,6 +608,23 @@ test_parse (void)
       g_assert_no_error (error);
       g_assert_cmpint (dom->pae, ==, features[i].pae);
     }
+  /* Duplicates: the first of each among every <os>, as validate reads
+   * them (xen_kboot_conf_os_child, libvirt's string(./os/NAME[1])). */
+  {
+    static const char xml[] =
+      "<domain type='xen'><name>d</name><os><type>hvm</type><kernel>/k1</kernel>"
+      "<kernel>/k2</kernel></os><os><type>xen</type><kernel>/k3</kernel>"
+      "<initrd>/i3</initrd><cmdline>c3</cmdline></os></domain>";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(XenKbootHookDomain) dom =
+      xen_kboot_hook_domain_parse (xml, strlen (xml), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (dom->os_type, ==, "hvm");
+    g_assert_cmpstr (dom->kernel, ==, "/k1");
+    g_assert_cmpstr (dom->initrd, ==, "/i3");
+    g_assert_cmpstr (dom->cmdline, ==, "c3");
+  }
   g_assert_cmpuint (xen_kboot_xml_external_load_attempts (), ==, before);
 }
 
@@ -624,6 +641,10 @@ test_parse_path (void)
     { "<os><type arch='aarch64'>hvm</type></os>", "aarch64", NULL, NULL },
     { "<os><type arch='i686'>hvm</type><type arch='x86_64'>hvm</type></os>",
       "i686", NULL, NULL },
+    /* The first <type> of all <os>, as libvirt and validate read it
+     * (xen_kboot_conf_os_child). */
+    { "<os><kernel>/k</kernel></os><os><type arch='i686'>hvm</type></os>"
+      "<os><type arch='x86_64'>hvm</type></os>", "i686", NULL, NULL },
     { "<devices><emulator>/a/xen-kboot-dm</emulator><emulator>/b</emulator>"
       "</devices>", NULL, "/a/xen-kboot-dm", NULL },
     { "<devices><emulator></emulator></devices>", NULL, NULL, NULL },

@@ -194,7 +194,7 @@ kboot_cmd_create (int argc, char **argv)
   if (args.mode && !kboot_conf_cli_parse_mode ("create", args.mode, &forced_mode))
     return KBOOT_EXIT_USAGE;
 
-  def = kboot_conf_cli_load (args.uri, argv[1], FALSE, problems);
+  def = kboot_conf_cli_load_to_convert (args.uri, argv[1], problems);
   if (!def)
     {
       kboot_conf_cli_print_problems (problems);

@@ -93,7 +93,7 @@ kboot_cmd_domxml_to_native (int argc, char **argv)
              "output boots through %s, which loads the kernel itself\n",
              XEN_KBOOT_DM_NAME);
 
-  def = kboot_conf_cli_load (uri, argv[2], FALSE, problems);
+  def = kboot_conf_cli_load_to_convert (uri, argv[2], problems);
   if (def)
     {
       xen_kboot_native_options_init (&options, def);

@@ -18,18 +18,12 @@ silence_libvirt (void *data, virErrorPtr error)
 }
 
 static char *
-libvirt_domain_xml (const char *uri, const char *name, GPtrArray *problems)
+libvirt_domain_xml (virConnectPtr conn, const char *uri, const char *name,
+                    GPtrArray *problems)
 {
-  virConnectPtr conn = NULL;
-  virDomainPtr dom = NULL;
-  char *xml = NULL;
+  virDomainPtr dom = conn ? virDomainLookupByName (conn, name) : NULL;
+  char *xml = dom ? virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE) : NULL;
 
-  virSetErrorFunc (NULL, silence_libvirt);
-  conn = virConnectOpenReadOnly (uri);
-  if (conn)
-    dom = virDomainLookupByName (conn, name);
-  if (dom)
-    xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
   if (!xml)
     g_ptr_array_add (problems,
                      g_error_new (XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_MISSING,
@@ -39,39 +33,100 @@ libvirt_domain_xml (const char *uri, const char *name, GPtrArray *problems)
                                   name, virGetLastErrorMessage ()));
   if (dom)
     virDomainFree (dom);
-  if (conn)
-    virConnectClose (conn);
   return xml;
+}
+
+/* libvirt's libxl driver finds an <interface type='network'>'s bridge
+ * with virNetworkLookupByName and virNetworkGetBridgeName (libxlMakeNic);
+ * so do we, on the connection the domain came from (a second one would
+ * not do: libvirt's test driver reads its file with libxml2, whose
+ * external loads xen-kboot refuses once it has parsed a document).  A
+ * network with no bridge (macvtap, hostdev pools) cannot be converted. */
+static void
+resolve_networks (virConnectPtr conn, const char *uri, XenKbootDomainDef *def,
+                  GPtrArray *problems)
+{
+  for (guint i = 0; i < def->nets->len; i++)
+    {
+      XenKbootNetDef *net = g_ptr_array_index (def->nets, i);
+      virNetworkPtr network;
+      char *bridge = NULL;
+
+      if (net->type != XEN_KBOOT_NET_TYPE_NETWORK || net->bridge || !net->network)
+        continue;
+      network = virNetworkLookupByName (conn, net->network);
+      if (network)
+        bridge = virNetworkGetBridgeName (network);
+      if (bridge)
+        net->bridge = g_strdup (bridge);
+      else
+        xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_MISSING, def,
+                                    net->loc.line, "interface",
+                                    "type='network': %s gives no bridge for "
+                                    "network '%s': %s", uri, net->network,
+                                    virGetLastErrorMessage ());
+      free (bridge);
+      if (network)
+        virNetworkFree (network);
+    }
+}
+
+static XenKbootDomainDef *
+load (const char *uri, const char *arg, gboolean keep, gboolean convert,
+      GPtrArray *problems)
+{
+  g_autoptr(XenKbootDomainDef) def = NULL;
+  g_autofree char *name = NULL;
+  virConnectPtr conn = NULL;
+  char *xml = NULL;
+  guint before = problems->len;
+
+  if (!uri)
+    def = keep ? xen_kboot_domain_def_load_all (arg, NULL, 0,
+                                                XEN_KBOOT_CONF_MIN_MEMORY_KIB,
+                                                problems)
+               : xen_kboot_domain_def_load (arg, XEN_KBOOT_CONF_MIN_MEMORY_KIB,
+                                            problems);
+  else
+    {
+      virSetErrorFunc (NULL, silence_libvirt);
+      conn = virConnectOpenReadOnly (uri);
+      xml = libvirt_domain_xml (conn, uri, arg, problems);
+      /* Messages say where the XML came from: "NAME (URI):LINE: ...". */
+      name = g_strdup_printf ("%s (%s)", arg, uri);
+      if (xml && keep)
+        def = xen_kboot_domain_def_load_all (name, xml, strlen (xml),
+                                             XEN_KBOOT_CONF_MIN_MEMORY_KIB,
+                                             problems);
+      else if (xml)
+        def = xen_kboot_domain_def_load_buffer (xml, strlen (xml), name,
+                                                XEN_KBOOT_CONF_MIN_MEMORY_KIB,
+                                                problems);
+      if (def && convert)
+        resolve_networks (conn, uri, def, problems);
+      free (xml);
+      if (conn)
+        virConnectClose (conn);
+    }
+  if (def && convert && problems->len == before)
+    xen_kboot_native_check (def, problems);
+  if (problems->len > before && !keep)
+    return NULL;
+  return g_steal_pointer (&def);
 }
 
 XenKbootDomainDef *
 kboot_conf_cli_load (const char *uri, const char *arg, gboolean keep,
                      GPtrArray *problems)
 {
-  g_autofree char *name = NULL;
-  char *xml;
-  XenKbootDomainDef *def;
+  return load (uri, arg, keep, FALSE, problems);
+}
 
-  if (!uri)
-    return keep ? xen_kboot_domain_def_load_all (arg, NULL, 0,
-                                                 XEN_KBOOT_CONF_MIN_MEMORY_KIB,
-                                                 problems)
-                : xen_kboot_domain_def_load (arg, XEN_KBOOT_CONF_MIN_MEMORY_KIB,
-                                             problems);
-  xml = libvirt_domain_xml (uri, arg, problems);
-  if (!xml)
-    return NULL;
-  /* Messages say where the XML came from: "NAME (URI):LINE: ...". */
-  name = g_strdup_printf ("%s (%s)", arg, uri);
-  if (keep)
-    def = xen_kboot_domain_def_load_all (name, xml, strlen (xml),
-                                         XEN_KBOOT_CONF_MIN_MEMORY_KIB, problems);
-  else
-    def = xen_kboot_domain_def_load_buffer (xml, strlen (xml), name,
-                                            XEN_KBOOT_CONF_MIN_MEMORY_KIB,
-                                            problems);
-  free (xml);
-  return def;
+XenKbootDomainDef *
+kboot_conf_cli_load_to_convert (const char *uri, const char *arg,
+                                GPtrArray *problems)
+{
+  return load (uri, arg, FALSE, TRUE, problems);
 }
 
 void

@@ -12,6 +12,14 @@
 XenKbootDomainDef *kboot_conf_cli_load (const char *uri, const char *arg,
                                         gboolean keep, GPtrArray *problems);
 
+/* For the commands that convert the domain to Xen's terms (domxml-to-native,
+ * create): kboot_conf_cli_load, then what the conversion needs beyond a
+ * valid domain (xen_kboot_native_check): with @uri, each <interface
+ * type='network'> gets its network's bridge from libvirt, on the same
+ * connection; from a file, such an interface is refused with what to do. */
+XenKbootDomainDef *kboot_conf_cli_load_to_convert (const char *uri, const char *arg,
+                                                   GPtrArray *problems);
+
 /* Every problem, one per line, on stderr (messages name the file). */
 void kboot_conf_cli_print_problems (GPtrArray *problems);
 /* The elements xen-kboot ignored, once, on stderr. */
