@@ -13,6 +13,7 @@
 #include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
 
+#include "xen_kboot_conf_schema_explain.h"
 #include "xen_kboot_conf_xml.h"
 
 G_DEFINE_QUARK (xen-kboot-xml-error-quark, xen_kboot_xml_error)
@@ -288,12 +289,28 @@ collect_relaxng_error (void *data, xmlErrorPtr err)
                                 xmlGetLineNo (node), (const char *) node->name, text));
 }
 
+/* libxml2 judges; when it refuses the document, say why in the document's
+ * terms (xen_kboot_conf_schema_explain.c), and keep libxml2's own words
+ * only when that finds nothing. */
+static void
+explain_refusal (xmlDoc *doc, const char *name, const char *schema,
+                 gsize schema_len, GPtrArray *libxml2_problems, GPtrArray *problems)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) grammar = xen_kboot_xml_parse (schema, schema_len, "schema", &error);
+
+  if (grammar && xen_kboot_schema_explain (grammar, doc, name, problems) > 0)
+    return;
+  g_ptr_array_extend_and_steal (problems, g_ptr_array_ref (libxml2_problems));
+}
+
 gboolean
 xen_kboot_xml_validate_relaxng (xmlDoc *doc, const char *name,
                                 const char *schema, gsize schema_len,
                                 GPtrArray *problems)
 {
-  ValidState state = { name, problems, 0, g_string_new (NULL) };
+  g_autoptr(GPtrArray) raw = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  ValidState state = { name, raw, 0, g_string_new (NULL) };
   xmlRelaxNGParserCtxtPtr pctxt = NULL;
   xmlRelaxNGPtr rng = NULL;
   xmlRelaxNGValidCtxtPtr vctxt = NULL;
@@ -314,22 +331,26 @@ xen_kboot_xml_validate_relaxng (xmlDoc *doc, const char *name,
       rc = xmlRelaxNGValidateDoc (vctxt, doc);
     }
   else
-    g_ptr_array_add (problems,
+    g_ptr_array_add (raw,
                      g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
                                   "%s: cannot load the domain XML schema", name));
   if (state.pending->len)
     {
-      g_ptr_array_add (problems,
+      g_ptr_array_add (raw,
                        g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
                                     "%s: schema: %s", name, state.pending->str));
       state.emitted++;
     }
   g_string_free (state.pending, TRUE);
   if (rc > 0 && state.emitted == 0)
-    g_ptr_array_add (problems,
+    g_ptr_array_add (raw,
                      g_error_new (XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SCHEMA,
                                   "%s: the document does not match the schema",
                                   name));
+  if (rc > 0)
+    explain_refusal (doc, name, schema, schema_len, raw, problems);
+  else
+    g_ptr_array_extend_and_steal (problems, g_ptr_array_ref (raw));
   if (vctxt)
     xmlRelaxNGFreeValidCtxt (vctxt);
   if (rng)

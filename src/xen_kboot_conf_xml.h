@@ -3,7 +3,7 @@
  * before anything it declares is parsed (no entities, no DTD, no external
  * resources, no billion laughs), the network is never used, and libxml2's
  * default limits (depth, text size) stay on.  RELAX NG validation reports
- * every error with its line and element. */
+ * every error with its line and element, and what is allowed there. */
 #ifndef XEN_KBOOT_CONF_XML_H
 #define XEN_KBOOT_CONF_XML_H
 
@@ -37,9 +37,12 @@ xmlDoc *xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
 xmlDoc *xen_kboot_xml_read_file (const char *path, GError **error);
 
 /* Validate @doc against the RELAX NG schema in @schema (a document held in
- * memory).  Appends one GError (XEN_KBOOT_XML_ERROR_SCHEMA) per validity
- * error to @problems, "NAME:LINE: element <E>: message"; returns TRUE when
- * the document is valid. */
+ * memory); returns TRUE when the document is valid.  libxml2 judges; when
+ * it refuses the document, one GError per violation is appended to
+ * @problems, in the document's terms (xen_kboot_conf_schema_explain.h:
+ * XEN_KBOOT_SCHEMA_ERROR, "NAME:LINE: <E>: what is wrong (what is
+ * allowed)"), or, when that finds nothing, libxml2's own messages
+ * (XEN_KBOOT_XML_ERROR_SCHEMA, "NAME:LINE: element <E>: schema: ..."). */
 gboolean xen_kboot_xml_validate_relaxng (xmlDoc *doc, const char *name,
                                          const char *schema, gsize schema_len,
                                          GPtrArray *problems);
