@@ -10,6 +10,7 @@
 
 #include "xen_kboot_conf.h"
 #include "xen_kboot_conf_schema.h"
+#include "xen_kboot_conf_schema_explain.h"
 #include "xen_kboot_conf_xml.h"
 
 G_DEFINE_QUARK (xen-kboot-conf-error-quark, xen_kboot_conf_error)
@@ -1271,6 +1272,48 @@ xen_kboot_domain_def_parse (xmlDoc *doc, const char *file, GPtrArray *problems)
 
 /* ---- loading: read, schema, parse, rules ---- */
 
+/* Does one of @problems from @first on, in this module's form "FILE:LINE:
+ * <ELEMENT>: ...", restate @schema_problem: the same line and element,
+ * and its subject quoted ("'virtio'", "<name")? */
+static gboolean
+restated_by_rule (const GError *schema_problem, const char *name,
+                  GPtrArray *problems, guint first)
+{
+  int line;
+  const char *element, *subject;
+  g_autofree char *prefix = NULL;
+
+  if (!xen_kboot_schema_problem_subject (schema_problem, &line, &element, &subject))
+    return FALSE;
+  prefix = element ? g_strdup_printf ("%s:%d: <%s>: ", name, line, element)
+                   : g_strdup_printf ("%s:%d: ", name, line);
+  for (guint i = first; i < problems->len; i++)
+    {
+      const GError *rule = g_ptr_array_index (problems, i);
+
+      if (rule->domain == XEN_KBOOT_CONF_ERROR && g_str_has_prefix (rule->message, prefix)
+          && strstr (rule->message + strlen (prefix), subject))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Errors are reported once: a schema problem that a rule says again, in
+ * xen-kboot's own words, is dropped (the rule says more: why, and what
+ * to write instead). */
+static void
+drop_restated (GPtrArray *problems, const char *name, guint schema_first,
+               guint rules_first)
+{
+  for (guint i = rules_first; i > schema_first; i--)
+    if (restated_by_rule (g_ptr_array_index (problems, i - 1), name, problems,
+                          rules_first))
+      {
+        g_ptr_array_remove_index (problems, i - 1);
+        rules_first--;
+      }
+}
+
 /* Check the schema, parse and apply the rules, even when the schema
  * fails, so that one run reports every problem.  With @keep, the
  * definition is returned whenever the root was <domain>, problems or not. */
@@ -1283,10 +1326,14 @@ load_doc (xmlDoc *doc, const char *name, guint64 min_memory_kib,
   const char *schema = xen_kboot_conf_schema (&schema_len);
   guint before = problems->len;
 
+  guint rules_first;
+
   xen_kboot_xml_validate_relaxng (doc, name, schema, schema_len, problems);
+  rules_first = problems->len;
   def = xen_kboot_domain_def_parse (doc, name, problems);
   if (def)
     xen_kboot_domain_def_validate (def, min_memory_kib, problems);
+  drop_restated (problems, name, before, rules_first);
   if (problems->len > before && !keep)
     return NULL;
   return g_steal_pointer (&def);
