@@ -602,6 +602,7 @@ parse_os_type (Parser *p, const xmlNode *node)
 
   def->os.arch = get_prop (node, "arch");
   def->os.machine = get_prop (node, "machine");
+  def->os.type_loc.line = (int) xmlGetLineNo (node);
   if (strcmp (text, "linux") == 0)   /* libvirt's old name for PV */
     i = XEN_KBOOT_OS_TYPE_XEN;
   else

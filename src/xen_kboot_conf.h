@@ -275,7 +275,7 @@ typedef struct {
     char *dtb;
     XenKbootBootDev boot[XEN_KBOOT_BOOT_DEV_LAST];
     guint n_boot;
-    XenKbootLoc loc, kernel_loc, initrd_loc, cmdline_loc, dtb_loc, loader_loc;
+    XenKbootLoc loc, type_loc, kernel_loc, initrd_loc, cmdline_loc, dtb_loc, loader_loc;
     /* UEFI, in each of libvirt's shapes: <os firmware='efi'>, a pflash
      * <loader> (virDomainDefHasOldStyleUEFI), and secure boot asked for by
      * <firmware><feature name='secure-boot' enabled='yes'/> or <loader

@@ -76,7 +76,7 @@ check_arch (GPtrArray *problems, const XenKbootDomainDef *def)
                                 def->os.arch ? def->os.arch : "x86_64");
   if (!x86)
     xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, def,
-                                def->os.loc.line, "type", "arch='%s': xen-kboot "
+                                def->os.type_loc.line, "type", "arch='%s': xen-kboot "
                                 "boots x86 guests only (x86_64 or i686)",
                                 def->os.arch);
   if (g_strcmp0 (def->virt_type, "xen") != 0)
