@@ -1315,6 +1315,31 @@ drop_restated (GPtrArray *problems, const char *name, guint schema_first,
       }
 }
 
+/* An element the schema refuses is not "ignored by xen-kboot": the
+ * parser, which skips what it does not use, must not say so. */
+static void
+forget_refused (XenKbootDomainDef *def, GPtrArray *problems, guint schema_first,
+                guint rules_first)
+{
+  for (guint i = schema_first; def && i < rules_first; i++)
+    {
+      int line;
+      const char *refused;
+      g_autofree char *suffix = NULL;
+
+      if (!xen_kboot_schema_problem_refused_element (g_ptr_array_index (problems, i),
+                                                     &line, &refused))
+        continue;
+      suffix = g_strconcat ("/", refused, NULL);
+      for (guint k = def->ignored->len; k > 0; k--)
+        {
+          const XenKbootIgnored *ignored = g_ptr_array_index (def->ignored, k - 1);
+          if (ignored->line == line && g_str_has_suffix (ignored->path, suffix))
+            g_ptr_array_remove_index (def->ignored, k - 1);
+        }
+    }
+}
+
 /* Check the schema, parse and apply the rules, even when the schema
  * fails, so that one run reports every problem.  With @keep, the
  * definition is returned whenever the root was <domain>, problems or not. */
@@ -1332,6 +1357,7 @@ load_doc (xmlDoc *doc, const char *name, guint64 min_memory_kib,
   xen_kboot_xml_validate_relaxng (doc, name, schema, schema_len, problems);
   rules_first = problems->len;
   def = xen_kboot_domain_def_parse (doc, name, problems);
+  forget_refused (def, problems, before, rules_first);
   if (def)
     xen_kboot_domain_def_validate (def, min_memory_kib, problems);
   drop_restated (problems, name, before, rules_first);

@@ -26,6 +26,7 @@ typedef struct {
   int line;
   char *element;             /* NULL: the document's root */
   char *subject;             /* "'value'" or "<child": NULL for none */
+  char *refused;             /* an element not allowed, as the document names it */
 } XenKbootSchemaErrorPrivate;
 
 static void
@@ -43,6 +44,7 @@ xen_kboot_schema_error_private_copy (const XenKbootSchemaErrorPrivate *src,
   dest->line = src->line;
   dest->element = g_strdup (src->element);
   dest->subject = g_strdup (src->subject);
+  dest->refused = g_strdup (src->refused);
 }
 
 static void
@@ -52,18 +54,37 @@ xen_kboot_schema_error_private_clear (XenKbootSchemaErrorPrivate *priv)
     return;
   g_clear_pointer (&priv->element, g_free);
   g_clear_pointer (&priv->subject, g_free);
+  g_clear_pointer (&priv->refused, g_free);
 }
 
 G_DEFINE_EXTENDED_ERROR (XenKbootSchemaError, xen_kboot_schema_error)
+
+static XenKbootSchemaErrorPrivate *
+private_of (const GError *problem)
+{
+  if (problem && problem->domain == XEN_KBOOT_SCHEMA_ERROR)
+    return xen_kboot_schema_error_get_private (problem);
+  return NULL;
+}
+
+gboolean
+xen_kboot_schema_problem_refused_element (const GError *problem, int *line,
+                                          const char **name)
+{
+  XenKbootSchemaErrorPrivate *priv = private_of (problem);
+
+  if (!priv || !priv->refused)
+    return FALSE;
+  *line = priv->line;
+  *name = priv->refused;
+  return TRUE;
+}
 
 gboolean
 xen_kboot_schema_problem_subject (const GError *problem, int *line,
                                   const char **element, const char **subject)
 {
-  XenKbootSchemaErrorPrivate *priv = NULL;
-
-  if (problem && problem->domain == XEN_KBOOT_SCHEMA_ERROR)
-    priv = xen_kboot_schema_error_get_private (problem);
+  XenKbootSchemaErrorPrivate *priv = private_of (problem);
 
   if (!priv || !priv->subject)
     return FALSE;
@@ -758,8 +779,8 @@ quoted (const char *value)
 
 /* One problem at @node's line; @subject, when not NULL, is what it is
  * about in @element, a local name as the rules write it ("'value'",
- * "<child"). */
-G_GNUC_PRINTF (6, 7) static void
+ * "<child").  Returns its private part, NULL past the cap. */
+G_GNUC_PRINTF (6, 7) static XenKbootSchemaErrorPrivate *
 report (Explainer *ex, XenKbootSchemaError code, const xmlNode *node,
         const char *element, const char *subject, const char *format, ...)
 {
@@ -769,7 +790,7 @@ report (Explainer *ex, XenKbootSchemaError code, const xmlNode *node,
   XenKbootSchemaErrorPrivate *priv;
 
   if (++ex->found > XEN_KBOOT_SCHEMA_EXPLAIN_MAX)
-    return;
+    return NULL;
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
@@ -783,6 +804,7 @@ report (Explainer *ex, XenKbootSchemaError code, const xmlNode *node,
       priv->subject = g_strdup (subject);
     }
   g_ptr_array_add (ex->problems, problem);
+  return priv;
 }
 
 /* "<a>, <b>; accepted and ignored: <c>, elements in other namespaces" */
@@ -1128,9 +1150,13 @@ check_children (Explainer *ex, const xmlNode *node, const Model *m)
                                   : typo ? g_strdup_printf (": did you mean <%s>?", typo)
                                   : g_strdup ("");
 
-          report (ex, XEN_KBOOT_SCHEMA_ERROR_ELEMENT, c, parent, NULL,
-                  "<%s>: element <%s> is not allowed here%s (%s%s)", parent, child,
-                  hint, *allowed ? "allowed: " : "no child elements are", allowed);
+          XenKbootSchemaErrorPrivate *priv;
+
+          priv = report (ex, XEN_KBOOT_SCHEMA_ERROR_ELEMENT, c, parent, NULL,
+                         "<%s>: element <%s> is not allowed here%s (%s%s)", parent, child,
+                         hint, *allowed ? "allowed: " : "no child elements are", allowed);
+          if (priv)
+            priv->refused = g_strdup (child);
           continue;
         }
       if (!p->repeat && g_hash_table_contains (first, p))

@@ -44,6 +44,12 @@ gboolean xen_kboot_schema_problem_subject (const GError *problem, int *line,
                                            const char **element,
                                            const char **subject);
 
+/* For an element not allowed where it is (XEN_KBOOT_SCHEMA_ERROR_ELEMENT):
+ * its @line and its @name as the document writes it ("nic", "k:bot"), so
+ * that a caller does not also call it ignored; FALSE for other problems. */
+gboolean xen_kboot_schema_problem_refused_element (const GError *problem, int *line,
+                                                   const char **name);
+
 /* Most problems listed for one document; past it, one line says how many
  * more there are. */
 #define XEN_KBOOT_SCHEMA_EXPLAIN_MAX 20

@@ -1064,6 +1064,36 @@ test_ignored_summary (void)
                    "/domain/devices/memballoon (line 30)");
 }
 
+/* An element the schema refuses is reported as such, not also as ignored. */
+static void
+test_refused_not_ignored (void)
+{
+  static const char xml[] =
+    "<domain type='xen'>\n"
+    "  <name>refused</name>\n"
+    "  <memory unit='MiB'>512</memory>\n"
+    "  <os><type>hvm</type><kernel>/vmlinuz</kernel></os>\n"
+    "  <pm/>\n"
+    "  <devices>\n"
+    "    <nic type='bridge'/>\n"
+    "    <controller type='usb'/>\n"
+    "  </devices>\n"
+    "</domain>\n";
+  g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
+  g_autoptr(XenKbootDomainDef) def =
+    xen_kboot_domain_def_load_all ("refused.xml", xml, strlen (xml),
+                                   XEN_KBOOT_CONF_MIN_MEMORY_KIB, problems);
+  g_autofree char *summary = NULL;
+
+  g_assert_nonnull (def);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_true (g_str_has_prefix (((const GError *) problems->pdata[0])->message,
+                                   "refused.xml:7: <devices>: element <nic> is not allowed here"));
+  summary = xen_kboot_domain_def_ignored_summary (def);
+  g_assert_cmpstr (summary, ==, "refused.xml: ignored by xen-kboot: /domain/pm (line 5), "
+                                "/domain/devices/controller (line 8)");
+}
+
 static void
 test_every_problem_reported (void)
 {
@@ -1391,6 +1421,7 @@ main (int argc, char **argv)
   g_test_add_func ("/conf/xml/depth-limit", test_depth_limit);
   g_test_add_func ("/conf/ignored-summary", test_ignored_summary);
   g_test_add_func ("/conf/every-problem-reported", test_every_problem_reported);
+  g_test_add_func ("/conf/refused-not-ignored", test_refused_not_ignored);
   g_test_add_func ("/conf/enums", test_enums);
   g_test_add_func ("/conf/schema-compiled-in", test_schema_compiled_in);
   for (guint i = 0; i < G_N_ELEMENTS (schema_cases); i++)
