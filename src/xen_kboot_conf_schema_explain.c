@@ -131,6 +131,32 @@ prefixed (const xmlNode *node, const xmlNode *pattern)
 
 
 static char *
+attr_value (const xmlNode *node, const xmlAttr *attr)
+{
+  xmlChar *raw = xmlNodeListGetString (node->doc, attr->children, 1);
+  char *value = g_strdup (raw ? (const char *) raw : "");
+
+  xmlFree (raw);
+  return value;
+}
+
+/* "clock offset='utc' adjustment='12'" */
+static char *
+element_with_attributes (const xmlNode *node)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *name = qname (node);
+
+  g_string_append (out, name);
+  for (const xmlAttr *a = node->properties; a; a = a->next)
+    {
+      g_autofree char *value = attr_value (node, a);
+      g_string_append_printf (out, " %s='%s'", (const char *) a->name, value);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
 quoted (const char *value)
 {
   if (g_utf8_strlen (value, -1) <= QUOTE_MAX)
@@ -320,13 +346,11 @@ check_attribute (Explainer *ex, const xmlNode *node, const xmlAttr *attr, const 
 {
   const char *local = (const char *) attr->name;
   g_autofree char *element = qname (node);
-  xmlChar *raw = xmlNodeListGetString (node->doc, attr->children, 1);
-  g_autofree char *value = g_strdup (raw ? (const char *) raw : "");
+  g_autofree char *value = attr_value (node, attr);
   g_autofree char *shown = quoted (value);
   XenKbootSchemaValues spec;
   gboolean known = FALSE;
 
-  xmlFree (raw);
   xen_kboot_schema_values_init (&spec);
   for (guint i = 0; i < m->attributes->len; i++)
     {
@@ -355,13 +379,119 @@ check_attribute (Explainer *ex, const xmlNode *node, const xmlAttr *attr, const 
   xen_kboot_schema_values_clear (&spec);
 }
 
+static gboolean
+in_branch (GPtrArray *items, const xmlNode *node, const xmlAttr *attr, gboolean *mentioned)
+{
+  g_autofree char *value = attr_value (node, attr);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const XenKbootSchemaBranchItem *item = g_ptr_array_index (items, i);
+
+      if (!xen_kboot_schema_pattern_matches (item->particle->pattern, ns_of (attr->ns),
+                                             (const char *) attr->name))
+        continue;
+      *mentioned = TRUE;
+      if (xen_kboot_schema_values_accept (&item->particle->value, value))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Does one branch take every attribute of @node it names, and have all
+ * it requires?  Sets @mentioned when any branch names one of them. */
+static gboolean
+some_branch_fits (GPtrArray *branches, const xmlNode *node, gboolean *mentioned)
+{
+  for (guint b = 0; b < branches->len; b++)
+    {
+      GPtrArray *items = g_ptr_array_index (branches, b);
+      gboolean fits = TRUE;
+
+      for (const xmlAttr *a = node->properties; a && fits; a = a->next)
+        {
+          gboolean named = FALSE;
+
+          for (guint o = 0; o < branches->len; o++)
+            in_branch (g_ptr_array_index (branches, o), node, a, &named);
+          *mentioned |= named;
+          fits = !named || in_branch (items, node, a, &named);
+        }
+      for (guint i = 0; i < items->len && fits; i++)
+        {
+          const XenKbootSchemaBranchItem *item = g_ptr_array_index (items, i);
+          const char *name = xen_kboot_schema_pattern_name (item->particle->pattern);
+          const char *ns = xen_kboot_schema_pattern_ns (item->particle->pattern);
+
+          fits = !item->required || !name
+                 || xmlHasNsProp (node, (const xmlChar *) name,
+                                  *ns ? (const xmlChar *) ns : NULL);
+        }
+      if (fits)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* "offset one of utc, localtime, adjustment reset (optional); or ..." */
+static char *
+describe_branches (GPtrArray *branches)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint b = 0; b < branches->len; b++)
+    {
+      GPtrArray *items = g_ptr_array_index (branches, b);
+
+      g_string_append (out, b ? "; or " : "");
+      for (guint i = 0; i < items->len; i++)
+        {
+          const XenKbootSchemaBranchItem *item = g_ptr_array_index (items, i);
+          const char *name = xen_kboot_schema_pattern_name (item->particle->pattern);
+          g_autofree char *want = item->particle->value.any ? NULL
+                                  : xen_kboot_schema_values_describe (&item->particle->value);
+
+          g_string_append_printf (out, "%s%s%s%s%s", i ? ", " : "", name ? name : "any",
+                                  want ? " " : "", want ? want : "",
+                                  item->required ? "" : " (optional)");
+        }
+      if (!items->len)
+        g_string_append (out, "none of them");
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Attributes each allowed, from branches of a <choice> that exclude each
+ * other. */
+static void
+check_attribute_choices (Explainer *ex, const xmlNode *node, const XenKbootSchemaContent *m)
+{
+  for (guint c = 0; c < m->attribute_choices->len; c++)
+    {
+      GPtrArray *branches = g_ptr_array_index (m->attribute_choices, c);
+      gboolean mentioned = FALSE;
+      g_autofree char *allowed = NULL;
+      g_autofree char *element = NULL;
+
+      if (some_branch_fits (branches, node, &mentioned) || !mentioned)
+        continue;
+      allowed = describe_branches (branches);
+      element = element_with_attributes (node);
+      report (ex, XEN_KBOOT_SCHEMA_ERROR_ATTRIBUTE, node, NULL, NULL,
+              "<%s>: these attributes do not go together (allowed: %s)", element, allowed);
+    }
+}
+
 static void
 check_attributes (Explainer *ex, const xmlNode *node, const XenKbootSchemaContent *m)
 {
   g_autoptr(GHashTable) said = g_hash_table_new (g_str_hash, g_str_equal);
+  guint found = ex->found;
 
   for (const xmlAttr *a = node->properties; a; a = a->next)
     check_attribute (ex, node, a, m);
+  if (ex->found == found)
+    check_attribute_choices (ex, node, m);
   for (guint i = 0; i < m->attributes->len; i++)
     {
       const XenKbootSchemaParticle *p = g_ptr_array_index (m->attributes, i);

@@ -246,6 +246,7 @@ content_new (void)
 
   m->elements = g_ptr_array_new_with_free_func (particle_free);
   m->attributes = g_ptr_array_new_with_free_func (particle_free);
+  m->attribute_choices = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   xen_kboot_schema_values_init (&m->text);
   return m;
 }
@@ -259,6 +260,7 @@ content_free (gpointer data)
     return;
   g_ptr_array_unref (m->elements);
   g_ptr_array_unref (m->attributes);
+  g_ptr_array_unref (m->attribute_choices);
   xen_kboot_schema_values_clear (&m->text);
   g_free (m);
 }
@@ -327,6 +329,8 @@ static void
 collect_choice (XenKbootSchemaModel *sm, const xmlNode *choice, XenKbootSchemaContent *m, Flags f)
 {
   g_autoptr(GPtrArray) branches = g_ptr_array_new_with_free_func (content_free);
+  g_autoptr(GPtrArray) alternatives = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  gboolean with_attributes = FALSE;
 
   for (const xmlNode *c = choice->children; c; c = c->next)
     if (is_rng (c, NULL))
@@ -335,6 +339,30 @@ collect_choice (XenKbootSchemaModel *sm, const xmlNode *choice, XenKbootSchemaCo
         collect (sm, c, b, f);
         g_ptr_array_add (branches, b);
       }
+  /* Each branch's attributes as the branch has them, before merging. */
+  for (guint i = 0; i < branches->len; i++)
+    {
+      XenKbootSchemaContent *b = g_ptr_array_index (branches, i);
+      GPtrArray *items = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint k = 0; k < b->attributes->len; k++)
+        {
+          XenKbootSchemaBranchItem *item = g_new0 (XenKbootSchemaBranchItem, 1);
+
+          item->particle = g_ptr_array_index (b->attributes, k);
+          item->required = item->particle->required;
+          g_ptr_array_add (items, item);
+        }
+      with_attributes |= items->len > 0;
+      g_ptr_array_add (alternatives, items);
+      g_ptr_array_extend_and_steal (m->attribute_choices,
+                                    g_steal_pointer (&b->attribute_choices));
+      b->attribute_choices = g_ptr_array_new ();
+    }
+  /* A repeated choice may take a different branch each time: only a
+   * single one keeps its branches apart. */
+  if (with_attributes && branches->len > 1 && !f.repeat)
+    g_ptr_array_add (m->attribute_choices, g_steal_pointer (&alternatives));
   for (guint i = 0; i < branches->len; i++)
     {
       XenKbootSchemaContent *b = g_ptr_array_index (branches, i);

@@ -37,10 +37,21 @@ typedef struct {
   XenKbootSchemaValues value; /* attributes only */
 } XenKbootSchemaParticle;
 
+/* An attribute in one branch of a <choice>, and whether that branch
+ * requires it.  The branches of a <choice> that holds attributes are kept
+ * apart (content->attribute_choices) so that attributes from different
+ * branches can be told apart: <clock offset='utc' adjustment='12'> has
+ * each attribute allowed, but not together. */
+typedef struct {
+  const XenKbootSchemaParticle *particle;
+  gboolean required;
+} XenKbootSchemaBranchItem;
+
 /* The content of an <element> pattern (or of <start>). */
 typedef struct {
   GPtrArray *elements;       /* XenKbootSchemaParticle *: child elements */
   GPtrArray *attributes;     /* XenKbootSchemaParticle * */
+  GPtrArray *attribute_choices; /* per <choice>, per branch, XenKbootSchemaBranchItem * */
   gboolean has_text;         /* <text/>, <value> or <data> in the content */
   XenKbootSchemaValues text;
   gboolean lax;              /* a pattern the model does not read: accept all */
