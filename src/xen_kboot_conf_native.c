@@ -174,6 +174,24 @@ map_boot_order (XenKbootNative *n, const XenKbootDomainDef *def)
   n->boot[i] = '\0';
 }
 
+/* The OVMF image of a UEFI domain: its <loader> file, unless that is
+ * hvmloader (not type='pflash', file name hvmloader).  virt-install copies
+ * the capabilities' <loader>/usr/lib/xen/boot/hvmloader</loader> into
+ * every Xen HVM guest, firmware='efi' ones too; libxl runs hvmloader
+ * anyway and would load it again as the OVMF image (libvirt's libxl
+ * driver passes any <loader> path as u.hvm.system_firmware).  NULL:
+ * libxl's own OVMF. */
+static const char *
+ovmf_image (const XenKbootDomainDef *def)
+{
+  g_autofree char *name = NULL;
+
+  if (!def->os.loader || def->os.loader_type == XEN_KBOOT_LOADER_TYPE_PFLASH)
+    return def->os.loader;
+  name = g_path_get_basename (def->os.loader);
+  return strcmp (name, XEN_KBOOT_NATIVE_HVMLOADER_NAME) == 0 ? NULL : def->os.loader;
+}
+
 /* A direct boot through xen-kboot-dm looks to the toolstack like the
  * device-model one: the kernel for the device model, which is ours. */
 static void
@@ -208,7 +226,7 @@ map_boot (XenKbootNative *n, const XenKbootDomainDef *def,
   if (n->hvm && !n->direct && xen_kboot_domain_def_uefi (def, NULL, NULL))
     {
       n->bios_ovmf = TRUE;
-      n->system_firmware = def->os.loader;
+      n->system_firmware = ovmf_image (def);
     }
 }
 

@@ -48,6 +48,11 @@ XenKbootBootMode xen_kboot_native_boot_mode (const XenKbootDomainDef *def,
 gboolean xen_kboot_native_check_boot_mode (const XenKbootDomainDef *def,
                                            GError **error);
 
+/* The BIOS loader libxl starts every HVM domain with (Xen's
+ * $(XENFIRMWAREDIR)/hvmloader): a <loader> of that file name that is not
+ * type='pflash' names it, not an OVMF image. */
+#define XEN_KBOOT_NATIVE_HVMLOADER_NAME "hvmloader"
+
 /* Who loads the kernel of a direct boot. */
 typedef enum {
   XEN_KBOOT_NATIVE_LOADER_DM,      /* xen-kboot-dm, the device model, given
@@ -209,8 +214,9 @@ typedef struct {
   const char *kernel, *ramdisk, *cmdline;   /* NULL: none for the toolstack */
   char boot[XEN_KBOOT_BOOT_DEV_LAST + 1];   /* HVM: "c", "dc", ... */
   /* UEFI (xen_kboot_domain_def_uefi), HVM not booted directly: libxl's
-   * bios OVMF, from the <loader> file when it names one (libvirt's
-   * libxl driver: u.hvm.system_firmware; xl.cfg bios_path_override). */
+   * bios OVMF, from the <loader> file when it names one other than
+   * hvmloader (libvirt's libxl driver: u.hvm.system_firmware; xl.cfg
+   * bios_path_override). */
   gboolean bios_ovmf;
   const char *system_firmware;
 

@@ -152,7 +152,7 @@ uefi-firmware-efi | --hvm --boot "firmware=efi,$B" $none
     validate     1 <os firmware='efi'>: UEFI firmware (OVMF) in direct mode
     validate-dm  0 valid
     xl-dm        0 bios = "ovmf"
-    xl-dm        0 !bios_path_override = "/usr/lib/xen/boot/hvmloader"  # TODO virt-install keeps the capabilities' <loader>hvmloader</loader> beside firmware='efi': OVMF's path must not become hvmloader's
+    xl-dm        0 !bios_path_override = "/usr/lib/xen/boot/hvmloader"
 secure-boot | --hvm --boot "uefi,firmware.feature0.name=secure-boot,firmware.feature0.enabled=yes,$B" $none
     validate     1 secure boot is not supported on Xen
     xl-dm        1 secure boot is not supported on Xen
