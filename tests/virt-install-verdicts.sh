@@ -162,7 +162,9 @@ hostdev-pci | --hvm --boot "$B" $none --hostdev 0000:01:00.0
     xl           1 PCI passthrough of 0000:01:00.0 in direct mode
     xl-dm        0 pci = [ "0000:01:00.0" ]
 location | --hvm --location "$T/tree,kernel=install/vmlinuz,initrd=install/initrd.gz" --extra-args console=ttyS0 $none
-    validate     1 malformed XML
+    validate     1 a second <domain>: virt-install --print-xml prints the install-time and the installed domain; keep one document per file
+    validate     1 !malformed XML
+    xl-dm        1 a second <domain>
 location-install | --hvm --location "$T/tree,kernel=install/vmlinuz,initrd=install/initrd.gz" --extra-args console=ttyS0 $none | first
     validate     1 <kernel>: @T@/cache/virt-manager/boot/virtinst-
     validate     1 cannot open kernel: No such file or directory
