@@ -120,6 +120,26 @@ xen_kboot_native_disk_backend_to_string (XenKbootNativeDiskBackend value)
                                                            : NULL;
 }
 
+const char *
+xen_kboot_native_soundhw (XenKbootSoundModel model)
+{
+  switch (model)
+    {
+    case XEN_KBOOT_SOUND_SB16: return "sb16";
+    case XEN_KBOOT_SOUND_ES1370: return "es1370";
+    case XEN_KBOOT_SOUND_AC97: return "ac97";
+    case XEN_KBOOT_SOUND_ICH6: return "hda";   /* libvirt's libxl driver */
+    case XEN_KBOOT_SOUND_PCSPK:   /* libxl leaves it out: QEMU crashes */
+    case XEN_KBOOT_SOUND_ICH9:
+    case XEN_KBOOT_SOUND_USB:
+    case XEN_KBOOT_SOUND_ICH7:
+    case XEN_KBOOT_SOUND_VIRTIO:
+    case XEN_KBOOT_SOUND_LAST:
+      break;
+    }
+  return NULL;
+}
+
 static void
 map_general (XenKbootNative *n, const XenKbootDomainDef *def)
 {
@@ -338,8 +358,12 @@ map_serials (XenKbootNative *n, const XenKbootDomainDef *def)
                                      : g_strdup (XEN_KBOOT_NATIVE_SERIAL_GAP);
 }
 
-/* QEMU's VGA card, video RAM and USB devices (a USB keyboard has no
- * xl/libxl name: libvirt refuses it, we leave it out). */
+/* QEMU's VGA card, video RAM, sound card and USB devices (a USB keyboard
+ * has no xl/libxl name: libvirt refuses it, we leave it out).  The sound
+ * card goes to qemu-xen in both boot modes: a direct boot's device model
+ * is qemu-xen too, started by libxl with the same arguments (xen-kboot-dm
+ * drops only -kernel, -initrd and -append), and the kernel sets a PCI
+ * card up as it does an emulated NIC. */
 static void
 map_emulated (XenKbootNative *n, const XenKbootDomainDef *def)
 {
@@ -356,6 +380,8 @@ map_emulated (XenKbootNative *n, const XenKbootDomainDef *def)
       break;
     }
   n->video_memkb = def->video_vram_kib;
+  if (def->sound_loc.line)
+    n->soundhw = xen_kboot_native_soundhw (def->sound);
   n->usb = g_new0 (const char *, def->inputs->len + 1);
   for (guint i = 0; i < def->inputs->len; i++)
     {

@@ -95,6 +95,18 @@ GStrv xen_kboot_native_warnings (const XenKbootDomainDef *def,
 gboolean xen_kboot_native_check (const XenKbootDomainDef *def,
                                  GPtrArray *problems);
 
+/* libxl's soundhw for a libvirt <sound model=>, NULL when libxl has no
+ * such card.  libxl takes hda, ac97, es1370, sb16 (and the ISA adlib,
+ * cs4231a, gus, which libvirt has no model for) and gives QEMU the card
+ * with -device (libxl__qemu_soundhw, Xen 4.17; before, -soundhw, which
+ * took the same names); libvirt's libxl driver turns ich6 into hda and
+ * passes any other model on, which libxl then refuses when the domain
+ * starts ("Unknown soundhw option").  libvirt's xen-xl writer
+ * (xenFormatSound) writes "ich6" and every model comma-separated, which
+ * neither libxl nor QEMU's -soundhw ever took: xen-kboot writes libxl's
+ * name in both formats. */
+const char *xen_kboot_native_soundhw (XenKbootSoundModel model);
+
 /* MiB for xl.cfg's memory/maxmem/videoram: libvirt rounds up. */
 guint64 xen_kboot_native_kib_to_mib (guint64 kib);
 
@@ -239,6 +251,7 @@ typedef struct {
   char *serials[XEN_KBOOT_NATIVE_SERIAL_PORTS];
   guint n_serials;
 
+  const char *soundhw;             /* HVM: libxl's sound card; NULL: none */
   const char **usb;                /* HVM USB devices: "tablet", "mouse" */
   guint n_usb;
 

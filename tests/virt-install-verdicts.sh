@@ -2,7 +2,8 @@
 # What xen-kboot says about the domains Debian's virt-install writes for a
 # Xen host (issue 13): one row of the table below per shape of guest
 # (direct kernel boot, PV, i686, vCPUs, disks, CD-ROM, NICs, graphics,
-# serial and console, UEFI, secure boot, PCI passthrough, --location),
+# sound, serial and console, UEFI, secure boot, PCI passthrough,
+# --location),
 # each with the verdicts xen-kboot should give.  The XML is made at test
 # time by `virt-install --print-xml` and printed into this log, with each
 # command's output.
@@ -135,7 +136,11 @@ graphics-spice | --hvm --boot "$B" --disk none --network none --graphics spice
     validate     0 ignored by xen-kboot: /domain/devices/channel
     xl           0 spice = 1
     xl-dm        0 spice = 1
-    xl-dm        0 soundhw = "ich6"  # TODO <sound model='ich6'/> is ignored; libvirt's libxl driver sets soundhw (xenFormatXL: soundhw = "ich6")
+    xl           0 soundhw = "hda"
+    xl-dm        0 soundhw = "hda"
+sound-ich9 | --hvm --boot "$B" $none --sound ich9
+    validate     1 <sound>: model='ich9': libxl has no such sound card
+    xl-dm        1 libxl has no such sound card
 serial-file | --hvm --boot "$B" $none --serial "file,path=$T/serial.log"
     validate     0 valid
     xl           0 serial = "file:@T@/serial.log"
