@@ -56,6 +56,10 @@ ENUM_TO_STRING (xen_kboot_video_model, XenKbootVideoModel, XEN_KBOOT_VIDEO_LAST)
 ENUM_TABLE (xen_kboot_input_type, XEN_KBOOT_INPUT_LAST, "mouse", "tablet", "keyboard");
 ENUM_TO_STRING (xen_kboot_input_type, XenKbootInputType, XEN_KBOOT_INPUT_LAST)
 ENUM_TABLE (xen_kboot_input_bus, XEN_KBOOT_INPUT_BUS_LAST, "", "ps2", "usb", "xen");
+ENUM_TABLE (xen_kboot_sound_model, XEN_KBOOT_SOUND_LAST,
+            "sb16", "es1370", "pcspk", "ac97", "ich6", "ich9", "usb", "ich7",
+            "virtio");
+ENUM_TO_STRING (xen_kboot_sound_model, XenKbootSoundModel, XEN_KBOOT_SOUND_LAST)
 ENUM_TABLE (xen_kboot_os_firmware, XEN_KBOOT_OS_FIRMWARE_LAST, "", "bios", "efi");
 ENUM_TABLE (xen_kboot_loader_type, XEN_KBOOT_LOADER_TYPE_LAST, "", "rom", "pflash");
 
@@ -1051,6 +1055,30 @@ parse_video (Parser *p, const xmlNode *vnode)
     }
 }
 
+/* <sound model=>: libvirt's libxl driver gives the first one to libxl
+ * (libxlMakeDomBuildInfo: "man xl.cfg(5) describes soundhw as a single
+ * device"); its <codec>, <audio>, <address> are not used. */
+static void
+parse_sound (Parser *p, const xmlNode *snode)
+{
+  XenKbootDomainDef *def = p->def;
+  g_autofree char *model = get_prop (snode, "model");
+
+  if (def->sound_loc.line)
+    {
+      ignore (p, snode, "/domain/devices");
+      return;
+    }
+  def->sound_loc.line = (int) xmlGetLineNo (snode);
+  if (!model)
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, snode,
+             "without model=: which sound card");
+  ENUM_PROP (p, snode, "model", xen_kboot_sound_model, &def->sound);
+  for (const xmlNode *node = snode->children; node; node = node->next)
+    if (node->type == XML_ELEMENT_NODE)
+      ignore (p, node, "/domain/devices/sound");
+}
+
 static void
 parse_input (Parser *p, const xmlNode *inode)
 {
@@ -1176,6 +1204,8 @@ parse_devices (Parser *p, const xmlNode *devices)
         parse_input (p, node);
       else if (is_element (node, "hostdev"))
         parse_hostdev (p, node);
+      else if (is_element (node, "sound"))
+        parse_sound (p, node);
       else
         ignore (p, node, "/domain/devices");
     }

@@ -42,6 +42,7 @@ typedef enum {
                                              * xen-kboot-dm as <emulator> */
   XEN_KBOOT_CONF_ERROR_UNSUPPORTED,         /* libvirt's libxl driver refuses it */
   XEN_KBOOT_CONF_ERROR_NOT_IN_DIRECT_MODE,  /* only hvmloader or QEMU can give it */
+  XEN_KBOOT_CONF_ERROR_NO_SUCH_SOUND_CARD,  /* a <sound model=> libxl has not */
 } XenKbootConfError;
 
 #define XEN_KBOOT_CONF_ERROR (xen_kboot_conf_error_quark ())
@@ -141,6 +142,20 @@ typedef enum {
   XEN_KBOOT_VIDEO_LAST
 } XenKbootVideoModel;
 
+/* <sound model=>: libvirt's models (virDomainSoundModel), in its order. */
+typedef enum {
+  XEN_KBOOT_SOUND_SB16,
+  XEN_KBOOT_SOUND_ES1370,
+  XEN_KBOOT_SOUND_PCSPK,
+  XEN_KBOOT_SOUND_AC97,
+  XEN_KBOOT_SOUND_ICH6,
+  XEN_KBOOT_SOUND_ICH9,
+  XEN_KBOOT_SOUND_USB,
+  XEN_KBOOT_SOUND_ICH7,
+  XEN_KBOOT_SOUND_VIRTIO,
+  XEN_KBOOT_SOUND_LAST
+} XenKbootSoundModel;
+
 typedef enum {
   XEN_KBOOT_INPUT_MOUSE,
   XEN_KBOOT_INPUT_TABLET,
@@ -178,6 +193,7 @@ const char *xen_kboot_lifecycle_action_to_string (XenKbootLifecycleAction value)
 const char *xen_kboot_chr_type_to_string (XenKbootChrType value);
 const char *xen_kboot_video_model_to_string (XenKbootVideoModel value);
 const char *xen_kboot_input_type_to_string (XenKbootInputType value);
+const char *xen_kboot_sound_model_to_string (XenKbootSoundModel value);
 /* "direct" or "device-model"; FALSE for anything else. */
 gboolean xen_kboot_boot_mode_from_string (const char *string,
                                           XenKbootBootMode *value);
@@ -309,6 +325,10 @@ typedef struct {
   XenKbootVideoModel video;
   guint64 video_vram_kib;       /* 0: default */
   XenKbootLoc video_loc;
+  /* The first <sound>, as libvirt's libxl driver takes it (a further one
+   * is ignored, reported); sound_loc.line 0: none. */
+  XenKbootSoundModel sound;
+  XenKbootLoc sound_loc;
 
   GPtrArray *ignored;           /* XenKbootIgnored*, in document order */
 } XenKbootDomainDef;

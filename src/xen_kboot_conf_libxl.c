@@ -166,6 +166,7 @@ make_hvm_devices (const XenKbootNative *n, libxl_domain_build_info *b_info)
   if (n->video_memkb)
     b_info->video_memkb = n->video_memkb;
   make_hvm_graphics (n, b_info);
+  b_info->u.hvm.soundhw = dup (n->soundhw);
   if (n->n_serials == 1)
     b_info->u.hvm.serial = strdup (n->serials[0]);
   else

@@ -120,6 +120,26 @@ xen_kboot_native_disk_backend_to_string (XenKbootNativeDiskBackend value)
                                                            : NULL;
 }
 
+const char *
+xen_kboot_native_soundhw (XenKbootSoundModel model)
+{
+  switch (model)
+    {
+    case XEN_KBOOT_SOUND_SB16: return "sb16";
+    case XEN_KBOOT_SOUND_ES1370: return "es1370";
+    case XEN_KBOOT_SOUND_AC97: return "ac97";
+    case XEN_KBOOT_SOUND_ICH6: return "hda";   /* libvirt's libxl driver */
+    case XEN_KBOOT_SOUND_PCSPK:   /* libxl leaves it out: QEMU crashes */
+    case XEN_KBOOT_SOUND_ICH9:
+    case XEN_KBOOT_SOUND_USB:
+    case XEN_KBOOT_SOUND_ICH7:
+    case XEN_KBOOT_SOUND_VIRTIO:
+    case XEN_KBOOT_SOUND_LAST:
+      break;
+    }
+  return NULL;
+}
+
 static void
 map_general (XenKbootNative *n, const XenKbootDomainDef *def)
 {
@@ -174,6 +194,24 @@ map_boot_order (XenKbootNative *n, const XenKbootDomainDef *def)
   n->boot[i] = '\0';
 }
 
+/* The OVMF image of a UEFI domain: its <loader> file, unless that is
+ * hvmloader (not type='pflash', file name hvmloader).  virt-install copies
+ * the capabilities' <loader>/usr/lib/xen/boot/hvmloader</loader> into
+ * every Xen HVM guest, firmware='efi' ones too; libxl runs hvmloader
+ * anyway and would load it again as the OVMF image (libvirt's libxl
+ * driver passes any <loader> path as u.hvm.system_firmware).  NULL:
+ * libxl's own OVMF. */
+static const char *
+ovmf_image (const XenKbootDomainDef *def)
+{
+  g_autofree char *name = NULL;
+
+  if (!def->os.loader || def->os.loader_type == XEN_KBOOT_LOADER_TYPE_PFLASH)
+    return def->os.loader;
+  name = g_path_get_basename (def->os.loader);
+  return strcmp (name, XEN_KBOOT_NATIVE_HVMLOADER_NAME) == 0 ? NULL : def->os.loader;
+}
+
 /* A direct boot through xen-kboot-dm looks to the toolstack like the
  * device-model one: the kernel for the device model, which is ours. */
 static void
@@ -208,7 +246,7 @@ map_boot (XenKbootNative *n, const XenKbootDomainDef *def,
   if (n->hvm && !n->direct && xen_kboot_domain_def_uefi (def, NULL, NULL))
     {
       n->bios_ovmf = TRUE;
-      n->system_firmware = def->os.loader;
+      n->system_firmware = ovmf_image (def);
     }
 }
 
@@ -320,8 +358,12 @@ map_serials (XenKbootNative *n, const XenKbootDomainDef *def)
                                      : g_strdup (XEN_KBOOT_NATIVE_SERIAL_GAP);
 }
 
-/* QEMU's VGA card, video RAM and USB devices (a USB keyboard has no
- * xl/libxl name: libvirt refuses it, we leave it out). */
+/* QEMU's VGA card, video RAM, sound card and USB devices (a USB keyboard
+ * has no xl/libxl name: libvirt refuses it, we leave it out).  The sound
+ * card goes to qemu-xen in both boot modes: a direct boot's device model
+ * is qemu-xen too, started by libxl with the same arguments (xen-kboot-dm
+ * drops only -kernel, -initrd and -append), and the kernel sets a PCI
+ * card up as it does an emulated NIC. */
 static void
 map_emulated (XenKbootNative *n, const XenKbootDomainDef *def)
 {
@@ -338,6 +380,8 @@ map_emulated (XenKbootNative *n, const XenKbootDomainDef *def)
       break;
     }
   n->video_memkb = def->video_vram_kib;
+  if (def->sound_loc.line)
+    n->soundhw = xen_kboot_native_soundhw (def->sound);
   n->usb = g_new0 (const char *, def->inputs->len + 1);
   for (guint i = 0; i < def->inputs->len; i++)
     {

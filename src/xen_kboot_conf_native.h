@@ -48,6 +48,11 @@ XenKbootBootMode xen_kboot_native_boot_mode (const XenKbootDomainDef *def,
 gboolean xen_kboot_native_check_boot_mode (const XenKbootDomainDef *def,
                                            GError **error);
 
+/* The BIOS loader libxl starts every HVM domain with (Xen's
+ * $(XENFIRMWAREDIR)/hvmloader): a <loader> of that file name that is not
+ * type='pflash' names it, not an OVMF image. */
+#define XEN_KBOOT_NATIVE_HVMLOADER_NAME "hvmloader"
+
 /* Who loads the kernel of a direct boot. */
 typedef enum {
   XEN_KBOOT_NATIVE_LOADER_DM,      /* xen-kboot-dm, the device model, given
@@ -89,6 +94,18 @@ GStrv xen_kboot_native_warnings (const XenKbootDomainDef *def,
  * xen_kboot_libxl_build; validate does not: the domain is valid. */
 gboolean xen_kboot_native_check (const XenKbootDomainDef *def,
                                  GPtrArray *problems);
+
+/* libxl's soundhw for a libvirt <sound model=>, NULL when libxl has no
+ * such card.  libxl takes hda, ac97, es1370, sb16 (and the ISA adlib,
+ * cs4231a, gus, which libvirt has no model for) and gives QEMU the card
+ * with -device (libxl__qemu_soundhw, Xen 4.17; before, -soundhw, which
+ * took the same names); libvirt's libxl driver turns ich6 into hda and
+ * passes any other model on, which libxl then refuses when the domain
+ * starts ("Unknown soundhw option").  libvirt's xen-xl writer
+ * (xenFormatSound) writes "ich6" and every model comma-separated, which
+ * neither libxl nor QEMU's -soundhw ever took: xen-kboot writes libxl's
+ * name in both formats. */
+const char *xen_kboot_native_soundhw (XenKbootSoundModel model);
 
 /* MiB for xl.cfg's memory/maxmem/videoram: libvirt rounds up. */
 guint64 xen_kboot_native_kib_to_mib (guint64 kib);
@@ -209,8 +226,9 @@ typedef struct {
   const char *kernel, *ramdisk, *cmdline;   /* NULL: none for the toolstack */
   char boot[XEN_KBOOT_BOOT_DEV_LAST + 1];   /* HVM: "c", "dc", ... */
   /* UEFI (xen_kboot_domain_def_uefi), HVM not booted directly: libxl's
-   * bios OVMF, from the <loader> file when it names one (libvirt's
-   * libxl driver: u.hvm.system_firmware; xl.cfg bios_path_override). */
+   * bios OVMF, from the <loader> file when it names one other than
+   * hvmloader (libvirt's libxl driver: u.hvm.system_firmware; xl.cfg
+   * bios_path_override). */
   gboolean bios_ovmf;
   const char *system_firmware;
 
@@ -233,6 +251,7 @@ typedef struct {
   char *serials[XEN_KBOOT_NATIVE_SERIAL_PORTS];
   guint n_serials;
 
+  const char *soundhw;             /* HVM: libxl's sound card; NULL: none */
   const char **usb;                /* HVM USB devices: "tablet", "mouse" */
   guint n_usb;
 

@@ -214,6 +214,25 @@ check_secure_boot (GPtrArray *problems, const XenKbootDomainDef *def)
                               "no secure boot; drop it");
 }
 
+/* libvirt's libxl driver passes a <sound> model libxl does not have on
+ * to libxl, which refuses the domain when it starts
+ * (xen_kboot_native_soundhw): say so now.  PV and PVH domains have no
+ * emulated sound card; libvirt does not give them one either. */
+static void
+check_sound (GPtrArray *problems, const XenKbootDomainDef *def)
+{
+  if (def->os.type != XEN_KBOOT_OS_TYPE_HVM || !def->sound_loc.line
+      || xen_kboot_native_soundhw (def->sound))
+    return;
+  xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_NO_SUCH_SOUND_CARD,
+                              def, def->sound_loc.line, "sound", "model='%s': "
+                              "libxl has no such sound card (its soundhw gives "
+                              "QEMU hda, ac97, es1370 or sb16) and refuses the "
+                              "domain when it starts; use model='ich6' (hda), "
+                              "'ac97', 'es1370' or 'sb16', or drop it",
+                              xen_kboot_sound_model_to_string (def->sound));
+}
+
 gboolean
 xen_kboot_domain_def_uefi (const XenKbootDomainDef *def, const char **element,
                            int *line)
@@ -315,6 +334,7 @@ xen_kboot_domain_def_validate (const XenKbootDomainDef *def,
   check_duplicates (problems, def);
   check_boot_mode (problems, def);
   check_secure_boot (problems, def);
+  check_sound (problems, def);
   return problems->len == before;
 }
 

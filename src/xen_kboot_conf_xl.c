@@ -341,6 +341,8 @@ format_emulated (Writer *w)
     set_string (w, "vga", vga_name (n->vga));
   if (n->video_memkb)
     set_int (w, "videoram", (gint64) xen_kboot_native_kib_to_mib (n->video_memkb));
+  if (n->soundhw)
+    set_string (w, "soundhw", n->soundhw);
   for (guint i = 0; i < n->n_usb; i++)
     g_ptr_array_add (usb, (gpointer) n->usb[i]);
   if (usb->len)

@@ -60,20 +60,55 @@ typedef struct {
   char *doctype_name;
   int first_line;              /* the first error's line */
   char *first_message;         /* NULL: no error seen */
+  char *root_name;             /* with second_root: the first root's name */
+  char *second_root;           /* NULL: no second root element */
 } ParseState;
 
+/* The longest element name a message quotes. */
+#define SECOND_ROOT_NAME_MAX 64
+
+/* After the root element, at @cur (before @end): a second element's name
+ * ("<domain ..."), or NULL when what follows is something else (text, a
+ * stray "</x>").  Names are compared, not validated: a character that
+ * cannot start one is enough to tell. */
+static char *
+element_name_at (const xmlChar *cur, const xmlChar *end)
+{
+  const xmlChar *name;
+
+  if (!cur || cur >= end || *cur != '<')
+    return NULL;
+  name = ++cur;
+  if (cur >= end || !(g_ascii_isalpha (*cur) || *cur == '_' || *cur == ':' || *cur >= 0x80))
+    return NULL;
+  while (cur < end && cur - name < SECOND_ROOT_NAME_MAX
+         && !g_ascii_isspace (*cur) && *cur != '/' && *cur != '>')
+    cur++;
+  return g_strndup ((const char *) name, cur - name);
+}
+
 /* Structured errors: keep the first, where the document went wrong (the
- * parser's last error is often only "Premature end of data"). */
+ * parser's last error is often only "Premature end of data").  "Extra
+ * content at the end of the document" that is a second element is told
+ * apart: virt-install --print-xml prints two domains for --location. */
 static void
 keep_first_error (void *ctx, xmlErrorPtr err)
 {
   xmlParserCtxtPtr ctxt = ctx;
   ParseState *state = ctxt->_private;
+  const xmlNode *root;
 
   if (state->first_message || !err || !err->message || err->level < XML_ERR_ERROR)
     return;
   state->first_line = err->line;
   state->first_message = g_strstrip (g_strdup (err->message));
+  /* xmlParseDocument raises it with the input still at the extra content. */
+  root = ctxt->myDoc ? xmlDocGetRootElement (ctxt->myDoc) : NULL;
+  if (err->code == XML_ERR_DOCUMENT_END && root && ctxt->input)
+    {
+      state->second_root = element_name_at (ctxt->input->cur, ctxt->input->end);
+      state->root_name = g_strdup ((const char *) root->name);
+    }
 }
 
 /* The SAX callback for <!DOCTYPE ...>: stop right there, before any
@@ -130,6 +165,23 @@ xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
                    name, state.doctype_line, state.doctype_name);
       g_clear_pointer (&doc, xmlFreeDoc);
     }
+  else if (state.second_root && strcmp (state.second_root, "domain") == 0
+           && g_strcmp0 (state.root_name, "domain") == 0)
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SECOND_ROOT,
+                   "%s:%d: a second <domain>: virt-install --print-xml prints "
+                   "the install-time and the installed domain; keep one "
+                   "document per file", name, state.first_line);
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
+  else if (state.second_root)
+    {
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_SECOND_ROOT,
+                   "%s:%d: a second root element <%s> after <%s>: an XML "
+                   "document has one; keep one document per file", name,
+                   state.first_line, state.second_root, state.root_name);
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
   else if ((!doc || !ctxt->wellFormed) && state.first_message)
     {
       g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_MALFORMED,
@@ -159,6 +211,8 @@ xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
     }
   g_free (state.doctype_name);
   g_free (state.first_message);
+  g_free (state.root_name);
+  g_free (state.second_root);
   xmlFreeParserCtxt (ctxt);
   return doc;
 }

@@ -21,6 +21,7 @@ typedef enum {
   XEN_KBOOT_XML_ERROR_DOCTYPE,    /* <!DOCTYPE ...>: DTDs and entities refused */
   XEN_KBOOT_XML_ERROR_MALFORMED,  /* not well-formed XML */
   XEN_KBOOT_XML_ERROR_SCHEMA,     /* RELAX NG validity error */
+  XEN_KBOOT_XML_ERROR_SECOND_ROOT, /* a second root element: two documents */
 } XenKbootXmlError;
 
 #define XEN_KBOOT_XML_ERROR (xen_kboot_xml_error_quark ())

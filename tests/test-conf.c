@@ -1042,6 +1042,43 @@ test_depth_limit (void)
   g_string_free (xml, TRUE);
 }
 
+/* What follows the root element: a second element is named (the
+ * <domain> after <domain> of virt-install --print-xml --location has the
+ * exact message of err-second-domain.err); other extra content stays
+ * libxml2's. */
+static void
+test_second_root (void)
+{
+  static const struct {
+    const char *xml;
+    XenKbootXmlError code;
+    const char *message;
+  } cases[] = {
+    { "<domain type='xen'/>\n<foo a='1'/>\n", XEN_KBOOT_XML_ERROR_SECOND_ROOT,
+      "two.xml:2: a second root element <foo> after <domain>: an XML "
+      "document has one; keep one document per file" },
+    { "<domain type='xen'/><domain", XEN_KBOOT_XML_ERROR_SECOND_ROOT,
+      "two.xml:1: a second <domain>: virt-install --print-xml prints the "
+      "install-time and the installed domain; keep one document per file" },
+    { "<domain type='xen'/>\ntext\n", XEN_KBOOT_XML_ERROR_MALFORMED,
+      "two.xml:2: malformed XML: Extra content at the end of the document" },
+    { "<domain type='xen'/>\n</domain>\n", XEN_KBOOT_XML_ERROR_MALFORMED,
+      "two.xml:2: malformed XML: Extra content at the end of the document" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(xmlDoc) doc = xen_kboot_xml_parse (cases[i].xml, strlen (cases[i].xml),
+                                                   "two.xml", &error);
+
+      g_test_message ("%s", cases[i].xml);
+      g_assert_null (doc);
+      g_assert_error (error, XEN_KBOOT_XML_ERROR, (gint) cases[i].code);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+}
+
 /* ---- reporting ---- */
 
 static void
@@ -1463,6 +1500,7 @@ main (int argc, char **argv)
   g_test_add_func ("/conf/xml/external-entity", test_external_entity);
   g_test_add_func ("/conf/xml/size-limit", test_size_limit);
   g_test_add_func ("/conf/xml/depth-limit", test_depth_limit);
+  g_test_add_func ("/conf/xml/second-root", test_second_root);
   g_test_add_func ("/conf/ignored-summary", test_ignored_summary);
   g_test_add_func ("/conf/every-problem-reported", test_every_problem_reported);
   g_test_add_func ("/conf/refused-not-ignored", test_refused_not_ignored);

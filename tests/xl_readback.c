@@ -32,7 +32,7 @@ static const char *const known_keys[] = {
   "spicehost", "spiceport", "spicepasswd", "spicedisable_ticketing", "vif",
   "serial", "builder", "type", "firmware_override", "kernel", "ramdisk",
   "cmdline", "boot", "disk", "vga", "videoram", "usb", "usbdevice",
-  "bios", "bios_path_override", "pci",
+  "bios", "bios_path_override", "pci", "soundhw",
   /* Keys only libvirt's xen-xl writer uses (tests/xlconfigdata/). */
   "viridian", "parallel",
 };
@@ -425,6 +425,7 @@ read_hvm (XLU_Config *cfg, libxl_domain_build_info *b_info, GError **error)
   xlu_cfg_replace_string (cfg, "boot", &b_info->u.hvm.boot, 0);
   xlu_cfg_get_defbool (cfg, "usb", &b_info->u.hvm.usb, 0);
   xlu_cfg_get_defbool (cfg, "viridian", &b_info->u.hvm.viridian, 0);
+  xlu_cfg_replace_string (cfg, "soundhw", &b_info->u.hvm.soundhw, 0);
   /* xl reads no "parallel" (libxl has no parallel port); libvirt writes
    * "none", which loses nothing. */
   if (!xlu_cfg_get_string (cfg, "parallel", &value, 0) && strcmp (value, "none") != 0)
