@@ -87,3 +87,14 @@ tap_require_testdata() {
 			tap_bail "$KBOOT_TESTDATA/$f is missing: run tests/fetch-testdata.sh (./run.sh check does)"
 	done
 }
+
+# shquote WORDS...: the words as one sh command line, quoted where needed.
+shquote() {
+	for w; do
+		case $w in
+		'' | *[!A-Za-z0-9_./:=@,+-]*)
+			printf " '%s'" "$(printf '%s' "$w" | sed "s/'/'\\\\''/g")" ;;
+		*) printf ' %s' "$w" ;;
+		esac
+	done
+}

@@ -42,16 +42,6 @@ set -- virt-install --connect test:///default --print-xml \
 	--xml "./devices/emulator=$dm" \
 	--disk none --network none --graphics none \
 	--xml ./@type=xen --xml ./os/type/@arch=x86_64
-# shquote WORDS...: the words as one sh command line, quoted where needed.
-shquote() {
-	for w; do
-		case $w in
-		'' | *[!A-Za-z0-9_./:=@,+-]*)
-			printf " '%s'" "$(printf '%s' "$w" | sed "s/'/'\\\\''/g")" ;;
-		*) printf ' %s' "$w" ;;
-		esac
-	done
-}
 echo "# virt-install $(virt-install --version 2>&1)"
 echo "# \$$(shquote "$@")"
 tap_run "$@"

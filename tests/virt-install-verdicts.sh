@@ -178,16 +178,6 @@ location-install | --hvm --location "$T/tree,kernel=install/vmlinuz,initrd=insta
 TABLE
 }
 
-# shquote WORDS...: the words as one sh command line, quoted where needed.
-shquote() {
-	for w; do
-		case $w in
-		'' | *[!A-Za-z0-9_./:=@,+-]*)
-			printf " '%s'" "$(printf '%s' "$w" | sed "s/'/'\\\\''/g")" ;;
-		*) printf ' %s' "$w" ;;
-		esac
-	done
-}
 
 # result STATUS NAME DIAG [TODO]: tap_result, or a TAP TODO point.
 result() {
