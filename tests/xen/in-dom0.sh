@@ -14,8 +14,18 @@ now() { cut -d' ' -f1 /proc/uptime; }
 since() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.1f", a - b }'; }
 xl_domains() { xl list | awk 'NR > 1 { print $2, $1 }'; }
 cmdline_of() { sed -n 's|.*<cmdline>\(.*\)</cmdline>.*|\1|p' "$D/$1.xml"; }
-report() { tr -d '\r' 2>/dev/null < "$1" | sed -n "s/^KBOOT-$2: //p" | tail -n 1; }
-markers() { tr -d '\r' 2>/dev/null < "$1" | grep -c "^KBOOT-$2"; }
+# logtext LOG: what LOG holds of the guest's last boot, without CRs and
+# NULs.  A guest started again after a triple fault (again_if_triple_fault)
+# left its first boot's bytes in LOG: /tmp/NAME.skip says how many.
+# xenconsoled keeps writing the new domain's console through the file
+# descriptor it has (a log renamed away was never created again; one
+# emptied in place was written on at the old offset, after NULs), so the
+# log is left alone and its old bytes skipped.
+logtext() {
+	tail -c +$(($(cat "/tmp/${1##*/}.skip" 2>/dev/null || echo 0) + 1)) "$1" 2>/dev/null | tr -d '\r\000'
+}
+report() { logtext "$1" | sed -n "s/^KBOOT-$2: //p" | tail -n 1; }
+markers() { logtext "$1" | grep -c "^KBOOT-$2"; }
 
 # wait_for SECONDS COMMAND...: until COMMAND succeeds, polling twice a second.
 # (Its own variable names: the callers' $limit must survive it.)
@@ -65,7 +75,7 @@ wait_boot() {
 		false
 	fi
 	tap_result $? "$name: the guest reached userspace (in $(cat "/tmp/$name.time" 2>/dev/null || echo "more than $limit") s)" \
-		"$(tail -n 30 "$log" 2>/dev/null | tr -d '\r'; xl list; xl dmesg | grep -E '\(d[0-9]+\)' | tail -n 20
+		"$(logtext "$log" | tail -n 30; xl list; xl dmesg | grep -E '\(d[0-9]+\)' | tail -n 20
 		  xl dmesg | grep -E 'Triple fault|domain_crash' | tail -n 5)"
 }
 
@@ -75,10 +85,8 @@ wait_boot() {
 # the kernel at "AGP: Checking aperture", and on a secondary vCPU after
 # userspace began; Xen logs "dNvM Triple fault" and once dumped its own RIP
 # as the guest's).  A boot whose report did not end (no KBOOT-DONE) and for
-# which Xen logged such a fault is said, cleaned up, its console log copied
-# to LOG.triple-fault-N and emptied (in place: xenconsoled, which opened it
-# for appending, may keep writing the new domain's console to the same
-# file; a log renamed away was not created again), and started again with
+# which Xen logged such a fault is said, cleaned up, its console log's
+# bytes so far skipped from then on (logtext), and started again with
 # COMMAND (twice at most), t0 and id reset; any other outcome is left to
 # wait_boot to judge.
 again_if_triple_fault() {
@@ -97,7 +105,7 @@ again_if_triple_fault() {
 		$V destroy "$name" > /dev/null 2>&1
 		wait_for 30 domain_gone "$name"
 		sleep 1
-		cp "$log" "$log.triple-fault-$tries" 2>/dev/null && : > "$log"
+		wc -c < "$log" > "/tmp/${log##*/}.skip" 2>/dev/null
 		t0=$(now)
 		"$@" > /dev/null 2>&1
 		id=$(xl domid "$name" 2>/dev/null)
@@ -116,7 +124,7 @@ want: $want"
 	tap_result $? "$name: the initrd's payload checksum matches" "got '$got'"
 	memtotal=$(report "$log" MEMTOTAL)
 	if [ "${4:-}" = e820 ]; then
-		tr -d '\r' < "$log" | sed -n 's/^KBOOT-E820: //p' > "/tmp/$name.e820"
+		logtext "$log" | sed -n 's/^KBOOT-E820: //p' > "/tmp/$name.e820"
 		diff "$D/$name.e820" "/tmp/$name.e820" > "/tmp/$name.e820.diff"
 		tap_result $? "$name: the kernel's e820 is the plan's" "$(cat "/tmp/$name.e820.diff")"
 		ram=$(cat "$D/$name.ramkib")
@@ -147,13 +155,13 @@ cpus_are() {
 	got=$(report "$2" CPUS) possible=$(report "$2" CPUS-POSSIBLE)
 	[ "$got" = "$3" ] && [ "$possible" = "$4" ]
 	tap_result $? "$1: $3 CPUs online of $4 the firmware's tables list (current='$3' of <vcpu>$4)" \
-		"online '$got', possible '$possible'; $(tr -d '\r' < "$2" | grep -i -e smpboot -e 'CPU[0-9]' | tail -n 10)"
+		"online '$got', possible '$possible'; $(logtext "$2" | grep -i -e smpboot -e 'CPU[0-9]' | tail -n 10)"
 }
 # pci_of LOG: the guest's PCI devices as its last boot reported them
 # (slot, ids, class, IRQ), sorted: a guest restarted after a triple fault
 # (again_if_triple_fault) left a first, partial report above.
 pci_of() {
-	tr -d '\r' < "$1" | awk '/^KBOOT-MARKER/ { n = 0; split("", pci) }
+	logtext "$1" | awk '/^KBOOT-MARKER/ { n = 0; split("", pci) }
 		/^KBOOT-PCI: / { pci[n++] = substr($0, 12) }
 		END { for (i = 0; i < n; i++) print pci[i] }' | sort
 }
@@ -379,7 +387,7 @@ cp "$dir/xvda.img" "$dir/hdc.img" /tmp/kboot-disks/
 # DRIVER", "nic MAC DRIVER OPERSTATE CARRIER", "cpus N".  Names (sda,
 # eth2) are left out: they follow probe order.
 device_facts() {
-	tr -d '\r' < "$2" | awk '
+	logtext "$2" | awk '
 		/^KBOOT-MARKER: / { n = 0 }
 		/^KBOOT-DISK: / { f[++n] = "disk " $3 " " $4 }
 		/^KBOOT-NIC: / { f[++n] = "nic " $3 " " $6 " " $4 " " $5 }
@@ -391,7 +399,7 @@ has_fact() { grep -qxF "$2" "/tmp/$1.facts"; }
 # one driver (grep -E PATTERN), for a failed test point.
 device_diag() {
 	echo "facts: $(tr '\n' ';' < "/tmp/$1.facts")"
-	tr -d '\r' < "$2" | grep -a -E -e "^KBOOT-(MODPROBE|WAIT)" -e "$3" | tail -n 15
+	logtext "$2" | grep -a -E -e "^KBOOT-(MODPROBE|WAIT)" -e "$3" | tail -n 15
 	xl dmesg | grep 'Triple fault' | tail -n 3
 }
 # check_devices NAME LOG: the disks, NICs and CPUs guest NAME reported (see
