@@ -46,7 +46,7 @@ ENUM_TABLE (xen_kboot_disk_device, XEN_KBOOT_DISK_DEVICE_LAST, "disk", "cdrom");
 ENUM_TABLE (xen_kboot_disk_bus, XEN_KBOOT_DISK_BUS_LAST, "", "ide", "scsi", "xen", "sata");
 ENUM_TABLE (xen_kboot_net_type, XEN_KBOOT_NET_TYPE_LAST, "bridge", "ethernet",
             "network");
-ENUM_TABLE (xen_kboot_graphics_type, XEN_KBOOT_GRAPHICS_LAST, "vnc", "spice");
+ENUM_TABLE (xen_kboot_graphics_type, XEN_KBOOT_GRAPHICS_LAST, "vnc", "spice", "sdl");
 ENUM_TABLE (xen_kboot_chr_type, XEN_KBOOT_CHR_LAST,
             "pty", "null", "vc", "stdio", "file", "dev");
 ENUM_TO_STRING (xen_kboot_chr_type, XenKbootChrType, XEN_KBOOT_CHR_LAST)
@@ -195,6 +195,8 @@ graphics_free (gpointer p)
   g_free (graphics->listen);
   g_free (graphics->passwd);
   g_free (graphics->keymap);
+  g_free (graphics->display);
+  g_free (graphics->xauth);
   g_free (graphics);
 }
 
@@ -425,6 +427,21 @@ ignore (Parser *p, const xmlNode *node, const char *parent_path)
                                      (const char *) node->name);
   else
     ignored->path = g_strdup_printf ("%s/%s", parent_path, (const char *) node->name);
+  ignored->line = (int) xmlGetLineNo (node);
+  g_ptr_array_add (p->def->ignored, ignored);
+}
+
+/* An attribute xen-kboot does not use, reported like an element: the
+ * path ends in "/@NAME". */
+static void
+ignore_attr (Parser *p, const xmlNode *node, const char *node_path, const char *name)
+{
+  XenKbootIgnored *ignored;
+
+  if (!xmlHasProp (node, (const xmlChar *) name))
+    return;
+  ignored = g_new0 (XenKbootIgnored, 1);
+  ignored->path = g_strdup_printf ("%s/@%s", node_path, name);
   ignored->line = (int) xmlGetLineNo (node);
   g_ptr_array_add (p->def->ignored, ignored);
 }
@@ -964,11 +981,20 @@ parse_graphics (Parser *p, const xmlNode *gnode)
   graphics->listen = get_prop (gnode, "listen");
   graphics->passwd = get_prop (gnode, "passwd");
   graphics->keymap = get_prop (gnode, "keymap");
+  graphics->display = get_prop (gnode, "display");
+  graphics->xauth = get_prop (gnode, "xauth");
+  /* libxl has no full-screen switch for QEMU's SDL window. */
+  ignore_attr (p, gnode, "/domain/devices/graphics", "fullscreen");
   for (const xmlNode *node = gnode->children; node; node = node->next)
     {
       if (node->type != XML_ELEMENT_NODE)
         continue;
-      if (is_element (node, "listen"))
+      if (is_element (node, "gl") && graphics->type == XEN_KBOOT_GRAPHICS_SDL)
+        {
+          g_autofree char *enable = get_prop (node, "enable");
+          graphics->opengl = g_strcmp0 (enable, "yes") == 0;
+        }
+      else if (is_element (node, "listen"))
         {
           g_autofree char *address = get_prop (node, "address");
           if (address && !graphics->listen)

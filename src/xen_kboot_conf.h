@@ -119,6 +119,7 @@ typedef enum {
 typedef enum {
   XEN_KBOOT_GRAPHICS_VNC,
   XEN_KBOOT_GRAPHICS_SPICE,
+  XEN_KBOOT_GRAPHICS_SDL,
   XEN_KBOOT_GRAPHICS_LAST
 } XenKbootGraphicsType;
 
@@ -235,6 +236,9 @@ typedef struct {
   char *listen;                 /* listen= or <listen type='address'> */
   char *passwd;
   char *keymap;
+  char *display;                /* sdl: display= (the X display) */
+  char *xauth;                  /* sdl: xauth= (its .Xauthority file) */
+  gboolean opengl;              /* sdl: <gl enable='yes'/> */
   XenKbootLoc loc;
 } XenKbootGraphicsDef;
 

@@ -272,8 +272,21 @@ map_spice (XenKbootNativeSpice *spice, const XenKbootGraphicsDef *g)
   spice->disable_ticketing = g->passwd == NULL;
 }
 
-/* The first VNC and the first SPICE display count; HVM shows them through
- * QEMU, PV and PVH a VNC display through a vfb (they have no SPICE). */
+/* The first SDL window (libvirt's libxlMakeVfb; <gl enable='yes'/>
+ * becomes libxl's opengl, which libvirt leaves off). */
+static void
+map_sdl (XenKbootNativeSdl *sdl, const XenKbootGraphicsDef *g)
+{
+  sdl->enable = TRUE;
+  sdl->display = g->display;
+  sdl->xauthority = g->xauth;
+  sdl->opengl = g->opengl;
+  sdl->line = g->loc.line;
+}
+
+/* The first VNC, SPICE and SDL display count; HVM shows them through
+ * QEMU, PV and PVH a VNC or SDL display through a vfb (they have no
+ * SPICE). */
 static void
 map_graphics (XenKbootNative *n, const XenKbootDomainDef *def)
 {
@@ -291,12 +304,16 @@ map_graphics (XenKbootNative *n, const XenKbootDomainDef *def)
           if (!n->spice.enable && n->hvm)
             map_spice (&n->spice, g);
           break;
+        case XEN_KBOOT_GRAPHICS_SDL:
+          if (!n->sdl.enable)
+            map_sdl (&n->sdl, g);
+          break;
         case XEN_KBOOT_GRAPHICS_LAST:
           break;
         }
     }
-  n->graphics = n->hvm && (n->vnc.enable || n->spice.enable);
-  n->vfb = !n->hvm && n->vnc.enable;
+  n->graphics = n->hvm && (n->vnc.enable || n->spice.enable || n->sdl.enable);
+  n->vfb = !n->hvm && (n->vnc.enable || n->sdl.enable);
 }
 
 /* A character device in QEMU's -serial spelling (libvirt's
