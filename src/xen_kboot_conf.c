@@ -48,7 +48,8 @@ ENUM_TABLE (xen_kboot_net_type, XEN_KBOOT_NET_TYPE_LAST, "bridge", "ethernet",
             "network");
 ENUM_TABLE (xen_kboot_graphics_type, XEN_KBOOT_GRAPHICS_LAST, "vnc", "spice", "sdl");
 ENUM_TABLE (xen_kboot_chr_type, XEN_KBOOT_CHR_LAST,
-            "pty", "null", "vc", "stdio", "file", "dev");
+            "pty", "null", "vc", "stdio", "file", "dev", "pipe", "tcp", "udp",
+            "unix");
 ENUM_TO_STRING (xen_kboot_chr_type, XenKbootChrType, XEN_KBOOT_CHR_LAST)
 ENUM_TABLE (xen_kboot_video_model, XEN_KBOOT_VIDEO_LAST,
             "", "cirrus", "vga", "xen", "qxl", "none");
@@ -206,6 +207,10 @@ chr_free (gpointer p)
   XenKbootChrDef *chr = p;
 
   g_free (chr->path);
+  g_free (chr->host);
+  g_free (chr->service);
+  g_free (chr->bind_host);
+  g_free (chr->bind_service);
   g_free (chr->target_type);
   g_free (chr);
 }
@@ -1006,6 +1011,92 @@ parse_graphics (Parser *p, const xmlNode *gnode)
   g_ptr_array_add (p->def->graphics, graphics);
 }
 
+/* A <source> of a character device, as libvirt reads it
+ * (virDomainChrSourceDefParseXML): the first one, except for udp, whose
+ * connect-mode source (the default mode) names the peer and whose
+ * bind-mode source the local end. */
+static void
+parse_chr_source (XenKbootChrDef *chr, const xmlNode *node)
+{
+  g_autofree char *mode = get_prop (node, "mode");
+  gboolean bind = g_strcmp0 (mode, "bind") == 0;
+
+  if (chr->type == XEN_KBOOT_CHR_UDP)
+    {
+      char **host = bind ? &chr->bind_host : &chr->host;
+      char **service = bind ? &chr->bind_service : &chr->service;
+
+      if (!*host && !*service)
+        {
+          *host = get_prop (node, "host");
+          *service = get_prop (node, "service");
+        }
+      return;
+    }
+  if (node != first_child (node->parent, "source"))
+    return;
+  chr->path = get_prop (node, "path");
+  chr->host = get_prop (node, "host");
+  chr->service = get_prop (node, "service");
+  chr->listen = bind;
+}
+
+/* <protocol type=>: raw (the default) or telnet; libxl hands QEMU the
+ * device as one -serial string, which has no TLS (libvirt's libxl driver
+ * writes "tcp:" for telnets and tls, dropping it). */
+static void
+parse_chr_protocol (Parser *p, XenKbootChrDef *chr, const xmlNode *node)
+{
+  g_autofree char *type = get_prop (node, "type");
+
+  if (!type || strcmp (type, "raw") == 0)
+    return;
+  if (strcmp (type, "telnet") == 0)
+    chr->telnet = TRUE;
+  else
+    problem (p, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, node,
+             "type='%s': libxl gives QEMU the device as one -serial string, "
+             "which has no TLS (libvirt's libxl driver drops it); use "
+             "'raw' or 'telnet'", type);
+}
+
+/* What each type needs, as libvirt's virDomainChrSourceDefValidate. */
+static void
+check_chr_source (Parser *p, const XenKbootChrDef *chr, const xmlNode *cnode)
+{
+  const char *type = xen_kboot_chr_type_to_string (chr->type);
+
+  switch (chr->type)
+    {
+    case XEN_KBOOT_CHR_FILE:
+    case XEN_KBOOT_CHR_DEV:
+    case XEN_KBOOT_CHR_PIPE:
+    case XEN_KBOOT_CHR_UNIX:
+      if (!chr->path)
+        problem (p, XEN_KBOOT_CONF_ERROR_MISSING, cnode,
+                 "type='%s' without <source path=...>", type);
+      break;
+    case XEN_KBOOT_CHR_TCP:
+      if (!chr->host || !chr->service)
+        problem (p, XEN_KBOOT_CONF_ERROR_MISSING, cnode,
+                 "type='tcp' without <source host=... service=...>: the "
+                 "address QEMU listens on (mode='bind') or connects to");
+      break;
+    case XEN_KBOOT_CHR_UDP:
+      if (!chr->service)
+        problem (p, XEN_KBOOT_CONF_ERROR_MISSING, cnode,
+                 "type='udp' without <source mode='connect' service=...>: "
+                 "the port QEMU sends to");
+      break;
+    case XEN_KBOOT_CHR_PTY:
+    case XEN_KBOOT_CHR_NULL:
+    case XEN_KBOOT_CHR_VC:
+    case XEN_KBOOT_CHR_STDIO:
+    case XEN_KBOOT_CHR_LAST:
+      break;
+    }
+}
+
 static void
 parse_chr (Parser *p, const xmlNode *cnode, gboolean console)
 {
@@ -1021,7 +1112,9 @@ parse_chr (Parser *p, const xmlNode *cnode, gboolean console)
       if (node->type != XML_ELEMENT_NODE)
         continue;
       if (is_element (node, "source"))
-        chr->path = get_prop (node, "path");
+        parse_chr_source (chr, node);
+      else if (is_element (node, "protocol") && chr->type == XEN_KBOOT_CHR_TCP)
+        parse_chr_protocol (p, chr, node);
       else if (is_element (node, "target"))
         {
           g_autofree char *port = get_prop (node, "port");
@@ -1037,11 +1130,7 @@ parse_chr (Parser *p, const xmlNode *cnode, gboolean console)
       else
         ignore (p, node, path);
     }
-  if ((chr->type == XEN_KBOOT_CHR_FILE || chr->type == XEN_KBOOT_CHR_DEV)
-      && !chr->path)
-    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, cnode,
-             "type='%s' without <source path=...>",
-             xen_kboot_chr_type_to_string (chr->type));
+  check_chr_source (p, chr, cnode);
   g_ptr_array_add (p->def->chrs, chr);
 }
 
