@@ -804,6 +804,14 @@ parse_features (Parser *p, const xmlNode *features)
 }
 
 static void
+parse_clock_timers (Parser *p, const xmlNode *clock)
+{
+  for (const xmlNode *node = clock->children; node; node = node->next)
+    if (node->type == XML_ELEMENT_NODE)
+      ignore (p, node, "/domain/clock");
+}
+
+static void
 parse_clock (Parser *p, const xmlNode *clock)
 {
   XenKbootDomainDef *def = p->def;
@@ -812,16 +820,23 @@ parse_clock (Parser *p, const xmlNode *clock)
 
   ENUM_PROP (p, clock, "offset", xen_kboot_clock_offset, &def->clock_offset);
   if (def->clock_offset == XEN_KBOOT_CLOCK_VARIABLE)
+    def->clock_basis_localtime = g_strcmp0 (basis, "localtime") == 0;
+  else if (adjustment && strcmp (adjustment, "reset") != 0)
     {
-      if (adjustment && !parse_int (adjustment, G_MININT64, G_MAXINT64,
-                                    &def->clock_adjustment))
-        problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, clock,
-                 "adjustment='%s' is not a number of seconds", adjustment);
-      def->clock_basis_localtime = g_strcmp0 (basis, "localtime") == 0;
+      /* libvirt (virDomainDefClockParse): utc or localtime with a number
+       * of seconds is offset='variable' on that basis. */
+      def->clock_basis_localtime = def->clock_offset == XEN_KBOOT_CLOCK_LOCALTIME;
+      def->clock_offset = XEN_KBOOT_CLOCK_VARIABLE;
     }
-  for (const xmlNode *node = clock->children; node; node = node->next)
-    if (node->type == XML_ELEMENT_NODE)
-      ignore (p, node, "/domain/clock");
+  /* Xen keeps the RTC's offset as a signed 32-bit number of seconds
+   * (xc_domain_set_time_offset). */
+  if (def->clock_offset == XEN_KBOOT_CLOCK_VARIABLE && adjustment
+      && !parse_int (adjustment, G_MININT32, G_MAXINT32, &def->clock_adjustment))
+    problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, clock,
+             "adjustment='%s' is not a number of seconds from %d to %d: Xen "
+             "keeps the RTC offset as a signed 32-bit number", adjustment,
+             G_MININT32, G_MAXINT32);
+  parse_clock_timers (p, clock);
 }
 
 static void

@@ -110,8 +110,12 @@ format_time_and_events (Writer *w)
 {
   const XenKbootNative *n = w->n;
 
+  /* xl.cfg has no negative numbers (libxlutil's lexer), and xl stores the
+   * value in libxl's uint32_t rtc_timeoffset, which Xen reads as signed:
+   * an offset before UTC is written as that uint32_t.  (libvirt's xen-xl
+   * writer writes "-7200", which xl cannot read.) */
   if (n->has_rtc_timeoffset)
-    set_int (w, "rtc_timeoffset", n->rtc_timeoffset);
+    set_int (w, "rtc_timeoffset", (guint32) n->rtc_timeoffset);
   set_int (w, "localtime", n->localtime);
   set_string (w, "on_poweroff", xen_kboot_lifecycle_action_to_string (n->on_poweroff));
   set_string (w, "on_reboot", xen_kboot_lifecycle_action_to_string (n->on_reboot));
