@@ -46,9 +46,10 @@ ENUM_TABLE (xen_kboot_disk_device, XEN_KBOOT_DISK_DEVICE_LAST, "disk", "cdrom");
 ENUM_TABLE (xen_kboot_disk_bus, XEN_KBOOT_DISK_BUS_LAST, "", "ide", "scsi", "xen", "sata");
 ENUM_TABLE (xen_kboot_net_type, XEN_KBOOT_NET_TYPE_LAST, "bridge", "ethernet",
             "network");
-ENUM_TABLE (xen_kboot_graphics_type, XEN_KBOOT_GRAPHICS_LAST, "vnc", "spice");
+ENUM_TABLE (xen_kboot_graphics_type, XEN_KBOOT_GRAPHICS_LAST, "vnc", "spice", "sdl");
 ENUM_TABLE (xen_kboot_chr_type, XEN_KBOOT_CHR_LAST,
-            "pty", "null", "vc", "stdio", "file", "dev");
+            "pty", "null", "vc", "stdio", "file", "dev", "pipe", "tcp", "udp",
+            "unix");
 ENUM_TO_STRING (xen_kboot_chr_type, XenKbootChrType, XEN_KBOOT_CHR_LAST)
 ENUM_TABLE (xen_kboot_video_model, XEN_KBOOT_VIDEO_LAST,
             "", "cirrus", "vga", "xen", "qxl", "none");
@@ -195,6 +196,8 @@ graphics_free (gpointer p)
   g_free (graphics->listen);
   g_free (graphics->passwd);
   g_free (graphics->keymap);
+  g_free (graphics->display);
+  g_free (graphics->xauth);
   g_free (graphics);
 }
 
@@ -204,6 +207,10 @@ chr_free (gpointer p)
   XenKbootChrDef *chr = p;
 
   g_free (chr->path);
+  g_free (chr->host);
+  g_free (chr->service);
+  g_free (chr->bind_host);
+  g_free (chr->bind_service);
   g_free (chr->target_type);
   g_free (chr);
 }
@@ -425,6 +432,21 @@ ignore (Parser *p, const xmlNode *node, const char *parent_path)
                                      (const char *) node->name);
   else
     ignored->path = g_strdup_printf ("%s/%s", parent_path, (const char *) node->name);
+  ignored->line = (int) xmlGetLineNo (node);
+  g_ptr_array_add (p->def->ignored, ignored);
+}
+
+/* An attribute xen-kboot does not use, reported like an element: the
+ * path ends in "/@NAME". */
+static void
+ignore_attr (Parser *p, const xmlNode *node, const char *node_path, const char *name)
+{
+  XenKbootIgnored *ignored;
+
+  if (!xmlHasProp (node, (const xmlChar *) name))
+    return;
+  ignored = g_new0 (XenKbootIgnored, 1);
+  ignored->path = g_strdup_printf ("%s/@%s", node_path, name);
   ignored->line = (int) xmlGetLineNo (node);
   g_ptr_array_add (p->def->ignored, ignored);
 }
@@ -782,6 +804,14 @@ parse_features (Parser *p, const xmlNode *features)
 }
 
 static void
+parse_clock_timers (Parser *p, const xmlNode *clock)
+{
+  for (const xmlNode *node = clock->children; node; node = node->next)
+    if (node->type == XML_ELEMENT_NODE)
+      ignore (p, node, "/domain/clock");
+}
+
+static void
 parse_clock (Parser *p, const xmlNode *clock)
 {
   XenKbootDomainDef *def = p->def;
@@ -790,16 +820,23 @@ parse_clock (Parser *p, const xmlNode *clock)
 
   ENUM_PROP (p, clock, "offset", xen_kboot_clock_offset, &def->clock_offset);
   if (def->clock_offset == XEN_KBOOT_CLOCK_VARIABLE)
+    def->clock_basis_localtime = g_strcmp0 (basis, "localtime") == 0;
+  else if (adjustment && strcmp (adjustment, "reset") != 0)
     {
-      if (adjustment && !parse_int (adjustment, G_MININT64, G_MAXINT64,
-                                    &def->clock_adjustment))
-        problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, clock,
-                 "adjustment='%s' is not a number of seconds", adjustment);
-      def->clock_basis_localtime = g_strcmp0 (basis, "localtime") == 0;
+      /* libvirt (virDomainDefClockParse): utc or localtime with a number
+       * of seconds is offset='variable' on that basis. */
+      def->clock_basis_localtime = def->clock_offset == XEN_KBOOT_CLOCK_LOCALTIME;
+      def->clock_offset = XEN_KBOOT_CLOCK_VARIABLE;
     }
-  for (const xmlNode *node = clock->children; node; node = node->next)
-    if (node->type == XML_ELEMENT_NODE)
-      ignore (p, node, "/domain/clock");
+  /* Xen keeps the RTC's offset as a signed 32-bit number of seconds
+   * (xc_domain_set_time_offset). */
+  if (def->clock_offset == XEN_KBOOT_CLOCK_VARIABLE && adjustment
+      && !parse_int (adjustment, G_MININT32, G_MAXINT32, &def->clock_adjustment))
+    problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, clock,
+             "adjustment='%s' is not a number of seconds from %d to %d: Xen "
+             "keeps the RTC offset as a signed 32-bit number", adjustment,
+             G_MININT32, G_MAXINT32);
+  parse_clock_timers (p, clock);
 }
 
 static void
@@ -964,11 +1001,20 @@ parse_graphics (Parser *p, const xmlNode *gnode)
   graphics->listen = get_prop (gnode, "listen");
   graphics->passwd = get_prop (gnode, "passwd");
   graphics->keymap = get_prop (gnode, "keymap");
+  graphics->display = get_prop (gnode, "display");
+  graphics->xauth = get_prop (gnode, "xauth");
+  /* libxl has no full-screen switch for QEMU's SDL window. */
+  ignore_attr (p, gnode, "/domain/devices/graphics", "fullscreen");
   for (const xmlNode *node = gnode->children; node; node = node->next)
     {
       if (node->type != XML_ELEMENT_NODE)
         continue;
-      if (is_element (node, "listen"))
+      if (is_element (node, "gl") && graphics->type == XEN_KBOOT_GRAPHICS_SDL)
+        {
+          g_autofree char *enable = get_prop (node, "enable");
+          graphics->opengl = g_strcmp0 (enable, "yes") == 0;
+        }
+      else if (is_element (node, "listen"))
         {
           g_autofree char *address = get_prop (node, "address");
           if (address && !graphics->listen)
@@ -978,6 +1024,92 @@ parse_graphics (Parser *p, const xmlNode *gnode)
         ignore (p, node, "/domain/devices/graphics");
     }
   g_ptr_array_add (p->def->graphics, graphics);
+}
+
+/* A <source> of a character device, as libvirt reads it
+ * (virDomainChrSourceDefParseXML): the first one, except for udp, whose
+ * connect-mode source (the default mode) names the peer and whose
+ * bind-mode source the local end. */
+static void
+parse_chr_source (XenKbootChrDef *chr, const xmlNode *node)
+{
+  g_autofree char *mode = get_prop (node, "mode");
+  gboolean bind = g_strcmp0 (mode, "bind") == 0;
+
+  if (chr->type == XEN_KBOOT_CHR_UDP)
+    {
+      char **host = bind ? &chr->bind_host : &chr->host;
+      char **service = bind ? &chr->bind_service : &chr->service;
+
+      if (!*host && !*service)
+        {
+          *host = get_prop (node, "host");
+          *service = get_prop (node, "service");
+        }
+      return;
+    }
+  if (node != first_child (node->parent, "source"))
+    return;
+  chr->path = get_prop (node, "path");
+  chr->host = get_prop (node, "host");
+  chr->service = get_prop (node, "service");
+  chr->listen = bind;
+}
+
+/* <protocol type=>: raw (the default) or telnet; libxl hands QEMU the
+ * device as one -serial string, which has no TLS (libvirt's libxl driver
+ * writes "tcp:" for telnets and tls, dropping it). */
+static void
+parse_chr_protocol (Parser *p, XenKbootChrDef *chr, const xmlNode *node)
+{
+  g_autofree char *type = get_prop (node, "type");
+
+  if (!type || strcmp (type, "raw") == 0)
+    return;
+  if (strcmp (type, "telnet") == 0)
+    chr->telnet = TRUE;
+  else
+    problem (p, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, node,
+             "type='%s': libxl gives QEMU the device as one -serial string, "
+             "which has no TLS (libvirt's libxl driver drops it); use "
+             "'raw' or 'telnet'", type);
+}
+
+/* What each type needs, as libvirt's virDomainChrSourceDefValidate. */
+static void
+check_chr_source (Parser *p, const XenKbootChrDef *chr, const xmlNode *cnode)
+{
+  const char *type = xen_kboot_chr_type_to_string (chr->type);
+
+  switch (chr->type)
+    {
+    case XEN_KBOOT_CHR_FILE:
+    case XEN_KBOOT_CHR_DEV:
+    case XEN_KBOOT_CHR_PIPE:
+    case XEN_KBOOT_CHR_UNIX:
+      if (!chr->path)
+        problem (p, XEN_KBOOT_CONF_ERROR_MISSING, cnode,
+                 "type='%s' without <source path=...>", type);
+      break;
+    case XEN_KBOOT_CHR_TCP:
+      if (!chr->host || !chr->service)
+        problem (p, XEN_KBOOT_CONF_ERROR_MISSING, cnode,
+                 "type='tcp' without <source host=... service=...>: the "
+                 "address QEMU listens on (mode='bind') or connects to");
+      break;
+    case XEN_KBOOT_CHR_UDP:
+      if (!chr->service)
+        problem (p, XEN_KBOOT_CONF_ERROR_MISSING, cnode,
+                 "type='udp' without <source mode='connect' service=...>: "
+                 "the port QEMU sends to");
+      break;
+    case XEN_KBOOT_CHR_PTY:
+    case XEN_KBOOT_CHR_NULL:
+    case XEN_KBOOT_CHR_VC:
+    case XEN_KBOOT_CHR_STDIO:
+    case XEN_KBOOT_CHR_LAST:
+      break;
+    }
 }
 
 static void
@@ -995,7 +1127,9 @@ parse_chr (Parser *p, const xmlNode *cnode, gboolean console)
       if (node->type != XML_ELEMENT_NODE)
         continue;
       if (is_element (node, "source"))
-        chr->path = get_prop (node, "path");
+        parse_chr_source (chr, node);
+      else if (is_element (node, "protocol") && chr->type == XEN_KBOOT_CHR_TCP)
+        parse_chr_protocol (p, chr, node);
       else if (is_element (node, "target"))
         {
           g_autofree char *port = get_prop (node, "port");
@@ -1011,11 +1145,7 @@ parse_chr (Parser *p, const xmlNode *cnode, gboolean console)
       else
         ignore (p, node, path);
     }
-  if ((chr->type == XEN_KBOOT_CHR_FILE || chr->type == XEN_KBOOT_CHR_DEV)
-      && !chr->path)
-    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, cnode,
-             "type='%s' without <source path=...>",
-             xen_kboot_chr_type_to_string (chr->type));
+  check_chr_source (p, chr, cnode);
   g_ptr_array_add (p->def->chrs, chr);
 }
 

@@ -119,6 +119,7 @@ typedef enum {
 typedef enum {
   XEN_KBOOT_GRAPHICS_VNC,
   XEN_KBOOT_GRAPHICS_SPICE,
+  XEN_KBOOT_GRAPHICS_SDL,
   XEN_KBOOT_GRAPHICS_LAST
 } XenKbootGraphicsType;
 
@@ -129,6 +130,10 @@ typedef enum {
   XEN_KBOOT_CHR_STDIO,
   XEN_KBOOT_CHR_FILE,
   XEN_KBOOT_CHR_DEV,
+  XEN_KBOOT_CHR_PIPE,
+  XEN_KBOOT_CHR_TCP,
+  XEN_KBOOT_CHR_UDP,
+  XEN_KBOOT_CHR_UNIX,
   XEN_KBOOT_CHR_LAST
 } XenKbootChrType;
 
@@ -235,13 +240,22 @@ typedef struct {
   char *listen;                 /* listen= or <listen type='address'> */
   char *passwd;
   char *keymap;
+  char *display;                /* sdl: display= (the X display) */
+  char *xauth;                  /* sdl: xauth= (its .Xauthority file) */
+  gboolean opengl;              /* sdl: <gl enable='yes'/> */
   XenKbootLoc loc;
 } XenKbootGraphicsDef;
 
 typedef struct {
   gboolean console;             /* <console> rather than <serial> */
   XenKbootChrType type;
-  char *path;                   /* file and dev types */
+  char *path;                   /* file, dev, pipe and unix types */
+  /* tcp: <source host= service=>; udp: the connect-mode source's (the
+   * peer), and the bind-mode source's in bind_host, bind_service. */
+  char *host, *service;
+  char *bind_host, *bind_service;
+  gboolean listen;              /* tcp, unix: <source mode='bind'> */
+  gboolean telnet;              /* tcp: <protocol type='telnet'/> */
   int port;                     /* <target port=>, -1 when absent */
   char *target_type;            /* serial, isa-serial, xen */
   XenKbootLoc loc;

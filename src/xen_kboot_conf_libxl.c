@@ -118,6 +118,18 @@ make_vnc (const XenKbootNativeVnc *vnc, libxl_vnc_info *x, char **keymap)
 }
 
 static void
+make_sdl (const XenKbootNativeSdl *sdl, libxl_sdl_info *x)
+{
+  libxl_defbool_set (&x->enable, sdl->enable);
+  if (!sdl->enable)
+    return;
+  if (sdl->opengl)   /* else libxl's default, as xl without "opengl" */
+    libxl_defbool_set (&x->opengl, true);
+  x->display = dup (sdl->display);
+  x->xauthority = dup (sdl->xauthority);
+}
+
+static void
 make_hvm_graphics (const XenKbootNative *n, libxl_domain_build_info *b_info)
 {
   if (!n->graphics)
@@ -125,7 +137,7 @@ make_hvm_graphics (const XenKbootNative *n, libxl_domain_build_info *b_info)
       libxl_defbool_set (&b_info->u.hvm.nographic, true);
       return;
     }
-  libxl_defbool_set (&b_info->u.hvm.sdl.enable, false);
+  make_sdl (&n->sdl, &b_info->u.hvm.sdl);
   if (n->vnc.enable)
     make_vnc (&n->vnc, &b_info->u.hvm.vnc, &b_info->u.hvm.keymap);
   else
@@ -343,8 +355,11 @@ make_pv_framebuffer (const XenKbootNative *n, libxl_domain_config *d_config)
   vkb = &d_config->vkbs[d_config->num_vkbs++];
   libxl_device_vfb_init (vfb);
   libxl_device_vkb_init (vkb);
-  make_vnc (&n->vnc, &vfb->vnc, &vfb->keymap);
-  libxl_defbool_set (&vfb->sdl.enable, false);
+  if (n->vnc.enable)
+    make_vnc (&n->vnc, &vfb->vnc, &vfb->keymap);
+  else
+    libxl_defbool_set (&vfb->vnc.enable, false);
+  make_sdl (&n->sdl, &vfb->sdl);
 }
 
 gboolean

@@ -272,8 +272,21 @@ map_spice (XenKbootNativeSpice *spice, const XenKbootGraphicsDef *g)
   spice->disable_ticketing = g->passwd == NULL;
 }
 
-/* The first VNC and the first SPICE display count; HVM shows them through
- * QEMU, PV and PVH a VNC display through a vfb (they have no SPICE). */
+/* The first SDL window (libvirt's libxlMakeVfb; <gl enable='yes'/>
+ * becomes libxl's opengl, which libvirt leaves off). */
+static void
+map_sdl (XenKbootNativeSdl *sdl, const XenKbootGraphicsDef *g)
+{
+  sdl->enable = TRUE;
+  sdl->display = g->display;
+  sdl->xauthority = g->xauth;
+  sdl->opengl = g->opengl;
+  sdl->line = g->loc.line;
+}
+
+/* The first VNC, SPICE and SDL display count; HVM shows them through
+ * QEMU, PV and PVH a VNC or SDL display through a vfb (they have no
+ * SPICE). */
 static void
 map_graphics (XenKbootNative *n, const XenKbootDomainDef *def)
 {
@@ -291,19 +304,27 @@ map_graphics (XenKbootNative *n, const XenKbootDomainDef *def)
           if (!n->spice.enable && n->hvm)
             map_spice (&n->spice, g);
           break;
+        case XEN_KBOOT_GRAPHICS_SDL:
+          if (!n->sdl.enable)
+            map_sdl (&n->sdl, g);
+          break;
         case XEN_KBOOT_GRAPHICS_LAST:
           break;
         }
     }
-  n->graphics = n->hvm && (n->vnc.enable || n->spice.enable);
-  n->vfb = !n->hvm && n->vnc.enable;
+  n->graphics = n->hvm && (n->vnc.enable || n->spice.enable || n->sdl.enable);
+  n->vfb = !n->hvm && (n->vnc.enable || n->sdl.enable);
 }
 
-/* A character device in QEMU's -serial spelling (libvirt's
- * libxlMakeChrdevStr). */
+/* A character device in QEMU's -serial spelling, as libvirt's libxl
+ * driver writes it (libxlMakeChrdevStr; its xen-xl writer's
+ * xenFormatSxprChr differs only in leaving an absent udp bind port
+ * empty, where QEMU takes 0 too). */
 static char *
 serial_device (const XenKbootChrDef *chr)
 {
+  const char *listen = chr->listen ? ",server,nowait" : "";
+
   switch (chr->type)
     {
     case XEN_KBOOT_CHR_PTY:
@@ -312,9 +333,22 @@ serial_device (const XenKbootChrDef *chr)
     case XEN_KBOOT_CHR_STDIO:
       return g_strdup (xen_kboot_chr_type_to_string (chr->type));
     case XEN_KBOOT_CHR_FILE:
-      return g_strdup_printf ("file:%s", chr->path ? chr->path : "");
+    case XEN_KBOOT_CHR_PIPE:
+      return g_strdup_printf ("%s:%s", xen_kboot_chr_type_to_string (chr->type),
+                              chr->path ? chr->path : "");
     case XEN_KBOOT_CHR_DEV:
       return g_strdup (chr->path ? chr->path : "");
+    case XEN_KBOOT_CHR_TCP:
+      return g_strdup_printf ("%s:%s:%s%s", chr->telnet ? "telnet" : "tcp",
+                              chr->host ? chr->host : "",
+                              chr->service ? chr->service : "", listen);
+    case XEN_KBOOT_CHR_UDP:
+      return g_strdup_printf ("udp:%s:%s@%s:%s", chr->host ? chr->host : "",
+                              chr->service ? chr->service : "",
+                              chr->bind_host ? chr->bind_host : "",
+                              chr->bind_service ? chr->bind_service : "0");
+    case XEN_KBOOT_CHR_UNIX:
+      return g_strdup_printf ("unix:%s%s", chr->path ? chr->path : "", listen);
     case XEN_KBOOT_CHR_LAST:
       break;
     }

@@ -189,6 +189,17 @@ typedef struct {
   gboolean disable_ticketing;      /* no password */
 } XenKbootNativeSpice;
 
+/* QEMU's SDL window (HVM) or the vfb backend's (PV, PVH), on the X
+ * display @display with @xauthority's cookie (NULL: the device model's
+ * environment). */
+typedef struct {
+  gboolean enable;
+  const char *display;
+  const char *xauthority;
+  gboolean opengl;
+  int line;                        /* the <graphics>, for messages */
+} XenKbootNativeSdl;
+
 /* A host PCI function passed through (HVM, device-model mode). */
 typedef struct {
   guint domain, bus, dev, func;
@@ -235,11 +246,13 @@ typedef struct {
   XenKbootNativePci *pcis;         /* HVM <hostdev type='pci'> */
   guint n_pcis;
 
-  /* HVM display: SDL stays off and VNC is off unless asked for when the
-   * domain has any display; with none, the guest runs nographic. */
+  /* HVM display: SDL and VNC are off unless asked for when the domain
+   * has any display; with none, the guest runs nographic. */
   gboolean graphics;
   XenKbootNativeVnc vnc;           /* HVM: QEMU's; PV/PVH: the vfb's */
-  gboolean vfb;                    /* PV/PVH: a vfb and a vkb carry @vnc */
+  XenKbootNativeSdl sdl;           /* HVM: QEMU's; PV/PVH: the vfb's */
+  gboolean vfb;                    /* PV/PVH: a vfb and a vkb carry @vnc
+                                    * and @sdl */
   XenKbootNativeSpice spice;       /* HVM */
   XenKbootNativeVga vga;           /* HVM */
   guint64 video_memkb;             /* HVM; 0: default */

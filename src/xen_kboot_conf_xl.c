@@ -110,8 +110,12 @@ format_time_and_events (Writer *w)
 {
   const XenKbootNative *n = w->n;
 
+  /* xl.cfg has no negative numbers (libxlutil's lexer), and xl stores the
+   * value in libxl's uint32_t rtc_timeoffset, which Xen reads as signed:
+   * an offset before UTC is written as that uint32_t.  (libvirt's xen-xl
+   * writer writes "-7200", which xl cannot read.) */
   if (n->has_rtc_timeoffset)
-    set_int (w, "rtc_timeoffset", n->rtc_timeoffset);
+    set_int (w, "rtc_timeoffset", (guint32) n->rtc_timeoffset);
   set_int (w, "localtime", n->localtime);
   set_string (w, "on_poweroff", xen_kboot_lifecycle_action_to_string (n->on_poweroff));
   set_string (w, "on_reboot", xen_kboot_lifecycle_action_to_string (n->on_reboot));
@@ -123,22 +127,39 @@ format_time_and_events (Writer *w)
     set_string (w, "device_model_version", "qemu-xen");
 }
 
-/* PV and PVH: the VNC display of a vfb, one "key=value,..." spec. */
+/* PV and PVH: the VNC display or SDL window of a vfb, one "key=value,..."
+ * spec.  xl reads no "type=sdl" (libvirt's spelling, which xl passes over,
+ * leaving libxl's default, VNC): the window is "vnc=0,sdl=1". */
 static void
-format_vfb (Writer *w, const XenKbootNativeVnc *vnc)
+format_vfb (Writer *w, const XenKbootNativeVnc *vnc, const XenKbootNativeSdl *sdl)
 {
   g_autoptr(GPtrArray) vfb = g_ptr_array_new_with_free_func (g_free);
-  GString *spec = g_string_new ("type=vnc");
+  GString *spec = g_string_new (NULL);
 
-  g_string_append_printf (spec, ",vncunused=%d", vnc->findunused);
-  if (vnc->display >= 0)
-    g_string_append_printf (spec, ",vncdisplay=%d", vnc->display);
-  if (vnc->listen)
-    g_string_append_printf (spec, ",vnclisten=%s", vnc->listen);
-  if (vnc->passwd && spec_value_ok (w, vnc->passwd, vnc->def->loc.line, "graphics", "passwd"))
-    g_string_append_printf (spec, ",vncpasswd=%s", vnc->passwd);
-  if (vnc->keymap)
-    g_string_append_printf (spec, ",keymap=%s", vnc->keymap);
+  if (vnc->enable)
+    {
+      g_string_append_printf (spec, "type=vnc,vncunused=%d", vnc->findunused);
+      if (vnc->display >= 0)
+        g_string_append_printf (spec, ",vncdisplay=%d", vnc->display);
+      if (vnc->listen)
+        g_string_append_printf (spec, ",vnclisten=%s", vnc->listen);
+      if (vnc->passwd && spec_value_ok (w, vnc->passwd, vnc->def->loc.line, "graphics", "passwd"))
+        g_string_append_printf (spec, ",vncpasswd=%s", vnc->passwd);
+      if (vnc->keymap)
+        g_string_append_printf (spec, ",keymap=%s", vnc->keymap);
+    }
+  else
+    g_string_append (spec, "vnc=0");
+  if (sdl->enable)
+    {
+      g_string_append (spec, ",sdl=1");
+      if (sdl->opengl)
+        g_string_append (spec, ",opengl=1");
+      if (sdl->display && spec_value_ok (w, sdl->display, sdl->line, "graphics", "display"))
+        g_string_append_printf (spec, ",display=%s", sdl->display);
+      if (sdl->xauthority && spec_value_ok (w, sdl->xauthority, sdl->line, "graphics", "xauth"))
+        g_string_append_printf (spec, ",xauthority=%s", sdl->xauthority);
+    }
   g_ptr_array_add (vfb, g_string_free (spec, FALSE));
   set_list (w, "vfb", vfb);
 }
@@ -149,10 +170,20 @@ format_graphics (Writer *w)
   const XenKbootNative *n = w->n;
 
   if (n->vfb)
-    format_vfb (w, &n->vnc);
+    format_vfb (w, &n->vnc, &n->sdl);
   if (!n->graphics)
     return;
-  set_int (w, "sdl", 0);
+  /* libvirt's xen-xl writer: sdl, then display and xauthority. */
+  set_int (w, "sdl", n->sdl.enable);
+  if (n->sdl.enable)
+    {
+      if (n->sdl.opengl)
+        set_int (w, "opengl", 1);
+      if (n->sdl.display)
+        set_string (w, "display", n->sdl.display);
+      if (n->sdl.xauthority)
+        set_string (w, "xauthority", n->sdl.xauthority);
+    }
   set_int (w, "vnc", n->vnc.enable);
   if (n->vnc.enable)
     {

@@ -1255,10 +1255,11 @@ static const struct {
     SCHEMA_HEAD "\n<name>u</name>" SCHEMA_OS "</domain>",
     "t.xml:2: <domain>: a second <name> is not allowed (the first is at line 1)" },
   { "attributes-together",
-    SCHEMA_HEAD SCHEMA_OS "<clock offset='utc' adjustment='12'/></domain>",
-    "t.xml:1: <clock offset='utc' adjustment='12'>: these attributes do not go together "
-    "(allowed: offset one of utc, localtime, adjustment reset (optional); or offset "
-    "variable, adjustment an integer (optional), basis one of utc, localtime (optional))" },
+    SCHEMA_HEAD SCHEMA_OS "<clock offset='utc' basis='utc'/></domain>",
+    "t.xml:1: <clock offset='utc' basis='utc'>: these attributes do not go together "
+    "(allowed: offset one of utc, localtime, adjustment reset or an integer (optional); "
+    "or offset variable, adjustment an integer (optional), basis one of utc, localtime "
+    "(optional))" },
   { "text-in-empty",
     SCHEMA_HEAD SCHEMA_OS "<features><acpi>yes</acpi></features></domain>",
     "t.xml:1: <acpi>: text 'yes' is not allowed here: the element is empty" },

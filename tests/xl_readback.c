@@ -27,7 +27,8 @@
 static const char *const known_keys[] = {
   "name", "uuid", "maxmem", "memory", "maxvcpus", "vcpus", "pae", "acpi",
   "apic", "rtc_timeoffset", "localtime", "on_poweroff", "on_reboot",
-  "on_crash", "device_model_override", "device_model_version", "sdl", "vnc", "vncunused",
+  "on_crash", "device_model_override", "device_model_version", "sdl",
+  "opengl", "display", "xauthority", "vnc", "vncunused",
   "vncdisplay", "vnclisten", "vncpasswd", "keymap", "vfb", "spice",
   "spicehost", "spiceport", "spicepasswd", "spicedisable_ticketing", "vif",
   "serial", "builder", "type", "firmware_override", "kernel", "ramdisk",
@@ -229,6 +230,12 @@ read_vfb_key (libxl_device_vfb *vfb, const char *key, const char *value,
     vfb->keymap = strdup (value);
   else if (strcmp (key, "sdl") == 0)
     libxl_defbool_set (&vfb->sdl.enable, atoi (value));
+  else if (strcmp (key, "opengl") == 0)
+    libxl_defbool_set (&vfb->sdl.opengl, atoi (value));
+  else if (strcmp (key, "display") == 0)
+    vfb->sdl.display = strdup (value);
+  else if (strcmp (key, "xauthority") == 0)
+    vfb->sdl.xauthority = strdup (value);
   else
     {
       g_set_error (error, READBACK_ERROR, 0, "vfb %s=%s: not read back", key, value);
@@ -409,6 +416,9 @@ read_hvm (XLU_Config *cfg, libxl_domain_build_info *b_info, GError **error)
     vnc->display = (int) l;
   xlu_cfg_get_defbool (cfg, "vncunused", &vnc->findunused, 0);
   xlu_cfg_get_defbool (cfg, "sdl", &b_info->u.hvm.sdl.enable, 0);
+  xlu_cfg_get_defbool (cfg, "opengl", &b_info->u.hvm.sdl.opengl, 0);
+  xlu_cfg_replace_string (cfg, "display", &b_info->u.hvm.sdl.display, 0);
+  xlu_cfg_replace_string (cfg, "xauthority", &b_info->u.hvm.sdl.xauthority, 0);
   if (!read_vga (cfg, b_info, error))
     return FALSE;
   xlu_cfg_replace_string (cfg, "keymap", &b_info->u.hvm.keymap, 0);
