@@ -79,6 +79,17 @@ xen_kboot_schema_problem_refused_element (const GError *problem, int *line,
 }
 
 gboolean
+xen_kboot_schema_problem_line (const GError *problem, int *line)
+{
+  XenKbootSchemaErrorPrivate *priv = private_of (problem);
+
+  if (!priv)
+    return FALSE;
+  *line = priv->line;
+  return TRUE;
+}
+
+gboolean
 xen_kboot_schema_problem_subject (const GError *problem, int *line,
                                   const char **element, const char **subject)
 {
@@ -201,7 +212,8 @@ report (Explainer *ex, XenKbootSchemaError code, const xmlNode *node,
   return priv;
 }
 
-/* "<a>, <b>; accepted and ignored: <c>, elements in other namespaces" */
+/* "<a>, <b>; accepted and ignored: <c>, elements in other namespaces";
+ * "" when the element takes no child element at all. */
 static char *
 allowed_elements (Explainer *ex, const xmlNode *node, const XenKbootSchemaContent *m)
 {
@@ -231,6 +243,8 @@ allowed_elements (Explainer *ex, const xmlNode *node, const XenKbootSchemaConten
   if (other_ns)
     g_string_append_printf (ignored, "%selements in other namespaces",
                             ignored->len ? ", " : "");
+  if (!used->len && !ignored->len)
+    return g_strdup ("");
   if (!used->len)
     return g_strdup_printf ("accepted and ignored: %s", ignored->str);
   if (!ignored->len)
@@ -369,9 +383,14 @@ check_attribute (Explainer *ex, const xmlNode *node, const xmlAttr *attr, const 
   if (!known)
     {
       g_autofree char *allowed = allowed_attributes (m);
-      report (ex, XEN_KBOOT_SCHEMA_ERROR_ATTRIBUTE, node, element, NULL,
-              "<%s>: attribute %s='%s' is not allowed (%s%s)", element, local,
-              shown, *allowed ? "allowed: " : "no attributes are", allowed);
+      if (*allowed)
+        report (ex, XEN_KBOOT_SCHEMA_ERROR_ATTRIBUTE, node, element, NULL,
+                "<%s>: attribute %s='%s' is not allowed (allowed: %s)", element,
+                local, shown, allowed);
+      else
+        report (ex, XEN_KBOOT_SCHEMA_ERROR_ATTRIBUTE, node, element, NULL,
+                "<%s>: attribute %s='%s' is not allowed (<%s> takes no "
+                "attributes)", element, local, shown, element);
     }
   else if (!xen_kboot_schema_values_accept (&spec, value))
     {
@@ -605,9 +624,14 @@ check_children (Explainer *ex, const xmlNode *node, const XenKbootSchemaContent 
 
           XenKbootSchemaErrorPrivate *priv;
 
-          priv = report (ex, XEN_KBOOT_SCHEMA_ERROR_ELEMENT, c, parent, NULL,
-                         "<%s>: element <%s> is not allowed here%s (%s%s)", parent, child,
-                         hint, *allowed ? "allowed: " : "no child elements are", allowed);
+          if (*allowed)
+            priv = report (ex, XEN_KBOOT_SCHEMA_ERROR_ELEMENT, c, parent, NULL,
+                           "<%s>: element <%s> is not allowed here%s (allowed: %s)",
+                           parent, child, hint, allowed);
+          else
+            priv = report (ex, XEN_KBOOT_SCHEMA_ERROR_ELEMENT, c, parent, NULL,
+                           "<%s>: element <%s> is not allowed here%s (<%s> takes "
+                           "no child elements)", parent, child, hint, parent);
           if (priv)
             priv->refused = g_strdup (child);
           continue;

@@ -44,6 +44,10 @@ gboolean xen_kboot_schema_problem_subject (const GError *problem, int *line,
                                            const char **element,
                                            const char **subject);
 
+/* The line @problem (of XEN_KBOOT_SCHEMA_ERROR, but for TOO_MANY) is
+ * reported at; FALSE for any other problem. */
+gboolean xen_kboot_schema_problem_line (const GError *problem, int *line);
+
 /* For an element not allowed where it is (XEN_KBOOT_SCHEMA_ERROR_ELEMENT):
  * its @line and its @name as the document writes it ("nic", "k:bot"), so
  * that a caller does not also call it ignored; FALSE for other problems. */
