@@ -41,7 +41,7 @@ ENUM_TABLE (xen_kboot_lifecycle_action, XEN_KBOOT_LIFECYCLE_LAST,
 ENUM_TO_STRING (xen_kboot_lifecycle_action, XenKbootLifecycleAction,
                 XEN_KBOOT_LIFECYCLE_LAST)
 ENUM_TABLE (xen_kboot_clock_offset, XEN_KBOOT_CLOCK_LAST, "utc", "localtime", "variable");
-ENUM_TABLE (xen_kboot_disk_type, XEN_KBOOT_DISK_TYPE_LAST, "file", "block");
+ENUM_TABLE (xen_kboot_disk_type, XEN_KBOOT_DISK_TYPE_LAST, "file", "block", "network");
 ENUM_TABLE (xen_kboot_disk_device, XEN_KBOOT_DISK_DEVICE_LAST, "disk", "cdrom");
 ENUM_TABLE (xen_kboot_disk_bus, XEN_KBOOT_DISK_BUS_LAST, "", "ide", "scsi", "xen", "sata");
 ENUM_TABLE (xen_kboot_net_type, XEN_KBOOT_NET_TYPE_LAST, "bridge", "ethernet",
@@ -163,6 +163,15 @@ xen_kboot_conf_schema (gsize *length)
 /* ---- freeing ---- */
 
 static void
+disk_host_free (gpointer p)
+{
+  XenKbootDiskHost *host = p;
+
+  g_free (host->name);
+  g_free (host);
+}
+
+static void
 disk_free (gpointer p)
 {
   XenKbootDiskDef *disk = p;
@@ -170,8 +179,20 @@ disk_free (gpointer p)
   g_free (disk->driver_name);
   g_free (disk->format);
   g_free (disk->source);
+  g_free (disk->rbd_pool);
+  g_free (disk->rbd_image);
+  g_clear_pointer (&disk->hosts, g_ptr_array_unref);
   g_free (disk->target_dev);
   g_free (disk);
+}
+
+void
+xen_kboot_hostdev_def_free (XenKbootHostdevDef *hostdev)
+{
+  if (!hostdev)
+    return;
+  g_free (hostdev->mac);
+  g_free (hostdev);
 }
 
 static void
@@ -270,7 +291,7 @@ domain_def_new (const char *file)
   def->graphics = g_ptr_array_new_with_free_func (graphics_free);
   def->chrs = g_ptr_array_new_with_free_func (chr_free);
   def->inputs = g_ptr_array_new_with_free_func (g_free);
-  def->hostdevs = g_ptr_array_new_with_free_func (g_free);
+  def->hostdevs = g_ptr_array_new_with_free_func ((GDestroyNotify) xen_kboot_hostdev_def_free);
   def->ignored = g_ptr_array_new_with_free_func (ignored_free);
   return def;
 }
@@ -300,9 +321,15 @@ xen_kboot_conf_problems_to_error (GPtrArray *problems, GError **error)
   g_string_free (text, TRUE);
 }
 
+/* The lines of an element the parser refused as a whole. */
+typedef struct {
+  int first, last;
+} LineSpan;
+
 typedef struct {
   XenKbootDomainDef *def;
   GPtrArray *problems;
+  GArray *refused;              /* LineSpan; NULL: not kept */
 } Parser;
 
 GError *
@@ -367,6 +394,29 @@ problem (Parser *p, XenKbootConfError code, const xmlNode *node,
 }
 
 /* ---- small XML helpers ---- */
+
+static int
+last_line (const xmlNode *node)
+{
+  int last = (int) xmlGetLineNo (node);
+
+  for (const xmlNode *child = node->children; child; child = child->next)
+    if (child->type == XML_ELEMENT_NODE)
+      last = MAX (last, last_line (child));
+  return last;
+}
+
+/* @node is refused whole, for its type: what the schema says of its
+ * content follows from that type (an <interface type='direct'>'s <source
+ * dev=> is not a bridge's), and is not said again (load_doc). */
+static void
+refuse_whole (Parser *p, const xmlNode *node)
+{
+  LineSpan span = { (int) xmlGetLineNo (node), last_line (node) };
+
+  if (p->refused)
+    g_array_append_val (p->refused, span);
+}
 
 static gboolean
 is_element (const xmlNode *node, const char *name)
@@ -857,6 +907,105 @@ parse_lifecycle (Parser *p, const xmlNode *node, XenKbootLifecycleAction *action
 
 /* ---- <devices> ---- */
 
+/* The secret behind <auth> lives in libvirt's secret store: libvirt's
+ * libxl driver reads it (virSecretGetSecretString) and writes the key
+ * into QEMU's rbd string; a domain file names only the secret's UUID or
+ * usage, which xen-kboot cannot read. */
+static void
+refuse_disk_auth (Parser *p, const xmlNode *node)
+{
+  problem (p, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, node,
+           "a Ceph key from libvirt's secret store: xen-kboot cannot read "
+           "libvirt's secrets and opens rbd images without authentication "
+           "(auth_supported=none); drop <auth> if the cluster lets this "
+           "client in without cephx, or map the image on the host (rbd "
+           "map) and give it as <disk type='block'>");
+}
+
+/* A monitor: <host name= port=>. */
+static void
+parse_disk_host (Parser *p, XenKbootDiskDef *disk, const xmlNode *node)
+{
+  g_autofree char *name = get_prop (node, "name");
+  g_autofree char *port = get_prop (node, "port");
+  g_autofree XenKbootDiskHost *host = g_new0 (XenKbootDiskHost, 1);
+  gint64 value = 0;
+
+  if (!name)
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_MISSING, node,
+               "without name=: which Ceph monitor (a host name or address)");
+      return;
+    }
+  if (port && !parse_int (port, 1, 65535, &value))
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+               "port='%s' is not a TCP port from 1 to 65535", port);
+      return;
+    }
+  host->name = g_steal_pointer (&name);
+  host->port = (guint) value;
+  g_ptr_array_add (disk->hosts, g_steal_pointer (&host));
+}
+
+/* <disk type='network'>: libvirt's libxl driver opens rbd only, through
+ * QEMU's qdisk (libxlMakeNetworkDiskSrc); its name='POOL/IMAGE' is split
+ * at the first '/' (virDomainDiskSourceNetworkParse). */
+static void
+parse_disk_network_source (Parser *p, XenKbootDiskDef *disk, const xmlNode *node)
+{
+  g_autofree char *protocol = get_prop (node, "protocol");
+  g_autofree char *name = get_prop (node, "name");
+  const char *slash = name ? strchr (name, '/') : NULL;
+
+  disk->hosts = g_ptr_array_new_with_free_func (disk_host_free);
+  if (!protocol)
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_MISSING, node,
+               "type='network' without protocol=: which network protocol "
+               "(xen-kboot, as libvirt's libxl driver, opens 'rbd')");
+      return;
+    }
+  if (strcmp (protocol, "rbd") != 0)
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, node,
+               "protocol='%s': libxl's qdisk backend opens network disks of "
+               "protocol 'rbd' only (libvirt's libxl driver refuses the "
+               "others too); attach the volume on the host and give it as "
+               "<disk type='block'> or type='file'", protocol);
+      return;
+    }
+  if (!slash || slash == name || !slash[1])
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+               "name='%s' is not POOL/IMAGE: which Ceph pool and image",
+               name ? name : "");
+      return;
+    }
+  /* QEMU's rbd string separates its options with ':'. */
+  if (strchr (slash + 1, ':'))
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, node,
+               "name='%s': an image name with ':' cannot be given to QEMU's "
+               "rbd driver (libvirt refuses it too); rename the image", name);
+      return;
+    }
+  disk->rbd_pool = g_strndup (name, (gsize) (slash - name));
+  disk->rbd_image = g_strdup (slash + 1);
+  ignore_attr (p, node, "/domain/devices/disk/source", "tls");
+  for (const xmlNode *child = node->children; child; child = child->next)
+    {
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (child, "host"))
+        parse_disk_host (p, disk, child);
+      else if (is_element (child, "auth"))
+        refuse_disk_auth (p, child);
+      else
+        ignore (p, child, "/domain/devices/disk/source");
+    }
+}
+
 static void
 parse_disk (Parser *p, const xmlNode *disk_node)
 {
@@ -880,6 +1029,11 @@ parse_disk (Parser *p, const xmlNode *disk_node)
         {
           if (node != first_child (disk_node, "source"))
             continue;
+          if (disk->type == XEN_KBOOT_DISK_TYPE_NETWORK)
+            {
+              parse_disk_network_source (p, disk, node);
+              continue;
+            }
           disk->source = get_prop (node, disk->type == XEN_KBOOT_DISK_TYPE_BLOCK
                                          ? "dev" : "file");
           for (const xmlNode *child = node->children; child; child = child->next)
@@ -895,8 +1049,23 @@ parse_disk (Parser *p, const xmlNode *disk_node)
         }
       else if (is_element (node, "readonly"))
         disk->readonly = TRUE;
+      else if (is_element (node, "auth") && disk->type == XEN_KBOOT_DISK_TYPE_NETWORK)
+        refuse_disk_auth (p, node);   /* libvirt's older place for it */
       else
         ignore (p, node, "/domain/devices/disk");
+    }
+  if (disk->type == XEN_KBOOT_DISK_TYPE_NETWORK)
+    {
+      if (!first_child (disk_node, "source"))
+        problem (p, XEN_KBOOT_CONF_ERROR_MISSING, disk_node,
+                 "type='network' without <source protocol='rbd' "
+                 "name='POOL/IMAGE'>: which image");
+      /* libxlMakeDisk: "only the 'qemu' driver can be used with network
+       * disks". */
+      if (disk->driver_name && strcmp (disk->driver_name, "qemu") != 0)
+        problem (p, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, first_child (disk_node, "driver"),
+                 "name='%s' for a network disk: only QEMU's qdisk backend "
+                 "(name='qemu') opens one", disk->driver_name);
     }
   if (!disk->target_dev)
     problem (p, XEN_KBOOT_CONF_ERROR_MISSING, disk_node,
@@ -921,19 +1090,174 @@ is_generated_vif_name (const char *name)
   return *s == '\0' || strcmp (s, "-emu") == 0;
 }
 
+/* A PCI address part, "0x1a" or "26" as libvirt reads it (base 0). */
+static gboolean
+pci_address_part (Parser *p, const xmlNode *node, const char *attr, guint max,
+                  guint *value)
+{
+  g_autofree char *text = get_prop (node, attr);
+  char *end = NULL;
+  guint64 v = 0;
+
+  if (text && g_ascii_isdigit (text[0]))
+    {
+      errno = 0;
+      v = g_ascii_strtoull (text, &end, 0);
+    }
+  if (end && *end == '\0' && errno == 0 && v <= max)
+    {
+      *value = (guint) v;
+      return TRUE;
+    }
+  problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+           "%s='%s' is not a PCI %s number from 0 to %#x", attr,
+           text ? text : "", attr, max);
+  return FALSE;
+}
+
+/* <address domain= bus= slot= function=>, each part checked so that every
+ * bad one is reported; libvirt's domain defaults to 0. */
+static gboolean
+parse_pci_address (Parser *p, const xmlNode *node, XenKbootHostdevDef *hostdev)
+{
+  gboolean ok = TRUE;
+
+  if (xmlHasProp (node, (const xmlChar *) "domain"))
+    ok = pci_address_part (p, node, "domain", 0xffff, &hostdev->domain);
+  ok &= pci_address_part (p, node, "bus", 0xff, &hostdev->bus);
+  ok &= pci_address_part (p, node, "slot", 0x1f, &hostdev->slot);
+  ok &= pci_address_part (p, node, "function", 0x7, &hostdev->function);
+  return ok;
+}
+
+/* <hostdev mode='subsystem' type='pci'>: libvirt's libxl driver passes
+ * the function through (libxlMakePCI); other hostdevs are not used. */
+static void
+parse_hostdev (Parser *p, const xmlNode *hnode)
+{
+  g_autofree char *mode = get_prop (hnode, "mode");
+  g_autofree char *type = get_prop (hnode, "type");
+  g_autoptr(XenKbootHostdevDef) hostdev = NULL;
+  gboolean saw_address = FALSE, address_ok = FALSE;
+
+  if (g_strcmp0 (mode ? mode : "subsystem", "subsystem") != 0
+      || g_strcmp0 (type, "pci") != 0)
+    {
+      ignore (p, hnode, "/domain/devices");
+      return;
+    }
+  hostdev = g_new0 (XenKbootHostdevDef, 1);
+  hostdev->loc.line = (int) xmlGetLineNo (hnode);
+  for (const xmlNode *node = hnode->children; node; node = node->next)
+    {
+      g_autofree char *filtering = NULL;
+
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (!is_element (node, "source"))
+        {
+          ignore (p, node, "/domain/devices/hostdev");
+          continue;
+        }
+      filtering = get_prop (node, "writeFiltering");
+      hostdev->permissive = g_strcmp0 (filtering, "no") == 0;
+      for (const xmlNode *child = node->children; child; child = child->next)
+        {
+          if (child->type != XML_ELEMENT_NODE)
+            continue;
+          if (!is_element (child, "address"))
+            {
+              ignore (p, child, "/domain/devices/hostdev/source");
+              continue;
+            }
+          saw_address = TRUE;
+          address_ok = parse_pci_address (p, child, hostdev);
+        }
+    }
+  if (!saw_address)
+    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, hnode,
+             "type='pci' without <source><address domain= bus= slot= "
+             "function=>: which host PCI function to pass through");
+  if (!saw_address || !address_ok)
+    return;
+  g_ptr_array_add (p->def->hostdevs, g_steal_pointer (&hostdev));
+}
+
+/* <interface type='hostdev'>: an SR-IOV VF, which libvirt's libxl driver
+ * passes through as it does a <hostdev> (the domain's hostdevs hold it:
+ * libxlMakePCIList) and gives no vif (libxlMakeNicList skips it).  Its
+ * <mac> is kept for the warning that xen-kboot cannot set it. */
+static void
+parse_interface_hostdev (Parser *p, const xmlNode *iface)
+{
+  g_autoptr(XenKbootHostdevDef) hostdev = g_new0 (XenKbootHostdevDef, 1);
+  const xmlNode *mac = first_child (iface, "mac");
+  const xmlNode *source = first_child (iface, "source");
+  const xmlNode *address = source ? first_child (source, "address") : NULL;
+  g_autofree char *address_type = address ? get_prop (address, "type") : NULL;
+
+  hostdev->loc.line = (int) xmlGetLineNo (iface);
+  hostdev->interface = TRUE;
+  for (const xmlNode *node = iface->children; node; node = node->next)
+    if (node->type == XML_ELEMENT_NODE && !is_element (node, "mac")
+        && !is_element (node, "source"))
+      ignore (p, node, "/domain/devices/interface");
+  if (!address)
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_MISSING, iface,
+               "type='hostdev' without <source><address type='pci' domain= "
+               "bus= slot= function=>: which VF to pass through");
+      return;
+    }
+  if (g_strcmp0 (address_type, "pci") != 0)
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, address,
+               "type='%s': libxl passes through PCI functions only (an "
+               "SR-IOV VF is one: type='pci')", address_type ? address_type : "");
+      return;
+    }
+  if (!parse_pci_address (p, address, hostdev))
+    return;
+  if (mac)
+    hostdev->mac = get_prop (mac, "address");
+  g_ptr_array_add (p->def->hostdevs, g_steal_pointer (&hostdev));
+}
+
 /* type='network': the bridge is the network's, which only libvirt knows
  * (a running domain's XML names it in <source bridge=>); the conversion
  * needs it, validate does not (xen_kboot_native_check). */
 static void
 parse_interface (Parser *p, const xmlNode *iface)
 {
-  XenKbootNetDef *net = g_new0 (XenKbootNetDef, 1);
+  g_autofree char *type = get_prop (iface, "type");
+  XenKbootNetDef *net;
   static const char *const single[] = { "mac", "source", "script", "model", "target" };
-  char **fields[] = { &net->mac, NULL, &net->script, &net->model, &net->ifname };
+  char **fields[G_N_ELEMENTS (single)];
   static const char *const attrs[] = { "address", NULL, "path", "type", "dev" };
+  gboolean type_known;
 
+  if (g_strcmp0 (type, "hostdev") == 0)
+    {
+      parse_interface_hostdev (p, iface);
+      return;
+    }
+  net = g_new0 (XenKbootNetDef, 1);
+  fields[0] = &net->mac;
+  fields[1] = NULL;
+  fields[2] = &net->script;
+  fields[3] = &net->model;
+  fields[4] = &net->ifname;
   net->loc.line = (int) xmlGetLineNo (iface);
-  ENUM_PROP (p, iface, "type", xen_kboot_net_type, &net->type);
+  type_known = !type || LOOKUP (xen_kboot_net_type, type) >= 0;
+  if (type_known)
+    ENUM_PROP (p, iface, "type", xen_kboot_net_type, &net->type);
+  else
+    {
+      problem (p, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, iface,
+               "type='%s': libvirt's libxl driver gives a Xen guest interfaces "
+               "of type 'bridge', 'ethernet', 'network' or 'hostdev' only", type);
+      refuse_whole (p, iface);
+    }
   for (const xmlNode *node = iface->children; node; node = node->next)
     {
       gboolean known = FALSE;
@@ -963,11 +1287,12 @@ parse_interface (Parser *p, const xmlNode *iface)
    * for the running one's. */
   if (net->ifname && is_generated_vif_name (net->ifname))
     g_clear_pointer (&net->ifname, g_free);
-  if (net->type == XEN_KBOOT_NET_TYPE_BRIDGE && !net->bridge)
+  /* An unknown type is said once: its <source> is not a bridge's. */
+  if (type_known && net->type == XEN_KBOOT_NET_TYPE_BRIDGE && !net->bridge)
     problem (p, XEN_KBOOT_CONF_ERROR_MISSING, iface,
              "type='bridge' without <source bridge=...>: name the host "
              "bridge the NIC joins");
-  else if (net->type == XEN_KBOOT_NET_TYPE_NETWORK && !net->network)
+  else if (type_known && net->type == XEN_KBOOT_NET_TYPE_NETWORK && !net->network)
     problem (p, XEN_KBOOT_CONF_ERROR_MISSING, iface,
              "type='network' without <source network=...>: name the "
              "libvirt network the NIC joins");
@@ -1031,10 +1356,20 @@ parse_graphics (Parser *p, const xmlNode *gnode)
  * connect-mode source (the default mode) names the peer and whose
  * bind-mode source the local end. */
 static void
-parse_chr_source (XenKbootChrDef *chr, const xmlNode *node)
+parse_chr_source (Parser *p, XenKbootChrDef *chr, const xmlNode *node)
 {
   g_autofree char *mode = get_prop (node, "mode");
+  g_autofree char *tls = get_prop (node, "tls");
   gboolean bind = g_strcmp0 (mode, "bind") == 0;
+
+  /* libvirt's libxl driver drops tls= (libxlMakeChrdevStr writes no TLS
+   * option): the guest's console would go out in clear text. */
+  if (g_strcmp0 (tls, "yes") == 0)
+    problem (p, XEN_KBOOT_CONF_ERROR_UNSUPPORTED, node,
+             "tls='yes': libxl gives QEMU the device as one -serial string, "
+             "which has no TLS (libvirt's libxl driver drops it and sends "
+             "the console in clear text); use tls='no' behind a TLS tunnel "
+             "(stunnel, ssh -L), or type='pty' and the host's console");
 
   if (chr->type == XEN_KBOOT_CHR_UDP)
     {
@@ -1127,7 +1462,7 @@ parse_chr (Parser *p, const xmlNode *cnode, gboolean console)
       if (node->type != XML_ELEMENT_NODE)
         continue;
       if (is_element (node, "source"))
-        parse_chr_source (chr, node);
+        parse_chr_source (p, chr, node);
       else if (is_element (node, "protocol") && chr->type == XEN_KBOOT_CHR_TCP)
         parse_chr_protocol (p, chr, node);
       else if (is_element (node, "target"))
@@ -1223,88 +1558,6 @@ parse_input (Parser *p, const xmlNode *inode)
   g_ptr_array_add (p->def->inputs, input);
 }
 
-/* A PCI address part, "0x1a" or "26" as libvirt reads it (base 0). */
-static gboolean
-pci_address_part (Parser *p, const xmlNode *node, const char *attr, guint max,
-                  guint *value)
-{
-  g_autofree char *text = get_prop (node, attr);
-  char *end = NULL;
-  guint64 v = 0;
-
-  if (text && g_ascii_isdigit (text[0]))
-    {
-      errno = 0;
-      v = g_ascii_strtoull (text, &end, 0);
-    }
-  if (end && *end == '\0' && errno == 0 && v <= max)
-    {
-      *value = (guint) v;
-      return TRUE;
-    }
-  problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
-           "%s='%s' is not a PCI %s number from 0 to %#x", attr,
-           text ? text : "", attr, max);
-  return FALSE;
-}
-
-/* <hostdev mode='subsystem' type='pci'>: libvirt's libxl driver passes
- * the function through (libxlMakePCI); other hostdevs are not used. */
-static void
-parse_hostdev (Parser *p, const xmlNode *hnode)
-{
-  g_autofree char *mode = get_prop (hnode, "mode");
-  g_autofree char *type = get_prop (hnode, "type");
-  g_autofree XenKbootHostdevDef *hostdev = NULL;
-  gboolean saw_address = FALSE, address_ok = FALSE;
-
-  if (g_strcmp0 (mode ? mode : "subsystem", "subsystem") != 0
-      || g_strcmp0 (type, "pci") != 0)
-    {
-      ignore (p, hnode, "/domain/devices");
-      return;
-    }
-  hostdev = g_new0 (XenKbootHostdevDef, 1);
-  hostdev->loc.line = (int) xmlGetLineNo (hnode);
-  for (const xmlNode *node = hnode->children; node; node = node->next)
-    {
-      g_autofree char *filtering = NULL;
-
-      if (node->type != XML_ELEMENT_NODE)
-        continue;
-      if (!is_element (node, "source"))
-        {
-          ignore (p, node, "/domain/devices/hostdev");
-          continue;
-        }
-      filtering = get_prop (node, "writeFiltering");
-      hostdev->permissive = g_strcmp0 (filtering, "no") == 0;
-      for (const xmlNode *child = node->children; child; child = child->next)
-        {
-          if (child->type != XML_ELEMENT_NODE)
-            continue;
-          if (!is_element (child, "address"))
-            {
-              ignore (p, child, "/domain/devices/hostdev/source");
-              continue;
-            }
-          /* Each part checked, so that every bad one is reported. */
-          saw_address = TRUE;
-          address_ok = pci_address_part (p, child, "domain", 0xffff, &hostdev->domain);
-          address_ok &= pci_address_part (p, child, "bus", 0xff, &hostdev->bus);
-          address_ok &= pci_address_part (p, child, "slot", 0x1f, &hostdev->slot);
-          address_ok &= pci_address_part (p, child, "function", 0x7, &hostdev->function);
-        }
-    }
-  if (!saw_address)
-    problem (p, XEN_KBOOT_CONF_ERROR_MISSING, hnode,
-             "type='pci' without <source><address domain= bus= slot= "
-             "function=>: which host PCI function to pass through");
-  if (!saw_address || !address_ok)
-    return;
-  g_ptr_array_add (p->def->hostdevs, g_steal_pointer (&hostdev));
-}
-
 static void
 parse_devices (Parser *p, const xmlNode *devices)
 {
@@ -1397,11 +1650,11 @@ parse_domain_child (Parser *p, const xmlNode *node)
     ignore (p, node, "/domain");
 }
 
-XenKbootDomainDef *
-xen_kboot_domain_def_parse (xmlDoc *doc, const char *file, GPtrArray *problems)
+static XenKbootDomainDef *
+parse_doc (xmlDoc *doc, const char *file, GPtrArray *problems, GArray *refused)
 {
   g_autoptr(XenKbootDomainDef) def = domain_def_new (file);
-  Parser parser = { def, problems };
+  Parser parser = { def, problems, refused };
   const xmlNode *root = xmlDocGetRootElement (doc);
 
   if (!root || !is_element (root, "domain"))
@@ -1429,6 +1682,12 @@ xen_kboot_domain_def_parse (xmlDoc *doc, const char *file, GPtrArray *problems)
   if (!def->has_current_memory)
     def->current_memory_kib = def->memory_kib;
   return g_steal_pointer (&def);
+}
+
+XenKbootDomainDef *
+xen_kboot_domain_def_parse (xmlDoc *doc, const char *file, GPtrArray *problems)
+{
+  return parse_doc (doc, file, problems, NULL);
 }
 
 /* ---- loading: read, schema, parse, rules ---- */
@@ -1500,6 +1759,37 @@ forget_refused (XenKbootDomainDef *def, GPtrArray *problems, guint schema_first,
     }
 }
 
+/* One problem, one message: a schema problem inside an element the
+ * parser refused whole (below its first line) goes.  Returns how many
+ * went. */
+static guint
+drop_inside_refused (GPtrArray *problems, guint schema_first, guint rules_first,
+                     GArray *refused)
+{
+  guint dropped = 0;
+
+  for (guint i = rules_first; i > schema_first; i--)
+    {
+      const GError *e = g_ptr_array_index (problems, i - 1);
+      int line;
+      gboolean inside = FALSE;
+
+      if (!xen_kboot_schema_problem_line (e, &line))
+        continue;
+      for (guint k = 0; k < refused->len && !inside; k++)
+        {
+          const LineSpan *span = &g_array_index (refused, LineSpan, k);
+          inside = line > span->first && line <= span->last;
+        }
+      if (inside)
+        {
+          g_ptr_array_remove_index (problems, i - 1);
+          dropped++;
+        }
+    }
+  return dropped;
+}
+
 /* Check the schema, parse and apply the rules, even when the schema
  * fails, so that one run reports every problem.  With @keep, the
  * definition is returned whenever the root was <domain>, problems or not. */
@@ -1513,10 +1803,12 @@ load_doc (xmlDoc *doc, const char *name, guint64 min_memory_kib,
   guint before = problems->len;
 
   guint rules_first;
+  g_autoptr(GArray) refused = g_array_new (FALSE, FALSE, sizeof (LineSpan));
 
   xen_kboot_xml_validate_relaxng (doc, name, schema, schema_len, problems);
   rules_first = problems->len;
-  def = xen_kboot_domain_def_parse (doc, name, problems);
+  def = parse_doc (doc, name, problems, refused);
+  rules_first -= drop_inside_refused (problems, before, rules_first, refused);
   forget_refused (def, problems, before, rules_first);
   if (def)
     xen_kboot_domain_def_validate (def, min_memory_kib, problems);

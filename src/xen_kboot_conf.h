@@ -90,6 +90,7 @@ typedef enum {
 typedef enum {
   XEN_KBOOT_DISK_TYPE_FILE,
   XEN_KBOOT_DISK_TYPE_BLOCK,
+  XEN_KBOOT_DISK_TYPE_NETWORK,    /* <source protocol='rbd'>: qdisk opens it */
   XEN_KBOOT_DISK_TYPE_LAST
 } XenKbootDiskType;
 
@@ -208,12 +209,23 @@ typedef struct {
   int line;
 } XenKbootLoc;
 
+/* A <host name= port=> of a network disk's <source>: a Ceph monitor. */
+typedef struct {
+  char *name;
+  guint port;                   /* 0: none given (Ceph's default) */
+} XenKbootDiskHost;
+
 typedef struct {
   XenKbootDiskType type;
   XenKbootDiskDevice device;
   char *driver_name;            /* <driver name=>: qemu, phy, tap, ... */
   char *format;                 /* <driver type=>: raw, qcow2, ... */
   char *source;                 /* file= or dev=; NULL: empty cdrom */
+  /* type='network' (rbd only: the parser refuses the other protocols):
+   * <source name='POOL/IMAGE'> split as libvirt does (virStorageSource
+   * volume and path), and its monitors. */
+  char *rbd_pool, *rbd_image;
+  GPtrArray *hosts;             /* XenKbootDiskHost*; NULL unless network */
   char *target_dev;             /* hda, xvda, ... */
   XenKbootDiskBus bus;
   gboolean readonly;
@@ -272,8 +284,16 @@ typedef struct {
 typedef struct {
   guint domain, bus, slot, function;
   gboolean permissive;          /* <source writeFiltering='no'> */
+  /* An <interface type='hostdev'> (an SR-IOV VF, which libvirt's libxl
+   * driver passes through as a <hostdev>) rather than a <hostdev>; its
+   * <mac address=>, NULL when none. */
+  gboolean interface;
+  char *mac;
   XenKbootLoc loc;
 } XenKbootHostdevDef;
+
+void xen_kboot_hostdev_def_free (XenKbootHostdevDef *hostdev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootHostdevDef, xen_kboot_hostdev_def_free)
 
 /* An element xen-kboot does not use: kept, and reported once. */
 typedef struct {
@@ -335,7 +355,8 @@ typedef struct {
   GPtrArray *graphics;          /* XenKbootGraphicsDef* */
   GPtrArray *chrs;              /* XenKbootChrDef*: serials then consoles */
   GPtrArray *inputs;            /* XenKbootInputDef* */
-  GPtrArray *hostdevs;          /* XenKbootHostdevDef*: PCI only */
+  GPtrArray *hostdevs;          /* XenKbootHostdevDef*: PCI only, with
+                                 * the <interface type='hostdev'>s */
   XenKbootVideoModel video;
   guint64 video_vram_kib;       /* 0: default */
   XenKbootLoc video_loc;
@@ -429,7 +450,9 @@ gboolean xen_kboot_domain_def_check_mode (const XenKbootDomainDef *def,
 
 /* What the domain gets that it may not expect, for booting it in @mode:
  * <vcpu> above 1 in direct mode without <acpi/> (the loader then builds
- * no ACPI tables, and never MP tables, so the kernel finds vCPU 0 only).  One line each, naming the
+ * no ACPI tables, and never MP tables, so the kernel finds vCPU 0 only);
+ * in device-model mode, an <interface type='hostdev'>'s <mac>, which
+ * xen-kboot does not set on the VF as libvirt does.  One line each, naming the
  * file; an empty vector when there is nothing to say. */
 GStrv xen_kboot_domain_def_warnings (const XenKbootDomainDef *def,
                                      XenKbootBootMode mode);

@@ -348,7 +348,16 @@ serial_device (const XenKbootChrDef *chr)
                               chr->bind_host ? chr->bind_host : "",
                               chr->bind_service ? chr->bind_service : "0");
     case XEN_KBOOT_CHR_UNIX:
-      return g_strdup_printf ("unix:%s%s", chr->path ? chr->path : "", listen);
+      {
+        /* QEMU reads "unix:" options as QemuOpts, where ",," is a comma
+         * in a value (file:, pipe: and a device path are taken whole);
+         * libvirt's libxl driver does not double it, and QEMU then reads
+         * the rest of the path as an option. */
+        g_auto(GStrv) parts = g_strsplit (chr->path ? chr->path : "", ",", -1);
+        g_autofree char *path = g_strjoinv (",,", parts);
+
+        return g_strdup_printf ("unix:%s%s", path, listen);
+      }
     case XEN_KBOOT_CHR_LAST:
       break;
     }
@@ -443,6 +452,37 @@ disk_backend (const XenKbootDiskDef *disk)
                                                  : XEN_KBOOT_NATIVE_DISK_BACKEND_QDISK;
 }
 
+/* QEMU's rbd filename, as libvirt's libxl driver writes it without a
+ * key (libxlMakeNetworkDiskSrcStr): "rbd:POOL/IMAGE:auth_supported=none"
+ * and the monitors, "\;" between them and "\:" before a port; an IPv6
+ * address in brackets, its colons escaped. */
+static char *
+rbd_path (const XenKbootDiskDef *disk)
+{
+  GString *path = g_string_new (NULL);
+
+  g_string_append_printf (path, "rbd:%s/%s:auth_supported=none", disk->rbd_pool,
+                          disk->rbd_image);
+  for (guint i = 0; disk->hosts && i < disk->hosts->len; i++)
+    {
+      const XenKbootDiskHost *host = g_ptr_array_index (disk->hosts, i);
+
+      g_string_append (path, i ? "\\;" : ":mon_host=");
+      if (strchr (host->name, ':'))
+        {
+          g_auto(GStrv) parts = g_strsplit (host->name, ":", -1);
+          g_autofree char *escaped = g_strjoinv ("\\:", parts);
+
+          g_string_append_printf (path, "[%s]", escaped);
+        }
+      else
+        g_string_append (path, host->name);
+      if (host->port)
+        g_string_append_printf (path, "\\:%u", host->port);
+    }
+  return g_string_free (path, FALSE);
+}
+
 /* A CD-ROM is read-only and removable.  "ioemu:" is xm's old prefix for
  * an emulated disk: neither libxl nor xl's vdev= takes it. */
 static void
@@ -462,6 +502,13 @@ map_disks (XenKbootNative *n, const XenKbootDomainDef *def)
       x->pdev_path = disk->source;
       x->format = disk->format ? disk->format : "raw";
       x->backend = disk_backend (disk);
+      /* The parser refused every network disk but a whole rbd one;
+       * only qdisk opens it (libxlMakeDisk). */
+      if (disk->type == XEN_KBOOT_DISK_TYPE_NETWORK && disk->rbd_pool)
+        {
+          x->pdev_path = x->network_path = rbd_path (disk);
+          x->backend = XEN_KBOOT_NATIVE_DISK_BACKEND_QDISK;
+        }
       x->cdrom = disk->device == XEN_KBOOT_DISK_DEVICE_CDROM;
       x->readwrite = !(x->cdrom || disk->readonly);
       x->def = disk;
@@ -510,7 +557,9 @@ map_nics (XenKbootNative *n, const XenKbootDomainDef *def)
 }
 
 /* libvirt's libxlMakePCI: the host address, permissive when libvirt
- * does not filter config space writes. */
+ * does not filter config space writes.  libvirt's domain hostdevs list
+ * the <interface type='hostdev'>s first (virDomainDefParseXML reads the
+ * interfaces before the <hostdev>s), and so does pci=. */
 static void
 map_pcis (XenKbootNative *n, const XenKbootDomainDef *def)
 {
@@ -518,17 +567,21 @@ map_pcis (XenKbootNative *n, const XenKbootDomainDef *def)
   guint len = def->hostdevs ? def->hostdevs->len : 0;
 
   n->pcis = g_new0 (XenKbootNativePci, len + 1);
-  for (guint i = 0; i < len; i++)
-    {
-      const XenKbootHostdevDef *h = g_ptr_array_index (def->hostdevs, i);
-      XenKbootNativePci *x = &n->pcis[n->n_pcis++];
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < len; i++)
+      {
+        const XenKbootHostdevDef *h = g_ptr_array_index (def->hostdevs, i);
+        XenKbootNativePci *x;
 
-      x->domain = h->domain;
-      x->bus = h->bus;
-      x->dev = h->slot;
-      x->func = h->function;
-      x->permissive = h->permissive;
-    }
+        if (h->interface != (pass == 0))
+          continue;
+        x = &n->pcis[n->n_pcis++];
+        x->domain = h->domain;
+        x->bus = h->bus;
+        x->dev = h->slot;
+        x->func = h->function;
+        x->permissive = h->permissive;
+      }
 }
 
 XenKbootNative *
@@ -566,6 +619,8 @@ xen_kboot_native_free (XenKbootNative *native)
   for (guint i = 0; i < native->n_serials; i++)
     g_free (native->serials[i]);
   g_free (native->usb);
+  for (guint i = 0; i < native->n_disks; i++)
+    g_free (native->disks[i].network_path);
   g_free (native->disks);
   g_free (native->nics);
   g_free (native->pcis);

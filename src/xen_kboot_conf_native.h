@@ -156,6 +156,7 @@ typedef struct {
   gboolean readwrite;
   gboolean cdrom;                  /* a removable CD-ROM */
   const XenKbootDiskDef *def;      /* for messages */
+  char *network_path;              /* owned: @pdev_path of a network disk */
 } XenKbootNativeDisk;
 
 typedef struct {
@@ -200,7 +201,9 @@ typedef struct {
   int line;                        /* the <graphics>, for messages */
 } XenKbootNativeSdl;
 
-/* A host PCI function passed through (HVM, device-model mode). */
+/* A host PCI function passed through (HVM, device-model mode): a
+ * <hostdev> or an <interface type='hostdev'>, in document order of each
+ * kind as libvirt's domain hostdevs list holds them. */
 typedef struct {
   guint domain, bus, dev, func;
   gboolean permissive;             /* config space writes not filtered */

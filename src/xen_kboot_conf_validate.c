@@ -290,7 +290,9 @@ check_direct_hostdevs (GPtrArray *problems, const XenKbootDomainDef *def)
       const XenKbootHostdevDef *h = g_ptr_array_index (def->hostdevs, i);
 
       xen_kboot_conf_problem_add (problems, XEN_KBOOT_CONF_ERROR_NOT_IN_DIRECT_MODE,
-                                  def, h->loc.line, "hostdev", "PCI passthrough "
+                                  def, h->loc.line,
+                                  h->interface ? "interface" : "hostdev",
+                                  "PCI passthrough "
                                   "of %04x:%02x:%02x.%x in direct mode: the "
                                   "direct boot's firmware does not do "
                                   "hvmloader's set-up for it (MMIO hole sized "
@@ -410,6 +412,27 @@ xen_kboot_domain_def_warnings (const XenKbootDomainDef *def, XenKbootBootMode mo
                          "xen-kboot builds no MP tables, so it will see 1 CPU "
                          "(and power off only by halting); add <acpi/> for "
                          "all vCPUs", at, def->max_vcpus);
+      g_strv_builder_add (warnings, line);
+    }
+  /* libvirt's libxl driver sets an <interface type='hostdev'>'s MAC on
+   * the VF through its PF's netlink before it passes the VF through
+   * (virHostdevNetConfigReplace); neither xl.cfg's pci= nor libxl's PCI
+   * device has a MAC, and xen-kboot does not touch the host's NICs. */
+  for (guint i = 0; mode == XEN_KBOOT_BOOT_MODE_DEVICE_MODEL && def->hostdevs && i < def->hostdevs->len; i++)
+    {
+      const XenKbootHostdevDef *h = g_ptr_array_index (def->hostdevs, i);
+      g_autofree char *at = NULL, *line = NULL;
+
+      if (!h->interface || !h->mac)
+        continue;
+      at = xen_kboot_conf_where (def, h->loc.line);
+      line = g_strdup_printf ("%s: <interface type='hostdev'>: <mac address='%s'> "
+                              "is not set on the VF %04x:%02x:%02x.%x: xen-kboot "
+                              "passes it through but, unlike libvirt, does not set "
+                              "a VF's MAC through its PF; the guest sees the VF's "
+                              "own, unless you set it on the host first (ip link "
+                              "set PF vf N mac %s)", at, h->mac, h->domain, h->bus,
+                              h->slot, h->function, h->mac);
       g_strv_builder_add (warnings, line);
     }
   return g_strv_builder_end (warnings);

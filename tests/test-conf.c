@@ -236,6 +236,8 @@ check_xl_readback (const XenKbootDomainDef *def, const XenKbootNativeOptions *op
     }
   if (def->disks->len)
     {
+      g_autoptr(XenKbootNative) native = xen_kboot_native_map (def, options);
+
       g_assert_cmpint (xlu_cfg_get_list (cfg, "disk", &list, &n, 0), ==, 0);
       g_assert_cmpint (n, ==, def->disks->len);
       for (int i = 0; i < n; i++)
@@ -247,7 +249,10 @@ check_xl_readback (const XenKbootDomainDef *def, const XenKbootNativeOptions *op
           libxl_device_disk_init (&x);
           g_assert_cmpint (xlu_disk_parse (cfg, 1, &spec, &x), ==, 0);
           g_assert_cmpstr (x.vdev, ==, disk->target_dev);
-          g_assert_cmpstr (x.pdev_path, ==, disk->source);
+          /* A file or device as written; a network disk's QEMU filename,
+           * its escapes read back as libxl gets them. */
+          g_assert_cmpstr (x.pdev_path, ==, disk->type == XEN_KBOOT_DISK_TYPE_NETWORK
+                                            ? native->disks[i].pdev_path : disk->source);
           g_assert_cmpint (x.is_cdrom, ==, disk->device == XEN_KBOOT_DISK_DEVICE_CDROM);
           libxl_device_disk_dispose (&x);
         }
@@ -1211,7 +1216,7 @@ static const struct {
   { "unknown-device",
     SCHEMA_HEAD SCHEMA_OS "<devices><nic type='bridge'/></devices></domain>",
     "t.xml:1: <devices>: element <nic> is not allowed here (allowed: <emulator>, "
-    "<disk>, <interface>, <graphics>, <serial>, <console>, <video>, <input>; "
+    "<disk>, <interface>, <graphics>, <serial>, <console>, <video>, <input>, <sound>; "
     "accepted and ignored: <controller>, <memballoon>, <hostdev>, ..." },
   { "unknown-top-level-typo",
     SCHEMA_HEAD SCHEMA_OS "<devcies/></domain>",
@@ -1269,6 +1274,16 @@ static const struct {
     "t.xml:1: <metadata>: element <k:bot> is not allowed here: did you mean <k:boot>? "
     "(allowed: <k:boot>; "
     "accepted and ignored: elements in other namespaces)" },
+  /* An element whose content is empty takes no child: said so, not an
+   * empty list of what it takes. */
+  { "child-of-empty",
+    SCHEMA_HEAD SCHEMA_OS "<features><acpi><on/></acpi></features></domain>",
+    "t.xml:1: <acpi>: element <on> is not allowed here (<acpi> takes no child "
+    "elements)" },
+  { "attribute-of-bare",
+    SCHEMA_HEAD SCHEMA_OS "<features><acpi state='on'/></features></domain>",
+    "t.xml:1: <acpi>: attribute state='on' is not allowed (<acpi> takes no "
+    "attributes)" },
   { "root",
     "<node/>",
     "t.xml:1: <node>: not allowed as the document's root element (allowed: <domain>)" },

@@ -1,9 +1,9 @@
 #!/bin/sh
 # What xen-kboot says about the domains Debian's virt-install writes for a
 # Xen host (issue 13): one row of the table below per shape of guest
-# (direct kernel boot, PV, i686, vCPUs, disks, CD-ROM, NICs, graphics,
-# sound, serial and console, UEFI, secure boot, PCI passthrough,
-# --location),
+# (direct kernel boot, PV, i686, vCPUs, disks, rbd and nbd network disks,
+# CD-ROM, NICs, graphics, sound, serial and console, TLS serial, UEFI,
+# secure boot, PCI passthrough, --location),
 # each with the verdicts xen-kboot should give.  The XML is made at test
 # time by `virt-install --print-xml` and printed into this log, with each
 # command's output.
@@ -140,6 +140,7 @@ graphics-spice | --hvm --boot "$B" --disk none --network none --graphics spice
     xl-dm        0 soundhw = "hda"
 sound-ich9 | --hvm --boot "$B" $none --sound ich9
     validate     1 <sound>: model='ich9': libxl has no such sound card
+    validate     1 !must be one of
     xl-dm        1 libxl has no such sound card
 serial-file | --hvm --boot "$B" $none --serial "file,path=$T/serial.log"
     validate     0 valid
@@ -166,6 +167,21 @@ hostdev-pci | --hvm --boot "$B" $none --hostdev 0000:01:00.0
     validate-dm  0 valid
     xl           1 PCI passthrough of 0000:01:00.0 in direct mode
     xl-dm        0 pci = [ "0000:01:00.0" ]
+disk-rbd | --hvm --boot "$B" --network none --graphics none --disk source.protocol=rbd,source.name=pool/image,source.host0.name=mon1.example.org,source.host0.port=6789,target.dev=xvda,target.bus=xen
+    validate     0 valid
+    validate-dm  0 valid
+    xl           0 backendtype=qdisk,target=rbd:pool/image:auth_supported=none:mon_host=mon1.example.org\\:6789"
+    xl-dm        0 backendtype=qdisk,target=rbd:pool/image:auth_supported=none:mon_host=mon1.example.org\\:6789"
+disk-nbd | --hvm --boot "$B" --network none --graphics none --disk source.protocol=nbd,source.name=export,source.host0.name=nbd.example.org,target.dev=xvda,target.bus=xen
+    validate     1 <source>: protocol='nbd': libxl's qdisk backend opens network disks of protocol 'rbd' only
+    validate     1 !is not allowed
+serial-tcp-tls | --hvm --boot "$B" $none --serial tcp,host=0.0.0.0:4555,mode=bind,source.tls=yes
+    validate     1 <source>: tls='yes': libxl gives QEMU the device as one -serial string, which has no TLS
+    validate     1 !is not allowed
+    xl-dm        1 tls='yes'
+serial-tcp-no-tls | --hvm --boot "$B" $none --serial tcp,host=0.0.0.0:4555,mode=bind,source.tls=no
+    validate     0 valid
+    xl           0 serial = "tcp:0.0.0.0:4555,server,nowait"
 location | --hvm --location "$T/tree,kernel=install/vmlinuz,initrd=install/initrd.gz" --extra-args console=ttyS0 $none
     validate     1 a second <domain>: virt-install --print-xml prints the install-time and the installed domain; keep one document per file
     validate     1 !malformed XML
