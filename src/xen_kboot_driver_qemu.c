@@ -429,7 +429,6 @@ kboot_qemu_spawn (const KbootQemuConfig *config, int qmp_fd, GError **error)
   KbootQemuConfig with_qmp = *config;
   g_auto(GStrv) argv = NULL;
   GSubprocess *process;
-
   int ram_fd = dup (config->ram_fd);
 
   if (ram_fd < 0)
