@@ -89,6 +89,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbootGuest, kboot_guest_free)
 KbootGuest *kboot_guest_file_create (const char *path, guint64 ram_size,
                                      const KbootGuestRamBlock *blocks,
                                      guint n_blocks, GError **error);
+/* The same, with a RAM file that has no name, so that nothing is left
+ * when its last holder dies, even by SIGKILL: an O_TMPFILE file in
+ * @path's directory (@path must not exist, and is not created), or, on a
+ * filesystem without O_TMPFILE, @path unlinked as soon as it is created.
+ * After commit the descriptor stays open (kboot_guest_file_fd). */
+KbootGuest *kboot_guest_file_create_unnamed (const char *path, guint64 ram_size,
+                                             const KbootGuestRamBlock *blocks,
+                                             guint n_blocks, GError **error);
+/* The RAM file's descriptor (open until the guest is freed or discarded);
+ * -1 for another backend or a closed file. */
+int kboot_guest_file_fd (const KbootGuest *guest);
 
 G_END_DECLS
 

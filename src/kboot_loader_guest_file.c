@@ -2,11 +2,14 @@
  * (see kboot_loader_guest.h).  QEMU uses the same file as the guest's memory
  * (memory-backend-file, share=on), so what we write is what the guest
  * finds.  The file is mapped once, shared; map() only computes a pointer. */
+/* O_TMPFILE is Linux's (fcntl.h declares it under _GNU_SOURCE). */
+#define _GNU_SOURCE 1
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kboot_loader_guest.h"
@@ -18,6 +21,7 @@ typedef struct {
   KbootGuest parent;
   char *path;
   gboolean created;            /* the file is ours: discard removes it */
+  gboolean unnamed;            /* the file has no name: commit keeps fd */
   int fd;
   guint8 *base;
   guint64 size;
@@ -54,11 +58,17 @@ kboot_guest_file_map (KbootGuest *guest, guint64 gpa, gsize len, GError **error)
 }
 
 static void
-kboot_guest_file_close (KbootGuestFile *f)
+kboot_guest_file_unmap (KbootGuestFile *f)
 {
   if (f->base)
     munmap (f->base, f->size);
   f->base = NULL;
+}
+
+static void
+kboot_guest_file_close (KbootGuestFile *f)
+{
+  kboot_guest_file_unmap (f);
   if (f->fd >= 0)
     close (f->fd);
   f->fd = -1;
@@ -75,10 +85,16 @@ kboot_guest_file_commit (KbootGuest *guest, GError **error)
       g_set_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_WRITE,
                    "%s: msync failed: %s", f->path, g_strerror (saved));
       kboot_guest_file_close (f);
-      unlink (f->path);
+      if (f->created)
+        unlink (f->path);
       return FALSE;
     }
-  kboot_guest_file_close (f);
+  /* An unnamed file is reached only through its descriptor: keep it for
+   * QEMU (dispose closes it). */
+  if (f->unnamed)
+    kboot_guest_file_unmap (f);
+  else
+    kboot_guest_file_close (f);
   return TRUE;
 }
 
@@ -135,14 +151,51 @@ kboot_guest_file_check_size (const char *path, guint64 ram_size,
   return TRUE;
 }
 
-/* Create, size and map the file; once it exists, discard removes it. */
+/* Create f->path; once it exists, discard removes it. */
+static int
+kboot_guest_file_open_named (KbootGuestFile *f)
+{
+  /* O_EXCL: never write into (or later delete) a file we did not make. */
+  int fd = open (f->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  f->created = fd >= 0;
+  return fd;
+}
+
+/* A file with no name in f->path's directory, f->path itself left alone
+ * (it must not exist).  A filesystem without O_TMPFILE gets f->path,
+ * unlinked at once, before anything is in it. */
+static int
+kboot_guest_file_open_unnamed (KbootGuestFile *f)
+{
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  struct stat st;
+  int fd;
+
+  if (lstat (f->path, &st) == 0)
+    {
+      errno = EEXIST;
+      return -1;
+    }
+  if (errno != ENOENT)
+    return -1;
+  fd = open (dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+  if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+    return fd;
+  fd = kboot_guest_file_open_named (f);
+  if (fd >= 0 && unlink (f->path) == 0)
+    f->created = FALSE;
+  return fd;
+}
+
+/* Create, size and map the file. */
 static gboolean
 kboot_guest_file_open (KbootGuestFile *f, GError **error)
 {
   int saved;
 
-  /* O_EXCL: never write into (or later delete) a file we did not make. */
-  f->fd = open (f->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  f->fd = f->unnamed ? kboot_guest_file_open_unnamed (f)
+                     : kboot_guest_file_open_named (f);
   if (f->fd < 0)
     {
       saved = errno;
@@ -151,7 +204,6 @@ kboot_guest_file_open (KbootGuestFile *f, GError **error)
                    g_strerror (saved));
       return FALSE;
     }
-  f->created = TRUE;
   if (ftruncate (f->fd, (off_t) f->size) < 0)
     {
       saved = errno;
@@ -174,10 +226,10 @@ kboot_guest_file_open (KbootGuestFile *f, GError **error)
   return TRUE;
 }
 
-KbootGuest *
-kboot_guest_file_create (const char *path, guint64 ram_size,
-                         const KbootGuestRamBlock *blocks, guint n_blocks,
-                         GError **error)
+static KbootGuest *
+kboot_guest_file_new (const char *path, gboolean unnamed, guint64 ram_size,
+                      const KbootGuestRamBlock *blocks, guint n_blocks,
+                      GError **error)
 {
   g_autoptr(KbootGuest) guest = NULL;
   KbootGuestFile *f;
@@ -188,10 +240,35 @@ kboot_guest_file_create (const char *path, guint64 ram_size,
                            KBOOT_GUEST_FILE_WINDOW, blocks, n_blocks);
   f = (KbootGuestFile *) guest;
   f->path = g_strdup (path);
+  f->unnamed = unnamed;
   f->size = ram_size;
   f->fd = -1;
   /* On failure the autoptr discards: what was created is removed. */
   if (!kboot_guest_file_open (f, error))
     return NULL;
   return g_steal_pointer (&guest);
+}
+
+KbootGuest *
+kboot_guest_file_create (const char *path, guint64 ram_size,
+                         const KbootGuestRamBlock *blocks, guint n_blocks,
+                         GError **error)
+{
+  return kboot_guest_file_new (path, FALSE, ram_size, blocks, n_blocks, error);
+}
+
+KbootGuest *
+kboot_guest_file_create_unnamed (const char *path, guint64 ram_size,
+                                 const KbootGuestRamBlock *blocks,
+                                 guint n_blocks, GError **error)
+{
+  return kboot_guest_file_new (path, TRUE, ram_size, blocks, n_blocks, error);
+}
+
+int
+kboot_guest_file_fd (const KbootGuest *guest)
+{
+  if (guest->ops != &kboot_guest_file_ops)
+    return -1;
+  return ((const KbootGuestFile *) guest)->fd;
 }

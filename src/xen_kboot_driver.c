@@ -1,12 +1,14 @@
 /* The driver: validate, plan, load, run (see xen_kboot_driver.h). */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "kboot_layout_firmware.h"
 #include "xen_kboot_driver_qemu.h"
+#include "xen_kboot_driver_ram.h"
 #include "kboot_util_runtime.h"
 #include "kboot_layout_xen.h"
 #include "xen_kboot_driver.h"
@@ -491,20 +493,30 @@ xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at)
 
 /* ---- preview --------------------------------------------------------- */
 
+/* The RAM file has no name (O_TMPFILE): this one is for messages, and
+ * for a filesystem without O_TMPFILE, where it exists for as long as it
+ * takes to unlink it.  No domain name in it: no length or character of a
+ * name matters here. */
 static char *
-xen_kboot_preview_ram_path (const XenKbootDomainDef *def)
+xen_kboot_preview_ram_path (void)
 {
   g_autofree char *dir = kboot_runtime_ram_dir ();
-  g_autofree char *name = NULL;
+  g_autofree char *name = g_strdup_printf ("xen-kboot-%d-%08x.ram",
+                                           (int) getpid (), g_random_int ());
 
-  /* Unique, and created with O_EXCL: a stale file is never reused (a RAM
-   * file from an earlier boot holds that boot's decompressed kernel). */
-  name = g_strdup_printf ("xen-kboot-%s-%d-%08x.ram", def->name ? def->name : "domain",
-                          (int) getpid (), g_random_int ());
-  for (char *p = name; *p; p++)
-    if (*p == '/')
-      *p = '_';
   return g_build_filename (dir, name, NULL);
+}
+
+/* Refuse a guest whose RAM the host cannot back, before the file exists. */
+static gboolean
+xen_kboot_preview_check_room (const XenKbootDomainDef *def, const char *ram_path,
+                              guint64 ram_size, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (ram_path);
+  KbootRamRoom room;
+
+  return xen_kboot_ram_measure (dir, &room, error)
+         && xen_kboot_ram_check_room (def->file, ram_size, &room, error);
 }
 
 /* What QEMU's end means for preview: TRUE when the guest powered off or
@@ -513,7 +525,8 @@ xen_kboot_preview_ram_path (const XenKbootDomainDef *def)
 static gboolean
 xen_kboot_preview_verdict (const XenKbootDomainDef *def,
                            const XenKbootPreviewOptions *options, const char *qemu,
-                           const KbootQemuResult *result, GError **error)
+                           const char *ram_path, const KbootQemuResult *result,
+                           GError **error)
 {
   const char *name = def->name ? def->name : def->file;
 
@@ -529,6 +542,18 @@ xen_kboot_preview_verdict (const XenKbootDomainDef *def,
                    options->timeout_s);
       return FALSE;
     case KBOOT_QEMU_OUTCOME_INTERRUPTED:
+      return FALSE;
+    }
+  /* A page of the RAM file that cannot be allocated when the guest first
+   * touches it is a SIGBUS in QEMU, which says nothing itself. */
+  if (result->exit_status == 128 + SIGBUS)
+    {
+      g_autofree char *dir = g_path_get_dirname (ram_path);
+
+      g_set_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_MEMORY,
+                   "%s: %s was killed by SIGBUS: guest RAM could not be backed "
+                   "(the filesystem of %s ran out of space, or the host out of "
+                   "memory)", def->file, qemu, dir);
       return FALSE;
     }
   if (result->exit_status != 0)
@@ -605,13 +630,16 @@ xen_kboot_preview (const XenKbootDomainDef *def,
       fprintf (stderr, "%s", table);
     }
 
-  cancel = kboot_runtime_catch_signals ();
   ram_path = options->memory_file ? g_strdup (options->memory_file)
-                                  : xen_kboot_preview_ram_path (def);
+                                  : xen_kboot_preview_ram_path ();
+  if (!xen_kboot_preview_check_room (def, ram_path, boot->platform->ram_size, error))
+    return FALSE;
+
+  cancel = kboot_runtime_catch_signals ();
   blocks = kboot_platform_ram_blocks (boot->platform);
-  guest = kboot_guest_file_create (ram_path, boot->platform->ram_size,
-                                   &g_array_index (blocks, KbootGuestRamBlock, 0),
-                                   blocks->len, error);
+  guest = kboot_guest_file_create_unnamed (ram_path, boot->platform->ram_size,
+                                           &g_array_index (blocks, KbootGuestRamBlock, 0),
+                                           blocks->len, error);
   if (!guest)
     goto out;
   guest->cancel = cancel;
@@ -623,7 +651,8 @@ xen_kboot_preview (const XenKbootDomainDef *def,
 
   qemu.qemu = options->qemu ? options->qemu : QEMU_SYSTEM_X86_64;
   qemu.firmware = firmware;
-  qemu.ram_file = ram_path;
+  qemu.name = def->name;
+  qemu.ram_fd = kboot_guest_file_fd (guest);
   qemu.ram_size = boot->platform->ram_size;
   qemu.debugcon = options->debugcon;
   qemu.vcpus = def->vcpus;
@@ -631,15 +660,21 @@ xen_kboot_preview (const XenKbootDomainDef *def,
   qemu.qmp_fd = KBOOT_QEMU_QMP_FD;
   if (options->verbose)
     {
-      g_auto(GStrv) argv = kboot_qemu_argv (&qemu);
-      g_autofree char *line = g_strjoinv (" ", argv);
+      /* As QEMU will get it: the RAM file at its own descriptor number. */
+      KbootQemuConfig shown = qemu;
+      g_auto(GStrv) argv = NULL;
+      g_autofree char *line = NULL;
+
+      shown.ram_fd = KBOOT_QEMU_RAM_FD;
+      argv = kboot_qemu_argv (&shown);
+      line = g_strjoinv (" ", argv);
       fprintf (stderr, "xen-kboot: loaded %" G_GUINT64_FORMAT " bytes in %u "
                "maps; running: %s\n", stats.total_bytes, stats.maps, line);
     }
   if (!kboot_qemu_run (&qemu, options->timeout_s, cancel, &result, error))
     goto out;
 
-  ok = xen_kboot_preview_verdict (def, options, qemu.qemu, &result, error);
+  ok = xen_kboot_preview_verdict (def, options, qemu.qemu, ram_path, &result, error);
 
 out:
   if (kboot_runtime_caught_signal () && !ok)
@@ -650,12 +685,9 @@ out:
                    "its RAM file", kboot_runtime_caught_signal (),
                    g_strsignal (kboot_runtime_caught_signal ()));
     }
-  /* The RAM file goes in every case: after QEMU, or on any failure. */
-  if (guest)
-    {
-      kboot_guest_discard (guest);
-      unlink (ram_path);
-    }
+  /* The RAM file has no name: our descriptor is the last one once QEMU
+   * has exited (or died with us), and with it goes the guest's memory. */
+  g_clear_pointer (&guest, kboot_guest_free);
   kboot_runtime_restore_signals ();
   return ok;
 }

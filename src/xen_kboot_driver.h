@@ -35,6 +35,8 @@ typedef enum {
   XEN_KBOOT_DRIVER_ERROR_NOT_OURS,     /* a domain xen-kboot did not start */
   XEN_KBOOT_DRIVER_ERROR_VCPUS,        /* more vCPUs than the tables list */
   XEN_KBOOT_DRIVER_ERROR_PANIC,        /* the preview guest panicked (QEMU said) */
+  XEN_KBOOT_DRIVER_ERROR_MEMORY,       /* the host cannot back the preview
+                                        * guest's RAM */
 } XenKbootDriverError;
 
 #define XEN_KBOOT_DRIVER_ERROR (xen_kboot_driver_error_quark ())

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,24 +14,47 @@
 
 G_DEFINE_QUARK (kboot-qemu-error-quark, kboot_qemu_error)
 
+char *
+kboot_qemu_opt_escape (const char *value)
+{
+  g_autoptr(GString) escaped = g_string_new (value);
+
+  g_string_replace (escaped, ",", ",,", 0);
+  return g_string_free (g_steal_pointer (&escaped), FALSE);
+}
+
 GStrv
 kboot_qemu_argv (const KbootQemuConfig *config)
 {
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   g_autofree char *backend = NULL, *size = NULL, *debugcon = NULL, *smp = NULL;
+  g_autofree char *mem_path = NULL, *name = NULL;
   guint vcpus = MAX (config->vcpus, 1);
   guint max_vcpus = MAX (config->max_vcpus, vcpus);
 
-  /* Sizes in bytes ("B"): the backend and -m must agree exactly. */
+  /* Sizes in bytes ("B"): the backend and -m must agree exactly.  QEMU
+   * 7.2 opens mem-path with a plain open() (file_ram_open, no /dev/fdset),
+   * and /proc/self/fd/N reopens the unnamed file it was given. */
   size = g_strdup_printf ("%" G_GUINT64_FORMAT "B", config->ram_size);
+  mem_path = g_strdup_printf ("/proc/self/fd/%d", config->ram_fd);
   backend = g_strdup_printf ("memory-backend-file,id=kboot-ram,mem-path=%s,"
-                             "size=%s,share=on", config->ram_file, size);
+                             "size=%s,share=on", mem_path, size);
   /* One socket of max_vcpus cores, one thread each: APIC ids 0 .. max - 1,
    * whatever topology QEMU would pick by default, as the firmware's MADT
    * lists them; the vCPUs from current= on are present but not started. */
   smp = g_strdup_printf ("%u,maxcpus=%u,sockets=1,cores=%u,threads=1", vcpus,
                          max_vcpus, max_vcpus);
-  g_strv_builder_add_many (b, config->qemu,
+  g_strv_builder_add (b, config->qemu);
+  if (config->name)
+    {
+      /* ps and QMP name the domain; commas in it are doubled (the schema
+       * allows them), so that no part of it is read as an option. */
+      g_autofree char *escaped = kboot_qemu_opt_escape (config->name);
+
+      name = g_strdup_printf ("guest=%s", escaped);
+      g_strv_builder_add_many (b, "-name", name, NULL);
+    }
+  g_strv_builder_add_many (b,
                            "-machine", "pc,accel=tcg,memory-backend=kboot-ram",
                            "-object", backend,
                            "-m", size,
@@ -49,6 +73,9 @@ kboot_qemu_argv (const KbootQemuConfig *config)
     }
   if (config->debugcon)
     {
+      /* "file:PATH" is QEMU's legacy chardev syntax: the rest of the
+       * string is the path, commas included (qemu_chr_parse_compat); -bios
+       * takes its path whole too. */
       debugcon = g_strdup_printf ("file:%s", config->debugcon);
       g_strv_builder_add_many (b, "-debugcon", debugcon,
                                "-global", "isa-debugcon.iobase=0xe9", NULL);
@@ -381,6 +408,18 @@ kboot_qemu_qmp_socket (int *theirs, GError **error)
   return ours;
 }
 
+/* In QEMU's process, between fork and exec: QEMU gets SIGKILL when we
+ * die, however we die.  If we died before the prctl, the parent is
+ * already someone else: then do not run at all. */
+static void
+kboot_qemu_child_setup (gpointer data)
+{
+  pid_t parent = GPOINTER_TO_INT (data);
+
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid () != parent)
+    _exit (127);
+}
+
 static GSubprocess *
 kboot_qemu_spawn (const KbootQemuConfig *config, int qmp_fd, GError **error)
 {
@@ -390,14 +429,31 @@ kboot_qemu_spawn (const KbootQemuConfig *config, int qmp_fd, GError **error)
   KbootQemuConfig with_qmp = *config;
   g_auto(GStrv) argv = NULL;
   GSubprocess *process;
+  int ram_fd = dup (config->ram_fd);
 
+  if (ram_fd < 0)
+    {
+      int saved = errno;
+
+      close (qmp_fd);
+      g_set_error (error, KBOOT_QEMU_ERROR, KBOOT_QEMU_ERROR_SPAWN,
+                   "cannot run %s: cannot pass it the RAM file: %s",
+                   config->qemu, g_strerror (saved));
+      return NULL;
+    }
   with_qmp.qmp_fd = KBOOT_QEMU_QMP_FD;
+  with_qmp.ram_fd = KBOOT_QEMU_RAM_FD;
   argv = kboot_qemu_argv (&with_qmp);
   g_subprocess_launcher_take_fd (launcher, qmp_fd, KBOOT_QEMU_QMP_FD);
+  g_subprocess_launcher_take_fd (launcher, ram_fd, KBOOT_QEMU_RAM_FD);
+  /* The main thread spawns and waits: PR_SET_PDEATHSIG follows the thread
+   * that forked, which lives as long as we do. */
+  g_subprocess_launcher_set_child_setup (launcher, kboot_qemu_child_setup,
+                                         GINT_TO_POINTER (getpid ()), NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv,
                                           &spawn_error);
-  /* Our copy of QEMU's end: kept open, the socket would never see QEMU
-   * go. */
+  /* Our copies of QEMU's descriptors: the socket's end kept open, the
+   * socket would never see QEMU go. */
   g_subprocess_launcher_close (launcher);
   if (!process)
     g_set_error (error, KBOOT_QEMU_ERROR, KBOOT_QEMU_ERROR_SPAWN,

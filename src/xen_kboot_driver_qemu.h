@@ -13,7 +13,11 @@ G_BEGIN_DECLS
 typedef struct {
   const char *qemu;            /* qemu-system-x86_64 */
   const char *firmware;        /* the 64 KiB BIOS variant, for -bios */
-  const char *ram_file;        /* guest RAM, laid out as the pc machine maps it */
+  const char *name;            /* the domain's name, for -name; or NULL */
+  int ram_fd;                  /* QEMU's descriptor of the RAM file (> 2),
+                                * laid out as the pc machine maps guest RAM:
+                                * the file has no name, QEMU opens it as
+                                * /proc/self/fd/N */
   guint64 ram_size;            /* bytes; the file's size */
   const char *debugcon;        /* file for port 0xe9 output, or NULL */
   guint vcpus;                 /* vCPUs running at start (<vcpu current=>);
@@ -49,8 +53,13 @@ typedef enum {
 #define KBOOT_QEMU_ERROR (kboot_qemu_error_quark ())
 GQuark kboot_qemu_error_quark (void);
 
-/* The argument vector: the pc machine under TCG, guest RAM from the file
- * (memory-backend-file, share=on), our firmware as the BIOS, the vCPUs,
+/* @value as one value of a QEMU option string ("key=VALUE,..."): commas
+ * doubled, as QEMU's option parsers (QemuOpts and keyval) read ",," in a
+ * value as one comma. */
+char *kboot_qemu_opt_escape (const char *value);
+
+/* The argument vector: the pc machine under TCG, the domain's name, guest
+ * RAM from the file (memory-backend-file, share=on), our firmware as the BIOS, the vCPUs,
  * no default devices, serial on stdio, the QMP monitor on qmp_fd, and
  * -no-reboot so a guest reboot ends QEMU (as a power-off does: no
  * -no-shutdown). */
@@ -59,8 +68,13 @@ GStrv kboot_qemu_argv (const KbootQemuConfig *config);
 /* Where kboot_qemu_run puts QEMU's end of the QMP socket. */
 #define KBOOT_QEMU_QMP_FD 3
 
+/* Where kboot_qemu_run puts QEMU's descriptor of the RAM file. */
+#define KBOOT_QEMU_RAM_FD 4
+
 /* Run QEMU (@config's qmp_fd is ignored: the run makes the socket and
- * gives it KBOOT_QEMU_QMP_FD) with stdout/stderr inherited, leave QMP's
+ * gives it KBOOT_QEMU_QMP_FD; its ram_fd is ours, given to QEMU as
+ * KBOOT_QEMU_RAM_FD and left open) with stdout/stderr inherited; QEMU is
+ * killed when we die (PR_SET_PDEATHSIG), even by SIGKILL, leave QMP's
  * capabilities negotiation and wait for QEMU's SHUTDOWN event and exit.
  * Stop it (SIGTERM, then SIGKILL) after @timeout_s seconds (0: never) or
  * when *@cancel becomes non-zero.  @result (zeroed, or cleared) says how

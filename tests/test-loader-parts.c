@@ -271,6 +271,47 @@ test_guest_file_cleanup (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* preview's RAM file: no name at any time (the directory stays empty),
+ * reached through its descriptor after commit, gone with the guest. */
+static void
+test_guest_file_unnamed (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kboot-test-unnamed-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "guest.ram", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = NULL;
+  KbootGuest *guest;
+  char back[3] = { 0 };
+  struct stat st;
+  int fd;
+
+  guest = kboot_guest_file_create_unnamed (path, 0x500000, split_blocks, 3, &error);
+  g_assert_no_error (error);
+  g_assert_true (kboot_guest_write (guest, 0x200000, "mid", 3, &error));
+  g_assert_true (kboot_guest_commit (guest, &error));
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (listing));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  fd = kboot_guest_file_fd (guest);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  g_assert_cmpint (st.st_nlink, ==, 0);
+  g_assert_cmpint (st.st_size, ==, 0x500000);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (pread (fd, back, 3, 0x200000), ==, 3);
+  g_assert_cmpmem (back, 3, "mid", 3);
+  kboot_guest_free (guest);
+  g_assert_cmpint (fcntl (fd, F_GETFD), ==, -1);   /* closed with it */
+
+  /* An existing PATH is refused and left alone, as for a named file. */
+  g_assert_true (g_file_set_contents (path, "mine", 4, NULL));
+  g_assert_null (kboot_guest_file_create_unnamed (path, 0x500000, split_blocks, 3, &error));
+  g_assert_error (error, KBOOT_GUEST_ERROR, KBOOT_GUEST_ERROR_CREATE);
+  g_assert_true (g_str_has_suffix (error->message, "cannot create the guest RAM file: File exists"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -282,5 +323,6 @@ main (int argc, char **argv)
   g_test_add_func ("/kboot/guest-file/layout", test_guest_file_layout);
   g_test_add_func ("/kboot/guest-file/from-fd", test_guest_file_from_fd);
   g_test_add_func ("/kboot/guest-file/cleanup", test_guest_file_cleanup);
+  g_test_add_func ("/kboot/guest-file/unnamed", test_guest_file_unnamed);
   return g_test_run ();
 }

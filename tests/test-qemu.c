@@ -1,6 +1,7 @@
-/* preview's QEMU (src/xen_kboot_driver_qemu.c, xen_kboot_driver_qmp.c):
- * the command line from a configuration, and what each line QEMU's QMP
- * monitor sends means.  The QMP lines are QEMU 7.2's own, as it sent them
+/* preview's QEMU (src/xen_kboot_driver_qemu.c, xen_kboot_driver_qmp.c,
+ * xen_kboot_driver_ram.c): the command line from a configuration, what
+ * each line QEMU's QMP monitor sends means, and whether the host has room
+ * for the guest's RAM.  The QMP lines are QEMU 7.2's own, as it sent them
  * to preview (timestamps aside), and the cases around them. */
 #include "config.h"
 
@@ -8,8 +9,10 @@
 
 #include <glib.h>
 
+#include "xen_kboot_driver.h"
 #include "xen_kboot_driver_qemu.h"
 #include "xen_kboot_driver_qmp.h"
+#include "xen_kboot_driver_ram.h"
 
 /* ---- the command line ---- */
 
@@ -23,7 +26,7 @@ typedef struct {
 
 #define ARGV_HEAD \
   "-machine pc,accel=tcg,memory-backend=kboot-ram " \
-  "-object memory-backend-file,id=kboot-ram,mem-path=/dev/shm/g.ram,size=268435456B,share=on " \
+  "-object memory-backend-file,id=kboot-ram,mem-path=/proc/self/fd/4,size=268435456B,share=on " \
   "-m 268435456B -bios /fw.bin "
 #define ARGV_TAIL "-nodefaults -nographic -no-reboot -serial mon:stdio"
 
@@ -57,7 +60,7 @@ test_argv (gconstpointer data)
   KbootQemuConfig config = {
     .qemu = "/usr/bin/qemu-system-x86_64",
     .firmware = "/fw.bin",
-    .ram_file = "/dev/shm/g.ram",
+    .ram_fd = 4,
     .ram_size = 256 * 1024 * 1024,
     .debugcon = c->debugcon,
     .vcpus = c->vcpus,
@@ -71,6 +74,214 @@ test_argv (gconstpointer data)
   g_assert_cmpstr (got, ==, c->want);
   /* QEMU exits at a power-off only without -no-shutdown. */
   g_assert_false (g_strv_contains ((const char *const *) argv, "-no-shutdown"));
+}
+
+/* QEMU's option syntax (util/qemu-option.c get_opt_value, and keyval.c
+ * for -object): key=value pairs split at a single comma, ",," a comma in a
+ * value; the first, without "=", a value for the option's implied key.
+ * Parsed the way QEMU does, into "key=value" strings. */
+static GPtrArray *
+qemu_opts_split (const char *text, const char *implied_key)
+{
+  GPtrArray *pairs = g_ptr_array_new_with_free_func (g_free);
+  const char *p = text;
+
+  while (*p)
+    {
+      g_autoptr(GString) item = g_string_new (NULL);
+      /* QemuOpts' opts_do_parse: the first item is a value for the
+       * implied key unless an "=" comes before any comma. */
+      gboolean implied = pairs->len == 0 && implied_key
+                         && p[strcspn (p, "=,")] != '=';
+
+      for (; *p; p++)
+        {
+          if (*p == ',' && p[1] == ',')
+            p++;
+          else if (*p == ',')
+            break;
+          g_string_append_c (item, *p);
+        }
+      if (*p == ',')
+        p++;
+      if (implied)
+        {
+          g_string_prepend (item, "=");
+          g_string_prepend (item, implied_key);
+        }
+      g_ptr_array_add (pairs, g_string_free (g_steal_pointer (&item), FALSE));
+    }
+  return pairs;
+}
+
+/* The value after @option in @argv, split as QEMU splits it. */
+static GPtrArray *
+argv_option (char **argv, const char *option, const char *implied_key)
+{
+  for (gsize i = 0; argv[i] && argv[i + 1]; i++)
+    if (g_str_equal (argv[i], option))
+      return qemu_opts_split (argv[i + 1], implied_key);
+  g_assert_not_reached ();
+}
+
+static void
+assert_keys (GPtrArray *pairs, const char *const *keys)
+{
+  g_assert_cmpuint (pairs->len, ==, g_strv_length ((char **) keys));
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      g_autofree char *key = g_strndup (pairs->pdata[i],
+                                        strcspn (pairs->pdata[i], "="));
+      g_assert_cmpstr (key, ==, keys[i]);
+    }
+}
+
+static void
+test_opt_escape (void)
+{
+  static const char *const cases[][2] = {
+    { "plain", "plain" },
+    { "a,b", "a,,b" },
+    { "x,mem-path=evil", "x,,mem-path=evil" },
+    { ",,,", ",,,,,," },
+    { "", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = kboot_qemu_opt_escape (cases[i][0]);
+      g_autoptr(GPtrArray) back = qemu_opts_split (got, "guest");
+
+      g_assert_cmpstr (got, ==, cases[i][1]);
+      /* QEMU reads it back as the one value it was. */
+      if (*cases[i][0])
+        {
+          g_autofree char *want = g_strconcat ("guest=", cases[i][0], NULL);
+
+          g_assert_cmpuint (back->len, ==, 1);
+          g_assert_cmpstr (back->pdata[0], ==, want);
+        }
+    }
+}
+
+/* Hostile names reach no option as options of their own: -name is the
+ * name whole, and the RAM backend has exactly its five keys, its file
+ * given by descriptor (issue 14: "x,mem-path=evil" made QEMU create
+ * ./evil-*.ram). */
+static void
+test_argv_hostile (void)
+{
+  static const char *const backend_keys[] =
+    { "qom-type", "id", "mem-path", "size", "share", NULL };
+  const char *names[] = { "a,b", "x,mem-path=evil", ",,,", "a=b", "plain" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      KbootQemuConfig config = {
+        .qemu = "qemu", .firmware = "/fw.bin", .name = names[i], .ram_fd = 4,
+        .ram_size = 1 << 20,
+      };
+      g_auto(GStrv) argv = kboot_qemu_argv (&config);
+      g_autoptr(GPtrArray) backend = argv_option (argv, "-object", "qom-type");
+      g_autoptr(GPtrArray) name = argv_option (argv, "-name", "guest");
+      g_autofree char *want = g_strconcat ("guest=", names[i], NULL);
+
+      assert_keys (backend, backend_keys);
+      g_assert_cmpstr (backend->pdata[2], ==, "mem-path=/proc/self/fd/4");
+      g_assert_cmpuint (name->len, ==, 1);
+      g_assert_cmpstr (name->pdata[0], ==, want);
+    }
+}
+
+/* ---- room for the guest's RAM ---- */
+
+#define MIB (G_GUINT64_CONSTANT (1) << 20)
+
+typedef struct {
+  const char *name;
+  guint64 ram_size, fs_free, host_available;
+  const char *error;            /* NULL: fits */
+} RoomCase;
+
+static const RoomCase room_cases[] = {
+  { "fits", 256 * MIB, 12 * 1024 * MIB, 17 * 1024 * MIB, NULL },
+  { "exact-fit", 256 * MIB, 256 * MIB, 256 * MIB, NULL },
+  { "host-unknown", 256 * MIB, 256 * MIB, G_MAXUINT64, NULL },
+  /* issue 14: a 64 MiB tmpfs as --memory-file. */
+  { "small-tmpfs", 256 * MIB, 64 * MIB, 17 * 1024 * MIB,
+    "g.xml: the guest needs 256 MiB of RAM, but the filesystem of /mnt/small "
+    "has 64 MiB free: lower <memory>, or use --memory-file on a larger filesystem" },
+  /* One byte short: free rounds down, the need up. */
+  { "byte-short-fs", 256 * MIB, 256 * MIB - 1, G_MAXUINT64,
+    "g.xml: the guest needs 256 MiB of RAM, but the filesystem of /mnt/small "
+    "has 255 MiB free: lower <memory>, or use --memory-file on a larger filesystem" },
+  { "odd-size", 256 * MIB + 1, 256 * MIB, G_MAXUINT64,
+    "g.xml: the guest needs 257 MiB of RAM, but the filesystem of /mnt/small "
+    "has 256 MiB free: lower <memory>, or use --memory-file on a larger filesystem" },
+  /* issue 14: a 64 GiB guest on a 23 GiB host. */
+  { "big-guest", 64 * 1024 * MIB, 1024 * 1024 * MIB, 23 * 1024 * MIB,
+    "g.xml: the guest needs 65536 MiB of RAM, but the host has 23552 MiB "
+    "available (MemAvailable in /proc/meminfo): lower <memory>, or free "
+    "memory on the host" },
+  { "byte-short-host", 256 * MIB, 256 * MIB, 256 * MIB - 1,
+    "g.xml: the guest needs 256 MiB of RAM, but the host has 255 MiB "
+    "available (MemAvailable in /proc/meminfo): lower <memory>, or free "
+    "memory on the host" },
+  /* Both short: the filesystem is said, it is the one --memory-file moves. */
+  { "both-short", 512 * MIB, 64 * MIB, 128 * MIB,
+    "g.xml: the guest needs 512 MiB of RAM, but the filesystem of /mnt/small "
+    "has 64 MiB free: lower <memory>, or use --memory-file on a larger filesystem" },
+  { "largest", G_MAXUINT64, G_MAXUINT64, G_MAXUINT64, NULL },
+};
+
+static void
+test_room (gconstpointer data)
+{
+  const RoomCase *c = data;
+  KbootRamRoom room = { "/mnt/small", c->fs_free, c->host_available };
+  g_autoptr(GError) error = NULL;
+  gboolean ok = xen_kboot_ram_check_room ("g.xml", c->ram_size, &room, &error);
+
+  if (!c->error)
+    {
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      return;
+    }
+  g_assert_false (ok);
+  g_assert_error (error, XEN_KBOOT_DRIVER_ERROR, XEN_KBOOT_DRIVER_ERROR_MEMORY);
+  g_assert_cmpstr (error->message, ==, c->error);
+}
+
+typedef struct {
+  const char *name;
+  const char *text;
+  gboolean ok;
+  guint64 available;
+} MeminfoCase;
+
+static const MeminfoCase meminfo_cases[] = {
+  /* Linux 6.1's first lines, as this host printed them. */
+  { "linux-6.1", "MemTotal:       24683520 kB\nMemFree:        16631604 kB\n"
+    "MemAvailable:   17413120 kB\nBuffers:          123456 kB\n", TRUE,
+    G_GUINT64_CONSTANT (17413120) * 1024 },
+  { "missing", "MemTotal:       24683520 kB\nMemFree:        16631604 kB\n", FALSE, 0 },
+  { "not-at-line-start", "XMemAvailable:   1 kB\n", FALSE, 0 },
+  { "not-a-number", "MemAvailable:   lots kB\n", FALSE, 0 },
+  { "no-unit", "MemAvailable:   1234\n", FALSE, 0 },
+  { "overflow", "MemAvailable:   18446744073709551615 kB\n", FALSE, 0 },
+  { "empty", "", FALSE, 0 },
+};
+
+static void
+test_meminfo (gconstpointer data)
+{
+  const MeminfoCase *c = data;
+  guint64 available = 0;
+
+  g_assert_cmpint (xen_kboot_ram_parse_meminfo (c->text, &available), ==, c->ok);
+  if (c->ok)
+    g_assert_cmpuint (available, ==, c->available);
 }
 
 /* ---- QMP lines ---- */
@@ -225,6 +436,20 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/kboot/qemu/qmp/%s", qmp_cases[i].name);
 
       g_test_add_data_func (path, &qmp_cases[i], test_qmp_parse);
+    }
+  g_test_add_func ("/kboot/qemu/argv/hostile", test_argv_hostile);
+  g_test_add_func ("/kboot/qemu/opt-escape", test_opt_escape);
+  for (gsize i = 0; i < G_N_ELEMENTS (room_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/kboot/qemu/room/%s", room_cases[i].name);
+
+      g_test_add_data_func (path, &room_cases[i], test_room);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (meminfo_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/kboot/qemu/meminfo/%s", meminfo_cases[i].name);
+
+      g_test_add_data_func (path, &meminfo_cases[i], test_meminfo);
     }
   g_test_add_func ("/kboot/qemu/qmp/reuse", test_qmp_parse_reuse);
   g_test_add_func ("/kboot/qemu/qmp/end-names", test_qmp_end_names);

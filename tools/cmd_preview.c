@@ -26,7 +26,7 @@ kboot_cmd_preview (int argc, char **argv)
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_s,
       "Stop the guest after S seconds (default 300; 0: never)", "S" },
     { "memory-file", 0, 0, G_OPTION_ARG_FILENAME, &memory_file,
-      "Create the guest's RAM file at PATH (must not exist; removed at the end)",
+      "Keep the guest's RAM on PATH's filesystem, unnamed (PATH must not exist)",
       "PATH" },
     { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
       "The QEMU binary (default " QEMU_SYSTEM_X86_64 ")", "PATH" },
@@ -59,8 +59,9 @@ kboot_cmd_preview (int argc, char **argv)
                         "line were refused, QEMU failed or stopped for another\n"
                         "reason, or the guest panicked; 2 on a usage error, "
                         "3 when the guest was still\nrunning at the timeout, "
-                        "128+N after signal N.\nThe RAM file is removed in "
-                        "every case.",
+                        "128+N after signal N.\nThe RAM file has no name while "
+                        "the guest runs, and QEMU dies with xen-kboot:\n"
+                        "nothing is left behind in any case, kill -9 included.",
                         entries, &argc, &argv))
     return KBOOT_EXIT_USAGE;
   if (argc != 2 || timeout_s < 0)

@@ -1,6 +1,9 @@
 #!/bin/sh
 # preview stops cleanly: at its timeout, on SIGTERM and SIGINT, and with
 # --memory-file; the RAM file and QEMU are gone afterwards in every case.
+# The RAM file has no name while the guest runs (O_TMPFILE): "gone" means
+# no process holds a file of the test's directories open.  (kill -9 is
+# preview-hardening.sh's.)
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/tap.sh"
 tap_require_testdata amd64/vmlinuz busybox-amd64
 command -v qemu-system-x86_64 >/dev/null ||
@@ -25,8 +28,15 @@ cat > "$tmp/hang.xml" <<XML
 </domain>
 XML
 
+# The processes holding a file below $tmp open (QEMU and preview hold the
+# RAM file; an unnamed one reads as "DIR/#INODE (deleted)").
+ram_holders() {
+	for fd in /proc/[0-9]*/fd/*; do
+		case $(readlink "$fd" 2>/dev/null) in "$tmp"/*) echo "${fd%/fd/*}" ;; esac
+	done | sort -u
+}
 no_qemu_left() {
-	! pgrep -f "mem-path=$tmp/" >/dev/null
+	[ -z "$(ram_holders)" ]
 }
 
 # 20 s: the kernel panics about 3 s into its boot under TCG, and a loaded
@@ -46,8 +56,9 @@ for sig in TERM INT; do
 	# Wait until the kernel runs (its panic is printed), at most 60 s.
 	i=0
 	while [ $i -lt 600 ] && ! grep -q "Kernel panic" "$tmp/out.$sig"; do sleep 0.1; i=$((i + 1)); done
-	[ -n "$(ls -A "$XEN_KBOOT_RAM_DIR")" ]
-	tap_result $? "SIG$sig: the RAM file exists while the guest runs"
+	[ -z "$(ls -A "$XEN_KBOOT_RAM_DIR")" ] && [ -n "$(ram_holders)" ]
+	tap_result $? "SIG$sig: while the guest runs, its RAM file is held and has no name" \
+		"$(ls -la "$XEN_KBOOT_RAM_DIR"; ram_holders)"
 	kill -s "$sig" "$pid"
 	wait "$pid"
 	status=$?
@@ -65,8 +76,8 @@ tap_run "$XEN_KBOOT" preview --memory-file "$tmp/mine" "$tmp/hang.xml"
 	*"$tmp/mine: cannot create the guest RAM file: File exists"*) true ;; *) false ;; esac
 tap_result $? "--memory-file on an existing file: refused, file untouched" "status $tap_status: $tap_err"
 tap_run timeout 120 "$XEN_KBOOT" preview --timeout 5 --memory-file "$tmp/given.ram" "$tmp/hang.xml"
-[ "$tap_status" -eq 3 ] && [ ! -e "$tmp/given.ram" ]
-tap_result $? "--memory-file PATH: used, then removed" "status $tap_status: $tap_err"
+[ "$tap_status" -eq 3 ] && [ ! -e "$tmp/given.ram" ] && no_qemu_left
+tap_result $? "--memory-file PATH: its filesystem used, nothing left" "status $tap_status: $tap_err"
 
 # QEMU that cannot start: a clear error, nothing left.
 tap_run "$XEN_KBOOT" preview --qemu /nonexistent/qemu "$tmp/hang.xml"

@@ -323,7 +323,7 @@ run_qemu (Guest *g, const char *firmware, const char *cpu, const char *halt_line
   KbootQemuConfig config = {
     .qemu = QEMU_SYSTEM_X86_64,
     .firmware = fw_path,
-    .ram_file = g->ram,
+    .ram_fd = KBOOT_QEMU_RAM_FD,   /* g->ram, opened for QEMU below */
     .ram_size = RAM_SIZE,
     .debugcon = g->debugcon,
   };
@@ -350,6 +350,12 @@ run_qemu (Guest *g, const char *firmware, const char *cpu, const char *halt_line
   g_test_message ("%s", argv_text);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  {
+    int ram_fd = open (g->ram, O_RDWR | O_CLOEXEC);
+
+    g_assert_cmpint (ram_fd, >=, 0);
+    g_subprocess_launcher_take_fd (launcher, ram_fd, KBOOT_QEMU_RAM_FD);
+  }
   g_subprocess_launcher_set_stdout_file_path (launcher, g->serial);
   g_subprocess_launcher_set_stderr_file_path (launcher, g->qemu_err);
   qemu = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv, &error);
