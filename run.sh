@@ -17,9 +17,10 @@ build=${BUILD_DIR:-$top/build}
 export KBOOT_TESTDATA="${KBOOT_TESTDATA:-/var/cache/xen-kboot/testdata}"
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-# Build and test dependencies, all from Debian 12's archive.
+# Build and test dependencies, all from Debian 12's archive
+# (libclang-rt-14-dev: clang's libFuzzer, only recommended by clang).
 packages="
-	autoconf automake libtool pkg-config make gcc clang binutils
+	autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev binutils
 	libglib2.0-dev libjson-glib-dev libxml2-dev libvirt-dev libxen-dev
 	qemu-system-x86 qemu-utils cpio xz-utils jq strace
 	libxml2-utils libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
@@ -127,6 +128,14 @@ check)
 	export ASAN_OPTIONS=detect_leaks=1
 	quietly "$build-asan" -j"$jobs" check \
 		TESTS="$unit_tests $cli_tests"
+	# Every fuzz target briefly (fuzz/README.md: a clang build with
+	# libFuzzer, ASan and UBSan), from its seeds and the corpus earlier
+	# runs grew: a crash, leak or hang fails the job, naming its input.
+	say "fuzzing each target for 30 s"
+	mkdir -p "$build-fuzz"
+	[ -f "$build-fuzz/Makefile" ] ||
+		(cd "$build-fuzz" && "$top/configure" --enable-fuzz CC=clang >/dev/null)
+	make -C "$build-fuzz" -j"$jobs" -s fuzz FUZZ_SECONDS=30 >&2
 	say "running the test suite"
 	make -C "$build" -j"$jobs" check
 	;;
