@@ -10,20 +10,37 @@ kboot_cli_parse (const char *command, const char *parameter_string,
                  const char *summary, const char *description,
                  const GOptionEntry *entries, int *argc, char ***argv)
 {
+  /* The operands, held for the life of the process: argv points at them. */
+  static GStrv operands;
+  const GOptionEntry operand_entries[] = {
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &operands, NULL, NULL },
+    { NULL }
+  };
   g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
   g_autoptr(GError) error = NULL;
   g_autofree char *prgname = g_strdup_printf ("xen-kboot %s", command);
+  int n = 1;
 
   g_set_prgname (prgname);
   g_option_context_set_summary (context, summary);
   if (description)
     g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, NULL);
+  /* Without a G_OPTION_REMAINING entry GLib leaves "--" in argv, so
+   * "destroy -- -h" had two operands; with it, "--" ends the options and
+   * is dropped, and whatever follows is an operand however it is spelt. */
+  g_option_context_add_main_entries (context, operand_entries, NULL);
+  g_clear_pointer (&operands, g_strfreev);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       kboot_cli_usage_error (command, "%s", error->message);
       return FALSE;
     }
+  /* argv is now argv[0] and the operands, in their order. */
+  for (guint i = 0; operands && operands[i]; i++)
+    (*argv)[n++] = operands[i];
+  (*argv)[n] = NULL;
+  *argc = n;
   return TRUE;
 }
 
