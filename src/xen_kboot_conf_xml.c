@@ -125,6 +125,18 @@ refuse_doctype (void *ctx, const xmlChar *name, const xmlChar *external_id,
   xmlStopParser (ctxt);
 }
 
+gboolean
+xen_kboot_xml_check_size (guint64 size, const char *name, GError **error)
+{
+  if (size <= XEN_KBOOT_XML_MAX_SIZE)
+    return TRUE;
+  g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_TOO_LARGE,
+               "%s: the document is %" G_GUINT64_FORMAT " bytes, over the "
+               "limit of %d bytes for a domain XML", name, size,
+               XEN_KBOOT_XML_MAX_SIZE);
+  return FALSE;
+}
+
 xmlDoc *
 xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
                      GError **error)
@@ -135,14 +147,8 @@ xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
   const xmlError *err;
 
   xml_init_once ();
-  if (len > XEN_KBOOT_XML_MAX_SIZE)
-    {
-      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_TOO_LARGE,
-                   "%s: the document is %" G_GSIZE_FORMAT " bytes, over the "
-                   "limit of %d bytes for a domain XML", name, len,
-                   XEN_KBOOT_XML_MAX_SIZE);
-      return NULL;
-    }
+  if (!xen_kboot_xml_check_size (len, name, error))
+    return NULL;
   ctxt = xmlNewParserCtxt ();
   if (!ctxt)
     {

@@ -18,7 +18,7 @@
 G_DEFINE_QUARK (xen-kboot-hook-error-quark, xen_kboot_hook_error)
 
 /* What parse errors call the document: it is libvirt's, not a file. */
-#define HOOK_XML_NAME "libvirt's domain XML"
+#define HOOK_XML_NAME XEN_KBOOT_HOOK_XML_NAME
 
 void
 xen_kboot_hook_domain_free (XenKbootHookDomain *dom)
