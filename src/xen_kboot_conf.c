@@ -1128,6 +1128,11 @@ parse_chr (Parser *p, const xmlNode *cnode, gboolean console)
         continue;
       if (is_element (node, "source"))
         parse_chr_source (chr, node);
+      /* libvirt reads the first <protocol> and <target> (./NAME[1]); the
+       * schema refuses a second, which must not leak over the first. */
+      else if ((is_element (node, "protocol") || is_element (node, "target"))
+               && node != first_child (cnode, (const char *) node->name))
+        continue;
       else if (is_element (node, "protocol") && chr->type == XEN_KBOOT_CHR_TCP)
         parse_chr_protocol (p, chr, node);
       else if (is_element (node, "target"))
