@@ -499,11 +499,7 @@ xen_kboot_preview_ram_path (const XenKbootDomainDef *def)
 
   /* Unique, and created with O_EXCL: a stale file is never reused (a RAM
    * file from an earlier boot holds that boot's decompressed kernel). */
-  name = g_strdup_printf ("xen-kboot-%s-%d-%08x.ram", def->name ? def->name : "domain",
-                          (int) getpid (), g_random_int ());
-  for (char *p = name; *p; p++)
-    if (*p == '/')
-      *p = '_';
+  name = kboot_qemu_ram_file_name (def->name, (int) getpid (), g_random_int ());
   return g_build_filename (dir, name, NULL);
 }
 

@@ -13,6 +13,23 @@
 
 G_DEFINE_QUARK (kboot-qemu-error-quark, kboot_qemu_error)
 
+char *
+kboot_qemu_ram_file_name (const char *domain_name, int pid, guint32 nonce)
+{
+  const char *name = domain_name ? domain_name : "domain";
+  gsize len = strlen (name);
+  g_autoptr(GString) out = g_string_new ("xen-kboot-");
+
+  for (gsize i = 0; i < len && i < KBOOT_QEMU_RAM_NAME_MAX; i++)
+    g_string_append_c (out, g_ascii_isalnum (name[i]) || name[i] == '.'
+                            || name[i] == '_' || name[i] == '-' ? name[i] : '_');
+  /* Two long names that share their first bytes still differ here. */
+  if (len > KBOOT_QEMU_RAM_NAME_MAX)
+    g_string_append_printf (out, "~%08x", g_str_hash (name));
+  g_string_append_printf (out, "-%d-%08x.ram", pid, nonce);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 GStrv
 kboot_qemu_argv (const KbootQemuConfig *config)
 {

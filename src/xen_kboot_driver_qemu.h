@@ -56,6 +56,16 @@ GQuark kboot_qemu_error_quark (void);
  * -no-shutdown). */
 GStrv kboot_qemu_argv (const KbootQemuConfig *config);
 
+/* The name of preview's RAM file for the domain @domain_name (NULL:
+ * "domain"), process @pid and random @nonce: "xen-kboot-NAME-PID-NONCE.ram",
+ * NAME being the domain's name with every byte but ASCII letters, digits,
+ * '.', '_' and '-' made '_' (no '/', no ',' for QEMU's option strings),
+ * and a name longer than KBOOT_QEMU_RAM_NAME_MAX cut there and followed by
+ * 8 hex digits of a hash of the whole name, so that the file's name stays
+ * far below NAME_MAX (255) whatever the domain is called. */
+#define KBOOT_QEMU_RAM_NAME_MAX 64
+char *kboot_qemu_ram_file_name (const char *domain_name, int pid, guint32 nonce);
+
 /* Where kboot_qemu_run puts QEMU's end of the QMP socket. */
 #define KBOOT_QEMU_QMP_FD 3
 

@@ -210,6 +210,53 @@ test_qmp_end_names (void)
   g_assert_null (strchr (KBOOT_QMP_CAPABILITIES, '\r'));
 }
 
+/* ---- the RAM file's name ---- */
+
+typedef struct {
+  const char *name;             /* the test's */
+  const char *domain;           /* the domain's name, or NULL */
+  const char *want;             /* the file name; NULL: see test_ram_name */
+} RamNameCase;
+
+static const RamNameCase ram_name_cases[] = {
+  { "plain", "debian-12", "xen-kboot-debian-12-42-0000beef.ram" },
+  { "no-name", NULL, "xen-kboot-domain-42-0000beef.ram" },
+  { "slash", "a/b", "xen-kboot-a_b-42-0000beef.ram" },
+  { "comma", "x,mem-path=evil", "xen-kboot-x_mem-path_evil-42-0000beef.ram" },
+  { "utf8-newline", "caf\xc3\xa9\nx", "xen-kboot-caf___x-42-0000beef.ram" },
+  { "64", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "xen-kboot-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-42-0000beef.ram" },
+};
+
+static void
+test_ram_name (gconstpointer data)
+{
+  const RamNameCase *c = data;
+  g_autofree char *got = kboot_qemu_ram_file_name (c->domain, 42, 0xbeef);
+
+  g_assert_cmpstr (got, ==, c->want);
+}
+
+/* A 300-byte name (the schema allows it; preview said "File name too
+ * long") gives a name far below NAME_MAX; two such names that differ only
+ * past the cut give two names. */
+static void
+test_ram_name_long (void)
+{
+  g_autofree char *a = g_strnfill (300, 'n');
+  g_autofree char *b = g_strdup (a);
+  g_autofree char *name_a = NULL, *name_b = NULL;
+
+  b[299] = 'm';
+  name_a = kboot_qemu_ram_file_name (a, G_MAXINT, G_MAXUINT32);
+  name_b = kboot_qemu_ram_file_name (b, G_MAXINT, G_MAXUINT32);
+  g_assert_cmpuint (strlen (name_a), <=, 128);
+  g_assert_true (g_str_has_prefix (name_a, "xen-kboot-nnnnnnnn"));
+  g_assert_true (g_str_has_suffix (name_a, "-2147483647-ffffffff.ram"));
+  g_assert_cmpstr (name_a, !=, name_b);
+  g_assert_cmpuint (strlen (name_a), ==, strlen (name_b));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -226,6 +273,13 @@ main (int argc, char **argv)
 
       g_test_add_data_func (path, &qmp_cases[i], test_qmp_parse);
     }
+  for (gsize i = 0; i < G_N_ELEMENTS (ram_name_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/kboot/qemu/ram-name/%s", ram_name_cases[i].name);
+
+      g_test_add_data_func (path, &ram_name_cases[i], test_ram_name);
+    }
+  g_test_add_func ("/kboot/qemu/ram-name/long", test_ram_name_long);
   g_test_add_func ("/kboot/qemu/qmp/reuse", test_qmp_parse_reuse);
   g_test_add_func ("/kboot/qemu/qmp/end-names", test_qmp_end_names);
   return g_test_run ();
