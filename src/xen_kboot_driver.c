@@ -511,7 +511,7 @@ xen_kboot_preview_verdict (const XenKbootDomainDef *def,
                            const XenKbootPreviewOptions *options, const char *qemu,
                            const KbootQemuResult *result, GError **error)
 {
-  const char *name = def->name ? def->name : def->file;
+  g_autofree char *name = kboot_text_printable (def->name ? def->name : def->file);
 
   switch (result->outcome)
     {

@@ -55,6 +55,25 @@ keys_c=$(printf '%s' "$tap_out" | jq -c '.[2] | keys')
 [ "$keys_a" = "$keys_c" ]
 tap_result $? "--json: the same keys for bootable and refused kernels" "$keys_a / $keys_c"
 
+# A file name is bytes: one that is not UTF-8 and holds a newline still
+# gives valid JSON (the name with U+FFFD, and "path_escaped" with the
+# bytes), and one line on stderr.
+bad=$(printf '%s/k\nxen-kboot: forged \377' "$tmp")
+cp "$T/ipxe.lkrn" "$bad"
+tap_run "$XEN_KBOOT" inspect --json "$bad"
+printf '%s' "$tap_out" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 &&
+	printf '%s' "$tap_out" | jq -e . >/dev/null 2>&1
+tap_result $? "--json: a non-UTF-8 file name still gives valid UTF-8 JSON" "$tap_out"
+[ "$(printf '%s' "$tap_out" | jq -r '.[0].path_escaped')" = "$tmp/k\\nxen-kboot: forged \\xff" ] &&
+	[ "$(printf '%s' "$tap_out" | jq -r '.[0].path')" = "$(printf '%s/k\nxen-kboot: forged \357\277\275' "$tmp")" ]
+tap_result $? "--json: the name with U+FFFD, and its bytes escaped" "$tap_out"
+tap_expect "text: the name escaped on one line" 1 \
+	"kernel:            $tmp/k\\\\nxen-kboot: forged \\\\xff
+*" "" "$XEN_KBOOT" inspect "$bad"
+tap_expect "an unreadable one: one line on stderr" 1 "" \
+	"xen-kboot: $tmp/nope\\\\nxen-kboot: forged \\\\xff: cannot open kernel: No such file or directory" \
+	"$XEN_KBOOT" inspect "$(printf '%s/nope\nxen-kboot: forged \377' "$tmp")"
+
 # Bounded reads: a kernel padded to 512 MiB (sparse) is probed with the
 # same reads, counted by strace, as the real one.
 cp "$T/amd64/vmlinuz" "$tmp/big"

@@ -228,4 +228,12 @@ got:  $tap_err"
 		tap_result 1 "$name: libvirt's schema accepts it" "neither virt-xml-validate nor $libvirt_rng: install libvirt-clients"
 	fi
 done
+# A newline in a path cannot forge a line of its own: every path and XML
+# value in a message is escaped (kboot_text_printable).
+domain "$tmp/forge.xml" "$tmp/nosuch&#10;xen-kboot: forged" "" ""
+tap_run "$XEN_KBOOT" validate "$tmp/forge.xml"
+[ "$tap_status" -eq 1 ] && ! printf '%s\n' "$tap_err" | grep -q '^xen-kboot: forged' &&
+	printf '%s\n' "$tap_err" | grep -qF "$tmp/nosuch\\nxen-kboot: forged"
+tap_result $? "a newline in <kernel> is escaped, in the line of its problem" "$tap_err"
+
 tap_done

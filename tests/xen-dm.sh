@@ -223,7 +223,7 @@ $(tail -n 3 "$log")"
 }
 refused "not relocatable (memtest86+)" "$T/memtest86+x64.bin: cannot be direct-booted: relocatable_kernel is 0*" "" \
 	"$T/memtest86+x64.bin"
-limit=$("$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" | sed -n 's/.*"cmdline_size": *\([0-9]*\).*/\1/p' | head -n 1)
+limit=$("$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" | sed -n 's/.*"cmdline_size" *: *\([0-9]*\).*/\1/p' | head -n 1)
 long=$(head -c "$((limit + 1))" /dev/zero | tr '\0' 'x')
 refused "command line too long" "$T/amd64/vmlinuz: command line of $((limit + 1)) bytes is longer than the kernel's cmdline_size of $limit bytes*" "" \
 	"$T/amd64/vmlinuz" "" "$long"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli_util.h"
+#include "kboot_util.h"
 #include "xen-kboot-cmd.h"
 
 gboolean
@@ -48,31 +49,35 @@ int
 kboot_cli_usage_error (const char *command, const char *format, ...)
 {
   va_list ap;
-  g_autofree char *message = NULL;
+  g_autofree char *message = NULL, *printable = NULL;
 
   va_start (ap, format);
   message = g_strdup_vprintf (format, ap);
   va_end (ap);
+  printable = kboot_text_printable (message);
   fprintf (stderr, "xen-kboot %s: %s\n"
            "Try 'xen-kboot %s --help' for more information.\n",
-           command, message, command);
+           command, printable, command);
   return KBOOT_EXIT_USAGE;
 }
 
 void
 kboot_cli_error (const GError *error)
 {
-  fprintf (stderr, "xen-kboot: %s\n", error->message);
+  g_autofree char *printable = kboot_text_printable (error->message);
+
+  fprintf (stderr, "xen-kboot: %s\n", printable);
 }
 
 void
 kboot_cli_errorf (const char *format, ...)
 {
   va_list ap;
-  g_autofree char *message = NULL;
+  g_autofree char *message = NULL, *printable = NULL;
 
   va_start (ap, format);
   message = g_strdup_vprintf (format, ap);
   va_end (ap);
-  fprintf (stderr, "xen-kboot: %s\n", message);
+  printable = kboot_text_printable (message);
+  fprintf (stderr, "xen-kboot: %s\n", printable);
 }
