@@ -103,6 +103,15 @@ kboot_image_report_bzimage (GString *out, const KbootImage *image)
   kboot_report_line (out, "protocol:", "%s%s",
                      kboot_image_version_string (hdr->version_raw, ver, sizeof ver),
                      hdr->version_raw == 0x020e ? " (treated as 2.13)" : "");
+  if (image->header_needed)
+    {
+      /* Nothing past the file's end was read: no fact of the header is
+       * known (it once said "setup: 0 sectors"). */
+      kboot_report_line (out, "setup header:", "truncated: the file ends at "
+                         "byte %" G_GUINT64_FORMAT ", the header needs %u",
+                         image->file_size, image->header_needed);
+      return;
+    }
   kboot_report_line (out, "kernel version:", "%s",
                      image->kernel_version_string ? image->kernel_version_string
                                                   : "(none)");
@@ -251,7 +260,8 @@ kboot_image_report_json (JsonBuilder *json, const KbootImage *image,
                          const char *path)
 {
   const KbootSetupHeader *hdr = &image->hdr;
-  gboolean bz = image->kind == KBOOT_IMAGE_KIND_BZIMAGE;
+  /* A truncated header's facts are unknown: null, as for other formats. */
+  gboolean bz = image->kind == KBOOT_IMAGE_KIND_BZIMAGE && !image->header_needed;
   gboolean elf = image->kind == KBOOT_IMAGE_KIND_ELF32
                  || image->kind == KBOOT_IMAGE_KIND_ELF64;
 

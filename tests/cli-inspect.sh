@@ -40,9 +40,18 @@ printf 'hello\n' > "$tmp/text"
 tap_expect "text file: not a Linux kernel" 1 "*format:            not a Linux kernel*only 6 bytes: too short for a Linux kernel*" "" \
 	"$XEN_KBOOT" inspect "$tmp/text"
 head -c 600 "$T/amd64/vmlinuz" > "$tmp/cut"
-tap_expect "truncated kernel: reason given" 1 \
-	"*the setup header of boot protocol 2.15 ends at 0x26c but the file ends at 0x258*" "" \
+tap_expect "truncated kernel: where, and what the header needs; no facts of it" 1 \
+	"kernel:            $tmp/cut
+size:              600 bytes (600 bytes)
+format:            bzImage
+protocol:          2.15
+setup header:      truncated: the file ends at byte 600, the header needs 620
+verdict:           not bootable
+  - the file is truncated at byte 600 (0x258): the setup header of boot protocol 2.15 needs 620 bytes (it ends at 0x26c)" "" \
 	"$XEN_KBOOT" inspect "$tmp/cut"
+tap_run "$XEN_KBOOT" inspect --json "$tmp/cut"
+[ "$(printf '%s' "$tap_out" | jq -c '.[0] | [.format, .setup_sectors, .header, .problems[0].rule]')" = '["bzImage",null,null,"truncated"]' ]
+tap_result $? "truncated kernel, --json: the header's facts are null" "$tap_out"
 
 # JSON: an array, one object per kernel, errors included.
 tap_run "$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" "$tmp/nope" "$T/ipxe.lkrn"
