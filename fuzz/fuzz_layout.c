@@ -16,6 +16,7 @@
 #include "kboot_layout.h"
 #include "kboot_layout_platform.h"
 #include "kboot_util.h"
+#include "kboot_util_json.h"
 
 #define FUZZ_LAYOUT_PARAMS 48
 
@@ -50,7 +51,8 @@ plan_and_check (const KbootLayoutRequest *req)
   g_autoptr(KbootPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) check_error = NULL;
-  g_autoptr(KbootJson) json = NULL;
+  g_autoptr(JsonBuilder) json = NULL;
+  g_autofree char *json_text = NULL;
   g_autofree char *table = NULL;
 
   if (!kboot_layout_plan (req, &plan, &error))
@@ -69,8 +71,11 @@ plan_and_check (const KbootLayoutRequest *req)
               "initrd of 0x%" G_GINT64_MODIFIER "x planned as 0x%"
               G_GINT64_MODIFIER "x", req->initrd_size, plan->initrd_size);
   table = kboot_plan_to_table (plan);
-  json = kboot_json_new ();
+  json = json_builder_new ();
   kboot_plan_to_json (plan, json, NULL);
+  json_text = kboot_json_to_text (json);
+  FUZZ_CHECK (g_utf8_validate (json_text, -1, NULL) && json_text[0] == '{',
+              "plan --json wrote '%s'", json_text);
   for (guint i = 0; i < plan->regions->len; i++)
     {
       g_autofree char *line =

@@ -487,9 +487,11 @@ kboot_image_probe_bzimage (KbootImage *image, const guint8 *head, gsize head_len
   if (head_len < KBOOT_HDR_VERSION + 2)
     {
       kboot_image_add_problem (image, KBOOT_IMAGE_RULE_TRUNCATED,
-                               "the file ends at 0x%" G_GSIZE_MODIFIER "x, inside "
-                               "the setup header (its version is at 0x%x)",
-                               head_len, KBOOT_HDR_VERSION);
+                               "the file is truncated at byte %" G_GSIZE_FORMAT
+                               " (0x%" G_GSIZE_MODIFIER "x), inside the setup "
+                               "header: its version field needs %u bytes (it "
+                               "ends at 0x%x)", head_len, head_len,
+                               KBOOT_HDR_VERSION + 2, KBOOT_HDR_VERSION + 2);
       return;
     }
   hdr->header = (guint32) kboot_le_get (head + KBOOT_HDR_HEADER, 4);
@@ -511,12 +513,15 @@ kboot_image_probe_bzimage (KbootImage *image, const guint8 *head, gsize head_len
   if (!kboot_header_read (hdr, head, head_len, hdr->version))
     {
       end = kboot_header_end (hdr->version);
+      image->header_needed = end;
       kboot_image_add_problem (image, KBOOT_IMAGE_RULE_TRUNCATED,
-                               "the setup header of boot protocol %s ends at 0x%x "
-                               "but the file ends at 0x%" G_GSIZE_MODIFIER "x",
+                               "the file is truncated at byte %" G_GSIZE_FORMAT
+                               " (0x%" G_GSIZE_MODIFIER "x): the setup header of "
+                               "boot protocol %s needs %u bytes (it ends at 0x%x)",
+                               head_len, head_len,
                                kboot_image_version_string (hdr->version_raw, ver,
                                                            sizeof ver),
-                               end, head_len);
+                               end, end);
       return;
     }
 

@@ -112,6 +112,11 @@ typedef struct {
   guint64 file_size;
   KbootSetupHeader hdr;
 
+  /* A bzImage whose file ends inside its setup header: the bytes the
+   * header of its protocol needs (the file has fewer); 0 otherwise.  The
+   * derived facts below are then unknown. */
+  guint32 header_needed;
+
   /* Derived facts (bzImage only). */
   guint32 setup_sectors;       /* effective: 0 => 4 */
   guint64 setup_size;          /* (setup_sectors + 1) * 512 */

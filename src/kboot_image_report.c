@@ -71,12 +71,14 @@ static void
 kboot_report_line (GString *out, const char *key, const char *format, ...)
 {
   va_list ap;
+  g_autofree char *value = NULL, *printable = NULL;
 
-  g_string_append_printf (out, "%-18s ", key);
   va_start (ap, format);
-  g_string_append_vprintf (out, format, ap);
+  value = g_strdup_vprintf (format, ap);
   va_end (ap);
-  g_string_append_c (out, '\n');
+  /* The path and the kernel's version string are the file's bytes. */
+  printable = kboot_text_printable (value);
+  g_string_append_printf (out, "%-18s %s\n", key, printable);
 }
 
 static char *
@@ -101,6 +103,15 @@ kboot_image_report_bzimage (GString *out, const KbootImage *image)
   kboot_report_line (out, "protocol:", "%s%s",
                      kboot_image_version_string (hdr->version_raw, ver, sizeof ver),
                      hdr->version_raw == 0x020e ? " (treated as 2.13)" : "");
+  if (image->header_needed)
+    {
+      /* Nothing past the file's end was read: no fact of the header is
+       * known (it once said "setup: 0 sectors"). */
+      kboot_report_line (out, "setup header:", "truncated: the file ends at "
+                         "byte %" G_GUINT64_FORMAT ", the header needs %u",
+                         image->file_size, image->header_needed);
+      return;
+    }
   kboot_report_line (out, "kernel version:", "%s",
                      image->kernel_version_string ? image->kernel_version_string
                                                   : "(none)");
@@ -180,14 +191,16 @@ kboot_image_report_text (const KbootImage *image, const char *path)
       for (guint i = 0; i < image->problems->len; i++)
         {
           const KbootImageProblem *p = g_ptr_array_index (image->problems, i);
-          g_string_append_printf (out, "  - %s\n", p->message);
+          g_autofree char *message = kboot_text_printable (p->message);
+
+          g_string_append_printf (out, "  - %s\n", message);
         }
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static void
-kboot_json_flags (KbootJson *json, const char *key, GStrv names)
+kboot_json_flags (JsonBuilder *json, const char *key, GStrv names)
 {
   kboot_json_begin_array (json, key);
   for (guint i = 0; names[i]; i++)
@@ -197,7 +210,7 @@ kboot_json_flags (KbootJson *json, const char *key, GStrv names)
 
 /* The bzImage setup fields of the JSON report, null for other formats. */
 static void
-kboot_image_report_json_setup (KbootJson *json, const KbootImage *image, gboolean bz)
+kboot_image_report_json_setup (JsonBuilder *json, const KbootImage *image, gboolean bz)
 {
   const KbootSetupHeader *hdr = &image->hdr;
   g_auto(GStrv) lf = kboot_loadflags_names (hdr->loadflags);
@@ -243,16 +256,17 @@ kboot_image_report_json_setup (KbootJson *json, const KbootImage *image, gboolea
 }
 
 void
-kboot_image_report_json (KbootJson *json, const KbootImage *image,
+kboot_image_report_json (JsonBuilder *json, const KbootImage *image,
                          const char *path)
 {
   const KbootSetupHeader *hdr = &image->hdr;
-  gboolean bz = image->kind == KBOOT_IMAGE_KIND_BZIMAGE;
+  /* A truncated header's facts are unknown: null, as for other formats. */
+  gboolean bz = image->kind == KBOOT_IMAGE_KIND_BZIMAGE && !image->header_needed;
   gboolean elf = image->kind == KBOOT_IMAGE_KIND_ELF32
                  || image->kind == KBOOT_IMAGE_KIND_ELF64;
 
   kboot_json_begin_object (json, NULL);
-  kboot_json_string (json, "path", path);
+  kboot_json_path (json, "path", path);
   kboot_json_bool (json, "bootable", kboot_image_is_bootable (image));
   kboot_json_begin_array (json, "problems");
   for (guint i = 0; i < image->problems->len; i++)

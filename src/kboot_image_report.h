@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 char *kboot_image_report_text (const KbootImage *image, const char *path);
 /* One JSON object with stable keys (null where a fact does not apply);
  * see docs/xen-kboot.1, "inspect --json". */
-void kboot_image_report_json (KbootJson *json, const KbootImage *image,
+void kboot_image_report_json (JsonBuilder *json, const KbootImage *image,
                               const char *path);
 /* "KERNEL_64|CAN_BE_LOADED_ABOVE_4G" style names of xloadflags bits;
  * returns a NULL-terminated array. */

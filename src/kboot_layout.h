@@ -165,7 +165,7 @@ char *kboot_plan_to_table (const KbootPlan *plan);
 /* The plan as a JSON object under @key (NULL at top level or in arrays):
  * platform, ram_size, regions [{kind, start, end, size, what}],
  * e820 [{addr, size, type}], numbers as JSON integers. */
-void kboot_plan_to_json (const KbootPlan *plan, KbootJson *json, const char *key);
+void kboot_plan_to_json (const KbootPlan *plan, JsonBuilder *json, const char *key);
 
 /* "initrd (0x1000000 bytes) [0xf000000, 0x10000000) (16.0 MiB at 240.0 MiB)" */
 char *kboot_region_describe (const KbootRegion *region);

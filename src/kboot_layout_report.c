@@ -40,7 +40,7 @@ kboot_plan_to_table (const KbootPlan *plan)
 }
 
 void
-kboot_plan_to_json (const KbootPlan *plan, KbootJson *json, const char *key)
+kboot_plan_to_json (const KbootPlan *plan, JsonBuilder *json, const char *key)
 {
   kboot_json_begin_object (json, key);
   kboot_json_string (json, "platform", kboot_platform_kind_to_string (plan->platform));

@@ -1,6 +1,8 @@
 /* Small shared helpers (see kboot_util.h). */
 #include "config.h"
 
+#include <string.h>
+
 #include "kboot_util.h"
 
 G_STATIC_ASSERT (KBOOT_PAGE_SIZE == G_GUINT64_CONSTANT (1) << KBOOT_PAGE_SHIFT);
@@ -137,4 +139,47 @@ kboot_text_one_line (char *text, char replacement)
   for (char *p = text; *p; p++)
     if ((guchar) *p < 0x20 || *p == 0x7f)
       *p = replacement;
+}
+
+char *
+kboot_text_printable (const char *text)
+{
+  g_autoptr(GString) out = NULL;
+  const char *p = text, *end;
+
+  if (!text)
+    return g_strdup ("(null)");
+  end = text + strlen (text);
+  out = g_string_sized_new ((gsize) (end - text));
+  while (p < end)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      GUnicodeType type;
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+      type = g_unichar_type (c);
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x80 && (c < 0x20 || c == 0x7f))
+        g_string_append_printf (out, "\\x%02x", (guint) c);
+      else if (type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT
+               || type == G_UNICODE_LINE_SEPARATOR
+               || type == G_UNICODE_PARAGRAPH_SEPARATOR
+               || type == G_UNICODE_UNASSIGNED || type == G_UNICODE_SURROGATE
+               || type == G_UNICODE_PRIVATE_USE)
+        g_string_append_printf (out, "\\u{%04x}", (guint) c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

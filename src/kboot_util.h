@@ -69,6 +69,16 @@ char *kboot_format_size (guint64 bytes);
  * or from XML. */
 void kboot_text_one_line (char *text, char replacement);
 
+/* @text as it may go into a line a person reads: valid UTF-8 that prints
+ * is kept; "\n", "\r" and "\t" are written so, every other control
+ * byte and every byte that is not part of valid UTF-8 as "\xNN", and a
+ * character that does not print (line and paragraph separators, bidi
+ * overrides: Unicode's Cc, Cf, Zl, Zp, unassigned) as "\u{XXXX}".  So a
+ * path or an XML value can neither split a message in two lines nor
+ * make it invalid text.  Backslashes are kept as they are.  NULL gives
+ * "(null)". */
+char *kboot_text_printable (const char *text);
+
 G_END_DECLS
 
 #endif /* KBOOT_UTIL_H */

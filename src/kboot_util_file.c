@@ -11,7 +11,7 @@
 
 G_DEFINE_QUARK (kboot-file-error-quark, kboot_file_error)
 
-static const char *
+const char *
 kboot_file_type_name (mode_t mode)
 {
   if (S_ISDIR (mode))
@@ -43,8 +43,16 @@ kboot_file_open (const char *path, const char *what, GError **error)
   if (file->fd < 0)
     {
       int saved = errno;
-      g_set_error (error, KBOOT_FILE_ERROR, KBOOT_FILE_ERROR_OPEN,
-                   "%s: cannot open %s: %s", path, what, g_strerror (saved));
+
+      /* A socket (ENXIO) or a device without its driver cannot be opened
+       * at all: say what it is, as for those that can. */
+      if (stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+        g_set_error (error, KBOOT_FILE_ERROR, KBOOT_FILE_ERROR_NOT_REGULAR,
+                     "%s: %s is %s, not a regular file", path, what,
+                     kboot_file_type_name (st.st_mode));
+      else
+        g_set_error (error, KBOOT_FILE_ERROR, KBOOT_FILE_ERROR_OPEN,
+                     "%s: cannot open %s: %s", path, what, g_strerror (saved));
       return NULL;
     }
   if (fstat (file->fd, &st) < 0)

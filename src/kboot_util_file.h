@@ -31,6 +31,11 @@ typedef struct {
   guint64 bytes_read;            /* every byte read through this handle */
 } KbootFile;
 
+/* What a file of @mode is, for "PATH: ROLE is a socket, not a regular
+ * file": "a directory", "a FIFO", "a character device", "a block device",
+ * "a socket", else "not a regular file". */
+const char *kboot_file_type_name (mode_t mode);
+
 /* Open @path (O_RDONLY|O_CLOEXEC|O_NOCTTY, non-blocking so a FIFO cannot
  * hang us) and refuse anything but a non-empty regular file.  @what names
  * the file's role in messages ("kernel", "initrd"). */

@@ -1,141 +1,106 @@
-/* A small streaming JSON writer (see kboot_util_json.h). */
+/* Reports as JSON through json-glib (see kboot_util_json.h). */
 #include "config.h"
 
+#include "kboot_util.h"
 #include "kboot_util_json.h"
 
-struct KbootJson {
-  GString *out;
-  guint depth;
-  gboolean need_comma;   /* a value was written at this depth */
-};
-
-KbootJson *
-kboot_json_new (void)
-{
-  KbootJson *json = g_new0 (KbootJson, 1);
-
-  json->out = g_string_new (NULL);
-  return json;
-}
-
-void
-kboot_json_free (KbootJson *json)
-{
-  if (!json)
-    return;
-  g_string_free (json->out, TRUE);
-  g_free (json);
-}
-
 static void
-kboot_json_escape (GString *out, const char *s)
+kboot_json_key (JsonBuilder *json, const char *key)
 {
-  g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) s; *p; p++)
-    {
-      switch (*p)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, (char) *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-/* Comma, newline, indent and "key": before a value. */
-static void
-kboot_json_prefix (KbootJson *json, const char *key)
-{
-  if (json->need_comma)
-    g_string_append_c (json->out, ',');
-  if (json->depth > 0)
-    {
-      g_string_append_c (json->out, '\n');
-      for (guint i = 0; i < json->depth; i++)
-        g_string_append (json->out, "  ");
-    }
   if (key)
-    {
-      kboot_json_escape (json->out, key);
-      g_string_append (json->out, ": ");
-    }
-  json->need_comma = TRUE;
+    json_builder_set_member_name (json, key);
 }
-
-static void
-kboot_json_open (KbootJson *json, const char *key, char bracket)
-{
-  kboot_json_prefix (json, key);
-  g_string_append_c (json->out, bracket);
-  json->depth++;
-  json->need_comma = FALSE;
-}
-
-static void
-kboot_json_close (KbootJson *json, char bracket)
-{
-  gboolean empty = !json->need_comma;
-
-  g_return_if_fail (json->depth > 0);
-  json->depth--;
-  if (!empty)
-    {
-      g_string_append_c (json->out, '\n');
-      for (guint i = 0; i < json->depth; i++)
-        g_string_append (json->out, "  ");
-    }
-  g_string_append_c (json->out, bracket);
-  json->need_comma = TRUE;
-  if (json->depth == 0)
-    g_string_append_c (json->out, '\n');
-}
-
-void kboot_json_begin_object (KbootJson *json, const char *key) { kboot_json_open (json, key, '{'); }
-void kboot_json_end_object (KbootJson *json) { kboot_json_close (json, '}'); }
-void kboot_json_begin_array (KbootJson *json, const char *key) { kboot_json_open (json, key, '['); }
-void kboot_json_end_array (KbootJson *json) { kboot_json_close (json, ']'); }
 
 void
-kboot_json_string (KbootJson *json, const char *key, const char *value)
+kboot_json_begin_object (JsonBuilder *json, const char *key)
 {
-  kboot_json_prefix (json, key);
-  if (value)
-    kboot_json_escape (json->out, value);
+  kboot_json_key (json, key);
+  json_builder_begin_object (json);
+}
+
+void
+kboot_json_end_object (JsonBuilder *json)
+{
+  json_builder_end_object (json);
+}
+
+void
+kboot_json_begin_array (JsonBuilder *json, const char *key)
+{
+  kboot_json_key (json, key);
+  json_builder_begin_array (json);
+}
+
+void
+kboot_json_end_array (JsonBuilder *json)
+{
+  json_builder_end_array (json);
+}
+
+void
+kboot_json_string (JsonBuilder *json, const char *key, const char *value)
+{
+  kboot_json_key (json, key);
+  if (!value)
+    json_builder_add_null_value (json);
+  else if (g_utf8_validate (value, -1, NULL))
+    json_builder_add_string_value (json, value);
   else
-    g_string_append (json->out, "null");
+    {
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+      json_builder_add_string_value (json, valid);
+    }
 }
 
 void
-kboot_json_uint (KbootJson *json, const char *key, guint64 value)
+kboot_json_path (JsonBuilder *json, const char *key, const char *path)
 {
-  kboot_json_prefix (json, key);
-  g_string_append_printf (json->out, "%" G_GUINT64_FORMAT, value);
+  kboot_json_string (json, key, path);
+  if (path && !g_utf8_validate (path, -1, NULL))
+    {
+      g_autofree char *escaped_key = g_strconcat (key, "_escaped", NULL);
+      g_autofree char *escaped = kboot_text_printable (path);
+
+      kboot_json_string (json, escaped_key, escaped);
+    }
 }
 
 void
-kboot_json_bool (KbootJson *json, const char *key, gboolean value)
+kboot_json_uint (JsonBuilder *json, const char *key, guint64 value)
 {
-  kboot_json_prefix (json, key);
-  g_string_append (json->out, value ? "true" : "false");
+  kboot_json_key (json, key);
+  if (value <= G_MAXINT64)
+    json_builder_add_int_value (json, (gint64) value);
+  else
+    json_builder_add_double_value (json, (double) value);
 }
 
 void
-kboot_json_null (KbootJson *json, const char *key)
+kboot_json_bool (JsonBuilder *json, const char *key, gboolean value)
 {
-  kboot_json_prefix (json, key);
-  g_string_append (json->out, "null");
+  kboot_json_key (json, key);
+  json_builder_add_boolean_value (json, value);
 }
 
-const char *
-kboot_json_get (KbootJson *json)
+void
+kboot_json_null (JsonBuilder *json, const char *key)
 {
-  return json->out->str;
+  kboot_json_key (json, key);
+  json_builder_add_null_value (json);
+}
+
+char *
+kboot_json_to_text (JsonBuilder *json)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (json);
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (root != NULL, NULL);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  return g_strconcat (text, "\n", NULL);
 }

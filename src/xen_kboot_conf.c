@@ -448,6 +448,32 @@ first_child (const xmlNode *parent, const char *name)
   return NULL;
 }
 
+char *
+xen_kboot_conf_element_describe (const xmlNode *node)
+{
+  const char *prefix = node->ns && node->ns->prefix ? (const char *) node->ns->prefix : NULL;
+
+  if (node->ns && node->ns->href && *node->ns->href)
+    return g_strdup_printf ("<%s%s%s> in the namespace '%s'", prefix ? prefix : "",
+                            prefix ? ":" : "", (const char *) node->name,
+                            (const char *) node->ns->href);
+  return g_strdup_printf ("<%s%s%s>", prefix ? prefix : "", prefix ? ":" : "",
+                          (const char *) node->name);
+}
+
+char *
+xen_kboot_conf_root_mismatch (const xmlNode *root)
+{
+  g_autofree char *described = NULL;
+
+  if (!root)
+    return g_strdup ("the document has no root element, not <domain>");
+  described = xen_kboot_conf_element_describe (root);
+  return g_strdup_printf ("the root element is %s, not <domain>%s", described,
+                          strcmp ((const char *) root->name, "domain") == 0
+                          ? " without a namespace" : "");
+}
+
 const xmlNode *
 xen_kboot_conf_os_child (const xmlNode *root, const char *name)
 {
@@ -1463,6 +1489,11 @@ parse_chr (Parser *p, const xmlNode *cnode, gboolean console)
         continue;
       if (is_element (node, "source"))
         parse_chr_source (p, chr, node);
+      /* libvirt reads the first <protocol> and <target> (./NAME[1]); the
+       * schema refuses a second, which must not leak over the first. */
+      else if ((is_element (node, "protocol") || is_element (node, "target"))
+               && node != first_child (cnode, (const char *) node->name))
+        continue;
       else if (is_element (node, "protocol") && chr->type == XEN_KBOOT_CHR_TCP)
         parse_chr_protocol (p, chr, node);
       else if (is_element (node, "target"))
@@ -1659,12 +1690,12 @@ parse_doc (xmlDoc *doc, const char *file, GPtrArray *problems, GArray *refused)
 
   if (!root || !is_element (root, "domain"))
     {
+      g_autofree char *mismatch = xen_kboot_conf_root_mismatch (root);
+
       g_ptr_array_add (problems,
                        g_error_new (XEN_KBOOT_CONF_ERROR, XEN_KBOOT_CONF_ERROR_NOT_DOMAIN,
-                                    "%s:%ld: the root element is <%s>, not "
-                                    "<domain>: not a libvirt domain XML", file,
-                                    root ? xmlGetLineNo (root) : 0L,
-                                    root ? (const char *) root->name : ""));
+                                    "%s:%ld: %s: not a libvirt domain XML", file,
+                                    root ? xmlGetLineNo (root) : 0L, mismatch));
       return NULL;
     }
   def->virt_type = get_prop (root, "type");

@@ -391,6 +391,15 @@ gboolean xen_kboot_conf_memory_kib (const char *text, const char *unit,
  * duplicate means the same to validate, the hook and libvirt. */
 const xmlNode *xen_kboot_conf_os_child (const xmlNode *root, const char *name);
 
+/* @node (an element) as messages name it: "<NAME>", "<P:NAME>", and when
+ * it has a namespace, " in the namespace 'URI'" after it (libvirt's
+ * elements have none: "<domain>, not <domain>" said nothing). */
+char *xen_kboot_conf_element_describe (const xmlNode *node);
+
+/* "the root element is <E>, not <domain>", with " without a namespace"
+ * when <E> is a <domain> in one; "" for a missing root. */
+char *xen_kboot_conf_root_mismatch (const xmlNode *root);
+
 /* The domain schema compiled into the program (docs/schema.rng). */
 const char *xen_kboot_conf_schema (gsize *length);
 

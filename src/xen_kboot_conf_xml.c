@@ -14,6 +14,7 @@
 #include <libxml/xmlerror.h>
 
 #include "xen_kboot_conf_schema_explain.h"
+#include "kboot_util_file.h"
 #include "xen_kboot_conf_xml.h"
 
 G_DEFINE_QUARK (xen-kboot-xml-error-quark, xen_kboot_xml_error)
@@ -125,6 +126,18 @@ refuse_doctype (void *ctx, const xmlChar *name, const xmlChar *external_id,
   xmlStopParser (ctxt);
 }
 
+gboolean
+xen_kboot_xml_check_size (guint64 size, const char *name, GError **error)
+{
+  if (size <= XEN_KBOOT_XML_MAX_SIZE)
+    return TRUE;
+  g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_TOO_LARGE,
+               "%s: the document is %" G_GUINT64_FORMAT " bytes, over the "
+               "limit of %d bytes for a domain XML", name, size,
+               XEN_KBOOT_XML_MAX_SIZE);
+  return FALSE;
+}
+
 xmlDoc *
 xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
                      GError **error)
@@ -135,14 +148,8 @@ xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
   const xmlError *err;
 
   xml_init_once ();
-  if (len > XEN_KBOOT_XML_MAX_SIZE)
-    {
-      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_TOO_LARGE,
-                   "%s: the document is %" G_GSIZE_FORMAT " bytes, over the "
-                   "limit of %d bytes for a domain XML", name, len,
-                   XEN_KBOOT_XML_MAX_SIZE);
-      return NULL;
-    }
+  if (!xen_kboot_xml_check_size (len, name, error))
+    return NULL;
   ctxt = xmlNewParserCtxt ();
   if (!ctxt)
     {
@@ -270,14 +277,30 @@ xen_kboot_xml_read_file (const char *path, GError **error)
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_READ,
-                   "%s: cannot open domain XML: %s", path, g_strerror (saved));
+
+      /* A socket cannot be opened (ENXIO): say what it is. */
+      if (stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+        g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_READ,
+                     "%s: domain XML is %s, not a regular file", path,
+                     kboot_file_type_name (st.st_mode));
+      else
+        g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_READ,
+                     "%s: cannot open domain XML: %s", path, g_strerror (saved));
       return NULL;
     }
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+  if (fstat (fd, &st) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_READ,
+                   "%s: cannot stat domain XML: %s", path, g_strerror (saved));
+      close (fd);
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, XEN_KBOOT_XML_ERROR, XEN_KBOOT_XML_ERROR_READ,
-                   "%s: domain XML is not a regular file", path);
+                   "%s: domain XML is %s, not a regular file", path,
+                   kboot_file_type_name (st.st_mode));
       close (fd);
       return NULL;
     }

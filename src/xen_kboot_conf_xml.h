@@ -33,6 +33,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
  * ("NAME:LINE: ..."). */
 xmlDoc *xen_kboot_xml_parse (const char *buf, gsize len, const char *name,
                              GError **error);
+/* Refuse a document of @size bytes above XEN_KBOOT_XML_MAX_SIZE
+ * (XEN_KBOOT_XML_ERROR_TOO_LARGE, "NAME: the document is SIZE bytes, over
+ * the limit ..."). */
+gboolean xen_kboot_xml_check_size (guint64 size, const char *name,
+                                   GError **error);
 /* Read @path (at most XEN_KBOOT_XML_MAX_SIZE bytes, "-" is stdin) and
  * parse it. */
 xmlDoc *xen_kboot_xml_read_file (const char *path, GError **error);

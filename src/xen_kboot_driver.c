@@ -528,7 +528,7 @@ xen_kboot_preview_verdict (const XenKbootDomainDef *def,
                            const char *ram_path, const KbootQemuResult *result,
                            GError **error)
 {
-  const char *name = def->name ? def->name : def->file;
+  g_autofree char *name = kboot_text_printable (def->name ? def->name : def->file);
 
   switch (result->outcome)
     {

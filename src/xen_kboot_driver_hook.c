@@ -18,7 +18,7 @@
 G_DEFINE_QUARK (xen-kboot-hook-error-quark, xen_kboot_hook_error)
 
 /* What parse errors call the document: it is libvirt's, not a file. */
-#define HOOK_XML_NAME "libvirt's domain XML"
+#define HOOK_XML_NAME XEN_KBOOT_HOOK_XML_NAME
 
 void
 xen_kboot_hook_domain_free (XenKbootHookDomain *dom)
@@ -204,9 +204,10 @@ xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
   root = xmlDocGetRootElement (doc);
   if (!is_element (root, "domain"))
     {
+      g_autofree char *mismatch = xen_kboot_conf_root_mismatch (root);
+
       g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_XML,
-                   "%s: the root element is <%s>, not <domain>", HOOK_XML_NAME,
-                   root ? (const char *) root->name : "");
+                   "%s: %s", HOOK_XML_NAME, mismatch);
       return NULL;
     }
 

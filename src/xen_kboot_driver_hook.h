@@ -96,6 +96,14 @@ typedef struct {
 void xen_kboot_hook_domain_free (XenKbootHookDomain *dom);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XenKbootHookDomain, xen_kboot_hook_domain_free)
 
+/* What the hook reads of its standard input at most: 16 times the largest
+ * domain XML accepted (XEN_KBOOT_XML_MAX_SIZE), so that libvirt's write of
+ * any real document completes, and still a bound on the time spent.  Of
+ * it, no more than XEN_KBOOT_XML_MAX_SIZE + 1 bytes are kept. */
+#define XEN_KBOOT_HOOK_STDIN_MAX (16 * 1024 * 1024)
+/* The name the hook's messages give the document on stdin. */
+#define XEN_KBOOT_HOOK_XML_NAME "libvirt's domain XML"
+
 /* Only "prepare begin" is checked: it runs before anything of the domain
  * exists, and a failure there aborts the start cleanly. */
 gboolean xen_kboot_hook_wants_domain (const char *operation,

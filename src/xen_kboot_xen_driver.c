@@ -140,8 +140,12 @@ xen_kboot_create_domain (XenKbootCreate *c, GError **error)
     }
   c->created = TRUE;
   if (c->options->verbose)
-    fprintf (stderr, "xen-kboot: created domain '%s' (id %u), paused\n", c->name,
-             c->domid);
+    {
+      g_autofree char *name = kboot_text_printable (c->name);
+
+      fprintf (stderr, "xen-kboot: created domain '%s' (id %u), paused\n", name,
+               c->domid);
+    }
   return TRUE;
 }
 

@@ -40,9 +40,18 @@ printf 'hello\n' > "$tmp/text"
 tap_expect "text file: not a Linux kernel" 1 "*format:            not a Linux kernel*only 6 bytes: too short for a Linux kernel*" "" \
 	"$XEN_KBOOT" inspect "$tmp/text"
 head -c 600 "$T/amd64/vmlinuz" > "$tmp/cut"
-tap_expect "truncated kernel: reason given" 1 \
-	"*the setup header of boot protocol 2.15 ends at 0x26c but the file ends at 0x258*" "" \
+tap_expect "truncated kernel: where, and what the header needs; no facts of it" 1 \
+	"kernel:            $tmp/cut
+size:              600 bytes (600 bytes)
+format:            bzImage
+protocol:          2.15
+setup header:      truncated: the file ends at byte 600, the header needs 620
+verdict:           not bootable
+  - the file is truncated at byte 600 (0x258): the setup header of boot protocol 2.15 needs 620 bytes (it ends at 0x26c)" "" \
 	"$XEN_KBOOT" inspect "$tmp/cut"
+tap_run "$XEN_KBOOT" inspect --json "$tmp/cut"
+[ "$(printf '%s' "$tap_out" | jq -c '.[0] | [.format, .setup_sectors, .header, .problems[0].rule]')" = '["bzImage",null,null,"truncated"]' ]
+tap_result $? "truncated kernel, --json: the header's facts are null" "$tap_out"
 
 # JSON: an array, one object per kernel, errors included.
 tap_run "$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" "$tmp/nope" "$T/ipxe.lkrn"
@@ -54,6 +63,25 @@ keys_a=$(printf '%s' "$tap_out" | jq -c '.[0] | keys')
 keys_c=$(printf '%s' "$tap_out" | jq -c '.[2] | keys')
 [ "$keys_a" = "$keys_c" ]
 tap_result $? "--json: the same keys for bootable and refused kernels" "$keys_a / $keys_c"
+
+# A file name is bytes: one that is not UTF-8 and holds a newline still
+# gives valid JSON (the name with U+FFFD, and "path_escaped" with the
+# bytes), and one line on stderr.
+bad=$(printf '%s/k\nxen-kboot: forged \377' "$tmp")
+cp "$T/ipxe.lkrn" "$bad"
+tap_run "$XEN_KBOOT" inspect --json "$bad"
+printf '%s' "$tap_out" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 &&
+	printf '%s' "$tap_out" | jq -e . >/dev/null 2>&1
+tap_result $? "--json: a non-UTF-8 file name still gives valid UTF-8 JSON" "$tap_out"
+[ "$(printf '%s' "$tap_out" | jq -r '.[0].path_escaped')" = "$tmp/k\\nxen-kboot: forged \\xff" ] &&
+	[ "$(printf '%s' "$tap_out" | jq -r '.[0].path')" = "$(printf '%s/k\nxen-kboot: forged \357\277\275' "$tmp")" ]
+tap_result $? "--json: the name with U+FFFD, and its bytes escaped" "$tap_out"
+tap_expect "text: the name escaped on one line" 1 \
+	"kernel:            $tmp/k\\\\nxen-kboot: forged \\\\xff
+*" "" "$XEN_KBOOT" inspect "$bad"
+tap_expect "an unreadable one: one line on stderr" 1 "" \
+	"xen-kboot: $tmp/nope\\\\nxen-kboot: forged \\\\xff: cannot open kernel: No such file or directory" \
+	"$XEN_KBOOT" inspect "$(printf '%s/nope\nxen-kboot: forged \377' "$tmp")"
 
 # Bounded reads: a kernel padded to 512 MiB (sparse) is probed with the
 # same reads, counted by strace, as the real one.

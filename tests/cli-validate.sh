@@ -187,6 +187,20 @@ tap_expect "--connect test:///node.xml kboot1: valid" 0 "valid" "*" \
 
 tap_expect "no argument: usage, exit 2" 2 "" "xen-kboot validate: no domain XML given*" "$XEN_KBOOT" validate
 tap_expect "--help" 0 "*--connect*" "" "$XEN_KBOOT" validate --help
+tap_expect "a directory as domain XML" 1 "" "$tmp: domain XML is a directory, not a regular file" \
+	"$XEN_KBOOT" validate "$tmp"
+mkfifo "$tmp/fifo.xml"
+tap_expect "a FIFO as domain XML: refused without blocking" 1 "" \
+	"$tmp/fifo.xml: domain XML is a FIFO, not a regular file" "$XEN_KBOOT" validate "$tmp/fifo.xml"
+# A socket cannot even be opened (ENXIO: "No such device or address").
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tmp/sock.xml"
+tap_expect "a socket as domain XML: said to be one" 1 "" \
+	"$tmp/sock.xml: domain XML is a socket, not a regular file" "$XEN_KBOOT" validate "$tmp/sock.xml"
+domain "$tmp/sockkernel.xml" "$tmp/sock.xml" "$tmp/initrd.img" ""
+tap_expect "a socket as <kernel>: said to be one" 1 "" \
+	"*
+$tmp/sockkernel.xml:6: <kernel>: $tmp/sock.xml: kernel is a socket, not a regular file" \
+	"$XEN_KBOOT" validate "$tmp/sockkernel.xml"
 tap_expect "missing file" 1 "" "$tmp/none.xml: cannot open domain XML: No such file or directory" \
 	"$XEN_KBOOT" validate "$tmp/none.xml"
 
@@ -228,4 +242,12 @@ got:  $tap_err"
 		tap_result 1 "$name: libvirt's schema accepts it" "neither virt-xml-validate nor $libvirt_rng: install libvirt-clients"
 	fi
 done
+# A newline in a path cannot forge a line of its own: every path and XML
+# value in a message is escaped (kboot_text_printable).
+domain "$tmp/forge.xml" "$tmp/nosuch&#10;xen-kboot: forged" "" ""
+tap_run "$XEN_KBOOT" validate "$tmp/forge.xml"
+[ "$tap_status" -eq 1 ] && ! printf '%s\n' "$tap_err" | grep -q '^xen-kboot: forged' &&
+	printf '%s\n' "$tap_err" | grep -qF "$tmp/nosuch\\nxen-kboot: forged"
+tap_result $? "a newline in <kernel> is escaped, in the line of its problem" "$tap_err"
+
 tap_done

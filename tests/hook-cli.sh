@@ -216,6 +216,32 @@ tap_expect "2 MiB of XML on prepare begin: refused with its size" 1 "" \
 [ "$(cat "$tmp/writer")" -eq 0 ]
 tap_result $? "2 MiB of XML on prepare begin: all of it read (no EPIPE)" "writer status $(cat "$tmp/writer")"
 
+# Reading stops at 16 MiB, and no more than the 1 MiB a document may have
+# is kept: memory stays flat however much comes (it once grew with the
+# input, and past 4 GiB a GLib array overflowed and aborted).
+cap=16777216
+tap_expect "16 MiB + 1 on prepare begin: refused, reading stopped at the cap" 1 "" \
+	"xen-kboot: domain 'memtest': libvirt's domain XML: standard input holds more than $cap bytes, and the hook reads no further (a domain XML may have at most 1048576 bytes)" \
+	sh -c 'head -c $1 /dev/zero | "$2" hook memtest prepare begin -' sh $((cap + 1)) "$XEN_KBOOT"
+tap_expect "16 MiB + 1 on release end: passes" 0 "" "" \
+	sh -c 'head -c $1 /dev/zero | "$2" hook memtest release end -' sh $((cap + 1)) "$XEN_KBOOT"
+tap_expect "16 MiB on prepare begin: read to its end, refused with its size" 1 "" \
+	"xen-kboot: domain 'memtest': libvirt's domain XML: the document is $cap bytes, over the limit of 1048576 bytes for a domain XML" \
+	sh -c 'head -c $1 /dev/zero | "$2" hook memtest prepare begin -' sh $cap "$XEN_KBOOT"
+if [ -x /usr/bin/time ]; then
+	max_rss() { # BYTES: the hook's peak RSS in KiB for BYTES of zeros on prepare begin
+		head -c "$1" /dev/zero |
+			/usr/bin/time -f '%M' -o "$tmp/rss" "$XEN_KBOOT" hook memtest prepare begin - 2>/dev/null
+		tail -n 1 "$tmp/rss"
+	}
+	small=$(max_rss 4096) large=$(max_rss $cap)
+	[ $((large - small)) -lt 8192 ]
+	tap_result $? "16 MiB of stdin costs less than 8 MiB of RSS more than 4 KiB" \
+		"peak RSS $small KiB for 4 KiB, $large KiB for 16 MiB"
+else
+	tap_skip "16 MiB of stdin costs less than 8 MiB of RSS more than 4 KiB" "no /usr/bin/time (Debian package time)"
+fi
+
 tap_expect "--help" 0 "*xen-kboot hook*NAME OPERATION SUB-OPERATION EXTRA*prepare begin*xen-kboot-dm*qemu.d/xen-kboot*" "" \
 	"$XEN_KBOOT" hook --help
 tap_expect "no argument: usage, exit 2" 2 "" \

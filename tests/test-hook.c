@@ -456,6 +456,17 @@ static const HookCase hook_cases[] = {
     XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_XML,
     "domain 'hook-test': libvirt's domain XML: the root element is <network>, "
     "not <domain>" },
+  { "refuse/namespaced-domain", "prepare", "begin",
+    "<domain xmlns='http://example.org/ns' type='xen'><name>x</name></domain>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_XML,
+    "domain 'hook-test': libvirt's domain XML: the root element is <domain> in "
+    "the namespace 'http://example.org/ns', not <domain> without a namespace" },
+  { "refuse/prefixed-domain", "prepare", "begin",
+    "<v:domain xmlns:v='http://libvirt.org/schemas/domain/qemu/1.0' type='kvm'/>",
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_XML,
+    "domain 'hook-test': libvirt's domain XML: the root element is <v:domain> in "
+    "the namespace 'http://libvirt.org/schemas/domain/qemu/1.0', not <domain> "
+    "without a namespace" },
 };
 
 static char *

@@ -272,10 +272,14 @@ static const RuleCase rule_cases[] = {
     "[not-linux] only 100 bytes: too short for a Linux kernel (its boot sector "
     "alone is 512 bytes)" },
   { "truncated-before-version", 0x020f, 4, 0x10000, 0x204, {{0}}, 0, KBOOT_IMAGE_KIND_UNKNOWN,
-    "[truncated] the file ends at 0x204, inside the setup header (its version is at 0x206)" },
+    "[truncated] the file is truncated at byte 516 (0x204), inside the setup "
+    "header: its version field needs 520 bytes (it ends at 0x208)" },
   { "truncated-header", 0x020f, 4, 0x10000, 0x250, {{0}}, 0, KBOOT_IMAGE_KIND_BZIMAGE,
-    "[truncated] the setup header of boot protocol 2.15 ends at 0x26c but the file "
-    "ends at 0x250" },
+    "[truncated] the file is truncated at byte 592 (0x250): the setup header of "
+    "boot protocol 2.15 needs 620 bytes (it ends at 0x26c)" },
+  { "truncated-header-2.02", 0x0202, 4, 0x10000, 0x220, {{0}}, 0, KBOOT_IMAGE_KIND_BZIMAGE,
+    "[truncated] the file is truncated at byte 544 (0x220): the setup header of "
+    "boot protocol 2.02 needs 556 bytes (it ends at 0x22c)" },
 };
 
 static void

@@ -276,6 +276,38 @@ test_text_one_line (void)
   g_assert_cmpstr (text, ==, "a?b?c???[2Jd \xc3\xa9");
 }
 
+/* kboot_text_printable: what a person reads of a path or an XML value. */
+typedef struct {
+  const char *name;
+  const char *text;
+  const char *want;
+} PrintableCase;
+
+static const PrintableCase printable_cases[] = {
+  { "plain", "/var/lib/xen/vmlinuz", "/var/lib/xen/vmlinuz" },
+  { "utf8-kept", "/boot/caf\xc3\xa9 \xe2\x82\xac", "/boot/caf\xc3\xa9 \xe2\x82\xac" },
+  { "newline-forges-no-line", "/k\nxen-kboot: valid", "/k\\nxen-kboot: valid" },
+  { "tab-cr", "a\tb\rc", "a\\tb\\rc" },
+  { "escape-sequence", "\x1b[2J\x7f", "\\x1b[2J\\x7f" },
+  { "invalid-utf8", "/boot/\xff\xfe" "a\xc3", "/boot/\\xff\\xfea\\xc3" },
+  { "overlong", "\xc0\xaf", "\\xc0\\xaf" },
+  { "c1-control", "a\xc2\x85" "b", "a\\u{0085}b" },
+  { "line-separator", "a\xe2\x80\xa8" "b", "a\\u{2028}b" },
+  { "bidi-override", "a\xe2\x80\xae" "b", "a\\u{202e}b" },
+  { "backslash-kept", "C:\\x", "C:\\x" },
+  { "empty", "", "" },
+};
+
+static void
+test_text_printable (gconstpointer data)
+{
+  const PrintableCase *c = data;
+  g_autofree char *got = kboot_text_printable (c->text);
+
+  g_assert_cmpstr (got, ==, c->want);
+  g_assert_true (g_utf8_validate (got, -1, NULL));
+}
+
 static const char *const style_names[] = {
   [KBOOT_SIZE_SCALED] = "scaled",
   [KBOOT_SIZE_SCALED_DECIMAL] = "scaled-decimal",
@@ -296,6 +328,12 @@ main (int argc, char **argv)
 
       g_test_add_data_func (get, &le_cases[i], test_le_get);
       g_test_add_data_func (put, &le_cases[i], test_le_put);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (printable_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/util/text/printable/%s",
+                                               printable_cases[i].name);
+      g_test_add_data_func (path, &printable_cases[i], test_text_printable);
     }
   g_test_add_func ("/util/le/put-truncates", test_le_put_truncates);
   g_test_add_func ("/util/le/bad-width", test_le_bad_width);

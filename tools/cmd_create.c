@@ -56,8 +56,12 @@ kboot_create_watch (XenKbootXen **xen, const XenKbootDomainDef *def,
   if (!foreground)
     {
       if (verbose)
-        fprintf (stderr, "xen-kboot: domain '%s' (id %u) is watched by process "
-                 "%d, its log %s\n", name, domid, (int) start.pid, start.log);
+        {
+          g_autofree char *printable = kboot_text_printable (name);
+
+          fprintf (stderr, "xen-kboot: domain '%s' (id %u) is watched by process "
+                   "%d, its log %s\n", printable, domid, (int) start.pid, start.log);
+        }
       return KBOOT_EXIT_OK;
     }
   return xen_kboot_monitor_run (monitor);
@@ -277,15 +281,20 @@ kboot_cmd_list (int argc, char **argv)
     for (guint i = 0; i < list->len; i++)
       {
         const XenKbootDomainInfo *d = g_ptr_array_index (list, i);
+        g_autofree char *name = kboot_text_printable (d->name);
 
-        printf ("%-5u %-24s %-9s %10" G_GUINT64_FORMAT "\n", d->domid, d->name,
+        printf ("%-5u %-24s %-9s %10" G_GUINT64_FORMAT "\n", d->domid, name,
                 d->state, d->memory_kib / 1024);
         if (long_output)
           {
             g_auto(GStrv) lines = g_strsplit (d->record, "\n", -1);
             for (char **l = lines; *l; l++)
               if (**l)
-                printf ("      %s\n", *l);
+                {
+                  g_autofree char *line = kboot_text_printable (*l);
+
+                  printf ("      %s\n", line);
+                }
           }
       }
     return KBOOT_EXIT_OK;

@@ -9,17 +9,24 @@
 #include <unistd.h>
 
 #include "cli_util.h"
+#include "xen_kboot_conf_xml.h"
 #include "xen_kboot_driver_hook.h"
 #include "xen-kboot-cmd.h"
 
-/* Read stdin to its end.  libvirt writes the XML into a pipe and fails the
- * operation if the write fails (EPIPE), so every byte is read even when it
- * is not wanted; @keep collects them when it is not NULL. */
+/* Read stdin to its end, but no further than XEN_KBOOT_HOOK_STDIN_MAX
+ * bytes.  libvirt writes the XML into a pipe and fails the operation if
+ * the write fails (EPIPE), so every byte of any real document is read even
+ * when it is not wanted; @keep, when not NULL, collects the first
+ * XEN_KBOOT_XML_MAX_SIZE + 1 of them (enough to tell a document over the
+ * limit), and @size counts them all, so that a refusal states the real
+ * size while memory stays bounded.  Beyond the cap reading stops: the
+ * error says so. */
 static gboolean
-drain_stdin (GByteArray *keep, GError **error)
+drain_stdin (GByteArray *keep, guint64 *size, GError **error)
 {
   guint8 chunk[65536];
 
+  *size = 0;
   for (;;)
     {
       ssize_t r = read (STDIN_FILENO, chunk, sizeof chunk);
@@ -36,10 +43,20 @@ drain_stdin (GByteArray *keep, GError **error)
         }
       if (r == 0)
         return TRUE;
-      /* Everything is kept (libvirt held it all in memory too), so that a
-       * refusal of an oversized document can state its real size. */
-      if (keep)
-        g_byte_array_append (keep, chunk, (guint) r);
+      *size += (guint64) r;
+      if (keep && keep->len <= XEN_KBOOT_XML_MAX_SIZE)
+        g_byte_array_append (keep, chunk,
+                             (guint) MIN ((gsize) r, XEN_KBOOT_XML_MAX_SIZE + 1
+                                                     - (gsize) keep->len));
+      if (*size > XEN_KBOOT_HOOK_STDIN_MAX)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                       "%s: standard input holds more than %d bytes, and "
+                       "the hook reads no further (a domain XML may have at "
+                       "most %d bytes)", XEN_KBOOT_HOOK_XML_NAME,
+                       XEN_KBOOT_HOOK_STDIN_MAX, XEN_KBOOT_XML_MAX_SIZE);
+          return FALSE;
+        }
     }
 }
 
@@ -51,6 +68,7 @@ kboot_cmd_hook (int argc, char **argv)
   g_autoptr(GByteArray) xml = NULL;
   g_autoptr(GError) error = NULL;
   gboolean wanted;
+  guint64 size;
 
   /* libvirt always passes exactly four arguments, and they are data, not
    * options: a domain may well be called "-h".  Options are parsed only
@@ -79,7 +97,10 @@ kboot_cmd_hook (int argc, char **argv)
                             "configure --enable-qemu-hook (a script that\nruns "
                             "'xen-kboot hook').  Nothing is ever printed on "
                             "standard output\n(libvirt reads it as a new XML "
-                            "for some operations).\n\nExit status: 0 to let "
+                            "for some operations).  Standard input is read\n"
+                            "to its end, but at most 16 MiB (16777216 bytes; a "
+                            "domain XML may have\n1 MiB): beyond that the hook "
+                            "stops reading and refuses the domain.\n\nExit status: 0 to let "
                             "libvirt go on, 1 to refuse (the reason on stderr, "
                             "one\nline), 2 on a usage error.",
                             entries, &argc, &argv))
@@ -93,7 +114,8 @@ kboot_cmd_hook (int argc, char **argv)
   wanted = xen_kboot_hook_wants_domain (args[XEN_KBOOT_HOOK_ARG_OPERATION],
                                         args[XEN_KBOOT_HOOK_ARG_SUB_OPERATION]);
   xml = wanted ? g_byte_array_new () : NULL;
-  if (!drain_stdin (xml, &error))
+  if (!drain_stdin (xml, &size, &error)
+      || (wanted && !xen_kboot_xml_check_size (size, XEN_KBOOT_HOOK_XML_NAME, &error)))
     {
       if (!wanted)
         return KBOOT_EXIT_OK;     /* nothing to check: never block libvirt */

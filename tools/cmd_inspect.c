@@ -18,7 +18,7 @@ kboot_cmd_inspect (int argc, char **argv)
       "Print a JSON array with one object per kernel", NULL },
     { NULL }
   };
-  g_autoptr(KbootJson) json = NULL;
+  g_autoptr(JsonBuilder) json = NULL;
   int status = KBOOT_EXIT_OK;
 
   if (!kboot_cli_parse ("inspect", "KERNEL...",
@@ -33,7 +33,7 @@ kboot_cmd_inspect (int argc, char **argv)
 
   if (json_output)
     {
-      json = kboot_json_new ();
+      json = json_builder_new ();
       kboot_json_begin_array (json, NULL);
     }
   for (int i = 1; i < argc; i++)
@@ -47,7 +47,7 @@ kboot_cmd_inspect (int argc, char **argv)
           if (json)
             {
               kboot_json_begin_object (json, NULL);
-              kboot_json_string (json, "path", argv[i]);
+              kboot_json_path (json, "path", argv[i]);
               kboot_json_bool (json, "bootable", FALSE);
               kboot_json_string (json, "error", error->message);
               kboot_json_end_object (json);
@@ -67,8 +67,11 @@ kboot_cmd_inspect (int argc, char **argv)
     }
   if (json)
     {
+      g_autofree char *text = NULL;
+
       kboot_json_end_array (json);
-      fputs (kboot_json_get (json), stdout);
+      text = kboot_json_to_text (json);
+      fputs (text, stdout);
     }
   return status;
 }

@@ -67,9 +67,12 @@ kboot_cmd_plan (int argc, char **argv)
 
   if (json_output)
     {
-      g_autoptr(KbootJson) json = kboot_json_new ();
+      g_autoptr(JsonBuilder) json = json_builder_new ();
+      g_autofree char *text = NULL;
+
       kboot_plan_to_json (boot->plan, json, NULL);
-      fputs (kboot_json_get (json), stdout);
+      text = kboot_json_to_text (json);
+      fputs (text, stdout);
     }
   else
     {

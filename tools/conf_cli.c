@@ -9,6 +9,7 @@
 
 #include "cli_util.h"
 #include "conf_cli.h"
+#include "kboot_util.h"
 
 /* libvirt prints every error on stderr unless told otherwise; we report
  * the last one ourselves, once. */
@@ -133,7 +134,12 @@ void
 kboot_conf_cli_print_problems (GPtrArray *problems)
 {
   for (guint i = 0; i < problems->len; i++)
-    fprintf (stderr, "%s\n", ((const GError *) g_ptr_array_index (problems, i))->message);
+    {
+      const GError *problem = g_ptr_array_index (problems, i);
+      g_autofree char *line = kboot_text_printable (problem->message);
+
+      fprintf (stderr, "%s\n", line);
+    }
 }
 
 void
@@ -142,14 +148,22 @@ kboot_conf_cli_print_ignored (const XenKbootDomainDef *def)
   g_autofree char *summary = def ? xen_kboot_domain_def_ignored_summary (def) : NULL;
 
   if (summary)
-    fprintf (stderr, "%s\n", summary);
+    {
+      g_autofree char *line = kboot_text_printable (summary);
+
+      fprintf (stderr, "%s\n", line);
+    }
 }
 
 static void
 print_warnings (char **warnings)
 {
   for (char **w = warnings; w && *w; w++)
-    fprintf (stderr, "xen-kboot: warning: %s\n", *w);
+    {
+      g_autofree char *line = kboot_text_printable (*w);
+
+      fprintf (stderr, "xen-kboot: warning: %s\n", line);
+    }
 }
 
 void

@@ -55,7 +55,7 @@ print_usage (FILE *out)
 static void G_GNUC_PRINTF (1, 2)
 dm_log (const char *format, ...)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *line = NULL;
   va_list args;
 
   va_start (args, format);
@@ -63,8 +63,8 @@ dm_log (const char *format, ...)
   va_end (args);
   /* One log line each: a path with a newline must not forge a second
    * line in the qemu-dm log. */
-  kboot_text_one_line (text, '?');
-  fprintf (stderr, "xen-kboot-dm: %s\n", text);
+  line = kboot_text_printable (text);
+  fprintf (stderr, "xen-kboot-dm: %s\n", line);
 }
 
 /* The configuration: the built-in defaults, then the file if there is

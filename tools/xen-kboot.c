@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "kboot_util.h"
 #include "xen-kboot-cmd.h"
 
 typedef struct {
@@ -82,7 +83,11 @@ main (int argc, char **argv)
     if (strcmp (argv[1], kboot_commands[i].name) == 0)
       return kboot_commands[i].run (argc - 1, argv + 1);
 
-  fprintf (stderr, "xen-kboot: unknown command '%s'\n"
-           "Try 'xen-kboot --help' for the list of commands.\n", argv[1]);
+  {
+    g_autofree char *command = kboot_text_printable (argv[1]);
+
+    fprintf (stderr, "xen-kboot: unknown command '%s'\n"
+             "Try 'xen-kboot --help' for the list of commands.\n", command);
+  }
   return KBOOT_EXIT_USAGE;
 }
