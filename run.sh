@@ -18,7 +18,9 @@ export KBOOT_TESTDATA="${KBOOT_TESTDATA:-/var/cache/xen-kboot/testdata}"
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Build and test dependencies, all from Debian 12's archive
-# (libclang-rt-14-dev: clang's libFuzzer, only recommended by clang).
+# (libclang-rt-14-dev: clang's libFuzzer, only recommended by clang; the
+# compression libraries decompress a kernel's payload on the host, their
+# tools make the test payloads).
 packages="
 	autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev binutils
 	libglib2.0-dev libjson-glib-dev libxml2-dev libvirt-dev libxen-dev
@@ -27,6 +29,8 @@ packages="
 	dpkg-dev ca-certificates kmod
 	virtinst
 	acpica-tools
+	zlib1g-dev libbz2-dev liblzma-dev liblzo2-dev liblz4-dev libzstd-dev
+	gzip bzip2 lz4 lzop zstd
 "
 
 say() { printf '==> %s\n' "$*" >&2; }

@@ -592,21 +592,24 @@ static const KbootPayloadMagic kboot_payload_magics[] = {
   { KBOOT_PAYLOAD_ELF,   4, { 0x7f, 'E', 'L', 'F' } },
 };
 
-void
-kboot_image_set_payload_magic (KbootImage *image, const guint8 *bytes,
-                               gsize length)
+KbootPayloadFormat
+kboot_payload_format_detect (const guint8 *bytes, gsize length)
 {
-  image->payload_format = KBOOT_PAYLOAD_UNKNOWN;
   for (gsize i = 0; i < G_N_ELEMENTS (kboot_payload_magics); i++)
     {
       const KbootPayloadMagic *m = &kboot_payload_magics[i];
 
       if (length >= m->length && memcmp (bytes, m->magic, m->length) == 0)
-        {
-          image->payload_format = m->format;
-          return;
-        }
+        return m->format;
     }
+  return KBOOT_PAYLOAD_UNKNOWN;
+}
+
+void
+kboot_image_set_payload_magic (KbootImage *image, const guint8 *bytes,
+                               gsize length)
+{
+  image->payload_format = kboot_payload_format_detect (bytes, length);
 }
 
 /* ---- placement ------------------------------------------------------------- */

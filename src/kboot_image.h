@@ -147,6 +147,10 @@ gboolean kboot_image_payload_range (const KbootImage *image,
                                     guint64 *offset, gsize *length);
 void kboot_image_set_payload_magic (KbootImage *image,
                                     const guint8 *bytes, gsize length);
+/* The format whose magic number @bytes start with (the probe's one table;
+ * lz4 is either frame format), or KBOOT_PAYLOAD_UNKNOWN. */
+KbootPayloadFormat kboot_payload_format_detect (const guint8 *bytes,
+                                                gsize length);
 void kboot_image_free (KbootImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbootImage, kboot_image_free)
 
