@@ -69,6 +69,7 @@ wait_boot() {
 		since "$t0" > "/tmp/$name.time"
 		wait_for "${5:-30}" has_markers "$log" DONE 1 && since "$t0" > "/tmp/$name.done"
 	else
+		domain_gone "$name" || echo "$limit" > "/tmp/$name.hung"
 		false
 	fi
 	tap_result $? "$name: the guest reached userspace (in $(cat "/tmp/$name.time" 2>/dev/null || echo "more than $limit") s)" \
@@ -101,20 +102,37 @@ forget() {
 # guest's).  When a test point failed and Xen logged such a fault during
 # the scenario, its points are dropped, said, the domain destroyed, LOG's
 # bytes so far skipped from then on (logtext), and the scenario run again
-# (twice at most).  Any other failure stands.  Whatever the outcome, no
-# domain NAME is left for the next scenario.
+# (twice at most).  A guest that is still there but never reached
+# userspace in its time (once in CI: hvmloader with 4 vCPUs, 92 s on
+# other runs) is taken for the same artifact once: run once more.
+# Any other failure stands; every run again is said in the TAP output.
+# Whatever the outcome, no domain NAME is left for the next scenario.
+# With DIR/scenarios (KBOOT_XEN_SCENARIOS of xen-suite.sh), only the
+# scenarios it names run.
 scenario() {
-	sc_name=$1 sc_log=$2 sc_fn=$3 sc_try=0
+	sc_name=$1 sc_log=$2 sc_fn=$3 sc_try=0 sc_hung=0
+	if [ -s "$dir/scenarios" ] && ! grep -q -w -F "$sc_name" "$dir/scenarios"; then
+		return 0
+	fi
 	while :; do
 		triple_faults > /tmp/faults.before
-		rm -f "/tmp/$sc_name.time" "/tmp/$sc_name.done"
+		rm -f "/tmp/$sc_name.time" "/tmp/$sc_name.done" "/tmp/$sc_name.hung"
 		( "$sc_fn" ) > /tmp/scenario.tap 2>&1
 		triple_faults | comm -13 /tmp/faults.before - > /tmp/faults.new
-		if grep -q '^not ok ' /tmp/scenario.tap && [ -s /tmp/faults.new ] && [ $sc_try -lt 2 ]; then
+		sc_why=
+		if grep -q '^not ok ' /tmp/scenario.tap; then
+			if [ -s /tmp/faults.new ] && [ $sc_try -lt 2 ]; then
+				sc_why="Xen logged $(tr '\n' ' ' < /tmp/faults.new)(nested SVM under TCG)"
+			elif [ -f "/tmp/$sc_name.hung" ] && [ $sc_hung -lt 1 ]; then
+				sc_why="the guest was still running but not in userspace after $(cat "/tmp/$sc_name.hung") s (nested SVM under TCG)"
+				sc_hung=1
+			fi
+		fi
+		if [ -n "$sc_why" ]; then
 			sc_try=$((sc_try + 1))
-			echo "# $sc_name: Xen logged $(tr '\n' ' ' < /tmp/faults.new)(nested SVM under TCG) and these failed:"
+			echo "# $sc_name: $sc_why and these failed:"
 			grep '^not ok ' /tmp/scenario.tap | sed 's/^/#   /'
-			echo "# $sc_name: run again ($sc_try of 2)"
+			echo "# $sc_name: run again ($sc_try)"
 			forget "$sc_name"
 			case $sc_log in
 			"$CON"/*) wc -c < "$sc_log" > "/tmp/${sc_log##*/}.skip" 2>/dev/null ;;
@@ -502,6 +520,23 @@ off_bridge() {
 	tap_result $? "$1: none of its vifs or taps is left in dom0" "$(ls /sys/class/net)"
 }
 
+# round_trip NAME [OPTIONS]: virsh dumpxml of the running domain NAME,
+# with all libvirt writes back (id, uuid, memory in KiB, console ttys,
+# vif names, defaults), passes xen-kboot validate and converts (xen-kboot
+# domxml-to-native xl OPTIONS) to the settings of the file it was created
+# from, uuid aside (libvirt made one up).
+round_trip() {
+	rt=$1; shift
+	$V dumpxml "$rt" > "/tmp/$rt.dump.xml"
+	tap_ok "$rt: xen-kboot validate accepts virsh dumpxml of the running domain" \
+		xen-kboot validate "/tmp/$rt.dump.xml"
+	xen-kboot domxml-to-native xl "$@" "$D/$rt.xml" 2>/dev/null | grep -v '^uuid = ' > "/tmp/$rt.xl.want"
+	xen-kboot domxml-to-native xl "$@" "/tmp/$rt.dump.xml" 2>"/tmp/$rt.xl.err" | grep -v '^uuid = ' > "/tmp/$rt.xl.got"
+	diff "/tmp/$rt.xl.want" "/tmp/$rt.xl.got" > "/tmp/$rt.xl.diff"
+	tap_result $? "$rt: its dumpxml converts to the xl.cfg of the file it was created from (uuid aside)" \
+		"$(cat "/tmp/$rt.xl.diff" "/tmp/$rt.xl.err"; echo "virsh dumpxml:"; cat "/tmp/$rt.dump.xml")"
+}
+
 # hvmloader: xen-kboot's device-model mode, and a plain libvirt domain.
 dmdev() {
 	create dmdev --mode device-model
@@ -518,6 +553,7 @@ lvdev() {
 	t0=$(now)
 	tap_ok "lvdev: virsh create exits 0" $V create "$D/lvdev.xml"
 	id=$(xl domid lvdev 2>/dev/null)
+	round_trip lvdev --mode device-model
 	on_bridge lvdev "$id"
 	wait_boot lvdev "$CON/guest-lvdev.log" 600 "$t0" 300
 	check_devices lvdev "$CON/guest-lvdev.log"
@@ -544,6 +580,7 @@ lvdmdev() {
 	t0=$(now)
 	tap_ok "lvdmdev: virsh create through xen-kboot-dm exits 0" $V create "$D/lvdmdev.xml"
 	id=$(xl domid lvdmdev 2>/dev/null)
+	round_trip lvdmdev
 	on_bridge lvdmdev "$id"
 	wait_boot lvdmdev "$CON/guest-lvdmdev.log" 300 "$t0" 300
 	booted_by_loader lvdmdev "$id"

@@ -188,6 +188,9 @@ for x in direct256 direct4g i386 reboot256 crash256 lvdm256 lvdmreboot smp4 lvdm
 	jq '[.["e820"][] | select(.type == 1) | .size] | add / 1024 | floor' "$tmp/$x.plan.json" > "$d/$x.ramkib"
 done
 
+# KBOOT_XEN_SCENARIOS="smp4 dmsmp4": only these scenarios (while iterating).
+printf '%s\n' "${KBOOT_XEN_SCENARIOS:-}" > "$tmp/scenarios"
+
 # One Xen boot for everything; its TAP lines come through, numbered by
 # in-dom0.sh, and the rig's own outcome is the last test point.
 {
