@@ -499,9 +499,9 @@ kboot_image_probe_bzimage (KbootImage *image, const guint8 *head, gsize head_len
   if (head_len < KBOOT_HDR_BOOT_FLAG + 2)
     {
       kboot_image_add_problem (image, KBOOT_IMAGE_RULE_NOT_LINUX,
-                               "only %" G_GSIZE_FORMAT " bytes: too short for a "
+                               "only %" G_GSIZE_FORMAT " byte%s: too short for a "
                                "Linux kernel (its boot sector alone is 512 bytes)",
-                               head_len);
+                               head_len, head_len == 1 ? "" : "s");
       return;
     }
   hdr->boot_flag = (guint16) kboot_le_get (head + KBOOT_HDR_BOOT_FLAG, 2);
