@@ -169,6 +169,7 @@ static const char *const kboot_image_rule_names[] = {
   [KBOOT_IMAGE_RULE_SETUP_PAST_END] = "setup-past-end",
   [KBOOT_IMAGE_RULE_PAYLOAD_PAST_END] = "payload-past-end",
   [KBOOT_IMAGE_RULE_NO_PLACEMENT] = "no-placement",
+  [KBOOT_IMAGE_RULE_SHORT_HEADER] = "short-header",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (kboot_image_rule_names) == KBOOT_IMAGE_RULE_LAST);
 
@@ -338,6 +339,7 @@ kboot_image_check_rules (KbootImage *image)
 {
   const KbootSetupHeader *hdr = &image->hdr;
   char ver[16];
+  guint header_end;
 
   kboot_image_version_string (hdr->version_raw, ver, sizeof ver);
 
@@ -348,6 +350,33 @@ kboot_image_check_rules (KbootImage *image)
                              G_GINT64_MODIFIER "x; the file is 0x%"
                              G_GINT64_MODIFIER "x bytes)", hdr->setup_sects,
                              image->pm_offset, image->file_size);
+
+  /* boot.rst: the setup header ends at 0x202 + the jump's offset byte,
+   * and that is what the loader copies into boot_params; a header that
+   * says it ends before its protocol's fields would hand the kernel
+   * zeros for the fields checked here (kernel_alignment, loadflags...). */
+  header_end = KBOOT_HDR_JUMP + 2 + (guint) (hdr->jump >> 8);
+  if (header_end < kboot_header_end (hdr->version))
+    kboot_image_add_problem (image, KBOOT_IMAGE_RULE_SHORT_HEADER,
+                             "jump 0x%04x at offset 0x%x says the setup header "
+                             "ends at 0x%x (0x202 + its second byte), before the "
+                             "end of the fields of boot protocol %s (0x%x): the "
+                             "kernel would not see them in boot_params",
+                             hdr->jump, KBOOT_HDR_JUMP, header_end, ver,
+                             kboot_header_end (hdr->version));
+
+  /* syssize (16-byte units, reliable from 2.04) is the protected-mode
+   * code's size; the build rounds it up to a paragraph, so a file up to 15
+   * bytes shorter is whole and anything shorter was cut (a partial copy). */
+  if (hdr->version >= 0x0204 && image->pm_size != 0
+      && image->pm_size + 15 < (guint64) hdr->syssize * 16)
+    kboot_image_add_problem (image, KBOOT_IMAGE_RULE_TRUNCATED,
+                             "syssize 0x%x at offset 0x%x says the protected-mode "
+                             "kernel is 0x%" G_GINT64_MODIFIER "x bytes, but the "
+                             "file holds only 0x%" G_GINT64_MODIFIER "x after its "
+                             "setup: the file is truncated", hdr->syssize,
+                             KBOOT_HDR_SYSSIZE, (guint64) hdr->syssize * 16,
+                             image->pm_size);
 
   if (hdr->version < 0x0205)
     kboot_image_add_problem (image, KBOOT_IMAGE_RULE_PROTOCOL_TOO_OLD,
@@ -470,9 +499,9 @@ kboot_image_probe_bzimage (KbootImage *image, const guint8 *head, gsize head_len
   if (head_len < KBOOT_HDR_BOOT_FLAG + 2)
     {
       kboot_image_add_problem (image, KBOOT_IMAGE_RULE_NOT_LINUX,
-                               "only %" G_GSIZE_FORMAT " bytes: too short for a "
+                               "only %" G_GSIZE_FORMAT " byte%s: too short for a "
                                "Linux kernel (its boot sector alone is 512 bytes)",
-                               head_len);
+                               head_len, head_len == 1 ? "" : "s");
       return;
     }
   hdr->boot_flag = (guint16) kboot_le_get (head + KBOOT_HDR_BOOT_FLAG, 2);
@@ -496,7 +525,20 @@ kboot_image_probe_bzimage (KbootImage *image, const guint8 *head, gsize head_len
     }
   hdr->header = (guint32) kboot_le_get (head + KBOOT_HDR_HEADER, 4);
   hdr->version_raw = (guint16) kboot_le_get (head + KBOOT_HDR_VERSION, 2);
-  if (hdr->header != KBOOT_HDRS_MAGIC || hdr->version_raw < 0x0200)
+  if (hdr->header == KBOOT_HDRS_MAGIC && hdr->version_raw < 0x0200)
+    {
+      /* "HdrS" came with 2.00: such a version is no protocol at all (the
+       * message once said there was no "HdrS"). */
+      image->kind = KBOOT_IMAGE_KIND_OLD_ZIMAGE;
+      kboot_image_add_problem (image, KBOOT_IMAGE_RULE_OLD_ZIMAGE,
+                               "version 0x%04x at offset 0x%x is below 2.00, "
+                               "yet \"HdrS\" at offset 0x%x says boot protocol "
+                               "2.00 or later: not a setup header this probe "
+                               "can read", hdr->version_raw, KBOOT_HDR_VERSION,
+                               KBOOT_HDR_HEADER);
+      return;
+    }
+  if (hdr->header != KBOOT_HDRS_MAGIC)
     {
       image->kind = KBOOT_IMAGE_KIND_OLD_ZIMAGE;
       kboot_image_add_problem (image, KBOOT_IMAGE_RULE_OLD_ZIMAGE,

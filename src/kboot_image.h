@@ -53,6 +53,7 @@ typedef enum {
   KBOOT_IMAGE_RULE_SETUP_PAST_END,     /* protected-mode kernel past EOF */
   KBOOT_IMAGE_RULE_PAYLOAD_PAST_END,   /* payload outside the kernel */
   KBOOT_IMAGE_RULE_NO_PLACEMENT,       /* no legal load address < 4 GiB */
+  KBOOT_IMAGE_RULE_SHORT_HEADER,       /* jump says the header ends early */
   KBOOT_IMAGE_RULE_LAST
 } KbootImageRule;
 

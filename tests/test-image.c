@@ -230,6 +230,30 @@ static const RuleCase rule_cases[] = {
     KBOOT_IMAGE_KIND_BZIMAGE,
     "[bad-min-alignment] min_alignment 40 at offset 0x235 asks for an alignment "
     "of 2^40 bytes, above 2 GiB" },
+  /* Issue 14's header matrix (tests/test-image-matrix.c) found these. */
+  { "hdrs-version-below-2.00", 0x020f, 4, 0x10000, -1, {{ 0x206, 2, 0x0001 }}, 1,
+    KBOOT_IMAGE_KIND_OLD_ZIMAGE,
+    "[no-setup-header] version 0x0001 at offset 0x206 is below 2.00, yet \"HdrS\" "
+    "at offset 0x202 says boot protocol 2.00 or later: not a setup header this "
+    "probe can read" },
+  { "jump-short-header", 0x020f, 4, 0x10000, -1, {{ 0x200, 2, 0x00eb }}, 1,
+    KBOOT_IMAGE_KIND_BZIMAGE,
+    "[short-header] jump 0x00eb at offset 0x200 says the setup header ends at 0x202 "
+    "(0x202 + its second byte), before the end of the fields of boot protocol 2.15 "
+    "(0x26c): the kernel would not see them in boot_params" },
+  { "jump-one-byte-short", 0x020a, 4, 0x10000, -1, {{ 0x200, 2, 0x61eb }}, 1,
+    KBOOT_IMAGE_KIND_BZIMAGE,
+    "[short-header] jump 0x61eb at offset 0x200 says the setup header ends at 0x263 "
+    "(0x202 + its second byte), before the end of the fields of boot protocol 2.10 "
+    "(0x264): the kernel would not see them in boot_params" },
+  { "syssize-past-end", 0x0205, 4, 0x10000, -1, {{ 0x1f4, 4, 0x1001 }}, 1,
+    KBOOT_IMAGE_KIND_BZIMAGE,
+    "[truncated] syssize 0x1001 at offset 0x1f4 says the protected-mode kernel is "
+    "0x10010 bytes, but the file holds only 0x10000 after its setup: the file is "
+    "truncated" },
+  /* The build rounds syssize up to a paragraph: 15 bytes short is whole. */
+  { "syssize-rounded-up", 0x020f, 4, 0x10000 - 15, -1, {{ 0x1f4, 4, 0x1000 }}, 1,
+    KBOOT_IMAGE_KIND_BZIMAGE, "" },
   { "setup-past-end", 0x020f, 200, 0, 0x1000, {{0}}, 0, KBOOT_IMAGE_KIND_BZIMAGE,
     "[setup-past-end] setup_sects 200 puts the protected-mode kernel past the end "
     "of the file (it would start at 0x19200; the file is 0x1000 bytes)" },
