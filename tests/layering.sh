@@ -6,7 +6,8 @@
 # the pure headers include no header that does I/O (files, signals, guest
 # memory, Xen): those of the lower layers (util, image, layout: all but the
 # file readers kboot_util_file.h, kboot_util_runtime.h and
-# kboot_image_file.h), and the loader's builders of bytes (boot_params and
+# kboot_image_file.h, and the kernel cache's directory,
+# kboot_image_cache.h), and the loader's builders of bytes (boot_params and
 # the handoff block, the ACPI tables), which the planner may reserve for
 # without touching guest memory.
 . "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
@@ -27,7 +28,7 @@ layer_of() {
 io_header() {
 	case $1 in
 	kboot_loader_bootparams.h|kboot_loader_acpi.h|kboot_loader_acpi_hw.h|kboot_loader_acpi_dsdt.h|kboot_loader_aml.h) false ;;
-	kboot_util_file.h|kboot_util_runtime.h|kboot_image_file.h|kboot_loader*.h|xen_kboot_driver*.h|xen_kboot_xen*.h) true ;;
+	kboot_util_file.h|kboot_util_runtime.h|kboot_image_file.h|kboot_image_cache.h|kboot_loader*.h|xen_kboot_driver*.h|xen_kboot_xen*.h) true ;;
 	*) false ;;
 	esac
 }
