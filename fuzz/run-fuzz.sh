@@ -97,6 +97,13 @@ for program in "$@"; do
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz: broken promise|.*runtime error)' "$log" | head -n 5 >&2 || :
 		echo "fuzz-$target: FAILED (exit $status): crash input ${crash:-not written} (log: $log)" >&2
 		echo "  replay: $build/$program ${crash:-}; keep it, once fixed, in fuzz/regressions/$target/" >&2
+		# CI's build directory does not outlive the job: the input itself
+		# goes into the log, with the command that keeps it.
+		if [ -n "$crash" ] && [ -f "$crash" ] && [ "$(wc -c < "$crash")" -le 65536 ]; then
+			echo "  to keep it: base64 -d > fuzz/regressions/$target/${crash##*/} <<'EOF'" >&2
+			base64 -w 76 "$crash" >&2
+			echo "EOF" >&2
+		fi
 	fi
 done
 if [ "$failed" -gt 0 ]; then
