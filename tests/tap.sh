@@ -89,6 +89,14 @@ tap_require_testdata() {
 }
 
 # shquote WORDS...: the words as one sh command line, quoted where needed.
+# open_holders DIR: the processes holding a file below DIR open, one pid a
+# line (an unlinked file reads as "DIR/#INODE (deleted)").
+open_holders() {
+	for fd in /proc/[0-9]*/fd/*; do
+		case $(readlink "$fd" 2>/dev/null) in "$1"/*) echo "${fd%/fd/*}" ;; esac
+	done | sort -u
+}
+
 shquote() {
 	for w; do
 		case $w in

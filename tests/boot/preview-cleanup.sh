@@ -29,12 +29,8 @@ cat > "$tmp/hang.xml" <<XML
 XML
 
 # The processes holding a file below $tmp open (QEMU and preview hold the
-# RAM file; an unnamed one reads as "DIR/#INODE (deleted)").
-ram_holders() {
-	for fd in /proc/[0-9]*/fd/*; do
-		case $(readlink "$fd" 2>/dev/null) in "$tmp"/*) echo "${fd%/fd/*}" ;; esac
-	done | sort -u
-}
+# RAM file).
+ram_holders() { open_holders "$tmp"; }
 no_qemu_left() {
 	[ -z "$(ram_holders)" ]
 }

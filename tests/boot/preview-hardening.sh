@@ -42,12 +42,8 @@ XML
 }
 
 # The processes holding guest RAM from the RAM directory open (named or
-# not: an unnamed file reads as "DIR/#INODE (deleted)").
-ram_holders() {
-	for fd in /proc/[0-9]*/fd/*; do
-		case $(readlink "$fd" 2>/dev/null) in "$XEN_KBOOT_RAM_DIR"/*) echo "${fd%/fd/*}" ;; esac
-	done | sort -u
-}
+# not).
+ram_holders() { open_holders "$XEN_KBOOT_RAM_DIR"; }
 
 # gone PID: the process has exited (reaped, or a zombie whose memory and
 # descriptors are released).
