@@ -53,13 +53,6 @@ convert (const XenKbootDomainDef *def, XenKbootBootMode mode)
 }
 
 int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_init_glib ();
-  return 0;
-}
-
-int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();

@@ -9,13 +9,6 @@
 #include "kboot_util.h"
 
 int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_init_glib ();
-  return 0;
-}
-
-int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autoptr(GError) error = NULL;

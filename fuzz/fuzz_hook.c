@@ -13,13 +13,6 @@
 #include "xen_kboot_driver_hook.h"
 
 int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_init_glib ();
-  return 0;
-}
-
-int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   static const char *const args[XEN_KBOOT_HOOK_N_ARGS] = {

@@ -98,13 +98,6 @@ probe_and_report (const uint8_t *data, size_t size, guint64 file_size)
 }
 
 int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_init_glib ();
-  return 0;
-}
-
-int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   guint64 claimed = claimed_file_size (data, size);

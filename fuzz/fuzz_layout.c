@@ -86,13 +86,6 @@ plan_and_check (const KbootLayoutRequest *req)
 }
 
 int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_init_glib ();
-  return 0;
-}
-
-int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   FuzzTail tail = { data + size - MIN (size, FUZZ_LAYOUT_PARAMS),

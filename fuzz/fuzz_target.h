@@ -14,6 +14,8 @@
 
 #include <glib.h>
 
+/* One for every target (fuzz_target.c): GLib's criticals and warnings
+ * made fatal. */
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -31,16 +33,6 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
         }                                                              \
     }                                                                  \
   while (0)
-
-/* A g_critical (a g_return_if_fail reached by some input) or a
- * g_warning is a bug the fuzzer should keep, as G_DEBUG=fatal-criticals
- * makes it in the tests. */
-static inline void
-fuzz_init_glib (void)
-{
-  g_log_set_always_fatal (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL
-                          | G_LOG_LEVEL_WARNING);
-}
 
 /* Numbers taken from the end of an input (as LLVM's FuzzedDataProvider
  * does), so that its start stays a file the seeds can be: a kernel's
