@@ -11,7 +11,10 @@
  * describe (platform.S), and enters Linux through the 32-bit boot protocol (Documentation/arch/x86/
  * boot.rst, "32-bit BOOT PROTOCOL"): GDT with flat __BOOT_CS/__BOOT_DS,
  * CS = 0x10, DS = ES = SS = 0x18, interrupts off, ESI = boot_params,
- * EBX = EDI = EBP = 0, EIP = the kernel's code32_start.  On a bad block,
+ * EBX = EDI = EBP = 0, EIP = the kernel's code32_start (or, for the fast
+ * path, a decompressed 32-bit kernel's startup_32); or, for a decompressed
+ * 64-bit kernel, through the 64-bit boot protocol at its startup_64, in
+ * long mode with the loader's identity map.  On a bad block,
  * or a 64-bit kernel on a CPU without long mode, it says why on COM1 and
  * port 0xe9 and halts.
  *
@@ -79,17 +82,33 @@ fw_entry32:
 	movl	$name_boot_params, %esi
 	testl	%eax, %eax
 	jz	bad_zero
-
-	/* A 64-bit kernel (xloadflags XLF_KERNEL_64, protocol 2.12+, in the
-	 * boot_params' copy of the header) needs PAE and long mode.  Xen
-	 * hides both from a domain without <pae/>; the kernel's verify_cpu
-	 * would then stop without a word, so say it here.  (Every CPU that
-	 * runs an HVM guest has CPUID.) */
+	movl	KBOOT_HANDOFF_OFF_ENTRY_KIND(%ebx), %eax
+	movl	$name_entry_kind, %esi
+	movl	$KBOOT_HANDOFF_ENTRY_LAST, %edx
+	cmpl	%edx, %eax
+	ja	bad_above
+	cmpl	$KBOOT_HANDOFF_ENTRY_KERNEL64, %eax
+	jne	5f
+	movl	KBOOT_HANDOFF_OFF_PAGE_TABLES(%ebx), %eax
+	movl	$name_page_tables, %esi
+	testl	%eax, %eax
+	jz	bad_zero
+	testl	$0xfff, %eax
+	jnz	bad_unaligned
+5:
+	/* A 64-bit kernel (entered in long mode, or xloadflags XLF_KERNEL_64,
+	 * protocol 2.12+, in the boot_params' copy of the header) needs PAE
+	 * and long mode.  Xen hides both from a domain without <pae/>; the
+	 * kernel's verify_cpu would then stop without a word, so say it
+	 * here.  (Every CPU that runs an HVM guest has CPUID.) */
+	cmpl	$KBOOT_HANDOFF_ENTRY_KERNEL64, KBOOT_HANDOFF_OFF_ENTRY_KIND(%ebx)
+	je	6f
+	movl	KBOOT_HANDOFF_OFF_BOOT_PARAMS(%ebx), %eax
 	cmpw	$KBOOT_XLOADFLAGS_SINCE, KBOOT_HDR_VERSION(%eax)
 	jb	4f
 	testb	$KBOOT_XLF_KERNEL_64, KBOOT_HDR_XLOADFLAGS(%eax)
 	jz	4f
-	movl	$X86_CPUID_FEATURES, %eax
+6:	movl	$X86_CPUID_FEATURES, %eax
 	cpuid
 	testl	$X86_CPUID_1_EDX_PAE, %edx
 	jz	no_long_mode
@@ -108,7 +127,8 @@ fw_entry32:
 
 	/* One line on the way out, so a kernel that says nothing still
 	 * shows how far the boot got. */
-	movl	$msg_enter, %esi
+	movl	KBOOT_HANDOFF_OFF_ENTRY_KIND(%ebx), %eax
+	movl	fw_enter_msgs(,%eax,4), %esi
 	call	console_puts
 	movl	KBOOT_HANDOFF_OFF_ENTRY(%ebx), %eax
 	call	console_puthex
@@ -121,6 +141,8 @@ fw_entry32:
 
 	movl	KBOOT_HANDOFF_OFF_ENTRY(%ebx), %eax
 	movl	KBOOT_HANDOFF_OFF_BOOT_PARAMS(%ebx), %esi
+	cmpl	$KBOOT_HANDOFF_ENTRY_KERNEL64, KBOOT_HANDOFF_OFF_ENTRY_KIND(%ebx)
+	je	enter64
 	xorl	%ebx, %ebx
 	xorl	%edi, %edi
 	xorl	%ebp, %ebp
@@ -128,6 +150,49 @@ fw_entry32:
 	pushl	$X86_EFLAGS_FIXED
 	popfl
 	jmp	*%eax
+
+/* The 64-bit boot protocol (Documentation/arch/x86/boot.rst): long mode
+ * through the loader's identity map of the first 4 GiB, which holds this
+ * code (at 1 MiB, or in the ROM below 4 GiB) as well as the kernel,
+ * boot_params and the command line; then CS = KBOOT_BOOT_CS as a 64-bit
+ * code segment, the data selectors KBOOT_BOOT_DS, RSI = boot_params.
+ * %eax = entry and %esi = boot_params on the way in. */
+enter64:
+	movl	KBOOT_HANDOFF_OFF_PAGE_TABLES(%ebx), %edx
+	movl	%edx, %cr3
+	movl	%cr4, %edx
+	orl	$X86_CR4_PAE, %edx
+	movl	%edx, %cr4
+	movl	%eax, %ebp			/* RDMSR/WRMSR take EAX, ECX, EDX */
+	movl	$X86_MSR_EFER, %ecx
+	rdmsr
+	orl	$X86_EFER_LME, %eax
+	wrmsr
+	movl	%cr0, %edx
+	orl	$X86_CR0_PG, %edx
+	movl	%edx, %cr0			/* long mode is active from here */
+	lgdtl	%cs:fw_gdt64_desc
+	ljmpl	$KBOOT_BOOT_CS, $1f
+
+	.code64
+	/* 32-bit operations zero the upper halves, which the switch from
+	 * compatibility mode left undefined. */
+1:	movl	$KBOOT_BOOT_DS, %edx
+	movl	%edx, %ds
+	movl	%edx, %es
+	movl	%edx, %ss
+	movl	%edx, %fs
+	movl	%edx, %gs
+	movl	$fw_stack_top, %esp
+	movl	%ebp, %eax
+	movl	%esi, %esi
+	xorl	%ebx, %ebx
+	xorl	%edi, %edi
+	xorl	%ebp, %ebp
+	pushq	$X86_EFLAGS_FIXED
+	popfq
+	jmp	*%rax
+	.code32
 
 /* no_long_mode: the one line, then halt (on Xen, a halt with interrupts
  * off on the only vCPU ends the domain, the line kept in 'xl dmesg'). */
@@ -143,6 +208,24 @@ bad_value:
 	call	console_puts
 	movl	%edx, %eax
 	call	console_puthex
+	jmp	bad_end
+
+/* bad_above: "<prefix><name> 0x<eax>, expected at most 0x<edx>", then
+ * halt. */
+bad_above:
+	call	bad_begin
+	movl	$msg_expected_most, %esi
+	call	console_puts
+	movl	%edx, %eax
+	call	console_puthex
+	jmp	bad_end
+
+/* bad_unaligned: "<prefix><name> 0x<eax>, expected page-aligned", then
+ * halt. */
+bad_unaligned:
+	call	bad_begin
+	movl	$msg_expected_aligned, %esi
+	call	console_puts
 	jmp	bad_end
 
 /* bad_zero: "<prefix><name> 0x<eax>, expected non-zero", then halt. */
@@ -197,8 +280,34 @@ fw_gdt_desc:
 	.word	fw_gdt_end - fw_gdt - 1
 	.long	fw_gdt
 
+	/* The 64-bit entry's: the same selectors, KBOOT_BOOT_CS 64-bit. */
+	.balign	8
+fw_gdt64:
+	.quad	0
+	.quad	0
+	.quad	X86_GDT_CODE64_FLAT		/* KBOOT_BOOT_CS */
+	.quad	X86_GDT_DATA32_FLAT		/* KBOOT_BOOT_DS */
+fw_gdt64_end:
+
+	.balign	4
+fw_gdt64_desc:
+	.word	fw_gdt64_end - fw_gdt64 - 1
+	.long	fw_gdt64
+
+	/* The exit line's start, by entry_kind. */
+	.balign	4
+fw_enter_msgs:
+	.long	msg_enter, msg_enter32, msg_enter64
+	.if	(KBOOT_HANDOFF_ENTRY_BZIMAGE != 0) || (KBOOT_HANDOFF_ENTRY_KERNEL32 != 1) || (KBOOT_HANDOFF_ENTRY_KERNEL64 != 2) || (KBOOT_HANDOFF_ENTRY_LAST != 2)
+	.error	"fw_enter_msgs has one line per entry_kind, in their order"
+	.endif
+
 msg_enter:
 	.asciz	"xen-kboot firmware: entering the kernel at "
+msg_enter32:
+	.asciz	"xen-kboot firmware: entering the decompressed kernel (32-bit) at "
+msg_enter64:
+	.asciz	"xen-kboot firmware: entering the decompressed kernel (64-bit, long mode) at "
 msg_enter_bp:
 	.asciz	" with boot_params at "
 msg_bad:
@@ -211,6 +320,10 @@ msg_expected:
 	.asciz	", expected "
 msg_expected_nonzero:
 	.asciz	", expected non-zero"
+msg_expected_most:
+	.asciz	", expected at most "
+msg_expected_aligned:
+	.asciz	", expected page-aligned"
 name_magic:
 	.asciz	"magic"
 name_version:
@@ -223,3 +336,7 @@ name_entry:
 	.asciz	"entry"
 name_boot_params:
 	.asciz	"boot_params"
+name_entry_kind:
+	.asciz	"entry_kind"
+name_page_tables:
+	.asciz	"page_tables"

@@ -12,6 +12,13 @@
 #define X86_CR0_CD          0x40000000  /* cache disable */
 #define X86_CR0_PG          0x80000000  /* paging */
 
+/* CR4 (SDM vol. 3, 2.5) */
+#define X86_CR4_PAE         0x00000020  /* physical address extension */
+
+/* IA32_EFER (SDM vol. 3, 2.2.1) */
+#define X86_MSR_EFER        0xc0000080
+#define X86_EFER_LME        0x00000100  /* long mode enable */
+
 /* EFLAGS (SDM vol. 1, 3.4.3) */
 #define X86_EFLAGS_FIXED    0x00000002  /* bit 1 always reads as 1 */
 #define X86_EFLAGS_IF       0x00000200
@@ -31,6 +38,8 @@
  * write the descriptor back: the BIOS variant's GDT is in ROM. */
 #define X86_GDT_CODE32_FLAT 0x00cf9b000000ffff  /* execute/read, accessed */
 #define X86_GDT_DATA32_FLAT 0x00cf93000000ffff  /* read/write, accessed */
+/* The 64-bit code segment of long mode: L=1, D/B=0, otherwise the same. */
+#define X86_GDT_CODE64_FLAT 0x00af9b000000ffff  /* execute/read, accessed */
 
 /* 16550 UART registers, offsets from the base port */
 #define UART_THR            0   /* transmit holding (DLAB=0) */

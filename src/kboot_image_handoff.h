@@ -21,10 +21,16 @@
  *   0x20    pci_skew     how the board wires PCI pins to PIIX3's links:
  *                        slot s's pin p (INTA = 0) is on link
  *                        (s + p + pci_skew) & 3 (0 on Xen, 3 on QEMU)
+ *   0x24    entry_kind   how to enter: KBOOT_HANDOFF_ENTRY_* below
+ *   0x28    page_tables  for KBOOT_HANDOFF_ENTRY_KERNEL64: the page-aligned
+ *                        PML4 of an identity map of the first 4 GiB
+ *                        (KBOOT_PAGE_TABLES_SIZE bytes, kboot_loader_
+ *                        pagetables.h); else 0
  *
  * The firmware refuses (halts, after saying why on serial and port 0xe9) a
- * block with a bad magic, another version, another size, a bad checksum, or
- * an entry or boot_params of 0.  Before the kernel it does for the ACPI
+ * block with a bad magic, another version, another size, a bad checksum,
+ * an entry or boot_params of 0, an unknown entry_kind, or a 64-bit entry
+ * without page-aligned page tables.  Before the kernel it does for the ACPI
  * tables the loader wrote what hvmloader and SeaBIOS do for theirs
  * (src/kboot_loader_acpi_hw.h): PIIX4 PM decoding at pm_base and ACPI
  * mode, the PCI links and their IRQs' level trigger (ELCR), each device's
@@ -35,8 +41,8 @@
 
 #define KBOOT_HANDOFF_ADDR          0x1000
 #define KBOOT_HANDOFF_MAGIC         0x4F484B42 /* "KBHO" little-endian */
-#define KBOOT_HANDOFF_VERSION       3
-#define KBOOT_HANDOFF_SIZE          0x24
+#define KBOOT_HANDOFF_VERSION       4
+#define KBOOT_HANDOFF_SIZE          0x2c
 
 #define KBOOT_HANDOFF_OFF_MAGIC       0x00
 #define KBOOT_HANDOFF_OFF_VERSION     0x04
@@ -47,6 +53,26 @@
 #define KBOOT_HANDOFF_OFF_CHECKSUM    0x18
 #define KBOOT_HANDOFF_OFF_PM_BASE     0x1c
 #define KBOOT_HANDOFF_OFF_PCI_SKEW    0x20
+#define KBOOT_HANDOFF_OFF_ENTRY_KIND  0x24
+#define KBOOT_HANDOFF_OFF_PAGE_TABLES 0x28
+
+/* entry_kind.  The direct path enters the bzImage by the 32-bit boot
+ * protocol (its code32_start, where the kernel's own decompressor runs);
+ * the fast path (issue 15) enters the kernel proper the loader put in
+ * place already decompressed: a 32-bit one at startup_32 (arch/x86/
+ * kernel/head_32.S) in the same 32-bit state, a 64-bit one at startup_64
+ * (head_64.S) by the 64-bit boot protocol: long mode, paging on through
+ * an identity map, CS = KBOOT_BOOT_CS a 64-bit code segment,
+ * DS = ES = SS = KBOOT_BOOT_DS, RSI = boot_params (Documentation/arch/
+ * x86/boot.rst, "64-bit BOOT PROTOCOL"). */
+#define KBOOT_HANDOFF_ENTRY_BZIMAGE   0
+#define KBOOT_HANDOFF_ENTRY_KERNEL32  1
+#define KBOOT_HANDOFF_ENTRY_KERNEL64  2
+#define KBOOT_HANDOFF_ENTRY_LAST      KBOOT_HANDOFF_ENTRY_KERNEL64
+
+/* The 64-bit entry's identity map of [0, 4 GiB) in 2 MiB pages: one PML4,
+ * one PDPT and four page directories, in this order from page_tables. */
+#define KBOOT_PAGE_TABLES_SIZE        0x6000
 
 /* Debug output: Xen's HVM debug port (and QEMU's isa-debugcon when mapped
  * there), and COM1. */

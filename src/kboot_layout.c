@@ -26,6 +26,7 @@ static const char *const kboot_region_kind_names[] = {
   [KBOOT_REGION_BOOT_PARAMS] = "boot_params",
   [KBOOT_REGION_CMDLINE] = "cmdline",
   [KBOOT_REGION_ACPI] = "acpi",
+  [KBOOT_REGION_PAGE_TABLES] = "page_tables",
   [KBOOT_REGION_KERNEL] = "kernel",
   [KBOOT_REGION_INITRD] = "initrd",
 };
@@ -507,6 +508,25 @@ kboot_layout_place_acpi (KbootPlan *plan, const KbootLayoutRequest *req,
   return TRUE;
 }
 
+/* The fast path's 64-bit entry: its identity map's pages, the lowest free
+ * after the ACPI tables. */
+static gboolean
+kboot_layout_place_page_tables (KbootPlan *plan, const KbootLayoutRequest *req,
+                                GError **error)
+{
+  plan->page_tables_addr = 0;
+  if (!req->page_tables)
+    return TRUE;
+  if (!kboot_layout_fit_low (plan, req, KBOOT_PAGE_TABLES_SIZE,
+                             &plan->page_tables_addr,
+                             "the 64-bit entry's page tables (6 pages)", error))
+    return FALSE;
+  kboot_plan_add_region (plan, KBOOT_REGION_PAGE_TABLES, plan->page_tables_addr,
+                         plan->page_tables_addr + KBOOT_PAGE_TABLES_SIZE,
+                         "page tables (identity map of 4 GiB)");
+  return TRUE;
+}
+
 static void
 kboot_layout_initrd_error (const KbootPlan *plan, const KbootPlatform *platform,
                            guint64 size, gboolean fits_high, GError **error)
@@ -584,6 +604,8 @@ kboot_layout_plan (const KbootLayoutRequest *req, KbootPlan **out, GError **erro
   if (!kboot_layout_place_low (plan, req, error))
     return FALSE;
   if (!kboot_layout_place_acpi (plan, req, error))
+    return FALSE;
+  if (!kboot_layout_place_page_tables (plan, req, error))
     return FALSE;
   if (!kboot_layout_place_initrd (plan, req, error))
     return FALSE;

@@ -13,8 +13,10 @@
  *     below, and above everything already in memory; it owns its footprint
  *     (kboot_image_footprint): [load, max(load + file size,
  *     max(align_up(load, kernel_alignment), pref_address) + init_size)).
- *   - boot_params (4 KiB), the command line (length + 1) and the ACPI
- *     tables (whole pages): the lowest free page-aligned places above the
+ *   - boot_params (4 KiB), the command line (length + 1), the ACPI
+ *     tables (whole pages) and, for the fast path's 64-bit entry, the
+ *     page tables of its identity map (KBOOT_PAGE_TABLES_SIZE, RAM in the
+ *     e820: startup_64 leaves them at once): the lowest free page-aligned places above the
  *     handoff page, below 0x9f000 (Xen's hvm_info page, HVM_INFO_PFN in
  *     xen/include/public/hvm/hvm_info_table.h), in that order.  The
  *     tables' pages are ACPI (type 3) in the e820 map, so the kernel
@@ -49,6 +51,7 @@ typedef enum {
   KBOOT_REGION_BOOT_PARAMS,
   KBOOT_REGION_CMDLINE,
   KBOOT_REGION_ACPI,         /* the ACPI tables (kboot_loader_acpi.h) */
+  KBOOT_REGION_PAGE_TABLES,  /* the 64-bit fast entry's identity map */
   KBOOT_REGION_KERNEL,
   KBOOT_REGION_INITRD,
   KBOOT_REGION_LAST
@@ -79,6 +82,9 @@ typedef struct {
   guint n_reserved;
   guint64 acpi_size;                 /* bytes of ACPI tables (kboot_acpi_size),
                                       * 0 = none */
+  gboolean page_tables;              /* the fast path's 64-bit entry:
+                                      * KBOOT_PAGE_TABLES_SIZE bytes of
+                                      * page tables, low */
 } KbootLayoutRequest;
 
 typedef struct {
@@ -94,6 +100,7 @@ typedef struct {
   guint64 cmdline_size;      /* length + 1 */
   guint64 acpi_addr;         /* 0 without ACPI tables */
   guint64 acpi_size;         /* whole pages: the e820 ACPI range */
+  guint64 page_tables_addr;  /* 0 without page tables */
   guint64 kernel_addr;       /* the load address: code32_start */
   guint64 kernel_end;        /* end of its footprint */
   guint64 kernel_decompress; /* max(align_up(load), pref_address) */

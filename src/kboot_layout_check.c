@@ -190,10 +190,36 @@ kboot_plan_check_acpi (const KbootPlan *plan, const KbootRegion *acpi,
   return TRUE;
 }
 
+/* The 64-bit entry's page tables: KBOOT_PAGE_TABLES_SIZE bytes of whole
+ * low pages. */
+static gboolean
+kboot_plan_check_page_tables (const KbootPlan *plan, const KbootRegion *tables,
+                              GError **error)
+{
+  if (!tables)
+    {
+      if (plan->page_tables_addr != 0)
+        return kboot_plan_fail (error, KBOOT_LAYOUT_ERROR_RULE, NULL,
+                                "the plan has a page tables address 0x%"
+                                G_GINT64_MODIFIER "x but no page_tables region",
+                                plan->page_tables_addr);
+      return TRUE;
+    }
+  if (!kboot_plan_check_addr (tables, plan->page_tables_addr, error)
+      || !kboot_plan_check_low (tables, error))
+    return FALSE;
+  if (tables->start % KBOOT_PAGE_SIZE != 0
+      || tables->end - tables->start != KBOOT_PAGE_TABLES_SIZE)
+    return kboot_plan_fail (error, KBOOT_LAYOUT_ERROR_RULE, tables,
+                            "is not %u bytes of whole pages",
+                            KBOOT_PAGE_TABLES_SIZE);
+  return TRUE;
+}
+
 static gboolean
 kboot_plan_check_rules (const KbootPlan *plan, GError **error)
 {
-  const KbootRegion *handoff, *bp, *cmdline, *kernel, *initrd, *acpi;
+  const KbootRegion *handoff, *bp, *cmdline, *kernel, *initrd, *acpi, *tables;
 
   if (!kboot_plan_one (plan, KBOOT_REGION_HANDOFF, FALSE, &handoff, error)
       || !kboot_plan_one (plan, KBOOT_REGION_BOOT_PARAMS, FALSE, &bp, error)
@@ -201,7 +227,9 @@ kboot_plan_check_rules (const KbootPlan *plan, GError **error)
       || !kboot_plan_one (plan, KBOOT_REGION_KERNEL, FALSE, &kernel, error)
       || !kboot_plan_one (plan, KBOOT_REGION_INITRD, TRUE, &initrd, error)
       || !kboot_plan_one (plan, KBOOT_REGION_ACPI, TRUE, &acpi, error)
-      || !kboot_plan_check_acpi (plan, acpi, error))
+      || !kboot_plan_check_acpi (plan, acpi, error)
+      || !kboot_plan_one (plan, KBOOT_REGION_PAGE_TABLES, TRUE, &tables, error)
+      || !kboot_plan_check_page_tables (plan, tables, error))
     return FALSE;
 
   /* The handoff page is where the firmware looks. */

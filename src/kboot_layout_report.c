@@ -63,6 +63,9 @@ kboot_plan_to_json (const KbootPlan *plan, JsonBuilder *json, const char *key)
     kboot_json_uint (json, "acpi_addr", plan->acpi_addr);
   else
     kboot_json_null (json, "acpi_addr");
+  /* Only in a fast-path plan, whose 64-bit entry has them. */
+  if (plan->page_tables_addr)
+    kboot_json_uint (json, "page_tables_addr", plan->page_tables_addr);
   kboot_json_begin_array (json, "regions");
   for (guint i = 0; i < plan->regions->len; i++)
     {

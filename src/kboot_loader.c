@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kboot_loader.h"
+#include "kboot_loader_pagetables.h"
 #include "kboot_util.h"
 
 G_DEFINE_QUARK (kboot-loader-error-quark, kboot_loader_error)
@@ -76,6 +77,96 @@ kboot_loader_write_acpi (KbootGuest *guest, const KbootLoadAddresses *at,
 }
 
 gboolean
+kboot_loader_fast_entry (const KbootLoadAddresses *at, const char *path,
+                         guint32 *entry, GError **error)
+{
+  const KbootVmlinux *vm = at->vmlinux;
+  guint64 end = 0, enter = 0;
+  gsize len = 0;
+
+  g_bytes_get_data (at->vmlinux_bytes, &len);
+  if (vm->elf_end > len)
+    {
+      g_set_error (error, KBOOT_LOADER_ERROR, KBOOT_LOADER_ERROR_FAST,
+                   "%s: the decompressed kernel's bytes (%" G_GSIZE_FORMAT ") are "
+                   "not the ones it was checked in", path, len);
+      return FALSE;
+    }
+  if (!g_uint64_checked_add (&end, at->kernel_run, vm->span)
+      || at->kernel_run < at->kernel_addr || end > at->kernel_end
+      || end > KBOOT_FOUR_GIB
+      || !kboot_vmlinux_address (vm, at->kernel_run, vm->entry, &enter))
+    {
+      g_set_error (error, KBOOT_LOADER_ERROR, KBOOT_LOADER_ERROR_FAST,
+                   "%s: the decompressed kernel (0x%" G_GINT64_MODIFIER "x bytes) "
+                   "at 0x%" G_GINT64_MODIFIER "x does not fit the kernel's region "
+                   "[0x%" G_GINT64_MODIFIER "x, 0x%" G_GINT64_MODIFIER "x) below "
+                   "4 GiB", path, vm->span, at->kernel_run, at->kernel_addr,
+                   at->kernel_end);
+      return FALSE;
+    }
+  if (vm->is_64 && (at->kernel_run % (2 * KBOOT_MIB) != 0
+                    || at->page_tables_addr == 0
+                    || at->page_tables_addr % KBOOT_PAGE_SIZE != 0
+                    || at->page_tables_addr + KBOOT_PAGE_TABLES_SIZE > KBOOT_FOUR_GIB))
+    {
+      g_set_error (error, KBOOT_LOADER_ERROR, KBOOT_LOADER_ERROR_FAST,
+                   "%s: a 64-bit kernel proper runs at a multiple of 2 MiB "
+                   "(0x%" G_GINT64_MODIFIER "x is not) and needs the page tables "
+                   "of its 64-bit entry (at 0x%" G_GINT64_MODIFIER "x)", path,
+                   at->kernel_run, at->page_tables_addr);
+      return FALSE;
+    }
+  if (!vm->is_64 && at->kernel_run != vm->link_base)
+    {
+      g_set_error (error, KBOOT_LOADER_ERROR, KBOOT_LOADER_ERROR_FAST,
+                   "%s: a 32-bit kernel proper runs only at its link address "
+                   "0x%" G_GINT64_MODIFIER "x without the relocations its "
+                   "decompressor would apply, and the plan puts it at 0x%"
+                   G_GINT64_MODIFIER "x: boot it by the direct path", path,
+                   vm->link_base, at->kernel_run);
+      return FALSE;
+    }
+  *entry = (guint32) enter;
+  return TRUE;
+}
+
+/* Each PT_LOAD segment of the kernel proper: its bytes, then zeroes to
+ * p_memsz (bss, brk), as the decompressor's parse_elf and the kernel's
+ * clear_bss expect of fresh memory. */
+static gboolean
+kboot_loader_write_vmlinux (KbootGuest *guest, const KbootLoadAddresses *at,
+                            guint64 *written, GError **error)
+{
+  static const guint8 zeroes[64 * 1024];
+  const guint8 *bytes = g_bytes_get_data (at->vmlinux_bytes, NULL);
+
+  *written = 0;
+  for (guint i = 0; i < at->vmlinux->segments->len; i++)
+    {
+      const KbootVmlinuxSegment *seg =
+        &g_array_index (at->vmlinux->segments, KbootVmlinuxSegment, i);
+      guint64 to = 0;
+
+      /* Checked by kboot_loader_fast_entry: the span fits at kernel_run. */
+      kboot_vmlinux_address (at->vmlinux, at->kernel_run, seg->paddr, &to);
+      if (seg->filesz
+          && !kboot_guest_write (guest, to, bytes + seg->offset, seg->filesz, error))
+        return FALSE;
+      for (guint64 done = seg->filesz; done < seg->memsz;)
+        {
+          gsize n = MIN (sizeof zeroes, seg->memsz - done);
+
+          if (!kboot_guest_write (guest, to + done, zeroes, n, error))
+            return FALSE;
+          done += n;
+        }
+      *written += seg->filesz;
+    }
+  return TRUE;
+}
+
+gboolean
 kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
                    const char *cmdline, const KbootLoadAddresses *at,
                    KbootLoadStats *stats, GError **error)
@@ -97,6 +188,8 @@ kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
   };
   guint64 written_before = guest->bytes_written;
   guint maps_before = guest->maps;
+  guint64 kernel_bytes = image->pm_size;
+  g_autofree guint8 *page_tables = NULL;
 
   if (!kboot_loader_check_inputs (kernel, initrd, cmdline, error))
     return FALSE;
@@ -113,12 +206,37 @@ kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
     }
   h.entry = (guint32) at->kernel_addr;
   h.boot_params = (guint32) at->boot_params_addr;
+  h.entry_kind = KBOOT_HANDOFF_ENTRY_BZIMAGE;
+  if (at->vmlinux)
+    {
+      if (!kboot_loader_fast_entry (at, kernel->file->path, &h.entry, error))
+        return FALSE;
+      h.entry_kind = at->vmlinux->is_64 ? KBOOT_HANDOFF_ENTRY_KERNEL64
+                                        : KBOOT_HANDOFF_ENTRY_KERNEL32;
+      if (at->vmlinux->is_64)
+        {
+          h.page_tables = (guint32) at->page_tables_addr;
+          page_tables = g_malloc (KBOOT_PAGE_TABLES_SIZE);
+          kboot_page_tables_build (page_tables, at->page_tables_addr);
+        }
+    }
   kboot_handoff_build (handoff, &h);
 
+  if (at->vmlinux)
+    {
+      /* The kernel proper, from the bytes the validated file decompressed
+       * to (the file is checked unchanged below, as for the bzImage). */
+      if (!kboot_loader_write_vmlinux (guest, at, &kernel_bytes, error))
+        return FALSE;
+      if (page_tables
+          && !kboot_guest_write (guest, at->page_tables_addr, page_tables,
+                                 KBOOT_PAGE_TABLES_SIZE, error))
+        return FALSE;
+    }
   /* The protected-mode kernel, straight from the validated descriptor. */
-  if (!kboot_guest_write_from_fd (guest, at->kernel_addr, kernel->file->fd,
-                                  image->pm_offset, image->pm_size,
-                                  kernel->file->path, error))
+  else if (!kboot_guest_write_from_fd (guest, at->kernel_addr, kernel->file->fd,
+                                       image->pm_offset, image->pm_size,
+                                       kernel->file->path, error))
     return FALSE;
   if (initrd && !kboot_guest_write_from_fd (guest, at->initrd_addr, initrd->fd,
                                             0, initrd->size, initrd->path, error))
@@ -141,7 +259,7 @@ kboot_loader_load (KbootGuest *guest, KbootKernel *kernel, KbootFile *initrd,
 
   if (stats)
     {
-      stats->kernel_bytes = image->pm_size;
+      stats->kernel_bytes = kernel_bytes;
       stats->initrd_bytes = initrd ? initrd->size : 0;
       stats->total_bytes = guest->bytes_written - written_before;
       stats->maps = guest->maps - maps_before;

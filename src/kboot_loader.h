@@ -10,12 +10,15 @@
 #include "kboot_image_file.h"
 #include "kboot_layout_firmware.h"
 #include "kboot_loader_acpi.h"
+#include "kboot_image_vmlinux.h"
 
 G_BEGIN_DECLS
 
 typedef enum {
   KBOOT_LOADER_ERROR_CMDLINE,      /* longer than the kernel's cmdline_size */
   KBOOT_LOADER_ERROR_ACPI,         /* tables larger than their region */
+  KBOOT_LOADER_ERROR_FAST,         /* the kernel proper cannot run where
+                                    * the plan puts it */
 } KbootLoaderError;
 
 #define KBOOT_LOADER_ERROR (kboot_loader_error_quark ())
@@ -39,6 +42,18 @@ typedef struct {
   const KbootAcpiConfig *acpi;
   guint64 acpi_addr;
   guint64 acpi_size;
+  /* The fast path (issue 15): instead of the bzImage at kernel_addr, the
+   * kernel proper its payload decompressed to, @vmlinux parsed from
+   * @vmlinux_bytes, loaded by its PT_LOAD segments at kernel_run +
+   * (p_paddr - link_base), where the bzImage's own decompressor would have
+   * put it (the plan's kernel_decompress), inside the kernel's region
+   * (before kernel_end), and entered there: a 64-bit one in long mode
+   * through the page tables at page_tables_addr.  NULL: the bzImage. */
+  const KbootVmlinux *vmlinux;
+  GBytes *vmlinux_bytes;
+  guint64 kernel_run;
+  guint64 kernel_end;
+  guint64 page_tables_addr;
 } KbootLoadAddresses;
 
 typedef struct {
@@ -55,6 +70,15 @@ gboolean kboot_loader_load (KbootGuest *guest, KbootKernel *kernel,
                             KbootFile *initrd, const char *cmdline,
                             const KbootLoadAddresses *at,
                             KbootLoadStats *stats, GError **error);
+
+/* The fast path's kernel proper can run where @at puts it: inside the
+ * kernel's region, below 4 GiB (the 32-bit entry, the identity map); a
+ * 64-bit one at a 2 MiB multiple (head64.c: load_delta), with its page
+ * tables; a 32-bit one at its link address (the relocations that would
+ * move it are not applied).  *@entry = where it is entered.  Errors
+ * (KBOOT_LOADER_ERROR_FAST) name @path. */
+gboolean kboot_loader_fast_entry (const KbootLoadAddresses *at, const char *path,
+                                  guint32 *entry, GError **error);
 
 /* Write the firmware ELF @image (parsed into @elf) at its physical
  * addresses: each PT_LOAD's file bytes, then zeroes to its p_memsz, as

@@ -101,6 +101,8 @@ kboot_handoff_build (guint8 *block, const KbootHandoff *handoff)
   kboot_le_put (block + KBOOT_HANDOFF_OFF_PCI_LINKS, 4, handoff->pci_links);
   kboot_le_put (block + KBOOT_HANDOFF_OFF_PM_BASE, 4, handoff->pm_base);
   kboot_le_put (block + KBOOT_HANDOFF_OFF_PCI_SKEW, 4, handoff->pci_skew);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_ENTRY_KIND, 4, handoff->entry_kind);
+  kboot_le_put (block + KBOOT_HANDOFF_OFF_PAGE_TABLES, 4, handoff->page_tables);
   for (guint off = 0; off < KBOOT_HANDOFF_SIZE; off += 4)
     sum += kboot_le32 (block + off);
   kboot_le_put (block + KBOOT_HANDOFF_OFF_CHECKSUM, 4, (guint32) (0u - sum));
@@ -110,9 +112,16 @@ gboolean
 kboot_handoff_valid (const guint8 *block)
 {
   guint32 sum = 0;
+  guint32 kind = kboot_le32 (block + KBOOT_HANDOFF_OFF_ENTRY_KIND);
+  guint32 tables = kboot_le32 (block + KBOOT_HANDOFF_OFF_PAGE_TABLES);
 
   for (guint off = 0; off < KBOOT_HANDOFF_SIZE; off += 4)
     sum += kboot_le32 (block + off);
+  if (kind > KBOOT_HANDOFF_ENTRY_LAST)
+    return FALSE;
+  if (kind == KBOOT_HANDOFF_ENTRY_KERNEL64
+      && (tables == 0 || tables % KBOOT_PAGE_SIZE != 0))
+    return FALSE;
   return kboot_le32 (block + KBOOT_HANDOFF_OFF_MAGIC) == KBOOT_HANDOFF_MAGIC
          && kboot_le32 (block + KBOOT_HANDOFF_OFF_VERSION) == KBOOT_HANDOFF_VERSION
          && kboot_le32 (block + KBOOT_HANDOFF_OFF_SIZE) == KBOOT_HANDOFF_SIZE

@@ -44,11 +44,14 @@ gboolean kboot_bootparams_build (guint8 *bp, const KbootImage *image,
 
 /* What the firmware is told (kboot_image_handoff.h). */
 typedef struct {
-  guint32 entry;               /* the kernel's code32_start */
+  guint32 entry;               /* code32_start, or the kernel proper's
+                                * startup_32/startup_64 */
   guint32 boot_params;
   guint32 pci_links;           /* byte n: PIIX3 link n's ISA IRQ; 0 = none */
   guint16 pm_base;             /* PIIX4 PM I/O base; 0 = none */
   guint8 pci_skew;             /* slot s pin p on link (s + p + skew) & 3 */
+  guint32 entry_kind;          /* KBOOT_HANDOFF_ENTRY_* */
+  guint32 page_tables;         /* ENTRY_KERNEL64: the identity map's PML4 */
 } KbootHandoff;
 
 /* Fill @block (KBOOT_HANDOFF_SIZE bytes): magic, version, size, @handoff's

@@ -35,6 +35,8 @@ ENUM_TABLE (xen_kboot_boot_dev, XEN_KBOOT_BOOT_DEV_LAST,
             "hd", "fd", "cdrom", "network");
 ENUM_TABLE (xen_kboot_boot_mode, XEN_KBOOT_BOOT_MODE_LAST, "direct", "device-model");
 ENUM_TO_STRING (xen_kboot_boot_mode, XenKbootBootMode, XEN_KBOOT_BOOT_MODE_LAST)
+ENUM_TABLE (xen_kboot_boot_path, XEN_KBOOT_BOOT_PATH_LAST, "direct", "fast");
+ENUM_TO_STRING (xen_kboot_boot_path, XenKbootBootPath, XEN_KBOOT_BOOT_PATH_LAST)
 ENUM_TABLE (xen_kboot_lifecycle_action, XEN_KBOOT_LIFECYCLE_LAST,
             "destroy", "restart", "preserve", "rename-restart",
             "coredump-destroy", "coredump-restart");
@@ -109,6 +111,17 @@ xen_kboot_boot_mode_from_string (const char *string, XenKbootBootMode *value)
   if (i < 0)
     return FALSE;
   *value = (XenKbootBootMode) i;
+  return TRUE;
+}
+
+gboolean
+xen_kboot_boot_path_from_string (const char *string, XenKbootBootPath *value)
+{
+  int i = LOOKUP (xen_kboot_boot_path, string);
+
+  if (i < 0)
+    return FALSE;
+  *value = (XenKbootBootPath) i;
   return TRUE;
 }
 
@@ -660,7 +673,7 @@ parse_metadata (Parser *p, const xmlNode *metadata)
 {
   for (const xmlNode *node = metadata->children; node; node = node->next)
     {
-      g_autofree char *mode = NULL;
+      g_autofree char *mode = NULL, *path = NULL;
 
       if (node->type != XML_ELEMENT_NODE || !node->ns || !node->ns->href
           || strcmp ((const char *) node->ns->href, XEN_KBOOT_CONF_NAMESPACE) != 0)
@@ -670,10 +683,19 @@ parse_metadata (Parser *p, const xmlNode *metadata)
           ignore (p, node, "/domain/metadata");
           continue;
         }
+      path = get_prop (node, "path");
+      if (path && !xen_kboot_boot_path_from_string (path, &p->def->boot_path))
+        {
+          g_autofree char *choices = CHOICES (xen_kboot_boot_path);
+          problem (p, XEN_KBOOT_CONF_ERROR_INVALID_VALUE, node,
+                   "path='%s' is not one of %s", path, choices);
+        }
+      else if (path)
+        p->def->boot_path_set = TRUE;
       mode = get_prop (node, "mode");
+      p->def->boot_mode_loc.line = (int) xmlGetLineNo (node);
       if (!mode)
         continue;
-      p->def->boot_mode_loc.line = (int) xmlGetLineNo (node);
       if (!xen_kboot_boot_mode_from_string (mode, &p->def->boot_mode))
         {
           g_autofree char *choices = CHOICES (xen_kboot_boot_mode);

@@ -70,6 +70,16 @@ typedef enum {
   XEN_KBOOT_BOOT_MODE_LAST
 } XenKbootBootMode;
 
+/* <kboot:boot path=>, and create's and preview's --boot-path: in direct
+ * mode, what the loader puts in guest memory (issue 15). */
+typedef enum {
+  XEN_KBOOT_BOOT_PATH_DIRECT,       /* the bzImage, which decompresses
+                                     * itself in the guest (default) */
+  XEN_KBOOT_BOOT_PATH_FAST,         /* the kernel proper, decompressed on
+                                     * the host (and cached) */
+  XEN_KBOOT_BOOT_PATH_LAST
+} XenKbootBootPath;
+
 typedef enum {
   XEN_KBOOT_LIFECYCLE_DESTROY,
   XEN_KBOOT_LIFECYCLE_RESTART,
@@ -195,6 +205,10 @@ typedef enum {
 
 const char *xen_kboot_os_type_to_string (XenKbootOsType value);
 const char *xen_kboot_boot_mode_to_string (XenKbootBootMode value);
+const char *xen_kboot_boot_path_to_string (XenKbootBootPath value);
+/* "direct" or "fast"; FALSE for anything else. */
+gboolean xen_kboot_boot_path_from_string (const char *string,
+                                          XenKbootBootPath *value);
 const char *xen_kboot_lifecycle_action_to_string (XenKbootLifecycleAction value);
 const char *xen_kboot_chr_type_to_string (XenKbootChrType value);
 const char *xen_kboot_video_model_to_string (XenKbootVideoModel value);
@@ -341,6 +355,8 @@ typedef struct {
   XenKbootBootMode boot_mode;
   gboolean boot_mode_set;       /* <kboot:boot mode=> given */
   XenKbootLoc boot_mode_loc;
+  XenKbootBootPath boot_path;   /* <kboot:boot path=>, default direct */
+  gboolean boot_path_set;
 
   gboolean acpi, apic, pae;
   XenKbootClockOffset clock_offset;

@@ -43,6 +43,22 @@ xen_kboot_native_check_boot_mode (const XenKbootDomainDef *def, GError **error)
   return FALSE;
 }
 
+gboolean
+xen_kboot_native_check_boot_path (const XenKbootDomainDef *def, GError **error)
+{
+  if (def->boot_path != XEN_KBOOT_BOOT_PATH_FAST
+      || xen_kboot_native_boot_mode (def, XEN_KBOOT_BOOT_MODE_DIRECT)
+         != XEN_KBOOT_BOOT_MODE_DEVICE_MODEL)
+    return TRUE;
+  g_propagate_error (error, xen_kboot_conf_problem_new (
+                              XEN_KBOOT_CONF_ERROR_BOOT_MODE_CONFLICT, def,
+                              def->boot_mode_loc.line, "kboot:boot",
+                              "path='fast' needs mode='direct': in device-model "
+                              "mode QEMU loads the kernel, and the kernel "
+                              "decompresses itself"));
+  return FALSE;
+}
+
 void
 xen_kboot_native_options_init (XenKbootNativeOptions *options,
                                const XenKbootDomainDef *def)

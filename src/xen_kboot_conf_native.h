@@ -48,6 +48,12 @@ XenKbootBootMode xen_kboot_native_boot_mode (const XenKbootDomainDef *def,
 gboolean xen_kboot_native_check_boot_mode (const XenKbootDomainDef *def,
                                            GError **error);
 
+/* <kboot:boot path='fast'/> is the loader's: in device-model mode QEMU
+ * loads the kernel.  FALSE with @error (XEN_KBOOT_CONF_ERROR_BOOT_MODE_
+ * CONFLICT) at the metadata element. */
+gboolean xen_kboot_native_check_boot_path (const XenKbootDomainDef *def,
+                                           GError **error);
+
 /* The BIOS loader libxl starts every HVM domain with (Xen's
  * $(XENFIRMWAREDIR)/hvmloader): a <loader> of that file name that is not
  * type='pflash' names it, not an OVMF image. */

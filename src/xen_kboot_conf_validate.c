@@ -194,7 +194,8 @@ check_boot_mode (GPtrArray *problems, const XenKbootDomainDef *def)
 {
   GError *error = NULL;
 
-  if (!xen_kboot_native_check_boot_mode (def, &error))
+  if (!xen_kboot_native_check_boot_mode (def, &error)
+      || !xen_kboot_native_check_boot_path (def, &error))
     g_ptr_array_add (problems, error);
 }
 

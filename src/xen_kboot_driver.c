@@ -26,6 +26,8 @@ xen_kboot_boot_free (XenKbootBoot *boot)
   g_clear_pointer (&boot->initrd, kboot_file_free);
   g_clear_pointer (&boot->platform, kboot_platform_free);
   g_clear_pointer (&boot->plan, kboot_plan_free);
+  g_clear_pointer (&boot->vmlinux, kboot_vmlinux_free);
+  g_clear_pointer (&boot->vmlinux_bytes, g_bytes_unref);
   g_free (boot->cmdline);
   g_free (boot);
 }
@@ -277,7 +279,34 @@ admit_plan (XenKbootBoot *boot, const XenKbootDomainDef *def,
       refuse (problems, XEN_KBOOT_BOOT_STEP_PLAN, error);
       return FALSE;
     }
+  if (boot->vmlinux)
+    {
+      KbootLoadAddresses at;
+      guint32 entry;
+
+      xen_kboot_boot_addresses (boot, &at);
+      if (!kboot_loader_fast_entry (&at, boot->kernel->file->path, &entry, &error))
+        {
+          refuse (problems, XEN_KBOOT_BOOT_STEP_PLAN, error);
+          return FALSE;
+        }
+    }
   return TRUE;
+}
+
+/* The fast path: the kernel proper, before the plan that makes room for
+ * its entry. */
+static gboolean
+admit_fast (XenKbootBoot *boot, const XenKbootAdmitOptions *options,
+            GPtrArray *problems)
+{
+  GError *error = NULL;
+
+  if (xen_kboot_fast_kernel (boot->kernel, options->fast, &boot->vmlinux_bytes,
+                             &boot->vmlinux, &error))
+    return TRUE;
+  refuse (problems, XEN_KBOOT_BOOT_STEP_KERNEL, error);
+  return FALSE;
 }
 
 gboolean
@@ -299,6 +328,8 @@ xen_kboot_boot_admit (XenKbootBoot *boot, const XenKbootDomainDef *def,
     admit_cmdline (boot, problems);
   if (problems->len > before || !options->plan)
     return problems->len == before;
+  if (options->fast && !admit_fast (boot, options, problems))
+    return FALSE;
   return admit_plan (boot, def, options, problems);
 }
 
@@ -329,11 +360,11 @@ xen_kboot_boot_problem_to_error (const XenKbootDomainDef *def,
 XenKbootBoot *
 xen_kboot_boot_prepare (const XenKbootDomainDef *def, KbootPlatformKind kind,
                         const char *firmware, KbootFirmwareElf *elf,
-                        GError **error)
+                        const XenKbootFastOptions *fast, GError **error)
 {
   g_autoptr(XenKbootBoot) boot = g_new0 (XenKbootBoot, 1);
   g_autoptr(GPtrArray) problems = xen_kboot_boot_problems_new ();
-  const XenKbootAdmitOptions options = { kind, TRUE, firmware, elf };
+  const XenKbootAdmitOptions options = { kind, TRUE, firmware, elf, fast };
 
   if (xen_kboot_boot_admit (boot, def, &options, problems))
     return g_steal_pointer (&boot);
@@ -464,6 +495,7 @@ xen_kboot_boot_replan (XenKbootBoot *boot, const KbootReservedRange *reserved,
   req.reserved = reserved;
   req.n_reserved = n_reserved;
   req.acpi_size = xen_kboot_boot_acpi_size (boot);
+  req.page_tables = boot->vmlinux && boot->vmlinux->is_64;
   if (!kboot_layout_plan (&req, &plan, error))
     return FALSE;
   g_clear_pointer (&boot->plan, kboot_plan_free);
@@ -488,6 +520,14 @@ xen_kboot_boot_addresses (const XenKbootBoot *boot, KbootLoadAddresses *at)
       at->acpi = &boot->acpi;
       at->acpi_addr = plan->acpi_addr;
       at->acpi_size = plan->acpi_size;
+    }
+  if (boot->vmlinux)
+    {
+      at->vmlinux = boot->vmlinux;
+      at->vmlinux_bytes = boot->vmlinux_bytes;
+      at->kernel_run = plan->kernel_decompress;
+      at->kernel_end = plan->kernel_end;
+      at->page_tables_addr = plan->page_tables_addr;
     }
 }
 
@@ -617,7 +657,8 @@ xen_kboot_preview (const XenKbootDomainDef *def,
   gboolean ok = FALSE;
 
   /* Everything that can refuse does so before any file exists. */
-  boot = xen_kboot_boot_prepare (def, KBOOT_PLATFORM_QEMU_PC, NULL, NULL, error);
+  boot = xen_kboot_boot_prepare (def, KBOOT_PLATFORM_QEMU_PC, NULL, NULL,
+                                 options->fast, error);
   if (!boot)
     return FALSE;
   firmware = options->firmware ? g_strdup (options->firmware)

@@ -20,6 +20,7 @@
 #include "kboot_loader.h"
 #include "kboot_layout_platform.h"
 #include "xen_kboot_conf.h"
+#include "xen_kboot_driver_fast.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,7 @@ typedef enum {
   XEN_KBOOT_DRIVER_ERROR_PANIC,        /* the preview guest panicked (QEMU said) */
   XEN_KBOOT_DRIVER_ERROR_MEMORY,       /* the host cannot back the preview
                                         * guest's RAM */
+  XEN_KBOOT_DRIVER_ERROR_FAST,         /* the fast path cannot take the kernel */
 } XenKbootDriverError;
 
 #define XEN_KBOOT_DRIVER_ERROR (xen_kboot_driver_error_quark ())
@@ -55,6 +57,10 @@ typedef struct {
   guint32 nr_vcpus;
   guint8 vcpu_online[KBOOT_ACPI_VCPUS_MAX / 8];
   KbootAcpiConfig acpi;          /* for the load: set by each (re)plan */
+  /* The fast path: the kernel proper (xen_kboot_fast_kernel); NULL for
+   * the direct path. */
+  KbootVmlinux *vmlinux;
+  GBytes *vmlinux_bytes;
 } XenKbootBoot;
 
 void xen_kboot_boot_free (XenKbootBoot *boot);
@@ -115,6 +121,9 @@ typedef struct {
   const char *firmware;        /* xen-hvm: the firmware ELF Xen loads;
                                 * NULL: the installed one */
   KbootFirmwareElf *elf;       /* when not NULL, receives that ELF's facts */
+  const XenKbootFastOptions *fast; /* the fast path (with the plan only):
+                                    * the kernel proper made and planned
+                                    * for; NULL: the direct path */
 } XenKbootAdmitOptions;
 
 /* The admission of @def: the domain (when planning), then the files, each
@@ -153,12 +162,15 @@ gboolean xen_kboot_boot_admit_qemu (const XenKbootDomainDef *def,
 GError *xen_kboot_boot_problem_to_error (const XenKbootDomainDef *def,
                                          const XenKbootBootProblem *problem);
 
-/* Plan, preview and create: the admission with a plan on @kind (@firmware
- * and @elf as in XenKbootAdmitOptions); its first refusal in @error. */
+/* Plan, preview and create: the admission with a plan on @kind (@firmware,
+ * @elf and @fast as in XenKbootAdmitOptions); its first refusal in
+ * @error. */
 XenKbootBoot *xen_kboot_boot_prepare (const XenKbootDomainDef *def,
                                       KbootPlatformKind kind,
                                       const char *firmware,
-                                      KbootFirmwareElf *elf, GError **error);
+                                      KbootFirmwareElf *elf,
+                                      const XenKbootFastOptions *fast,
+                                      GError **error);
 
 /* Validate and domxml-to-native: the admission on xen-hvm, the plan too
  * when @plan; each refusal worded at the element it is about, as the
@@ -199,6 +211,7 @@ typedef struct {
   const char *firmware;          /* NULL: kboot_runtime_find_firmware() */
   const char *debugcon;          /* file for the firmware's port 0xe9 output */
   gboolean verbose;              /* print the plan and the QEMU command */
+  const XenKbootFastOptions *fast; /* the fast boot path; NULL: direct */
 } XenKbootPreviewOptions;
 
 /* Boot @def's kernel under QEMU with our loader and firmware, with

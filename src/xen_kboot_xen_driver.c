@@ -99,7 +99,7 @@ xen_kboot_create_prepare (XenKbootCreate *c, GError **error)
   if (!c->firmware)
     return FALSE;
   c->boot = xen_kboot_boot_prepare (def, KBOOT_PLATFORM_XEN_HVM, c->firmware,
-                                    &c->elf, error);
+                                    &c->elf, c->options->fast, error);
   return c->boot != NULL;
 }
 

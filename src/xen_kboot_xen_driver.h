@@ -21,6 +21,7 @@ typedef struct {
   gboolean paused;           /* leave the domain paused after loading */
   const char *firmware;      /* the ELF; NULL: the installed one */
   gboolean verbose;          /* print each step and the plan on stderr */
+  const XenKbootFastOptions *fast; /* the fast boot path; NULL: direct */
 } XenKbootCreateOptions;
 
 /* Validate and plan (before touching Xen), create the domain paused, read

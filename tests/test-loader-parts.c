@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "kboot_loader_bootparams.h"
+#include "kboot_loader_pagetables.h"
 #include "kboot_loader_guest.h"
 #include "kboot_synth.h"
 #include "kboot_util.h"
@@ -120,17 +121,20 @@ test_handoff (void)
 {
   guint8 block[KBOOT_HANDOFF_SIZE];
   guint32 sum = 0;
-  KbootHandoff h = { 0x200000, 0x10000, 0x050b0a05, 0xb000, 3 };
+  KbootHandoff h = { 0x200000, 0x10000, 0x050b0a05, 0xb000, 3,
+                     KBOOT_HANDOFF_ENTRY_KERNEL64, 0x4000 };
 
   kboot_handoff_build (block, &h);
   g_assert_cmpmem (block, 4, "BKHO", 4);     /* "KBHO" as a little-endian u32 */
-  g_assert_cmpuint (kboot_le_get (block + 0x04, 4), ==, 3);
-  g_assert_cmpuint (kboot_le_get (block + 0x08, 4), ==, 0x24);
+  g_assert_cmpuint (kboot_le_get (block + 0x04, 4), ==, 4);
+  g_assert_cmpuint (kboot_le_get (block + 0x08, 4), ==, 0x2c);
   g_assert_cmpuint (kboot_le_get (block + 0x0c, 4), ==, 0x200000);
   g_assert_cmpuint (kboot_le_get (block + 0x10, 4), ==, 0x10000);
   g_assert_cmpmem (block + 0x14, 4, "\x05\x0a\x0b\x05", 4);   /* links A..D */
   g_assert_cmpuint (kboot_le_get (block + 0x1c, 4), ==, 0xb000);
   g_assert_cmpuint (kboot_le_get (block + 0x20, 4), ==, 3);
+  g_assert_cmpuint (kboot_le_get (block + 0x24, 4), ==, 2);
+  g_assert_cmpuint (kboot_le_get (block + 0x28, 4), ==, 0x4000);
   for (guint i = 0; i < KBOOT_HANDOFF_SIZE; i += 4)
     sum += (guint32) kboot_le_get (block + i, 4);
   g_assert_cmpuint (sum, ==, 0);
@@ -143,9 +147,71 @@ test_handoff (void)
       bad[i] ^= 0x01;                        /* any single-bit flip is caught */
       g_assert_false (kboot_handoff_valid (bad));
     }
+  /* What the firmware refuses besides: an entry_kind past the last, a
+   * 64-bit entry without page tables or with unaligned ones. */
+  h.entry_kind = KBOOT_HANDOFF_ENTRY_LAST + 1;
+  kboot_handoff_build (block, &h);
+  g_assert_false (kboot_handoff_valid (block));
+  h.entry_kind = KBOOT_HANDOFF_ENTRY_KERNEL64;
+  h.page_tables = 0;
+  kboot_handoff_build (block, &h);
+  g_assert_false (kboot_handoff_valid (block));
+  h.page_tables = 0x4800;
+  kboot_handoff_build (block, &h);
+  g_assert_false (kboot_handoff_valid (block));
+  h.entry_kind = KBOOT_HANDOFF_ENTRY_BZIMAGE;
+  h.page_tables = 0;
+  kboot_handoff_build (block, &h);
+  g_assert_true (kboot_handoff_valid (block));
   h.entry = 0;
   kboot_handoff_build (block, &h);
   g_assert_false (kboot_handoff_valid (block));
+}
+
+/* The 64-bit entry's identity map, walked as the CPU walks it (SDM vol.
+ * 3A, 4.5) for addresses across the 4 GiB it covers. */
+static guint64
+walk_entry (const guint8 *tables, guint64 base, guint64 table, guint index)
+{
+  g_assert_cmphex (table, >=, base);
+  g_assert_cmphex (table + 0x1000, <=, base + KBOOT_PAGE_TABLES_SIZE);
+  return kboot_le_get (tables + (table - base) + index * 8, 8);
+}
+
+static void
+test_page_tables (void)
+{
+  static const guint64 bases[] = { 0x4000, 0x9000, 0x98000 };
+  static const guint64 addresses[] = {
+    0, 0x1000, 0x7000, 0x100000, 0x1000000, 0x1234567, 0x3fffffff, 0x40000000,
+    0x9fe00000, 0xc0000000, 0xfee00000, 0xffff0000, 0xfffffff0,
+  };
+
+  for (guint b = 0; b < G_N_ELEMENTS (bases); b++)
+    {
+      g_autofree guint8 *tables = g_malloc (KBOOT_PAGE_TABLES_SIZE);
+      guint64 base = bases[b];
+
+      memset (tables, 0xa5, KBOOT_PAGE_TABLES_SIZE);
+      kboot_page_tables_build (tables, base);
+      /* Nothing above 4 GiB: PML4 entries 1.. and PDPT entries 4.. absent. */
+      for (guint i = 1; i < 512; i++)
+        g_assert_cmphex (walk_entry (tables, base, base, i), ==, 0);
+      for (guint i = 4; i < 512; i++)
+        g_assert_cmphex (walk_entry (tables, base, base + 0x1000, i), ==, 0);
+      for (guint a = 0; a < G_N_ELEMENTS (addresses); a++)
+        {
+          guint64 va = addresses[a], e;
+
+          e = walk_entry (tables, base, base, (va >> 39) & 511);
+          g_assert_cmphex (e & 0x83, ==, 0x03);           /* present, writable */
+          e = walk_entry (tables, base, e & ~0xfffull, (va >> 30) & 511);
+          g_assert_cmphex (e & 0x83, ==, 0x03);
+          e = walk_entry (tables, base, e & ~0xfffull, (va >> 21) & 511);
+          g_assert_cmphex (e & 0x83, ==, 0x83);           /* a 2 MiB page */
+          g_assert_cmphex ((e & ~0x1fffffull) | (va & 0x1fffff), ==, va);
+        }
+    }
 }
 
 /* ---- the RAM-file backend ---- */
@@ -319,7 +385,9 @@ main (int argc, char **argv)
   g_test_add_func ("/kboot/bootparams/fields", test_bootparams_fields);
   g_test_add_func ("/kboot/bootparams/initrd-above-4g", test_bootparams_initrd_above_4g);
   g_test_add_func ("/kboot/bootparams/limits", test_bootparams_limits);
+  g_test_add_func ("/kboot/page-tables", test_page_tables);
   g_test_add_func ("/kboot/handoff/build", test_handoff);
+  g_test_add_func ("/kboot/handoff/page-tables", test_page_tables);
   g_test_add_func ("/kboot/guest-file/layout", test_guest_file_layout);
   g_test_add_func ("/kboot/guest-file/from-fd", test_guest_file_from_fd);
   g_test_add_func ("/kboot/guest-file/cleanup", test_guest_file_cleanup);

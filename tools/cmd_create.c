@@ -72,6 +72,7 @@ kboot_create_watch (XenKbootXen **xen, const XenKbootDomainDef *def,
 typedef struct {
   char *uri, *mode, *firmware;
   gboolean paused, verbose, foreground, no_monitor;
+  KbootConfCliFast fast;
 } KbootCreateArgs;
 
 static void
@@ -80,6 +81,7 @@ kboot_create_args_clear (KbootCreateArgs *args)
   g_clear_pointer (&args->uri, g_free);
   g_clear_pointer (&args->mode, g_free);
   g_clear_pointer (&args->firmware, g_free);
+  kboot_conf_cli_fast_clear (&args->fast);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KbootCreateArgs, kboot_create_args_clear)
 
@@ -107,6 +109,7 @@ kboot_create_parse (KbootCreateArgs *a, int *argc, char ***argv)
       "shuts down (the domain stays, shut down, until destroyed)", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose,
       "Print each step and the memory plan on stderr", NULL },
+    KBOOT_CONF_CLI_FAST_ENTRIES (&a->fast),
     { NULL }
   };
 
@@ -161,6 +164,13 @@ kboot_create_run (const XenKbootDomainDef *def, KbootCreateArgs *args,
     }
   options.firmware = args->firmware;
   options.verbose = args->verbose;
+  if (!kboot_conf_cli_fast_resolve ("create", &args->fast, def, args->verbose,
+                                    &options.fast))
+    return KBOOT_EXIT_USAGE;
+  if (options.fast && options.mode == XEN_KBOOT_BOOT_MODE_DEVICE_MODEL)
+    return kboot_cli_usage_error ("create", "the fast boot path is the loader's: "
+                                  "in device-model mode QEMU loads the kernel; "
+                                  "use --mode direct, or --boot-path direct");
   if (!xen_kboot_create (&xen, def, &options, &domid, &error))
     {
       kboot_cli_error (error);

@@ -15,6 +15,8 @@ kboot_cmd_plan (int argc, char **argv)
 {
   g_autofree char *uri = NULL, *platform_name = NULL;
   gboolean json_output = FALSE;
+  g_auto(KbootConfCliFast) fast_args = { 0 };
+  const XenKbootFastOptions *fast = NULL;
   const GOptionEntry entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
       "Read the domain NAME from libvirt at URI instead of a file", "URI" },
@@ -22,6 +24,7 @@ kboot_cmd_plan (int argc, char **argv)
       "The guest's memory map: xen-hvm (default) or qemu-pc", "NAME" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json_output,
       "Print the plan as JSON", NULL },
+    KBOOT_CONF_CLI_FAST_ENTRIES (&fast_args),
     { NULL }
   };
   g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
@@ -58,7 +61,9 @@ kboot_cmd_plan (int argc, char **argv)
   kboot_conf_cli_print_warnings (def, xen_kboot_native_boot_mode (def, XEN_KBOOT_BOOT_MODE_DIRECT));
   /* On xen-hvm the plan leaves room for what Xen loads first, as
    * 'create' does. */
-  boot = xen_kboot_boot_prepare (def, kind, NULL, NULL, &error);
+  if (!kboot_conf_cli_fast_resolve ("plan", &fast_args, def, FALSE, &fast))
+    return KBOOT_EXIT_USAGE;
+  boot = xen_kboot_boot_prepare (def, kind, NULL, NULL, fast, &error);
   if (!boot)
     {
       kboot_cli_error (error);

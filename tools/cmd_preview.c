@@ -20,6 +20,7 @@ kboot_cmd_preview (int argc, char **argv)
   g_autofree char *firmware = NULL, *debugcon = NULL;
   int timeout_s = 300;
   gboolean verbose = FALSE;
+  g_auto(KbootConfCliFast) fast_args = { 0 };
   const GOptionEntry entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
       "Read the domain NAME from libvirt at URI instead of a file", "URI" },
@@ -37,6 +38,7 @@ kboot_cmd_preview (int argc, char **argv)
       "Write the firmware's port 0xe9 output to FILE", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       "Print the memory plan and the QEMU command on stderr", NULL },
+    KBOOT_CONF_CLI_FAST_ENTRIES (&fast_args),
     { NULL }
   };
   g_autoptr(GPtrArray) problems = xen_kboot_conf_problems_new ();
@@ -85,6 +87,8 @@ kboot_cmd_preview (int argc, char **argv)
   options.firmware = firmware;
   options.debugcon = debugcon;
   options.verbose = verbose;
+  if (!kboot_conf_cli_fast_resolve ("preview", &fast_args, def, verbose, &options.fast))
+    return KBOOT_EXIT_USAGE;
   if (!xen_kboot_preview (def, &options, &error))
     {
       kboot_cli_error (error);

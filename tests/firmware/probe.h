@@ -8,6 +8,10 @@
 #define PROBE_DEBUG_EXIT_PORT  0xf4
 #define PROBE_EXIT_STATUS      1       /* the probe writes 0 */
 
+/* The 64-bit entry's offset in the probe, as in a bzImage's protected-
+ * mode code (boot.rst: "the 64-bit entry point ... at 0x200"). */
+#define PROBE_ENTRY64_OFFSET   0x200
+
 /* The two values of the A20 check. */
 #define PROBE_A20_MINE         0x11111111
 #define PROBE_A20_ALIAS        0x22222222

@@ -31,6 +31,7 @@
 
 #include "kboot_loader_acpi.h"
 #include "kboot_loader_bootparams.h"
+#include "kboot_loader_pagetables.h"
 #include "xen_kboot_driver_qemu.h"
 #include "probe.h"
 #include "x86.h"
@@ -39,6 +40,8 @@
 #define RAM_SIZE            (64 * 1024 * 1024)
 #define BOOT_PARAMS_ADDR    0x7000
 #define BOOT_PARAMS_WORD    0x5a50b007u
+/* Where the 64-bit entry's tests put the identity map. */
+#define PAGE_TABLES_ADDR    0x10000
 #define QEMU_TIMEOUT_US     (30 * G_USEC_PER_SEC)
 /* After the firmware's complaint: how long QEMU must stay up and quiet. */
 #define HALT_GRACE_US       (1 * G_USEC_PER_SEC)
@@ -621,15 +624,39 @@ tweak_boot_params (guint8 *b)
   handoff_set_summed (b, KBOOT_HANDOFF_OFF_BOOT_PARAMS, 0);
 }
 
+static void
+tweak_entry_kind (guint8 *b)
+{
+  handoff_set_summed (b, KBOOT_HANDOFF_OFF_ENTRY_KIND, KBOOT_HANDOFF_ENTRY_LAST + 1);
+}
+
+/* A 64-bit entry without its page tables, or with them off a page. */
+static void
+tweak_no_page_tables (guint8 *b)
+{
+  handoff_set_summed (b, KBOOT_HANDOFF_OFF_ENTRY_KIND, KBOOT_HANDOFF_ENTRY_KERNEL64);
+}
+
+static void
+tweak_page_tables_unaligned (guint8 *b)
+{
+  handoff_set_summed (b, KBOOT_HANDOFF_OFF_ENTRY_KIND, KBOOT_HANDOFF_ENTRY_KERNEL64);
+  handoff_set_summed (b, KBOOT_HANDOFF_OFF_PAGE_TABLES, PAGE_TABLES_ADDR + 0x800);
+}
+
 #define BAD "xen-kboot firmware: bad handoff block at 0x00001000: "
 
 static const RefuseCase refuse_cases[] = {
   { "magic", tweak_magic, BAD "magic 0x00000000, expected 0x4f484b42\n" },
-  { "version", tweak_version, BAD "version 0x00000004, expected 0x00000003\n" },
-  { "size", tweak_size, BAD "size 0x00000028, expected 0x00000024\n" },
+  { "version", tweak_version, BAD "version 0x00000005, expected 0x00000004\n" },
+  { "size", tweak_size, BAD "size 0x00000030, expected 0x0000002c\n" },
   { "checksum", tweak_checksum, BAD "sum of the words 0x00000010, expected 0x00000000\n" },
   { "entry", tweak_entry, BAD "entry 0x00000000, expected non-zero\n" },
   { "boot-params", tweak_boot_params, BAD "boot_params 0x00000000, expected non-zero\n" },
+  { "entry-kind", tweak_entry_kind, BAD "entry_kind 0x00000003, expected at most 0x00000002\n" },
+  { "no-page-tables", tweak_no_page_tables, BAD "page_tables 0x00000000, expected non-zero\n" },
+  { "page-tables-unaligned", tweak_page_tables_unaligned,
+    BAD "page_tables 0x00010800, expected page-aligned\n" },
 };
 
 typedef struct {
@@ -652,6 +679,100 @@ test_refuse (gconstpointer data)
   g_assert_false (run.exited);
   g_assert_null (strstr (run.serial, "probe:"));
   g_assert_null (strstr (run.serial, "entering the kernel"));
+}
+
+/* ---- the fast path's entries: the decompressed kernel proper ---- */
+
+/* @g's handoff block made for entry @kind: the probe's 32-bit entry for
+ * a 32-bit kernel proper, its 64-bit one (and the loader's identity map)
+ * for a 64-bit one. */
+static void
+guest_write_entry (Guest *g, guint32 kind)
+{
+  guint8 block[KBOOT_HANDOFF_SIZE];
+  g_autofree guint8 *tables = g_malloc (KBOOT_PAGE_TABLES_SIZE);
+  KbootHandoff h = { KBOOT_KERNEL_BASE, BOOT_PARAMS_ADDR, 0, 0, 0, kind, 0 };
+
+  if (kind == KBOOT_HANDOFF_ENTRY_KERNEL64)
+    {
+      h.entry = KBOOT_KERNEL_BASE + PROBE_ENTRY64_OFFSET;
+      h.page_tables = PAGE_TABLES_ADDR;
+      kboot_page_tables_build (tables, PAGE_TABLES_ADDR);
+      guest_write (g, PAGE_TABLES_ADDR, tables, KBOOT_PAGE_TABLES_SIZE);
+    }
+  kboot_handoff_build (block, &h);
+  g_assert_true (kboot_handoff_valid (block));
+  guest_write (g, KBOOT_HANDOFF_ADDR, block, sizeof block);
+}
+
+typedef struct {
+  Variant variant;
+  guint32 kind;
+} EntryTest;
+
+#define ENTER32_LINE "xen-kboot firmware: entering the decompressed kernel " \
+  "(32-bit) at 0x00200000 with boot_params at 0x00007000\n"
+#define ENTER64_LINE "xen-kboot firmware: entering the decompressed kernel " \
+  "(64-bit, long mode) at 0x00200200 with boot_params at 0x00007000\n"
+
+/* The 32-bit kernel proper gets what the 32-bit boot protocol gives; the
+ * 64-bit one what "64-BIT BOOT PROTOCOL" in boot.rst asks: long mode and
+ * paging on through an identity map (the probe's code, stack and
+ * boot_params are read through it), __BOOT_CS a 64-bit flat code segment,
+ * __BOOT_DS flat data in DS, ES, SS, interrupts off, RSI = boot_params
+ * (all 64 bits). */
+static void
+test_entry_kind (gconstpointer data)
+{
+  const EntryTest *t = data;
+  const char *firmware = NULL;
+  g_autoptr(Guest) g = guest_new_for (t->variant, NULL, NULL, NULL, &firmware);
+  g_auto(Run) run = { 0 };
+  g_autoptr(GHashTable) v = NULL;
+  const char *line = t->kind == KBOOT_HANDOFF_ENTRY_KERNEL64 ? ENTER64_LINE
+                                                             : ENTER32_LINE;
+  guint32 cr0;
+  guint64 cs_desc;
+
+  guest_write_entry (g, t->kind);
+  run_qemu (g, firmware, NULL, NULL, &run);
+  g_assert_true (run.exited);
+  g_assert_cmpint (run.status, ==, PROBE_EXIT_STATUS);
+  g_assert_nonnull (strstr (run.serial, line));
+  g_assert_nonnull (strstr (run.debugcon, line));
+  v = probe_values (run.serial);
+
+  g_assert_cmphex (probe_value (v, "esi"), ==, BOOT_PARAMS_ADDR);
+  g_assert_cmphex (probe_value (v, "bp0"), ==, BOOT_PARAMS_WORD);
+  g_assert_cmphex (probe_value (v, "ebx"), ==, 0);
+  g_assert_cmphex (probe_value (v, "edi"), ==, 0);
+  g_assert_cmphex (probe_value (v, "ebp"), ==, 0);
+  g_assert_cmphex (probe_value (v, "cs"), ==, KBOOT_BOOT_CS);
+  g_assert_cmphex (probe_value (v, "ds"), ==, KBOOT_BOOT_DS);
+  g_assert_cmphex (probe_value (v, "es"), ==, KBOOT_BOOT_DS);
+  g_assert_cmphex (probe_value (v, "ss"), ==, KBOOT_BOOT_DS);
+  g_assert_cmphex (probe_value (v, "eflags"), ==, X86_EFLAGS_FIXED);
+  g_assert_cmphex (((guint64) probe_value (v, "ds_desc_hi") << 32)
+                   | probe_value (v, "ds_desc_lo"), ==, X86_GDT_DATA32_FLAT);
+  cr0 = probe_value (v, "cr0");
+  cs_desc = ((guint64) probe_value (v, "cs_desc_hi") << 32)
+            | probe_value (v, "cs_desc_lo");
+  g_assert_cmphex (cr0 & X86_CR0_PE, ==, X86_CR0_PE);
+  if (t->kind != KBOOT_HANDOFF_ENTRY_KERNEL64)
+    {
+      g_assert_cmphex (cr0 & X86_CR0_PG, ==, 0);
+      g_assert_cmphex (cs_desc, ==, X86_GDT_CODE32_FLAT);
+      g_assert_cmphex (probe_value (v, "efer"), ==, 0);   /* not read */
+      return;
+    }
+  g_assert_cmphex (cr0 & X86_CR0_PG, ==, X86_CR0_PG);
+  g_assert_cmphex (probe_value (v, "cr4") & X86_CR4_PAE, ==, X86_CR4_PAE);
+  g_assert_cmphex (probe_value (v, "cr3") & ~0xfffu, ==, PAGE_TABLES_ADDR);
+  /* EFER.LME and LMA (bit 10): long mode enabled and active. */
+  g_assert_cmphex (probe_value (v, "efer") & 0x500, ==, 0x500);
+  g_assert_cmphex (cs_desc, ==, X86_GDT_CODE64_FLAT);
+  g_assert_cmphex (probe_value (v, "rsi_hi"), ==, 0);
+  g_assert_cmphex (probe_value (v, "rsp_hi"), ==, 0);
 }
 
 /* ---- the CPU a 64-bit kernel needs ---- */
@@ -713,6 +834,22 @@ test_cpu (gconstpointer data)
   g_assert_false (run.exited);
 }
 
+/* The 64-bit entry checks long mode whatever the header says. */
+static void
+test_entry64_no_long_mode (gconstpointer data)
+{
+  Variant variant = GPOINTER_TO_INT (data);
+  const char *firmware = NULL;
+  g_autoptr(Guest) g = guest_new_for (variant, NULL, NULL, NULL, &firmware);
+  g_auto(Run) run = { 0 };
+
+  guest_write_entry (g, KBOOT_HANDOFF_ENTRY_KERNEL64);
+  run_qemu (g, firmware, "qemu64,-lm,-pae", NO_LONG_MODE, &run);
+  g_assert_cmpstr (run.serial, ==, NO_LONG_MODE);
+  g_assert_cmpstr (run.debugcon, ==, NO_LONG_MODE);
+  g_assert_false (run.exited);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -733,6 +870,7 @@ main (int argc, char **argv)
   static PlatformTest platform[G_N_ELEMENTS (variants)][G_N_ELEMENTS (platforms)];
   static RefuseTest refuse[G_N_ELEMENTS (variants)][G_N_ELEMENTS (refuse_cases)];
   static CpuTest cpu[G_N_ELEMENTS (variants)][G_N_ELEMENTS (cpu_cases)];
+  static EntryTest entry[G_N_ELEMENTS (variants)][2];
 
   g_test_init (&argc, &argv, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
@@ -741,6 +879,23 @@ main (int argc, char **argv)
                                                variants[i].name);
 
       g_test_add_data_func (path, GINT_TO_POINTER (variants[i].variant), test_enter);
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autofree char *epath = g_strdup_printf ("/firmware/%s/enter-kernel%s",
+                                                    variants[i].name,
+                                                    k ? "64" : "32");
+
+          entry[i][k] = (EntryTest) { variants[i].variant,
+                                      k ? KBOOT_HANDOFF_ENTRY_KERNEL64
+                                        : KBOOT_HANDOFF_ENTRY_KERNEL32 };
+          g_test_add_data_func (epath, &entry[i][k], test_entry_kind);
+        }
+      {
+        g_autofree char *npath = g_strdup_printf ("/firmware/%s/enter-kernel64-no-lm",
+                                                  variants[i].name);
+        g_test_add_data_func (npath, GINT_TO_POINTER (variants[i].variant),
+                              test_entry64_no_long_mode);
+      }
       for (guint j = 0; j < G_N_ELEMENTS (platforms); j++)
         {
           g_autofree char *ppath = g_strdup_printf ("/firmware/%s/platform/%s",
