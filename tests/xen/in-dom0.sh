@@ -676,10 +676,89 @@ $(cat /var/log/xen/xen-kboot-crash256.log)"
 }
 scenario crash256 "$CON/guest-crash256.log" crash256
 
+# ---- the fast boot path: the kernel proper, decompressed in dom0 ---------------
+# entered_fast NAME ID KIND: the firmware's line in Xen's console ring.
+entered_fast() {
+	guest_dmesg "$2" | grep -q "xen-kboot firmware: entering the decompressed kernel ($3) at 0x01000000 "
+	tap_result $? "$1: the firmware entered the decompressed kernel ($3), says xl dmesg" \
+		"$(guest_dmesg "$2" | tail -n 5)"
+}
+
+fast256() {
+	create fast256 --boot-path fast
+	wait_boot fast256 "$CON/guest-fast256.log" 240 "$t0"
+	check_report fast256 "$CON/guest-fast256.log" initrd-amd64.gz e820
+	entered_fast fast256 "$id" "64-bit, long mode"
+	powered_off fast256 "$id"
+}
+scenario fast256 "$CON/guest-fast256.log" fast256
+
+fasti386() {
+	create fasti386 --boot-path fast
+	wait_boot fasti386 /tmp/fasti386-serial.log 600 "$t0"
+	check_report fasti386 /tmp/fasti386-serial.log initrd-i386.gz e820
+	entered_fast fasti386 "$id" "32-bit"
+	powered_off fasti386 "$id"
+}
+scenario fasti386 /tmp/fasti386-serial.log fasti386
+
+# ---- bench: create to userspace, side by side (only when named) ---------------
+# Each round boots the same kernel, initrd and command line at 256 MiB by
+# xen-kboot create (the direct path), xen-kboot create --boot-path fast
+# (its cache filled beforehand: the steady state) and xl create with
+# kernel= (qemu-xen loads the kernel over fw_cfg), in turn, and says each
+# time; then the medians and the ratios (bench/, docs/performance.md).
+createbench() {
+	runs=$(cat "$dir/bench-runs" 2>/dev/null || echo 3)
+	xen-kboot plan --platform xen-hvm --boot-path fast "$D/direct256.xml" > /dev/null
+	: > /tmp/bench.times
+	for round in $(seq "$runs"); do
+		for how in direct fast xl; do
+			forget direct256
+			forget xl256
+			for log in "$CON/guest-direct256.log" "$CON/guest-xl256.log"; do
+				wc -c < "$log" > "/tmp/${log##*/}.skip" 2>/dev/null
+			done
+			case $how in
+			direct) create direct256; log=$CON/guest-direct256.log n=direct256 ;;
+			fast) create direct256 --boot-path fast; log=$CON/guest-direct256.log n=direct256 ;;
+			xl) t0=$(now); tap_ok "createbench: xl create with kernel= exits 0" xl create /tmp/xl256.cfg
+			    log=$CON/guest-xl256.log n=xl256 ;;
+			esac
+			wait_boot "$n" "$log" 600 "$t0"
+			echo "# bench-xen: round $round $how $(cat "/tmp/$n.time" 2>/dev/null || echo fail)"
+			echo "$how $(cat "/tmp/$n.time" 2>/dev/null || echo fail)" >> /tmp/bench.times
+			wait_for 90 domain_gone "$n"
+		done
+	done
+	for how in direct fast xl; do
+		awk -v h="$how" '$1 == h && $2 != "fail" { print $2 }' /tmp/bench.times | sort -n |
+			awk -v h="$how" '{ v[NR] = $1 } END { if (NR) printf "# bench-xen: median %s %.1f %d\n", h, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), NR }'
+	done
+}
+if grep -q -w createbench "$dir/scenarios" 2>/dev/null; then
+	# The xl.cfg of xl256, written by its scenario; here without it.
+	[ -f /tmp/xl256.cfg ] || cat > /tmp/xl256.cfg <<CFG
+name = "xl256"
+type = "hvm"
+memory = 256
+vcpus = 1
+pae = 1
+acpi = 1
+apic = 1
+kernel = "$(sed -n 's|.*<kernel>\(.*\)</kernel>.*|\1|p' "$D/direct256.xml")"
+ramdisk = "$dir/initrd-amd64.gz"
+cmdline = "$(cmdline_of direct256)"
+on_poweroff = "destroy"
+on_reboot = "destroy"
+CFG
+	createbench
+fi
+
 # ---- boot times, side by side ------------------------------------------------
 xlt=$(cat /tmp/xl256.time 2>/dev/null)
 echo "# boot time from create to userspace (same kernel, initrd and command line, 256 MiB):"
-for n in direct256 dm256 xl256 lv256 lvdm256 xldm256; do
+for n in direct256 fast256 dm256 xl256 lv256 lvdm256 xldm256; do
 	t=$(cat "/tmp/$n.time" 2>/dev/null || echo "?")
 	r=$(awk -v a="$t" -v b="$xlt" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "?" }')
 	printf '#   %-10s %6s s  %s of xl create kernel=\n' "$n" "$t" "$r"

@@ -120,6 +120,12 @@ vcpus4="<vcpu current='3'>4</vcpu>"
 sed "s|<vcpu>1</vcpu>|$vcpus4|; s|<name>direct256<|<name>smp4<|" "$d/direct256.xml" > "$d/smp4.xml"
 sed "s|<vcpu>1</vcpu>|$vcpus4|; s|<name>dm256<|<name>dmsmp4<|" "$d/dm256.xml" > "$d/dmsmp4.xml"
 sed "s|<vcpu>1</vcpu>|<vcpu>2</vcpu>|; s|<name>lvdm256<|<name>lvdmsmp2<|" "$d/lvdm256.xml" > "$d/lvdmsmp2.xml"
+# The fast boot path: the same guests, the kernel proper decompressed in
+# dom0 (--boot-path fast) and entered by the firmware in long mode (amd64)
+# or at startup_32 (i386).
+sed "s|<name>direct256<|<name>fast256<|" "$d/direct256.xml" > "$d/fast256.xml"
+sed "s|<name>i386<|<name>fasti386<|; s|/tmp/i386-serial.log|/tmp/fasti386-serial.log|" \
+	"$d/i386.xml" > "$d/fasti386.xml"
 domain panic256 amd64 256 "$cmdline_pv kboot.end=crash" \
 	"<on_reboot>destroy</on_reboot><on_crash>preserve</on_crash>$console_pty" > "$d/panic256.xml"
 
@@ -177,10 +183,13 @@ echo "$limit" > "$d/cmdline_size"
 # /sys/firmware/memmap prints it, and the plan's RAM in KiB.
 sed "s|<console type='pty'/>|<console type='pty'/><video><model type='none'/></video>|" \
 	"$d/lvdmsmp2.xml" > "$tmp/lvdmsmp2.plan.xml"
-for x in direct256 direct4g i386 reboot256 crash256 lvdm256 lvdmreboot smp4 lvdmsmp2; do
+for x in direct256 direct4g i386 reboot256 crash256 lvdm256 lvdmreboot smp4 lvdmsmp2 \
+	fast256 fasti386; do
 	xml=$d/$x.xml
 	[ ! -f "$tmp/$x.plan.xml" ] || xml=$tmp/$x.plan.xml
-	"$XEN_KBOOT" plan --platform xen-hvm --json "$xml" > "$tmp/$x.plan.json" ||
+	path=direct
+	case $x in fast*) path=fast ;; esac
+	"$XEN_KBOOT" plan --platform xen-hvm --json --boot-path $path "$xml" > "$tmp/$x.plan.json" ||
 		tap_bail "xen-kboot plan $xml failed"
 	jq -r '.["e820"][] | "\(.addr) \(.addr + .size - 1) \(if .type == 1 then "System RAM" elif .type == 3 then "ACPI Tables" else "Reserved" end)"' \
 		"$tmp/$x.plan.json" | while read -r start end type; do
@@ -189,7 +198,12 @@ for x in direct256 direct4g i386 reboot256 crash256 lvdm256 lvdmreboot smp4 lvdm
 done
 
 # KBOOT_XEN_SCENARIOS="smp4 dmsmp4": only these scenarios (while iterating).
+# createbench (bench/, 'make bench'), the create-to-userspace times of
+# xen-kboot create (direct and fast) and xl create with kernel=, runs only
+# when named; KBOOT_XEN_BENCH_RUNS rounds (default 3); its "# bench-xen:"
+# lines are copied to $KBOOT_XEN_BENCH_OUT when that is set.
 printf '%s\n' "${KBOOT_XEN_SCENARIOS:-}" > "$tmp/scenarios"
+printf '%s\n' "${KBOOT_XEN_BENCH_RUNS:-3}" > "$tmp/bench-runs"
 
 # One Xen boot for everything; its TAP lines come through, numbered by
 # in-dom0.sh, and the rig's own outcome is the last test point.
@@ -200,6 +214,9 @@ printf '%s\n' "${KBOOT_XEN_SCENARIOS:-}" > "$tmp/scenarios"
 	echo $? > "$tmp/rig.status"
 } | tee "$tmp/dom0.tap"
 status=$(cat "$tmp/rig.status")
+if [ -n "${KBOOT_XEN_BENCH_OUT:-}" ]; then
+	sed -n 's/^# bench-xen: //p' "$tmp/dom0.tap" > "$KBOOT_XEN_BENCH_OUT"
+fi
 tap_n=$(grep -c -E '^(not )?ok [0-9]+' "$tmp/dom0.tap")
 tap_failed=$(grep -c -E '^not ok [0-9]+' "$tmp/dom0.tap")
 [ "$status" -eq 0 ]
