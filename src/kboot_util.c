@@ -1,6 +1,7 @@
 /* Small shared helpers (see kboot_util.h). */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "kboot_util.h"
@@ -182,4 +183,30 @@ kboot_text_printable (const char *text)
       p = g_utf8_next_char (p);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+gboolean
+kboot_parse_size (const char *text, guint64 *bytes)
+{
+  guint64 value, unit = 1;
+  char *end = NULL;
+
+  if (!text || !g_ascii_isdigit (text[0]))
+    return FALSE;
+  errno = 0;
+  value = g_ascii_strtoull (text, &end, 10);
+  if (errno != 0)
+    return FALSE;
+  switch (g_ascii_toupper (*end))
+    {
+    case '\0': break;
+    case 'K': unit = G_GUINT64_CONSTANT (1) << 10; end++; break;
+    case 'M': unit = G_GUINT64_CONSTANT (1) << 20; end++; break;
+    case 'G': unit = G_GUINT64_CONSTANT (1) << 30; end++; break;
+    default: return FALSE;
+    }
+  if (*end != '\0' || value == 0 || value > G_MAXUINT64 / unit)
+    return FALSE;
+  *bytes = value * unit;
+  return TRUE;
 }

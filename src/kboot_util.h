@@ -62,6 +62,9 @@ typedef enum {
 char *kboot_format_size_style (guint64 bytes, KbootSizeStyle style);
 /* kboot_format_size_style (@bytes, KBOOT_SIZE_SCALED). */
 char *kboot_format_size (guint64 bytes);
+/* "1073741824", "512M", "1G" (K, M, G: binary units, either case): the
+ * bytes, above 0.  FALSE for anything else, or past 2^64. */
+gboolean kboot_parse_size (const char *text, guint64 *bytes);
 
 /* Replace, in place, every control byte of @text (below 0x20, and 0x7f)
  * with @replacement: a message that goes into a one-line error or a log

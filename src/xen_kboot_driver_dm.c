@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "kboot_util.h"
+#include "xen_kboot_conf.h"
 #include "xen_kboot_driver_dm.h"
 
 G_DEFINE_QUARK (xen-kboot-dm-error-quark, xen_kboot_dm_error)
@@ -141,12 +143,14 @@ void
 xen_kboot_dm_config_clear (XenKbootDmConfig *config)
 {
   g_clear_pointer (&config->qemu_xen, g_free);
+  g_clear_pointer (&config->kernel_cache, g_free);
 }
 
 static gboolean
 dm_config_check_keys (GKeyFile *keys, const char *file, GError **error)
 {
-  static const char *const known[] = { "qemu-xen", "verbose", NULL };
+  static const char *const known[] = { "qemu-xen", "verbose", "boot-path",
+                                       "kernel-cache", "kernel-cache-size", NULL };
   g_auto(GStrv) groups = g_key_file_get_groups (keys, NULL);
   g_auto(GStrv) names = NULL;
 
@@ -163,10 +167,55 @@ dm_config_check_keys (GKeyFile *keys, const char *file, GError **error)
     if (!g_strv_contains (known, names[i]))
       {
         g_set_error (error, XEN_KBOOT_DM_ERROR, XEN_KBOOT_DM_ERROR_CONFIG,
-                     "%s: unknown key '%s' in [%s]: the keys are qemu-xen and "
-                     "verbose", file, names[i], DM_CONFIG_GROUP);
+                     "%s: unknown key '%s' in [%s]: the keys are qemu-xen, "
+                     "verbose, boot-path, kernel-cache and kernel-cache-size", file, names[i], DM_CONFIG_GROUP);
         return FALSE;
       }
+  return TRUE;
+}
+
+/* boot-path, kernel-cache and kernel-cache-size. */
+static gboolean
+dm_config_parse_fast (GKeyFile *keys, const char *file, XenKbootDmConfig *config,
+                      GError **error)
+{
+  g_autofree char *path = g_key_file_get_string (keys, DM_CONFIG_GROUP, "boot-path", NULL);
+  g_autofree char *cache = g_key_file_get_string (keys, DM_CONFIG_GROUP, "kernel-cache", NULL);
+  g_autofree char *size = g_key_file_get_string (keys, DM_CONFIG_GROUP,
+                                                 "kernel-cache-size", NULL);
+  XenKbootBootPath boot_path = XEN_KBOOT_BOOT_PATH_DIRECT;
+  guint64 bytes = 0;
+
+  if (path && !xen_kboot_boot_path_from_string (g_strstrip (path), &boot_path))
+    {
+      g_set_error (error, XEN_KBOOT_DM_ERROR, XEN_KBOOT_DM_ERROR_CONFIG,
+                   "%s: boot-path = '%s' is not direct or fast", file, path);
+      return FALSE;
+    }
+  if (cache && strcmp (g_strstrip (cache), "none") != 0 && !g_path_is_absolute (cache))
+    {
+      g_set_error (error, XEN_KBOOT_DM_ERROR, XEN_KBOOT_DM_ERROR_CONFIG,
+                   "%s: kernel-cache = '%s' is not an absolute path or none",
+                   file, cache);
+      return FALSE;
+    }
+  if (size && !kboot_parse_size (g_strstrip (size), &bytes))
+    {
+      g_set_error (error, XEN_KBOOT_DM_ERROR, XEN_KBOOT_DM_ERROR_CONFIG,
+                   "%s: kernel-cache-size = '%s' is not a size above 0 (bytes, "
+                   "or with K, M or G after it)", file, size);
+      return FALSE;
+    }
+  /* All or nothing: a refused file changes none of them. */
+  if (path)
+    config->fast = boot_path == XEN_KBOOT_BOOT_PATH_FAST;
+  if (cache)
+    {
+      g_free (config->kernel_cache);
+      config->kernel_cache = g_steal_pointer (&cache);
+    }
+  if (size)
+    config->kernel_cache_size = bytes;
   return TRUE;
 }
 
@@ -211,5 +260,5 @@ xen_kboot_dm_config_parse (const char *data, gsize len, const char *file,
         }
       config->verbose = verbose;
     }
-  return TRUE;
+  return dm_config_parse_fast (keys, file, config, error);
 }

@@ -50,6 +50,11 @@ GQuark xen_kboot_dm_error_quark (void);
 typedef struct {
   char *qemu_xen;           /* the real device model, absolute */
   gboolean verbose;         /* the plan table into the log too */
+  gboolean fast;            /* boot-path = fast: every domain's kernel by
+                             * the fast boot path (docs/fast-boot.md) */
+  char *kernel_cache;       /* its cache directory; NULL: the default;
+                             * "none": no cache */
+  guint64 kernel_cache_size; /* 0: the default bound */
 } XenKbootDmConfig;
 
 void xen_kboot_dm_config_clear (XenKbootDmConfig *config);
@@ -59,6 +64,9 @@ void xen_kboot_dm_config_clear (XenKbootDmConfig *config);
  *   [device-model]
  *   qemu-xen = /usr/libexec/xen-qemu-system-i386
  *   verbose = false
+ *   boot-path = direct            (or fast)
+ *   kernel-cache = /var/cache/xen-kboot/kernels   (or none)
+ *   kernel-cache-size = 1G
  * Unknown groups and keys are refused: a misspelt key must not be quietly
  * ignored on a path every domain start takes. */
 gboolean xen_kboot_dm_config_parse (const char *data, gsize len, const char *file,

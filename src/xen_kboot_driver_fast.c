@@ -111,6 +111,11 @@ fast_from_cache (const XenKbootFastOptions *options, FastBuild *build,
                "decompressing the kernel in memory\n", why);
       return NULL;
     }
+  /* A rebuilt entry means something damaged the cache: said, always. */
+  if (report.outcome == KBOOT_CACHE_REBUILT)
+    fprintf (stderr, "xen-kboot: kernel cache: the entry of this kernel in %s "
+             "was %s: removed and rebuilt\n", kboot_kernel_cache_dir (cache),
+             kboot_cache_fault_to_string (report.fault));
   if (report.detail)
     {
       g_autofree char *detail = kboot_text_printable (report.detail);

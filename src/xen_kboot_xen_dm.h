@@ -11,6 +11,7 @@
 #define XEN_KBOOT_XEN_DM_H
 
 #include "kboot_loader.h"
+#include "xen_kboot_driver_fast.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,7 @@ typedef struct {
   const char *cmdline;        /* NULL: empty */
   const char *firmware;       /* the ELF; NULL: the installed one */
   gboolean no_acpi;           /* -no-acpi: no ACPI tables for the guest */
+  const XenKbootFastOptions *fast; /* dm.conf boot-path = fast; NULL: direct */
 } XenKbootDmRequest;
 
 typedef struct {

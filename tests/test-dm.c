@@ -129,6 +129,9 @@ typedef struct {
   const char *qemu_xen;       /* ok: the result */
   gboolean verbose;
   const char *message;        /* !ok: the whole message */
+  gboolean fast;              /* ok: boot-path = fast */
+  const char *kernel_cache;
+  guint64 kernel_cache_size;
 } DmConfigCase;
 
 static const DmConfigCase config_cases[] = {
@@ -140,7 +143,24 @@ static const DmConfigCase config_cases[] = {
   { "relative", "[device-model]\nqemu-xen = qemu-system-i386\n", FALSE, NULL, FALSE,
     "dm.conf: qemu-xen = 'qemu-system-i386' is not an absolute path" },
   { "unknown-key", "[device-model]\nqemu = /x\n", FALSE, NULL, FALSE,
-    "dm.conf: unknown key 'qemu' in [device-model]: the keys are qemu-xen and verbose" },
+    "dm.conf: unknown key 'qemu' in [device-model]: the keys are qemu-xen, verbose, "
+    "boot-path, kernel-cache and kernel-cache-size" },
+  { "fast", "[device-model]\nboot-path = fast\n", TRUE, "/default", FALSE, NULL, TRUE },
+  { "direct", "[device-model]\nboot-path = direct\n", TRUE, "/default", FALSE },
+  { "fast-cache", "[device-model]\nboot-path=fast\nkernel-cache = /srv/cache \n"
+    "kernel-cache-size = 512M\n", TRUE, "/default", FALSE, NULL, TRUE, "/srv/cache",
+    G_GUINT64_CONSTANT (512) << 20 },
+  { "no-cache", "[device-model]\nkernel-cache = none\nkernel-cache-size=4096\n", TRUE,
+    "/default", FALSE, NULL, FALSE, "none", 4096 },
+  { "bad-path", "[device-model]\nboot-path = quick\n", FALSE, NULL, FALSE,
+    "dm.conf: boot-path = 'quick' is not direct or fast" },
+  { "relative-cache", "[device-model]\nboot-path = fast\nkernel-cache = cache\n", FALSE,
+    NULL, FALSE, "dm.conf: kernel-cache = 'cache' is not an absolute path or none" },
+  { "bad-size", "[device-model]\nboot-path = fast\nkernel-cache-size = 1T\n", FALSE,
+    NULL, FALSE, "dm.conf: kernel-cache-size = '1T' is not a size above 0 (bytes, or "
+    "with K, M or G after it)" },
+  { "zero-size", "[device-model]\nkernel-cache-size = 0\n", FALSE, NULL, FALSE,
+    "dm.conf: kernel-cache-size = '0' is not a size above 0 *" },
   { "unknown-group", "[dm]\nqemu-xen = /x\n", FALSE, NULL, FALSE,
     "dm.conf: unknown group [dm]: the only group is [device-model]" },
   { "bad-boolean", "[device-model]\nverbose = sometimes\n", FALSE, NULL, FALSE,
@@ -163,6 +183,9 @@ test_config (gconstpointer data)
       g_assert_true (ok);
       g_assert_cmpstr (config.qemu_xen, ==, c->qemu_xen);
       g_assert_cmpint (config.verbose, ==, c->verbose);
+      g_assert_cmpint (config.fast, ==, c->fast);
+      g_assert_cmpstr (config.kernel_cache, ==, c->kernel_cache);
+      g_assert_cmpuint (config.kernel_cache_size, ==, c->kernel_cache_size);
     }
   else
     {
@@ -172,6 +195,8 @@ test_config (gconstpointer data)
         g_error ("message '%s' does not match '%s'", error->message, c->message);
       /* A refused file changes nothing. */
       g_assert_cmpstr (config.qemu_xen, ==, "/default");
+      g_assert_false (config.fast);
+      g_assert_null (config.kernel_cache);
     }
   xen_kboot_dm_config_clear (&config);
 }

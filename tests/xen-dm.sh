@@ -273,7 +273,7 @@ tap_result $? "a domain that does not exist: exit 1, Xen's answer, no device mod
 host config
 printf '[device-model]\nqemu = /x\n' > "$tmp/bad.conf"
 tap_expect "a configuration file with an unknown key: exit 1, file and key named" 1 "" \
-	"xen-kboot-dm: $tmp/bad.conf: unknown key 'qemu' in \\[device-model\\]: the keys are qemu-xen and verbose" \
+	"xen-kboot-dm: $tmp/bad.conf: unknown key 'qemu' in \\[device-model\\]: the keys are qemu-xen, verbose, boot-path, kernel-cache and kernel-cache-size" \
 	env XEN_KBOOT_DM_CONF="$tmp/bad.conf" "$DM" -help
 printf '[device-model]\nqemu-xen = %s\n' "$tmp/nosuch-qemu" > "$tmp/missing.conf"
 tap_expect "a real device model that is not there: exit 127, the path and the key to set" 127 "" \

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,33 +201,6 @@ kboot_conf_cli_fast_clear (KbootConfCliFast *f)
   g_clear_pointer (&f->cache_size, g_free);
 }
 
-/* "1073741824", "512M", "1G": bytes, with a binary suffix. */
-static gboolean
-kboot_conf_cli_parse_size (const char *text, guint64 *bytes)
-{
-  guint64 value = 0, unit = 1;
-  char *end = NULL;
-
-  if (!g_ascii_isdigit (text[0]))
-    return FALSE;
-  errno = 0;
-  value = g_ascii_strtoull (text, &end, 10);
-  if (errno != 0)
-    return FALSE;
-  switch (g_ascii_toupper (*end))
-    {
-    case '\0': break;
-    case 'K': unit = G_GUINT64_CONSTANT (1) << 10; end++; break;
-    case 'M': unit = G_GUINT64_CONSTANT (1) << 20; end++; break;
-    case 'G': unit = G_GUINT64_CONSTANT (1) << 30; end++; break;
-    default: return FALSE;
-    }
-  if (*end != '\0' || value == 0 || value > G_MAXUINT64 / unit)
-    return FALSE;
-  *bytes = value * unit;
-  return TRUE;
-}
-
 gboolean
 kboot_conf_cli_fast_resolve (const char *command, KbootConfCliFast *f,
                              const XenKbootDomainDef *def, gboolean verbose,
@@ -243,7 +215,7 @@ kboot_conf_cli_fast_resolve (const char *command, KbootConfCliFast *f,
                              f->boot_path);
       return FALSE;
     }
-  if (f->cache_size && !kboot_conf_cli_parse_size (f->cache_size, &f->fast.cache_max))
+  if (f->cache_size && !kboot_parse_size (f->cache_size, &f->fast.cache_max))
     {
       kboot_cli_usage_error (command, "--kernel-cache-size '%s': a number of "
                              "bytes above 0, with K, M or G after it for KiB, "

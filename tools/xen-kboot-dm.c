@@ -123,17 +123,21 @@ dm_load (const XenKbootDmArgs *args, const XenKbootDmConfig *config)
                          : g_strdup_printf ("domain %u", args->domid);
   g_autoptr(GError) error = NULL;
   g_autofree char *size = NULL, *initrd_at = NULL;
+  XenKbootFastOptions fast = {
+    .cache_dir = config->kernel_cache, .cache_max = config->kernel_cache_size,
+    .verbose = config->verbose,
+  };
   XenKbootDmRequest request = {
     .domid = args->domid, .kernel = args->kernel, .initrd = args->initrd,
     .cmdline = args->cmdline, .firmware = g_getenv ("XEN_KBOOT_DM_FIRMWARE"),
-    .no_acpi = args->no_acpi,
+    .no_acpi = args->no_acpi, .fast = config->fast ? &fast : NULL,
   };
   XenKbootDmReport report;
   gint64 start = g_get_monotonic_time ();
   double seconds;
 
-  dm_log ("%s: direct boot of %s, initrd %s, command line \"%s\"", who,
-          args->kernel, args->initrd ? args->initrd : "(none)",
+  dm_log ("%s: %s boot of %s, initrd %s, command line \"%s\"", who,
+          config->fast ? "fast" : "direct", args->kernel, args->initrd ? args->initrd : "(none)",
           args->cmdline ? args->cmdline : "");
   if (!xen_kboot_dm_load (&request, &report, &error))
     {

@@ -71,7 +71,9 @@ tap_result $? "i386: the second fast boot is a cache hit" "$(cat "$tmp/fast-i386
 entry=$(find "$cache" -type f -size +40M | head -n 1)
 printf 'X' | dd of="$entry" bs=1 seek=$((16 * 1048576)) conv=notrunc status=none
 boot amd64 256 "console=ttyS0 panic=-1 quiet kboot.test=rebuilt"
-grep -q "^xen-kboot: kernel cache rebuilt: $cache, " "$tmp/fast-amd64-256M.err"
+grep -q "^xen-kboot: kernel cache rebuilt: $cache, " "$tmp/fast-amd64-256M.err" &&
+	grep -qxF "xen-kboot: kernel cache: the entry of this kernel in $cache was damaged (the SHA-256 of its bytes is not its header's): removed and rebuilt" \
+		"$tmp/fast-amd64-256M.err"
 tap_result $? "a damaged cache entry is rebuilt, and the kernel boots" \
 	"$(cat "$tmp/fast-amd64-256M.err")"
 
