@@ -284,7 +284,10 @@ xen_kboot_dm_load (const XenKbootDmRequest *request, XenKbootDmReport *report,
     goto out;
 
   report->ram_size = boot->platform->ram_size;
-  report->kernel_addr = boot->plan->kernel_addr;
+  /* Where the kernel runs from: the fast path's kernel proper is not at
+   * the bzImage's load address. */
+  report->kernel_addr = boot->vmlinux ? boot->plan->kernel_decompress
+                                      : boot->plan->kernel_addr;
   report->initrd_addr = boot->initrd ? boot->plan->initrd_addr : 0;
   report->entry = elf.entry;
   report->acpi_vcpus = at.acpi ? boot->nr_vcpus : 0;

@@ -200,6 +200,31 @@ got=$(sed -n 's/^KBOOT-PAYLOAD: //p' "$tmp/boot.clean")
 [ -n "$got" ] && [ "$got" = "$(cat "$tmp/initrd.gz.sha256")" ]
 tap_result $? "the initrd arrived intact (payload checksum)" "got '$got'"
 
+# ---- the fast boot path: boot-path = fast in dm.conf ---------------------------
+# Every domain's kernel decompressed here, cached, and entered decompressed
+# (in long mode: Debian's amd64 kernel).
+host fast
+build
+printf '[device-model]\nqemu-xen = %s\nboot-path = fast\nkernel-cache = %s\n' \
+	"$tmp/qemu-xen" "$tmp/kcache" > "$tmp/dm.conf"
+run_libxl "" 1 "$T/amd64/vmlinuz" "$tmp/initrd.gz" "$cmdline"
+printf '[device-model]\nqemu-xen = %s\n' "$tmp/qemu-xen" > "$tmp/dm.conf"
+[ "$tap_status" -eq 0 ] && printf '%s\n' "$tap_err" > "$tmp/err" &&
+	grep -q "^xen-kboot-dm: domain 'guest' (id 1): fast boot of $T/amd64/vmlinuz, initrd $tmp/initrd.gz, " "$tmp/err" &&
+	grep -q "^xen-kboot-dm: domain 'guest' (id 1): loaded [0-9.]* MiB in [0-9]* maps in [0-9.]* s ([0-9]* MiB/s); kernel at 0x1000000, initrd at 0x[0-9a-f]*, guest RAM 248 MiB$" "$tmp/err"
+tap_result $? "dm.conf boot-path = fast: exits 0; the log says the fast boot and the kernel at 16 MiB" \
+	"status $tap_status: $tap_err"
+[ "$(find "$tmp/kcache" -type f | wc -l)" -eq 1 ]
+tap_result $? "dm.conf kernel-cache: the decompressed kernel is cached there" "$(ls -la "$tmp/kcache" 2>&1)"
+xen_ram_boot "$(ram)" $((248 * 1024 * 1024)) "$tmp/fast.out"
+status=$?
+tr -d '\r' < "$tmp/fast.out" > "$tmp/fast.clean"
+grep -q '^KBOOT-MARKER: userspace reached' "$tmp/fast.clean" &&
+	grep -q '^xen-kboot firmware: entering the decompressed kernel (64-bit, long mode) at 0x01000000 ' "$tmp/fast.clean" &&
+	grep -q "^KBOOT-CMDLINE: $cmdline\$" "$tmp/fast.clean"
+tap_result $? "the fast path's guest memory boots to userspace, entered in long mode (status $status)" \
+	"$(grep -a firmware "$tmp/fast.clean"; tail -n 20 "$tmp/fast.clean")"
+
 # ---- refusals and failures: exit 1, one line, no device model -------------------
 # refused NAME GLOB [FAULTS] KERNEL [INITRD [APPEND]]: a fresh domain, then
 # xen-kboot-dm must exit 1 with the reason and the not-started line, start
