@@ -1,0 +1,79 @@
+#!/bin/sh
+# tests/repack-kernel on Debian's amd64 and i386 kernels (issue 15): for each
+# format Linux's x86 decompressor reads, the repacked kernel is bootable to
+# the probe, which reports its new format, and its payload decompresses (the
+# fast path's module) to exactly the original payload's bytes.  xz, made by
+# Linux's own xz_wrap.sh command, must reproduce Debian's payload byte for
+# byte.  And its errors name the file and the rule.
+. "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+: "${KBOOT_TESTDATA:=/var/cache/xen-kboot/testdata}"
+for k in amd64/vmlinuz i386/vmlinuz; do
+	[ -s "$KBOOT_TESTDATA/$k" ] || {
+		echo "1..0 # SKIP $KBOOT_TESTDATA/$k is missing (tests/fetch-testdata.sh fetches it)"
+		exit 0
+	}
+done
+tap_need jq jq
+tap_need gzip gzip
+tap_need bzip2 bzip2
+tap_need xz xz-utils
+tap_need lzma xz-utils
+tap_need lzop lzop
+tap_need lz4 lz4
+tap_need zstd zstd
+REPACK=${KBOOT_TOP_BUILDDIR:-.}/tests/repack-kernel
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+# fact FILE NAME JQ-EXPRESSION EXPECTED: one field of inspect --json.
+fact() {
+	got=$("$XEN_KBOOT" inspect --json "$1" | jq -r ".[0] | $3")
+	if [ "$got" = "$4" ]; then tap_result 0 "$2 is $4"
+	else tap_result 1 "$2 is $4" "got: $got"; fi
+}
+
+for arch in amd64 i386; do
+	in=$KBOOT_TESTDATA/$arch/vmlinuz
+	tap_run "$REPACK" --payload "$in"
+	tap_result "$tap_status" "$arch: original payload decompresses" "$tap_err"
+	set -- $tap_out
+	orig_format=$1 orig_size=$2 orig_sha=$3
+	tap_result "$([ "$orig_format" = xz ]; echo $?)" "$arch: original payload is xz" "$tap_out"
+	for format in gzip bzip2 lzma xz lzo lz4 zstd; do
+		out=$work/vmlinuz-$arch-$format
+		start=$(date +%s)
+		tap_run "$REPACK" "$in" "$format" "$out"
+		tap_result "$tap_status" "$arch $format: repack-kernel exits 0 ($(($(date +%s) - start)) s)" "$tap_err"
+		fact "$out" "$arch $format: inspect's verdict" .bootable true
+		fact "$out" "$arch $format: inspect's payload format" .payload_format "$format"
+		tap_run "$REPACK" --payload "$out"
+		tap_result "$([ "$tap_status" -eq 0 ] && [ "$tap_out" = "$format $orig_size $orig_sha" ]; echo $?)" \
+			"$arch $format: payload decompresses to the original's $orig_size bytes (sha256 $orig_sha)" \
+			"status $tap_status: $tap_out $tap_err"
+		if [ "$format" = xz ]; then
+			# xz the way Linux's build makes it is Debian's payload
+			# itself: the repacked kernel is the original up to syssize
+			# (the signature after it is dropped).
+			size=$(stat -c %s "$out")
+			head -c "$size" "$in" | cmp -s - "$out"
+			tap_result $? "$arch xz: the repacked kernel is the original's first $size bytes"
+		fi
+		rm -f "$out"
+	done
+done
+
+# Errors name the file and the rule, exit 1.
+tap_expect "an unknown format is refused" 1 "" \
+	"repack-kernel: format 'lzip' is not one Linux's x86 decompressor reads (gzip, bzip2, lzma, xz, lzo, lz4, zstd)" \
+	"$REPACK" "$KBOOT_TESTDATA/i386/vmlinuz" lzip "$work/x"
+tap_expect "a kernel that is not bootable is refused with its reasons" 1 "" \
+	"repack-kernel: $KBOOT_TESTDATA/ipxe.lkrn: cannot be direct-booted: *relocatable_kernel is 0*" \
+	"$REPACK" "$KBOOT_TESTDATA/ipxe.lkrn" gzip "$work/x"
+printf 'not a kernel' > "$work/junk"
+tap_expect "a file that is not a kernel is refused" 1 "" \
+	"repack-kernel: $work/junk: *" "$REPACK" --payload "$work/junk"
+tap_expect "a missing file is named" 1 "" \
+	"repack-kernel: Failed to open file “$work/missing”*" "$REPACK" "$work/missing" xz "$work/x"
+tap_result "$([ ! -e "$work/x" ]; echo $?)" "no output is left after a failure"
+
+tap_done
