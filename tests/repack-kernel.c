@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "kboot_image_payload.h"
 #include "kboot_image_proto.h"
@@ -331,15 +332,20 @@ repack (const char *in_path, const char *format_name, const char *out_path,
       || !g_file_set_contents (out_path, (const char *) out->data, out->len, error))
     return FALSE;
 
-  /* What the fast path will do with it: probe, decompress, the same bytes. */
+  /* What the fast path will do with it: probe, decompress, the same
+   * bytes.  A file that fails is not left behind for a test to boot. */
   if (!(check = repack_kernel_read (out_path, error))
       || !(again = repack_kernel_payload (check, error)))
-    return FALSE;
+    {
+      g_unlink (out_path);
+      return FALSE;
+    }
   if (check->image->payload_format != c->format || !g_bytes_equal (again->data, plain->data))
     {
       g_set_error (error, REPACK_ERROR, 0, "%s: its %s payload does not decompress "
                    "to the bytes of %s's", out_path,
                    kboot_payload_format_to_string (check->image->payload_format), in_path);
+      g_unlink (out_path);
       return FALSE;
     }
   return TRUE;

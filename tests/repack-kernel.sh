@@ -25,6 +25,12 @@ REPACK=${KBOOT_TOP_BUILDDIR:-.}/tests/repack-kernel
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
+# tap_check_equal NAME GOT WANT
+tap_check_equal() {
+	if [ "$2" = "$3" ]; then tap_result 0 "$1"; else tap_result 1 "$1" "got:  $2
+want: $3"; fi
+}
+
 # fact FILE NAME JQ-EXPRESSION EXPECTED: one field of inspect --json.
 fact() {
 	got=$("$XEN_KBOOT" inspect --json "$1" | jq -r ".[0] | $3")
@@ -32,8 +38,16 @@ fact() {
 	else tap_result 1 "$2 is $4" "got: $got"; fi
 }
 
+# at FILE FIELD N: N bytes, in hex, at the protected-mode offset + the
+# setup header's FIELD (an offset into the protected-mode part).
+at() {
+	off=$("$XEN_KBOOT" inspect --json "$1" | jq -r ".[0] | .protected_mode_offset + .header.$2")
+	od -An -tx1 -j "$off" -N "$3" "$1" | tr -d ' \n'
+}
+
 for arch in amd64 i386; do
 	in=$KBOOT_TESTDATA/$arch/vmlinuz
+	orig_handover=$(at "$in" handover_offset 64)
 	tap_run "$REPACK" --payload "$in"
 	tap_result "$tap_status" "$arch: original payload decompresses" "$tap_err"
 	set -- $tap_out
@@ -46,6 +60,14 @@ for arch in amd64 i386; do
 		tap_result "$tap_status" "$arch $format: repack-kernel exits 0 ($(($(date +%s) - start)) s)" "$tap_err"
 		fact "$out" "$arch $format: inspect's verdict" .bootable true
 		fact "$out" "$arch $format: inspect's payload format" .payload_format "$format"
+		# The code after the payload moved, and the fields pointing at it
+		# with it: kernel_info starts with its magic "LToP"
+		# (arch/x86/boot/compressed/kernel_info.S), the EFI handover
+		# entry holds the original's code.
+		tap_check_equal "$arch $format: kernel_info_offset points at kernel_info (LToP)" \
+			"$(at "$out" kernel_info_offset 4)" 4c546f50
+		tap_check_equal "$arch $format: handover_offset points at the original's EFI handover code" \
+			"$(at "$out" handover_offset 64)" "$orig_handover"
 		tap_run "$REPACK" --payload "$out"
 		tap_result "$([ "$tap_status" -eq 0 ] && [ "$tap_out" = "$format $orig_size $orig_sha" ]; echo $?)" \
 			"$arch $format: payload decompresses to the original's $orig_size bytes (sha256 $orig_sha)" \
