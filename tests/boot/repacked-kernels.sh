@@ -14,8 +14,10 @@
 # by the sha256 of the input kernel and of tests/repack-kernel.c, written
 # under a temporary name and renamed (concurrent tests are safe), and each
 # entry is checked before use: its payload must decompress to the
-# original's bytes (repack-kernel --payload), else it is made again.  An
-# unwritable cache is not an error: the kernels are then made in DIR.
+# original's bytes (repack-kernel --payload), else it is made again.
+# Entries unused for 7 days (another kernel, an older repack-kernel.c) are
+# removed.  An unwritable cache is not an error: the kernels are then made
+# in DIR.
 # Returns non-zero, with the reason on stderr, when one cannot be made.
 repacked_formats="gzip bzip2 lzma xz lzo lz4 zstd"
 
@@ -36,7 +38,12 @@ repacked_kernels() {
 		rk_orig=$("$rk_tool" --payload "$rk_in") || return 1
 		rk_key=$(sha256sum < "$rk_in" | cut -c1-64)-$rk_tool_sha
 		rk_entry_dir=$rk_cache/$rk_key
-		mkdir -p "$rk_entry_dir" 2>/dev/null && [ -w "$rk_entry_dir" ] || rk_entry_dir=
+		if mkdir -p "$rk_entry_dir" 2>/dev/null && touch "$rk_entry_dir" 2>/dev/null; then
+			find "$rk_cache" -mindepth 1 -maxdepth 1 -type d -mtime +7 \
+				-exec rm -rf {} + 2>/dev/null
+		else
+			rk_entry_dir=
+		fi
 		for rk_format in $repacked_formats; do
 			rk_out=$rk_dir/vmlinuz-$rk_arch-$rk_format
 			rk_want="$rk_format ${rk_orig#* }"
