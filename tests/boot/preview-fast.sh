@@ -106,6 +106,17 @@ grep -q "^KBOOT-MARKER: userspace reached" "$tmp/meta-direct.out.clean" &&
 tap_result $? "--boot-path direct overrides the domain's path='fast'" \
 	"$(grep -a 'firmware' "$tmp/meta-direct.out.clean"; cat "$tmp/meta-direct.err")"
 
+# A whole machine: <acpi/> and 2 vCPUs, both brought up by the kernel
+# entered in long mode, and ACPI power-off.
+domain fast-smp2 "$T/amd64/vmlinuz" "$tmp/initrd-amd64.gz" 256 \
+	"console=ttyS0 panic=-1 quiet kboot.end=poweroff" "<pae/><acpi/>" 2 > "$tmp/fast-smp2.xml"
+"$XEN_KBOOT" preview --timeout 180 --boot-path fast --kernel-cache "$cache" "$tmp/fast-smp2.xml" \
+	< /dev/null 2> "$tmp/fast-smp2.err" | tr -d '\r' > "$tmp/fast-smp2.out.clean"
+[ "$(sed -n 's/^KBOOT-CPUS: //p' "$tmp/fast-smp2.out.clean")" = 2 ] &&
+	grep -qx "xen-kboot: domain 'fast-smp2': the guest powered off (.*)" "$tmp/fast-smp2.err"
+tap_result $? "fast, <acpi/> and 2 vCPUs: both online, and the guest powers off through ACPI" \
+	"$(grep -a KBOOT "$tmp/fast-smp2.out.clean"; cat "$tmp/fast-smp2.err")"
+
 # A payload that does not decompress: refused before any RAM file, naming
 # the kernel and the rule.  (A byte in the middle of the xz stream.)
 cp "$T/amd64/vmlinuz" "$tmp/damaged-vmlinuz"
@@ -127,10 +138,9 @@ if [ -x "$repack" ] && [ -r "$KBOOT_TOP_SRCDIR/tests/boot/repacked-kernels.sh" ]
 	. "$KBOOT_TOP_SRCDIR/tests/boot/repacked-kernels.sh"
 	BOOT_OPTS="--boot-path fast --kernel-cache none"
 	BOOT_OPTS_PLAN=$BOOT_OPTS
+	repacked_kernels "$tmp/repacked" || tap_bail "cannot repack the kernels"
 	for arch in amd64 i386; do
-		repacked_kernels "$arch" "$tmp/repacked-$arch" ||
-			tap_bail "cannot repack the $arch kernel"
-		for k in "$tmp/repacked-$arch"/vmlinuz-*; do
+		for k in "$tmp/repacked"/vmlinuz-"$arch"-*; do
 			boot "$arch" 256 "console=ttyS0 panic=-1 quiet kboot.test=$(basename "$k")" "$k"
 		done
 	done
