@@ -52,6 +52,9 @@ median() {
 # ns_to_s NS: seconds, 3 decimals.
 ns_to_s() { awk -v n="$1" 'BEGIN { printf "%.3f", n / 1e9 }'; }
 
+# s3 SECONDS: 3 decimals.
+s3() { awk -v s="$1" 'BEGIN { printf "%.3f", s }'; }
+
 # ratio A B: A/B, 3 decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
@@ -105,7 +108,7 @@ kvm="$kvm; both QEMU sides run TCG (preview always passes accel=tcg)"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 machine="${cpu:-unknown CPU}, $cores cores, $kernel_release, QEMU ${qemu_version:-not found}, $kvm"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
-command="make bench (bench/run.sh; BENCH_RUNS=$runs BENCH_QUICK_RUNS=$quick BENCH_LOAD_MIB=$load_mib)"
+command="make bench BENCH_RUNS=$runs BENCH_QUICK_RUNS=$quick BENCH_LOAD_MIB=$load_mib"
 say "bench: $machine"
 say "bench: load average at the start $load_start; $command"
 
@@ -156,7 +159,7 @@ if "$BENCH_LOAD" --size-mib "$load_mib" --runs "$runs" > "$tmp/load.out" 2> "$tm
 	load_s=$(field load_median_s) limit_s=$(field limit_median_s)
 	peak_kib=$(field loader_peak_kib)
 	r=$(ratio "$limit_s" "$load_s")
-	row "$c2" ">= 0.8" "$r" "load $load_s s, limit $limit_s s" "$runs" "$(verdict "$r" ">= 0.8")"
+	row "$c2" ">= 0.8" "$r" "load $(s3 "$load_s") s, limit $(s3 "$limit_s") s" "$runs" "$(verdict "$r" ">= 0.8")"
 	peak_mib=$(awk -v k="$peak_kib" 'BEGIN { printf "%.1f", k / 1024 }')
 	row "$c2m" "<= 64 MiB" "$peak_mib MiB" \
 		"sampled RssAnon+RssFile $(field sampled_kib) KiB; VmHWM $(field vm_hwm_kib) - RssShmem $(field rss_shmem_kib) KiB" \
@@ -189,10 +192,14 @@ boot() {
 	t1=$(now_ns)
 	st=$(cat "$tmp/$name.status")
 	if [ "$st" -ne 0 ] || [ ! -f "$tmp/$name.mark" ]; then
+		# The status, then the first lines of stderr that are not the
+		# plan's table (--verbose), as one line.
 		{
-			echo "exit status $st$( [ -f "$tmp/$name.mark" ] || echo ", no KBOOT-MARKER line")"
-			grep -v '^|' "$tmp/$name.err" | grep -v '^ *$' | head -n 3
-		} | tr '\n' ' ' | sed 's/ *$//' > "$tmp/$name.why"
+			printf 'exit status %s' "$st"
+			[ -f "$tmp/$name.mark" ] || printf ', no KBOOT-MARKER line'
+			grep -v '^|' "$tmp/$name.err" | grep -v '^ *$' | head -n 3 | tr '\n' ' ' |
+				sed 's/^/: /; s/ *$//'
+		} > "$tmp/$name.why"
 		return 1
 	fi
 	echo $(($(cat "$tmp/$name.mark") - t0)) >> "$tmp/$name.ns"
@@ -330,7 +337,7 @@ elif "$BENCH_CACHE" --runs "$quick" "$kernel" > "$tmp/cache.out" 2> "$tmp/cache.
 	field() { printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 	miss_s=$(field miss_median_s) hit_s=$(field hit_median_s)
 	r=$(ratio "$hit_s" "$miss_s")
-	row "$c5" "none" "$r" "hit $hit_s s, miss $miss_s s" "$quick" "no target (reported)"
+	row "$c5" "none" "$r" "hit $(s3 "$hit_s") s, miss $(s3 "$miss_s") s" "$quick" "no target (reported)"
 else
 	cat "$tmp/cache.out" "$tmp/cache.err"
 	fail_row "$c5" "none" "$BENCH_CACHE: $(tail -n 1 "$tmp/cache.err")"
@@ -343,7 +350,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 	say "$marker_begin"
 	say "<!-- Written by bench/run.sh (make bench); edit the text around it, not this. -->"
 	say ""
-	say "Command: \`$command\`, started $started."
+	say "Command: \`$command\` (bench/run.sh), started $started."
 	say ""
 	say "Machine: $machine; load average $load_start at the start, $load_end at the end."
 	say ""
