@@ -23,6 +23,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bench_stats.h"
 #include "kboot_image.h"
 #include "kboot_image_cache.h"
 #include "kboot_image_payload.h"
@@ -96,25 +97,6 @@ bench_dir_remove (const char *dir)
       g_unlink (path);
     }
   g_rmdir (dir);
-}
-
-static int
-bench_double_cmp (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-bench_median (GArray *values)
-{
-  guint n = values->len;
-
-  g_array_sort (values, bench_double_cmp);
-  return n % 2 ? g_array_index (values, double, n / 2)
-               : (g_array_index (values, double, n / 2 - 1)
-                  + g_array_index (values, double, n / 2)) / 2;
 }
 
 int

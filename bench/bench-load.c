@@ -41,6 +41,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bench_stats.h"
 #include "kboot_loader_guest.h"
 
 /* Where the initrd goes in guest memory: above the first MiB, as the plan
@@ -273,25 +274,6 @@ bench_peak (const BenchLoadJob *job, BenchMemory *at_end, long *sampled_kib)
   g_unlink (job->ram);
   *at_end = mem;
   return MAX (*sampled_kib, mem.vm_hwm_kib - mem.rss_shmem_kib);
-}
-
-static int
-bench_double_cmp (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-bench_median (GArray *values)
-{
-  guint n = values->len;
-
-  g_array_sort (values, bench_double_cmp);
-  return n % 2 ? g_array_index (values, double, n / 2)
-               : (g_array_index (values, double, n / 2 - 1)
-                  + g_array_index (values, double, n / 2)) / 2;
 }
 
 int

@@ -455,6 +455,25 @@ probe_value (GHashTable *values, const char *name)
   return GPOINTER_TO_UINT (v);
 }
 
+/* What both boot protocols (Documentation/arch/x86/boot.rst, "32-bit"
+ * and "64-bit BOOT PROTOCOL") give the kernel, as the probe saw it. */
+static void
+assert_boot_protocol_state (GHashTable *v)
+{
+  g_assert_cmphex (probe_value (v, "esi"), ==, BOOT_PARAMS_ADDR);
+  g_assert_cmphex (probe_value (v, "bp0"), ==, BOOT_PARAMS_WORD);
+  /* Under Xen EBX held hvm_start_info (the shim passes one): gone. */
+  g_assert_cmphex (probe_value (v, "ebx"), ==, 0);
+  g_assert_cmphex (probe_value (v, "edi"), ==, 0);
+  g_assert_cmphex (probe_value (v, "ebp"), ==, 0);
+  g_assert_cmphex (probe_value (v, "cs"), ==, KBOOT_BOOT_CS);
+  g_assert_cmphex (probe_value (v, "ds"), ==, KBOOT_BOOT_DS);
+  g_assert_cmphex (probe_value (v, "es"), ==, KBOOT_BOOT_DS);
+  g_assert_cmphex (probe_value (v, "ss"), ==, KBOOT_BOOT_DS);
+  /* Interrupts off, DF clear, nothing else set. */
+  g_assert_cmphex (probe_value (v, "eflags"), ==, X86_EFLAGS_FIXED);
+}
+
 #define ENTER_LINE "xen-kboot firmware: entering the kernel at 0x00200000 " \
   "with boot_params at 0x00007000\n"
 
@@ -475,21 +494,9 @@ test_enter (gconstpointer data)
   g_assert_nonnull (strstr (run.debugcon, ENTER_LINE));
   v = probe_values (run.serial);
 
-  /* Documentation/arch/x86/boot.rst, "32-bit BOOT PROTOCOL". */
-  g_assert_cmphex (probe_value (v, "esi"), ==, BOOT_PARAMS_ADDR);
-  g_assert_cmphex (probe_value (v, "bp0"), ==, BOOT_PARAMS_WORD);
-  /* Under Xen EBX held hvm_start_info (the shim passes one): gone. */
-  g_assert_cmphex (probe_value (v, "ebx"), ==, 0);
-  g_assert_cmphex (probe_value (v, "edi"), ==, 0);
-  g_assert_cmphex (probe_value (v, "ebp"), ==, 0);
-  g_assert_cmphex (probe_value (v, "cs"), ==, KBOOT_BOOT_CS);
-  g_assert_cmphex (probe_value (v, "ds"), ==, KBOOT_BOOT_DS);
-  g_assert_cmphex (probe_value (v, "es"), ==, KBOOT_BOOT_DS);
-  g_assert_cmphex (probe_value (v, "ss"), ==, KBOOT_BOOT_DS);
+  assert_boot_protocol_state (v);
   g_assert_cmphex (probe_value (v, "fs"), ==, KBOOT_BOOT_DS);
   g_assert_cmphex (probe_value (v, "gs"), ==, KBOOT_BOOT_DS);
-  /* Interrupts off, DF clear, nothing else set. */
-  g_assert_cmphex (probe_value (v, "eflags"), ==, X86_EFLAGS_FIXED);
   cr0 = probe_value (v, "cr0");
   g_assert_cmphex (cr0 & X86_CR0_PE, ==, X86_CR0_PE);
   g_assert_cmphex (cr0 & X86_CR0_PG, ==, 0);
@@ -742,16 +749,7 @@ test_entry_kind (gconstpointer data)
   g_assert_nonnull (strstr (run.debugcon, line));
   v = probe_values (run.serial);
 
-  g_assert_cmphex (probe_value (v, "esi"), ==, BOOT_PARAMS_ADDR);
-  g_assert_cmphex (probe_value (v, "bp0"), ==, BOOT_PARAMS_WORD);
-  g_assert_cmphex (probe_value (v, "ebx"), ==, 0);
-  g_assert_cmphex (probe_value (v, "edi"), ==, 0);
-  g_assert_cmphex (probe_value (v, "ebp"), ==, 0);
-  g_assert_cmphex (probe_value (v, "cs"), ==, KBOOT_BOOT_CS);
-  g_assert_cmphex (probe_value (v, "ds"), ==, KBOOT_BOOT_DS);
-  g_assert_cmphex (probe_value (v, "es"), ==, KBOOT_BOOT_DS);
-  g_assert_cmphex (probe_value (v, "ss"), ==, KBOOT_BOOT_DS);
-  g_assert_cmphex (probe_value (v, "eflags"), ==, X86_EFLAGS_FIXED);
+  assert_boot_protocol_state (v);
   g_assert_cmphex (((guint64) probe_value (v, "ds_desc_hi") << 32)
                    | probe_value (v, "ds_desc_lo"), ==, X86_GDT_DATA32_FLAT);
   cr0 = probe_value (v, "cr0");
