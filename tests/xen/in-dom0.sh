@@ -300,7 +300,9 @@ dm256() {
 }
 scenario dm256 "$CON/guest-dm256.log" dm256
 
-xl256() {
+# /tmp/xl256.cfg: direct256's guest as xl.cfg with kernel= (qemu-xen
+# loads the kernel over fw_cfg), for xl256 and createbench.
+write_xl256_cfg() {
 	cat > /tmp/xl256.cfg <<CFG
 name = "xl256"
 type = "hvm"
@@ -315,6 +317,10 @@ cmdline = "$(cmdline_of direct256)"
 on_poweroff = "destroy"
 on_reboot = "destroy"
 CFG
+}
+
+xl256() {
+	write_xl256_cfg
 	t0=$(now)
 	tap_ok "xl256: xl create with kernel= exits 0" xl create /tmp/xl256.cfg
 	wait_boot xl256 "$CON/guest-xl256.log" 600 "$t0"
@@ -756,21 +762,7 @@ createbench() {
 	done
 }
 if grep -q -w createbench "$dir/scenarios" 2>/dev/null; then
-	# The xl.cfg of xl256, written by its scenario; here without it.
-	[ -f /tmp/xl256.cfg ] || cat > /tmp/xl256.cfg <<CFG
-name = "xl256"
-type = "hvm"
-memory = 256
-vcpus = 1
-pae = 1
-acpi = 1
-apic = 1
-kernel = "$(sed -n 's|.*<kernel>\(.*\)</kernel>.*|\1|p' "$D/direct256.xml")"
-ramdisk = "$dir/initrd-amd64.gz"
-cmdline = "$(cmdline_of direct256)"
-on_poweroff = "destroy"
-on_reboot = "destroy"
-CFG
+	write_xl256_cfg
 	createbench
 fi
 
