@@ -16,7 +16,7 @@
 #   BENCH_RESULTS       where results measured elsewhere are read (bench/results)
 #   QEMU                qemu-system-x86_64
 set -u
-top=${KBOOT_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+top=$(cd "${KBOOT_TOP_SRCDIR:-$(dirname "$0")/..}" && pwd)
 T=${KBOOT_TESTDATA:-/var/cache/xen-kboot/testdata}
 XEN_KBOOT=${XEN_KBOOT:-$top/build/tools/xen-kboot}
 BENCH_LOAD=${BENCH_LOAD:-$top/build/bench/bench-load}
@@ -357,7 +357,7 @@ if [ -f "$xen_results" ]; then
 		fi
 		r=$(ratio "$kb" "$xl")
 		row "real Xen: $name" "$target" "$r" \
-			"xen-kboot $kb s, xl $xl s (from $xen_results${note:+: $note})" "$n" "$(verdict "$r" "$target")"
+			"xen-kboot $kb s, xl $xl s (from ${xen_results#"$top"/}${note:+: $note})" "$n" "$(verdict "$r" "$target")"
 	done < "$xen_results"
 elif [ "${BENCH_XEN:-1}" = 0 ]; then
 	row "real Xen: xen-kboot create (direct, fast) / xl create with kernel=, to the userspace marker" \
