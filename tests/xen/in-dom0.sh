@@ -7,6 +7,7 @@
 #   in-dom0.sh DIR
 . "$(dirname "$0")/../tap.sh"
 dir=$1 D=$1/domains
+rm -f /tmp/scenarios.known /tmp/scenarios.ran
 CON=/var/log/xen/console
 V="virsh -q -c xen:///system"
 
@@ -111,9 +112,11 @@ forget() {
 # scenarios it names run.
 scenario() {
 	sc_name=$1 sc_log=$2 sc_fn=$3 sc_try=0 sc_hung=0
-	if [ -s "$dir/scenarios" ] && ! grep -q -w -F "$sc_name" "$dir/scenarios"; then
+	echo "$sc_name" >> /tmp/scenarios.known
+	if [ -s "$dir/scenarios" ] && ! grep -q -x -F "$sc_name" "$dir/scenarios"; then
 		return 0
 	fi
+	echo "$sc_name" >> /tmp/scenarios.ran
 	while :; do
 		triple_faults > /tmp/faults.before
 		rm -f "/tmp/$sc_name.time" "/tmp/$sc_name.done" "/tmp/$sc_name.hung"
@@ -761,7 +764,9 @@ createbench() {
 			awk -v h="$how" '{ v[NR] = $1 } END { if (NR) printf "# bench-xen: median %s %.1f %d\n", h, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), NR }'
 	done
 }
-if grep -q -w createbench "$dir/scenarios" 2>/dev/null; then
+echo createbench >> /tmp/scenarios.known
+if grep -q -x createbench "$dir/scenarios" 2>/dev/null; then
+	echo createbench >> /tmp/scenarios.ran
 	write_xl256_cfg
 	createbench
 fi
@@ -781,4 +786,17 @@ done
 lvt=$(cat /tmp/lv256.time 2>/dev/null) dmt=$(cat /tmp/lvdm256.time 2>/dev/null)
 echo "# virsh create to userspace: through xen-kboot-dm ${dmt:-?} s, through qemu-xen -kernel ${lvt:-?} s:" \
 	"$(awk -v a="$dmt" -v b="$lvt" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "?" }') (goal: at most 0.5x)"
+# Which scenarios ran: all of them (but createbench) unless some were
+# named, and then every one named, so that a misspelt name or a broken
+# filter cannot pass by running nothing.
+touch /tmp/scenarios.ran
+if [ -s "$dir/scenarios" ]; then
+	sort -u "$dir/scenarios" > /tmp/scenarios.want
+else
+	grep -v -x createbench /tmp/scenarios.known | sort -u > /tmp/scenarios.want
+fi
+sort -u /tmp/scenarios.ran | comm -23 /tmp/scenarios.want - > /tmp/scenarios.missing
+[ ! -s /tmp/scenarios.missing ] && [ -s /tmp/scenarios.ran ]
+tap_result $? "every scenario asked for ran ($(sort -u /tmp/scenarios.ran | wc -l) of $(wc -l < /tmp/scenarios.want))" \
+	"not run: $(tr '\n' ' ' < /tmp/scenarios.missing); known: $(sort -u /tmp/scenarios.known | tr '\n' ' ')"
 [ "$tap_failed" -eq 0 ]

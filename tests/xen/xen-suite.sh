@@ -202,7 +202,11 @@ done
 # xen-kboot create (direct and fast) and xl create with kernel=, runs only
 # when named; KBOOT_XEN_BENCH_RUNS rounds (default 3); its "# bench-xen:"
 # lines are copied to $KBOOT_XEN_BENCH_OUT when that is set.
-printf '%s\n' "${KBOOT_XEN_SCENARIOS:-}" > "$tmp/scenarios"
+# Empty without it (a newline alone would name no scenario, and skip all).
+: > "$tmp/scenarios"
+for name in ${KBOOT_XEN_SCENARIOS:-}; do
+	printf '%s\n' "$name" >> "$tmp/scenarios"
+done
 printf '%s\n' "${KBOOT_XEN_BENCH_RUNS:-3}" > "$tmp/bench-runs"
 
 # One Xen boot for everything; its TAP lines come through, numbered by
