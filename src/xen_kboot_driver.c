@@ -326,10 +326,12 @@ xen_kboot_boot_admit (XenKbootBoot *boot, const XenKbootDomainDef *def,
     admit_initrd (boot, def, problems);
   if (boot->kernel)
     admit_cmdline (boot, problems);
-  if (problems->len > before || !options->plan)
-    return problems->len == before;
+  if (problems->len > before)
+    return FALSE;
   if (options->fast && !admit_fast (boot, options, problems))
     return FALSE;
+  if (!options->plan)
+    return TRUE;
   return admit_plan (boot, def, options, problems);
 }
 

@@ -121,9 +121,9 @@ typedef struct {
   const char *firmware;        /* xen-hvm: the firmware ELF Xen loads;
                                 * NULL: the installed one */
   KbootFirmwareElf *elf;       /* when not NULL, receives that ELF's facts */
-  const XenKbootFastOptions *fast; /* the fast path (with the plan only):
-                                    * the kernel proper made and planned
-                                    * for; NULL: the direct path */
+  const XenKbootFastOptions *fast; /* the fast path: the kernel proper
+                                    * made once the files passed (and the
+                                    * plan made for it); NULL: direct */
 } XenKbootAdmitOptions;
 
 /* The admission of @def: the domain (when planning), then the files, each

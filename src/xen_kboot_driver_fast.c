@@ -68,6 +68,16 @@ fast_read_kernel (KbootKernel *kernel, gsize *len, GError **error)
   return g_steal_pointer (&bytes);
 }
 
+/* A cache that cannot be used is passed by, once said. */
+static void
+fast_say_cache_unused (const GError *why)
+{
+  g_autofree char *text = kboot_text_printable (why->message);
+
+  fprintf (stderr, "xen-kboot: warning: the kernel cache is not used: %s; "
+           "decompressing the kernel in memory\n", text);
+}
+
 /* From the cache, or NULL (with the reason on stderr) when it cannot be
  * used; *@fatal when the kernel itself is the problem. */
 static GBytes *
@@ -89,17 +99,13 @@ fast_from_cache (const XenKbootFastOptions *options, FastBuild *build,
                                         : XEN_KBOOT_FAST_CACHE_MAX_DEFAULT, &local);
   if (!cache)
     {
-      g_autofree char *why = kboot_text_printable (local->message);
-      fprintf (stderr, "xen-kboot: warning: the kernel cache is not used: %s; "
-               "decompressing the kernel in memory\n", why);
+      fast_say_cache_unused (local);
       return NULL;
     }
   bytes = kboot_kernel_cache_get (cache, build->bytes, build->len,
                                   fast_decompress, build, &report, &local);
   if (!bytes)
     {
-      g_autofree char *why = kboot_text_printable (local->message);
-
       kboot_cache_report_clear (&report);
       if (local->domain != KBOOT_CACHE_ERROR)
         {
@@ -107,8 +113,7 @@ fast_from_cache (const XenKbootFastOptions *options, FastBuild *build,
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
-      fprintf (stderr, "xen-kboot: warning: the kernel cache is not used: %s; "
-               "decompressing the kernel in memory\n", why);
+      fast_say_cache_unused (local);
       return NULL;
     }
   /* A rebuilt entry means something damaged the cache: said, always. */

@@ -58,7 +58,8 @@ xen_kboot_dm_admit (const XenKbootDmRequest *request, GError **error)
 {
   g_autoptr(XenKbootBoot) boot = g_new0 (XenKbootBoot, 1);
   g_autoptr(GPtrArray) problems = xen_kboot_boot_problems_new ();
-  const XenKbootAdmitOptions options = { KBOOT_PLATFORM_XEN_HVM, FALSE, NULL, NULL };
+  const XenKbootAdmitOptions options = { KBOOT_PLATFORM_XEN_HVM, FALSE, NULL, NULL,
+                                         request->fast };
   XenKbootDomainDef def;
 
   /* libvirt's schema wants absolute paths and libxl passes them on; a
@@ -74,18 +75,11 @@ xen_kboot_dm_admit (const XenKbootDmRequest *request, GError **error)
   def.os.kernel = (char *) request->kernel;
   def.os.initrd = (char *) request->initrd;
   def.os.cmdline = (char *) request->cmdline;
-  if (!xen_kboot_boot_admit (boot, &def, &options, problems))
-    {
-      g_propagate_error (error, xen_kboot_boot_problem_to_error (
-                                  &def, g_ptr_array_index (problems, 0)));
-      return NULL;
-    }
-  /* The fast path's kernel proper, before the plan makes room for it. */
-  if (request->fast
-      && !xen_kboot_fast_kernel (boot->kernel, request->fast, &boot->vmlinux_bytes,
-                                 &boot->vmlinux, error))
-    return NULL;
-  return g_steal_pointer (&boot);
+  if (xen_kboot_boot_admit (boot, &def, &options, problems))
+    return g_steal_pointer (&boot);
+  g_propagate_error (error, xen_kboot_boot_problem_to_error (
+                              &def, g_ptr_array_index (problems, 0)));
+  return NULL;
 }
 
 /* 2. The memory map of the RAM Xen built, checked to describe exactly
