@@ -6,8 +6,8 @@
 #
 #   in-dom0.sh DIR
 . "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/scenario.sh"
 dir=$1 D=$1/domains
-rm -f /tmp/scenarios.known /tmp/scenarios.ran
 CON=/var/log/xen/console
 V="virsh -q -c xen:///system"
 
@@ -30,19 +30,7 @@ logtext() {
 report() { logtext "$1" | sed -n "s/^KBOOT-$2: //p" | tail -n 1; }
 markers() { logtext "$1" | grep -c "^KBOOT-$2"; }
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds, polling twice a second.
-# (Its own variable names: the callers' $limit must survive it.)
-wait_for() {
-	wait_polls=$(($1 * 2)); shift
-	wait_n=0
-	until "$@"; do
-		wait_n=$((wait_n + 1))
-		[ $wait_n -lt $wait_polls ] || return 1
-		sleep 0.5
-	done
-}
 has_markers() { [ "$(markers "$1" "$2")" -ge "$3" ]; }
-domain_gone() { ! xl domid "$1" > /dev/null 2>&1; }
 # The guest NAME reached userspace, or there is no domain NAME to wait for.
 booted_or_gone() { has_markers "$2" MARKER 1 || domain_gone "$1"; }
 # The guest NAME's report ended, or there is no domain NAME to wait for.
@@ -77,79 +65,6 @@ wait_boot() {
 		"$(logtext "$log" | tail -n 30; xl list; xl dmesg | grep -E '\(d[0-9]+\)' | tail -n 20
 		  xl dmesg | grep -E 'Triple fault|domain_crash' | tail -n 5)"
 	id=$(xl domid "$name" 2>/dev/null || echo "$id")
-}
-
-# triple_faults: the vCPUs Xen has seen triple-fault so far, one line each.
-triple_faults() { xl dmesg | grep -o -E 'd[0-9]+v[0-9]+ Triple fault' | sort -u; }
-
-# forget NAME: no domain NAME is left, running or defined in libvirt.
-forget() {
-	if ! domain_gone "$1"; then
-		echo "# $1: its domain $(xl domid "$1") is still there after its scenario: destroyed"
-		$V destroy "$1" > /dev/null 2>&1
-		xl destroy "$1" > /dev/null 2>&1
-		wait_for 30 domain_gone "$1"
-	fi
-	$V undefine "$1" > /dev/null 2>&1
-	return 0
-}
-
-# scenario NAME LOG FUNCTION: FUNCTION's test points (one guest NAME,
-# console log LOG), held back until they are final.  Any guest here,
-# booted directly or by hvmloader, sometimes triple-faults: Xen's SVM
-# nested in QEMU's TCG (seen early in the kernel at "AGP: Checking
-# aperture", on a secondary vCPU after userspace began, and in poweroff;
-# Xen logs "dNvM Triple fault" and once dumped its own RIP as the
-# guest's).  When a test point failed and Xen logged such a fault during
-# the scenario, its points are dropped, said, the domain destroyed, LOG's
-# bytes so far skipped from then on (logtext), and the scenario run again
-# (twice at most).  A guest that is still there but never reached
-# userspace in its time (once in CI: hvmloader with 4 vCPUs, 92 s on
-# other runs) is taken for the same artifact once: run once more.
-# Any other failure stands; every run again is said in the TAP output.
-# Whatever the outcome, no domain NAME is left for the next scenario.
-# With DIR/scenarios (KBOOT_XEN_SCENARIOS of xen-suite.sh), only the
-# scenarios it names run.
-scenario() {
-	sc_name=$1 sc_log=$2 sc_fn=$3 sc_try=0 sc_hung=0
-	echo "$sc_name" >> /tmp/scenarios.known
-	if [ -s "$dir/scenarios" ] && ! grep -q -x -F "$sc_name" "$dir/scenarios"; then
-		return 0
-	fi
-	echo "$sc_name" >> /tmp/scenarios.ran
-	while :; do
-		triple_faults > /tmp/faults.before
-		rm -f "/tmp/$sc_name.time" "/tmp/$sc_name.done" "/tmp/$sc_name.hung"
-		( "$sc_fn" ) > /tmp/scenario.tap 2>&1
-		# (dom0 has no comm: grep -v -x -F -f keeps the new lines.)
-		triple_faults | grep -v -x -F -f /tmp/faults.before > /tmp/faults.new
-		sc_why=
-		if grep -q '^not ok ' /tmp/scenario.tap; then
-			if [ -s /tmp/faults.new ] && [ $sc_try -lt 2 ]; then
-				sc_why="Xen logged $(tr '\n' ' ' < /tmp/faults.new)(nested SVM under TCG)"
-			elif [ -f "/tmp/$sc_name.hung" ] && [ $sc_hung -lt 1 ]; then
-				sc_why="the guest was still running but not in userspace after $(cat "/tmp/$sc_name.hung") s (nested SVM under TCG)"
-				sc_hung=1
-			fi
-		fi
-		if [ -n "$sc_why" ]; then
-			sc_try=$((sc_try + 1))
-			echo "# $sc_name: $sc_why and these failed:"
-			grep '^not ok ' /tmp/scenario.tap | sed 's/^/#   /'
-			echo "# $sc_name: run again ($sc_try)"
-			forget "$sc_name"
-			case $sc_log in
-			"$CON"/*) wc -c < "$sc_log" > "/tmp/${sc_log##*/}.skip" 2>/dev/null ;;
-			*) rm -f "$sc_log" "/tmp/${sc_log##*/}.skip" ;;
-			esac
-			continue
-		fi
-		break
-	done
-	cat /tmp/scenario.tap
-	tap_n=$((tap_n + $(grep -c -E '^(not )?ok ' /tmp/scenario.tap)))
-	tap_failed=$((tap_failed + $(grep -c '^not ok ' /tmp/scenario.tap)))
-	forget "$sc_name"
 }
 
 # check_report NAME LOG INITRD [e820]: what the guest saw.
@@ -765,9 +680,7 @@ createbench() {
 			awk -v h="$how" '{ v[NR] = $1 } END { if (NR) printf "# bench-xen: median %s %.1f %d\n", h, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), NR }'
 	done
 }
-echo createbench >> /tmp/scenarios.known
-if grep -q -x createbench "$dir/scenarios" 2>/dev/null; then
-	echo createbench >> /tmp/scenarios.ran
+if only_when_named createbench; then
 	write_xl256_cfg
 	createbench
 fi
@@ -787,17 +700,5 @@ done
 lvt=$(cat /tmp/lv256.time 2>/dev/null) dmt=$(cat /tmp/lvdm256.time 2>/dev/null)
 echo "# virsh create to userspace: through xen-kboot-dm ${dmt:-?} s, through qemu-xen -kernel ${lvt:-?} s:" \
 	"$(awk -v a="$dmt" -v b="$lvt" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "?" }') (goal: at most 0.5x)"
-# Which scenarios ran: all of them (but createbench) unless some were
-# named, and then every one named, so that a misspelt name or a broken
-# filter cannot pass by running nothing.
-touch /tmp/scenarios.ran
-if [ -s "$dir/scenarios" ]; then
-	sort -u "$dir/scenarios" > /tmp/scenarios.want
-else
-	grep -v -x createbench /tmp/scenarios.known | sort -u > /tmp/scenarios.want
-fi
-grep -v -x -F -f /tmp/scenarios.ran /tmp/scenarios.want > /tmp/scenarios.missing
-[ ! -s /tmp/scenarios.missing ] && [ -s /tmp/scenarios.ran ]
-tap_result $? "every scenario asked for ran ($(sort -u /tmp/scenarios.ran | wc -l) of $(wc -l < /tmp/scenarios.want))" \
-	"not run: $(tr '\n' ' ' < /tmp/scenarios.missing); known: $(sort -u /tmp/scenarios.known | tr '\n' ' ')"
+all_scenarios_ran
 [ "$tap_failed" -eq 0 ]
