@@ -12,6 +12,7 @@
 #include "xen_kboot_conf.h"
 #include "xen_kboot_conf_native.h"
 #include "xen_kboot_driver.h"
+#include "xen_kboot_driver_choice.h"
 #include "xen_kboot_driver_hook.h"
 #include "xen_kboot_conf_xml.h"
 
@@ -34,6 +35,7 @@ xen_kboot_hook_domain_free (XenKbootHookDomain *dom)
   g_free (dom->cmdline);
   g_free (dom->emulator);
   g_free (dom->kboot_mode);
+  g_free (dom->kboot_path);
   g_free (dom);
 }
 
@@ -179,7 +181,10 @@ read_metadata (XenKbootHookDomain *dom, const xmlNode *metadata)
         && strcmp ((const char *) n->ns->href, XEN_KBOOT_CONF_NAMESPACE) == 0)
       {
         if (strcmp ((const char *) n->name, "boot") == 0)
-          dom->kboot_mode = element_prop (n, "mode");
+          {
+            dom->kboot_mode = element_prop (n, "mode");
+            dom->kboot_path = element_prop (n, "path");
+          }
         return;
       }
 }
@@ -224,7 +229,7 @@ xen_kboot_hook_domain_parse (const char *xml, gsize len, GError **error)
         read_features (dom, n);
       else if (is_element (n, "devices"))
         read_devices (dom, n);
-      else if (is_element (n, "metadata") && !dom->kboot_mode)
+      else if (is_element (n, "metadata") && !dom->kboot_mode && !dom->kboot_path)
         read_metadata (dom, n);
     }
   return g_steal_pointer (&dom);
@@ -275,13 +280,43 @@ hook_def (const XenKbootHookDomain *dom, XenKbootDomainDef *def, GError **error)
   def->video_vram_kib = dom->video_vram_kib;
   def->emulator = dom->emulator;
   def->boot_mode_set = dom->kboot_mode != NULL;
-  if (!dom->kboot_mode
-      || xen_kboot_boot_mode_from_string (dom->kboot_mode, &def->boot_mode))
+  def->boot_path_set = dom->kboot_path != NULL;
+  if (dom->kboot_mode
+      && !xen_kboot_boot_mode_from_string (dom->kboot_mode, &def->boot_mode))
+    {
+      g_propagate_error (error, xen_kboot_conf_problem_new (
+                                  XEN_KBOOT_CONF_ERROR_INVALID_VALUE, def, 0,
+                                  "kboot:boot", "mode='%s' is not direct or "
+                                  "device-model", dom->kboot_mode));
+      return FALSE;
+    }
+  if (dom->kboot_path
+      && !xen_kboot_boot_path_from_string (dom->kboot_path, &def->boot_path))
+    {
+      g_propagate_error (error, xen_kboot_conf_problem_new (
+                                  XEN_KBOOT_CONF_ERROR_INVALID_VALUE, def, 0,
+                                  "kboot:boot", "path='%s' is not direct or "
+                                  "fast", dom->kboot_path));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* path='fast' is xen-kboot-dm's to honour: a kernel libvirt hands to
+ * QEMU's -kernel decompresses itself. */
+static gboolean
+check_fast_has_dm (const XenKbootDomainDef *def, GError **error)
+{
+  if (def->boot_path != XEN_KBOOT_BOOT_PATH_FAST
+      || xen_kboot_native_emulator_is_dm (def->emulator))
     return TRUE;
   g_propagate_error (error, xen_kboot_conf_problem_new (
-                              XEN_KBOOT_CONF_ERROR_INVALID_VALUE, def, 0,
-                              "kboot:boot", "mode='%s' is not direct or "
-                              "device-model", dom->kboot_mode));
+                              XEN_KBOOT_CONF_ERROR_BOOT_MODE_CONFLICT, def, 0,
+                              "kboot:boot", "path='fast' needs <emulator> "
+                              XEN_KBOOT_DM_NAME ", which loads the kernel "
+                              "decompressed; without it libvirt hands the "
+                              "kernel to QEMU's -kernel, and the kernel "
+                              "decompresses itself"));
   return FALSE;
 }
 
@@ -419,7 +454,8 @@ xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
     return XEN_KBOOT_HOOK_PASS_NOT_X86;
   if (!dom->kernel)
     return XEN_KBOOT_HOOK_PASS_NO_KERNEL;
-  if (!hook_def (dom, &def, &local) || !xen_kboot_native_check_boot_mode (&def, &local))
+  if (!hook_def (dom, &def, &local) || !xen_kboot_native_check_boot_mode (&def, &local)
+      || !check_fast_has_dm (&def, &local))
     return refuse_with (error, XEN_KBOOT_HOOK_ERROR_BOOT_MODE, name, local);
   /* The path the domain will really take: libvirt hands the kernel to
    * the device model, which is xen-kboot-dm or QEMU. */
@@ -434,6 +470,40 @@ xen_kboot_hook_check_domain (const XenKbootHookDomain *dom, const char *name,
   return check_qemu (dom, &def, name, error);
 }
 
+/* For xen-kboot-dm, which libxl starts next: the domain's path=, or no
+ * record, so that dm.conf decides (a record from an earlier start must
+ * not). */
+static gboolean
+record_boot_path (const XenKbootHookDomain *dom, const char *name, GError **error)
+{
+  g_autofree char *dir = xen_kboot_choice_dir ();
+  g_autoptr(GError) local = NULL;
+  XenKbootBootPath path = XEN_KBOOT_BOOT_PATH_DIRECT;
+
+  /* hook_def accepted it. */
+  if (dom->kboot_path)
+    xen_kboot_boot_path_from_string (dom->kboot_path, &path);
+  if (xen_kboot_choice_record (dir, name, dom->kboot_path ? &path : NULL, &local))
+    return TRUE;
+  g_set_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_BOOT_PATH_RECORD,
+               dom->kboot_path
+               ? "domain '%s': cannot record its boot path for " XEN_KBOOT_DM_NAME ": %s"
+               : "domain '%s': cannot remove an old boot path record, which "
+                 XEN_KBOOT_DM_NAME " would follow: %s", name, local->message);
+  return FALSE;
+}
+
+/* "release end": the domain is gone, and so is its record.  Quiet: a
+ * daemon that cannot reach the directory (a session daemon's user) has
+ * no record there, and release cannot be refused anyway. */
+static void
+forget_boot_path (const char *name)
+{
+  g_autofree char *dir = xen_kboot_choice_dir ();
+
+  xen_kboot_choice_record (dir, name, NULL, NULL);
+}
+
 XenKbootHookVerdict
 xen_kboot_hook_run (const char *const *args, const char *xml, gsize len,
                     GError **error)
@@ -443,6 +513,12 @@ xen_kboot_hook_run (const char *const *args, const char *xml, gsize len,
   XenKbootHookVerdict verdict;
   const char *name = args[XEN_KBOOT_HOOK_ARG_NAME];
 
+  if (g_strcmp0 (args[XEN_KBOOT_HOOK_ARG_OPERATION], "release") == 0
+      && g_strcmp0 (args[XEN_KBOOT_HOOK_ARG_SUB_OPERATION], "end") == 0)
+    {
+      forget_boot_path (name);
+      return XEN_KBOOT_HOOK_PASS_OTHER_OPERATION;
+    }
   if (!xen_kboot_hook_wants_domain (args[XEN_KBOOT_HOOK_ARG_OPERATION],
                                     args[XEN_KBOOT_HOOK_ARG_SUB_OPERATION]))
     return XEN_KBOOT_HOOK_PASS_OTHER_OPERATION;
@@ -455,6 +531,10 @@ xen_kboot_hook_run (const char *const *args, const char *xml, gsize len,
     }
   else
     verdict = xen_kboot_hook_check_domain (dom, name, &local);
+  if (verdict == XEN_KBOOT_HOOK_PASS_BOOTABLE
+      && xen_kboot_native_emulator_is_dm (dom->emulator)
+      && !record_boot_path (dom, name, &local))
+    verdict = XEN_KBOOT_HOOK_REFUSE;
   if (verdict == XEN_KBOOT_HOOK_REFUSE)
     {
       /* libvirt shows the hook's stderr inside its own one-line error. */

@@ -54,8 +54,12 @@ typedef enum {
   XEN_KBOOT_HOOK_ERROR_MEMORY,   /* no usable <memory>, or the plan does not fit */
   XEN_KBOOT_HOOK_ERROR_FIRMWARE, /* Xen: the firmware it loads first, which the
                                   * plan leaves room for, cannot be read */
-  XEN_KBOOT_HOOK_ERROR_BOOT_MODE, /* <kboot:boot mode=> unknown, or
-                                   * device-model with xen-kboot-dm */
+  XEN_KBOOT_HOOK_ERROR_BOOT_MODE, /* <kboot:boot mode=> or path= unknown,
+                                   * device-model with xen-kboot-dm, or
+                                   * path='fast' without it */
+  XEN_KBOOT_HOOK_ERROR_BOOT_PATH_RECORD, /* the boot path for xen-kboot-dm
+                                          * cannot be recorded or removed
+                                          * (xen_kboot_driver_choice.h) */
 } XenKbootHookError;
 
 #define XEN_KBOOT_HOOK_ERROR (xen_kboot_hook_error_quark ())
@@ -91,6 +95,7 @@ typedef struct {
   char *emulator;        /* the first <devices><emulator>, NULL when absent */
   char *kboot_mode;      /* <metadata><kboot:boot mode=> as written, NULL
                           * when absent */
+  char *kboot_path;      /* its path=, the same */
 } XenKbootHookDomain;
 
 void xen_kboot_hook_domain_free (XenKbootHookDomain *dom);
@@ -132,7 +137,11 @@ XenKbootHookVerdict xen_kboot_hook_check_domain (const XenKbootHookDomain *dom,
 
 /* The whole hook: @args are libvirt's XEN_KBOOT_HOOK_N_ARGS arguments,
  * @xml what came on stdin (may be NULL for operations that are not
- * checked).  On XEN_KBOOT_HOOK_REFUSE @error holds one line (no control
+ * checked).  A domain whose <emulator> is xen-kboot-dm and that passes
+ * gets its <kboot:boot path=> recorded for xen-kboot-dm, or any old
+ * record removed when it has none (xen_kboot_driver_choice.h; failing
+ * that refuses); "release end" removes the record, quietly.
+ * On XEN_KBOOT_HOOK_REFUSE @error holds one line (no control
  * characters), "domain 'NAME': FILE: reason (rule)". */
 XenKbootHookVerdict xen_kboot_hook_run (const char *const *args,
                                         const char *xml, gsize len,

@@ -15,6 +15,7 @@
 
 #include "kboot_synth.h"
 #include "xen_kboot_conf.h"
+#include "xen_kboot_driver_choice.h"
 #include "xen_kboot_driver_hook.h"
 #include "xen_kboot_conf_xml.h"
 
@@ -96,6 +97,10 @@ static char *test_dir;
 /* <kboot:boot mode=...> */
 #define KBOOT_MODE(mode)                                                   \
   "<kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' mode='" mode "'/>"
+
+/* <kboot:boot path=...> */
+#define KBOOT_PATH(path)                                                   \
+  "<kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' path='" path "'/>"
 
 #define GOOD "<kernel>@DIR@/good.bzImage</kernel>"
 #define GOOD32 "<kernel>@DIR@/good32.bzImage</kernel>"
@@ -344,6 +349,24 @@ static const HookCase hook_cases[] = {
     "contradicts <emulator> " DM ": libvirt and xl start xen-kboot-dm, which "
     "boots the kernel directly; use mode='direct', or another <emulator> to "
     "hand the kernel to qemu-xen" },
+  { "path/unknown-path", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_PATH ("slow"), DM),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_BOOT_MODE,
+    "domain 'hook-test': libvirt's domain XML: <kboot:boot>: path='slow' is not "
+    "direct or fast" },
+  { "path/fast-without-dm", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_PATH ("fast"), QEMU),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_BOOT_MODE,
+    "domain 'hook-test': libvirt's domain XML: <kboot:boot>: path='fast' needs "
+    "<emulator> xen-kboot-dm, which loads the kernel decompressed; without it "
+    "libvirt hands the kernel to QEMU's -kernel, and the kernel decompresses "
+    "itself" },
+  { "path/fast-with-dm", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_PATH ("fast"), DM),
+    XEN_KBOOT_HOOK_PASS_BOOTABLE },
+  { "path/direct-without-dm", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_PATH ("direct"), QEMU),
+    XEN_KBOOT_HOOK_PASS_QEMU_KERNEL },
   { "path/unknown-mode", "prepare", "begin",
     ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_MODE ("qemu"), QEMU),
     XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_BOOT_MODE,
@@ -530,6 +553,112 @@ test_no_xml_needed (void)
   g_assert_false (xen_kboot_hook_wants_domain ("prepare", "end"));
   g_assert_false (xen_kboot_hook_wants_domain ("start", "begin"));
   g_assert_false (xen_kboot_hook_wants_domain (NULL, NULL));
+}
+
+/* Run the hook for domain "hook-test" on @operation @sub with @xml. */
+static XenKbootHookVerdict
+hook_on (const char *operation, const char *sub, const char *xml, GError **error)
+{
+  g_autofree char *expanded = expand (xml);
+  const char *args[] = { "hook-test", operation, sub, "-" };
+
+  return xen_kboot_hook_run (args, expanded, strlen (expanded), error);
+}
+
+/* "hook-test"'s record: -1 none, else its XenKbootBootPath. */
+static int
+recorded_path (void)
+{
+  g_autofree char *dir = xen_kboot_choice_dir ();
+  g_autoptr(GError) error = NULL;
+  XenKbootBootPath path;
+  gboolean found;
+
+  g_assert_true (xen_kboot_choice_lookup (dir, "hook-test", &found, &path, &error));
+  g_assert_no_error (error);
+  return found ? (int) path : -1;
+}
+
+/* The domain's path= for xen-kboot-dm: recorded on "prepare begin" of a
+ * domain that passes through xen-kboot-dm, replaced or removed by the
+ * next one, removed on "release end"; never for a refused domain; a
+ * record that cannot be written or removed refuses the domain. */
+static void
+test_boot_path_record (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = xen_kboot_choice_dir ();
+  g_autofree char *file = xen_kboot_choice_file (dir, "hook-test", NULL);
+  g_autofree char *run = g_strdup (g_getenv ("XEN_KBOOT_RUN_DIR"));
+  GStatBuf st;
+
+  /* The table's cases may have left one. */
+  g_unlink (file);
+  g_assert_cmpint (recorded_path (), ==, -1);
+  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
+                            "<pae/>", KBOOT_PATH ("fast"), DM), &error),
+                   ==, XEN_KBOOT_HOOK_PASS_BOOTABLE);
+  g_assert_no_error (error);
+  g_assert_cmpint (recorded_path (), ==, XEN_KBOOT_BOOT_PATH_FAST);
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0700);
+
+  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
+                            "<pae/>", KBOOT_PATH ("direct"), DM), &error),
+                   ==, XEN_KBOOT_HOOK_PASS_BOOTABLE);
+  g_assert_cmpint (recorded_path (), ==, XEN_KBOOT_BOOT_PATH_DIRECT);
+  /* No path= any more: dm.conf decides again. */
+  g_assert_cmpint (hook_on ("prepare", "begin", DOMAIN ("xen", "256", "hvm", GOOD),
+                            &error), ==, XEN_KBOOT_HOOK_PASS_BOOTABLE);
+  g_assert_cmpint (recorded_path (), ==, -1);
+
+  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
+                            "<pae/>", KBOOT_PATH ("fast"), DM), &error),
+                   ==, XEN_KBOOT_HOOK_PASS_BOOTABLE);
+  g_assert_cmpint (hook_on ("release", "end", "", &error), ==,
+                   XEN_KBOOT_HOOK_PASS_OTHER_OPERATION);
+  g_assert_no_error (error);
+  g_assert_cmpint (recorded_path (), ==, -1);
+
+  /* Refused: nothing recorded. */
+  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", NORELO,
+                            "<pae/>", KBOOT_PATH ("fast"), DM), &error),
+                   ==, XEN_KBOOT_HOOK_REFUSE);
+  g_clear_error (&error);
+  g_assert_cmpint (recorded_path (), ==, -1);
+
+  /* The directory is a file: the domain is refused, with the reason. */
+  g_setenv ("XEN_KBOOT_RUN_DIR", test_dir, TRUE);
+  g_free (dir);
+  dir = xen_kboot_choice_dir ();
+  g_assert_true (g_file_set_contents (dir, "", 0, NULL));
+  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
+                            "<pae/>", KBOOT_PATH ("fast"), DM), &error),
+                   ==, XEN_KBOOT_HOOK_REFUSE);
+  g_assert_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_BOOT_PATH_RECORD);
+  {
+    g_autofree char *want = g_strdup_printf ("domain 'hook-test': cannot record its "
+                                             "boot path for xen-kboot-dm: %s: the "
+                                             "directory of boot paths is a regular "
+                                             "file, not a directory", dir);
+    g_assert_cmpstr (error->message, ==, want);
+  }
+  g_clear_error (&error);
+  g_assert_cmpint (hook_on ("prepare", "begin", DOMAIN ("xen", "256", "hvm", GOOD),
+                            &error), ==, XEN_KBOOT_HOOK_REFUSE);
+  g_assert_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_BOOT_PATH_RECORD);
+  g_assert_true (g_str_has_prefix (error->message, "domain 'hook-test': cannot remove "
+                                   "an old boot path record, which xen-kboot-dm "
+                                   "would follow: "));
+  g_clear_error (&error);
+  /* Release stays quiet. */
+  g_assert_cmpint (hook_on ("release", "end", "", &error), ==,
+                   XEN_KBOOT_HOOK_PASS_OTHER_OPERATION);
+  g_assert_no_error (error);
+  g_unlink (dir);
+  g_setenv ("XEN_KBOOT_RUN_DIR", run, TRUE);
 }
 
 /* Over XEN_KBOOT_XML_MAX_SIZE: refused with the real size, not parsed. */
@@ -739,6 +868,15 @@ remove_files (void)
       g_autofree char *path = g_build_filename (test_dir, names[i], NULL);
       g_unlink (path);
     }
+  {
+    g_autofree char *run = g_build_filename (test_dir, "run", NULL);
+    g_autofree char *domains = g_build_filename (run, "domains", NULL);
+    g_autofree char *record = g_build_filename (domains, "hook-test.boot", NULL);
+
+    g_unlink (record);
+    g_rmdir (domains);
+    g_rmdir (run);
+  }
   g_rmdir (test_dir);
 }
 
@@ -752,6 +890,11 @@ main (int argc, char **argv)
   test_dir = g_dir_make_tmp ("kboot-hook-XXXXXX", &error);
   g_assert_no_error (error);
   make_files ();
+  /* The hook's records for xen-kboot-dm go here, never to /run. */
+  {
+    g_autofree char *run = g_build_filename (test_dir, "run", NULL);
+    g_setenv ("XEN_KBOOT_RUN_DIR", run, TRUE);
+  }
 
   for (gsize i = 0; i < G_N_ELEMENTS (hook_cases); i++)
     {
@@ -762,6 +905,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kboot/hook/too-large", test_too_large);
   g_test_add_func ("/kboot/hook/parse", test_parse);
   g_test_add_func ("/kboot/hook/parse-path", test_parse_path);
+  g_test_add_func ("/kboot/hook/boot-path-record", test_boot_path_record);
   status = g_test_run ();
 
   remove_files ();

@@ -26,6 +26,8 @@ shim=$B/tests/xenshim/.libs/libxenshim.so
 [ -f "$shim" ] || tap_bail "$shim is missing: build with 'make check'"
 [ -x "$DM" ] || tap_bail "$DM is missing: build with the Xen libraries"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kboot-dm.XXXXXX")
+# The hook's records for xen-kboot-dm (never /run's).
+export XEN_KBOOT_RUN_DIR="$tmp/run"
 trap 'rm -rf "$tmp"' EXIT
 
 "$KBOOT_TOP_SRCDIR/tests/boot/make-initrd.sh" "$T/busybox-amd64" "$tmp/initrd.gz" 1000000 ||
@@ -224,6 +226,52 @@ grep -q '^KBOOT-MARKER: userspace reached' "$tmp/fast.clean" &&
 	grep -q "^KBOOT-CMDLINE: $cmdline\$" "$tmp/fast.clean"
 tap_result $? "the fast path's guest memory boots to userspace, entered in long mode (status $status)" \
 	"$(grep -a firmware "$tmp/fast.clean"; tail -n 20 "$tmp/fast.clean")"
+
+# ---- the domain's own path: <kboot:boot path=> through the libvirt hook -------
+# libxl passes no metadata: the hook ("prepare begin") records the path for
+# the domain's name, xen-kboot-dm (-name guest) follows it over dm.conf's,
+# and "release end" removes it.  The real hook command writes the record.
+hook_domain() { # PATH-ATTRIBUTE: guest's libvirt XML, with <kboot:boot PATH-ATTRIBUTE/>
+	printf '%s' "<domain type='xen'><name>guest</name><memory unit='MiB'>256</memory>" \
+		"<os><type>hvm</type><kernel>$T/amd64/vmlinuz</kernel><initrd>$tmp/initrd.gz</initrd>" \
+		"<cmdline>$cmdline</cmdline></os><features><pae/></features><metadata>" \
+		"<kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' $1/></metadata>" \
+		"<devices><emulator>/usr/lib/xen-kboot/xen-kboot-dm</emulator></devices></domain>"
+}
+record=$XEN_KBOOT_RUN_DIR/domains/guest.boot
+# dm.conf: the direct path (no boot-path), the test's own kernel cache.
+printf '[device-model]\nqemu-xen = %s\nkernel-cache = %s\n' "$tmp/qemu-xen" "$tmp/kcache" > "$tmp/dm.conf"
+hook_domain "path='fast'" | "$XEN_KBOOT" hook guest prepare begin - 2> "$tmp/hook.err"
+[ $? -eq 0 ] && [ ! -s "$tmp/hook.err" ] && grep -q -x 'path = fast' "$record" &&
+	[ "$(stat -c %a "$record")" = 600 ]
+tap_result $? "the hook (prepare begin) records path='fast' for xen-kboot-dm, mode 0600" \
+	"$(cat "$tmp/hook.err" "$record" 2>&1)"
+host record-fast
+build
+run_libxl "" 1 "$T/amd64/vmlinuz" "$tmp/initrd.gz" "$cmdline"
+[ "$tap_status" -eq 0 ] && printf '%s\n' "$tap_err" > "$tmp/err" &&
+	grep -q -x -F "xen-kboot-dm: domain 'guest' (id 1): boot path fast, from the domain's <kboot:boot path='fast'/> (the libvirt hook's record $record)" "$tmp/err" &&
+	grep -q "^xen-kboot-dm: domain 'guest' (id 1): fast boot of $T/amd64/vmlinuz, " "$tmp/err" &&
+	grep -q "^xen-kboot-dm: domain 'guest' (id 1): loaded .*; kernel at 0x1000000, " "$tmp/err"
+tap_result $? "dm.conf says direct, the domain's record fast: the fast boot, and the log says why" \
+	"status $tap_status: $tap_err"
+hook_domain "path='direct'" | "$XEN_KBOOT" hook guest prepare begin - &&
+	grep -q -x 'path = direct' "$record"
+tap_result $? "the hook records path='direct' over the record before" "$(cat "$record" 2>&1)"
+"$XEN_KBOOT" hook guest release end - < /dev/null && [ ! -e "$record" ]
+tap_result $? "the hook (release end) removes the record" "$(ls -la "$record" 2>&1)"
+hook_domain "path='fast'" | "$XEN_KBOOT" hook guest prepare begin - && chmod 0666 "$record"
+host record-unsafe
+build
+run_libxl "" 1 "$T/amd64/vmlinuz" "$tmp/initrd.gz" "$cmdline"
+[ "$tap_status" -eq 0 ] && printf '%s\n' "$tap_err" > "$tmp/err" &&
+	grep -q -x -F "xen-kboot-dm: domain 'guest' (id 1): warning: its boot path record is not used: $record: the boot path file is writable by group or others (mode 0666; chmod go-w it); boot-path of the configuration instead" "$tmp/err" &&
+	grep -q "^xen-kboot-dm: domain 'guest' (id 1): direct boot of $T/amd64/vmlinuz, " "$tmp/err"
+tap_result $? "a record others could have written is said and passed by: dm.conf's direct boot" \
+	"status $tap_status: $tap_err"
+hook_domain "mode='direct'" | "$XEN_KBOOT" hook guest prepare begin - && [ ! -e "$record" ]
+tap_result $? "the hook removes the record of a domain that no longer says path=" "$(ls -la "$record" 2>&1)"
+printf '[device-model]\nqemu-xen = %s\n' "$tmp/qemu-xen" > "$tmp/dm.conf"
 
 # ---- refusals and failures: exit 1, one line, no device model -------------------
 # refused NAME GLOB [FAULTS] KERNEL [INITRD [APPEND]]: a fresh domain, then

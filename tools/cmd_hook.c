@@ -90,8 +90,11 @@ kboot_cmd_hook (int argc, char **argv)
                             "Otherwise\nlibvirt hands the kernel to QEMU's "
                             "-kernel: only what QEMU itself refuses\n(files it "
                             "cannot read, vga=, an initrd the kernel cannot take "
-                            "or that\ndoes not fit).  Every other operation, "
-                            "and every other guest, passes at once.",
+                            "or that\ndoes not fit).  A domain booted by "
+                            "xen-kboot-dm gets its <kboot:boot path=>\n"
+                            "recorded for it in /run/xen-kboot/domains/NAME.boot "
+                            "(\"release end\" removes it).\nEvery other "
+                            "operation, and every other guest, passes at once.",
                             "Installed as hooks/libxl.d/xen-kboot under libvirt's "
                             "hooks directory, and\nhooks/qemu.d/xen-kboot with "
                             "configure --enable-qemu-hook (a script that\nruns "

@@ -17,11 +17,13 @@
 #include <glib.h>
 
 #include "kboot_util.h"
+#include "xen_kboot_driver_choice.h"
 #include "xen_kboot_driver_dm.h"
 #include "xen_kboot_xen_dm.h"
 
 /* Exit statuses: 1 the load refused or failed (libxl then fails the
  * domain's creation), 127 the real device model could not be run. */
+#define DM_EXIT_OK     0
 #define DM_EXIT_FAILED 1
 #define DM_EXIT_EXEC   127
 
@@ -114,6 +116,37 @@ dm_exec (const XenKbootDmConfig *config, const char *file, char **argv)
   return DM_EXIT_EXEC;
 }
 
+/* The path the domain's own <kboot:boot path=> chose, recorded by the
+ * libvirt hook, over dm.conf's boot-path, and said; a record that cannot
+ * be trusted or read is said and passed by, and dm.conf's path kept. */
+static void
+dm_domain_boot_path (const XenKbootDmArgs *args, XenKbootDmConfig *config)
+{
+  g_autofree char *dir = xen_kboot_choice_dir ();
+  g_autofree char *file = NULL;
+  g_autoptr(GError) error = NULL;
+  XenKbootBootPath path;
+  gboolean found;
+
+  if (!args->name)
+    return;
+  if (!xen_kboot_choice_lookup (dir, args->name, &found, &path, &error))
+    {
+      dm_log ("domain '%s' (id %u): warning: its boot path record is not used: "
+              "%s; boot-path of the configuration instead", args->name,
+              args->domid, error->message);
+      return;
+    }
+  if (!found)
+    return;
+  config->fast = path == XEN_KBOOT_BOOT_PATH_FAST;
+  file = xen_kboot_choice_file (dir, args->name, NULL);
+  dm_log ("domain '%s' (id %u): boot path %s, from the domain's <kboot:boot "
+          "path='%s'/> (the libvirt hook's record %s)", args->name, args->domid,
+          xen_kboot_boot_path_to_string (path), xen_kboot_boot_path_to_string (path),
+          file);
+}
+
 /* Load domain @args->domid's kernel; a failure is one line in the log. */
 static gboolean
 dm_load (const XenKbootDmArgs *args, const XenKbootDmConfig *config)
@@ -137,8 +170,8 @@ dm_load (const XenKbootDmArgs *args, const XenKbootDmConfig *config)
   double seconds;
 
   dm_log ("%s: %s boot of %s, initrd %s, command line \"%s\"", who,
-          config->fast ? "fast" : "direct", args->kernel, args->initrd ? args->initrd : "(none)",
-          args->cmdline ? args->cmdline : "");
+          config->fast ? "fast" : "direct", args->kernel,
+          args->initrd ? args->initrd : "(none)", args->cmdline ? args->cmdline : "");
   if (!xen_kboot_dm_load (&request, &report, &error))
     {
       dm_log ("%s: %s", who, error->message);
@@ -202,9 +235,12 @@ main (int argc, char **argv)
       argv[0] = config.qemu_xen;
       status = dm_exec (&config, file, argv);
     }
-  else if (!dm_load (&args, &config))
-    status = DM_EXIT_FAILED;
   else
+    {
+      dm_domain_boot_path (&args, &config);
+      status = dm_load (&args, &config) ? DM_EXIT_OK : DM_EXIT_FAILED;
+    }
+  if (args.direct && status == DM_EXIT_OK)
     {
       dm_argv = xen_kboot_dm_args_without_boot (config.qemu_xen,
                                                 (const char *const *) argv + 1);

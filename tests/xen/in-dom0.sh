@@ -282,6 +282,14 @@ booted_by_loader() {
 	tap_result $? "$1: loaded by xen-kboot-dm and entered through xen-kboot's firmware (xl dmesg: no hvmloader, no SeaBIOS)" \
 		"$(dm_log "$1"; head -n 20 "/tmp/$1.dmesg")"
 }
+# entered_fast NAME ID KIND: the firmware entered the kernel proper (the
+# fast path), says its line in Xen's console ring.
+entered_fast() {
+	guest_dmesg "$2" | grep -q "xen-kboot firmware: entering the decompressed kernel ($3) at 0x01000000 "
+	tap_result $? "$1: the firmware entered the decompressed kernel ($3), says xl dmesg" \
+		"$(guest_dmesg "$2" | tail -n 5)"
+}
+
 lvdm256() {
 	t0=$(now)
 	tap_ok "xen-kboot-dm: virsh create of a domain with <emulator>xen-kboot-dm</emulator> exits 0" \
@@ -294,6 +302,31 @@ lvdm256() {
 	powered_off lvdm256 "$id"
 }
 scenario lvdm256 "$CON/guest-lvdm256.log" lvdm256
+
+# The domain's own <kboot:boot path='fast'/> through virsh create: libxl
+# passes xen-kboot-dm no metadata, so the hook records the path for it
+# (/run/xen-kboot/domains/NAME.boot) and removes it at release; dm.conf
+# says nothing of the path here.
+lvdmfast() {
+	t0=$(now)
+	tap_ok "lvdmfast: virsh create of a domain with <kboot:boot path='fast'/> and xen-kboot-dm exits 0" \
+		$V create "$D/lvdmfast.xml"
+	id=$(xl domid lvdmfast 2>/dev/null)
+	grep -q -x 'path = fast' /run/xen-kboot/domains/lvdmfast.boot
+	tap_result $? "lvdmfast: the hook recorded path='fast' for xen-kboot-dm" \
+		"$(ls -la /run/xen-kboot/domains 2>&1; cat /run/xen-kboot/domains/lvdmfast.boot 2>&1)"
+	wait_boot lvdmfast "$CON/guest-lvdmfast.log" 300 "$t0"
+	check_report lvdmfast "$CON/guest-lvdmfast.log" initrd-amd64.gz e820
+	dm_log lvdmfast | grep -q -F "xen-kboot-dm: domain 'lvdmfast' (id $id): boot path fast, from the domain's <kboot:boot path='fast'/>" &&
+		dm_log lvdmfast | grep -q "^xen-kboot-dm: domain 'lvdmfast' (id $id): fast boot of "
+	tap_result $? "lvdmfast: xen-kboot-dm followed the domain's path, and its log says so" "$(dm_log lvdmfast)"
+	entered_fast lvdmfast "$id" "64-bit, long mode"
+	powered_off lvdmfast "$id"
+	wait_for 30 test ! -e /run/xen-kboot/domains/lvdmfast.boot
+	tap_result $? "lvdmfast: the hook removed the record when libvirt released the domain" \
+		"$(ls -la /run/xen-kboot/domains 2>&1)"
+}
+scenario lvdmfast "$CON/guest-lvdmfast.log" lvdmfast
 
 # Two vCPUs through xen-kboot-dm: the ACPI tables list what Xen built.
 lvdmsmp2() {
@@ -602,13 +635,6 @@ $(cat /var/log/xen/xen-kboot-crash256.log)"
 scenario crash256 "$CON/guest-crash256.log" crash256
 
 # ---- the fast boot path: the kernel proper, decompressed in dom0 ---------------
-# entered_fast NAME ID KIND: the firmware's line in Xen's console ring.
-entered_fast() {
-	guest_dmesg "$2" | grep -q "xen-kboot firmware: entering the decompressed kernel ($3) at 0x01000000 "
-	tap_result $? "$1: the firmware entered the decompressed kernel ($3), says xl dmesg" \
-		"$(guest_dmesg "$2" | tail -n 5)"
-}
-
 fast256() {
 	create fast256 --boot-path fast
 	wait_boot fast256 "$CON/guest-fast256.log" 240 "$t0"

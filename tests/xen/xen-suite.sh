@@ -97,6 +97,9 @@ sed "s|<kernel>[^<]*</kernel>|<kernel>$T/memtest86+x64.bin</kernel>|; s|<name>lv
 emulator="<emulator>/usr/lib/xen-kboot/xen-kboot-dm</emulator>"
 domain lvdm256 amd64 256 "$cmdline_pv kboot.end=poweroff" \
 	"<devices>$emulator<console type='pty'/></devices>" > "$d/lvdm256.xml"
+domain lvdmfast amd64 256 "$cmdline_pv kboot.end=poweroff" \
+	"<metadata><kboot:boot xmlns:kboot='urn:xen-kboot:domain:1' path='fast'/></metadata><devices>$emulator<console type='pty'/></devices>" \
+	> "$d/lvdmfast.xml"
 domain lvdmreboot amd64 256 "$cmdline_pv kboot.end=reboot kboot.delay=25" \
 	"<on_reboot>restart</on_reboot><devices>$emulator<console type='pty'/></devices>" > "$d/lvdmreboot.xml"
 domain lvdmdef amd64 256 "$cmdline_pv kboot.end=poweroff kboot.delay=20" \
@@ -107,7 +110,7 @@ sed "s|<kernel>[^<]*</kernel>|<kernel>$T/memtest86+x64.bin</kernel>|; s|<name>lv
 	"$d/lv256.xml" > "$d/lvplainmemtest.xml"
 # xl create of what domxml-to-native (the one installed in dom0) writes for it.
 sed "s|<name>lvdm256<|<name>xldm256<|" "$d/lvdm256.xml" > "$d/xldm256.xml"
-for x in lvdm256 lvdmreboot; do
+for x in lvdm256 lvdmreboot lvdmfast; do
 	sed "s|<console type='pty'/>|<console type='pty'/><video><model type='none'/></video>|" \
 		"$d/$x.xml" > "$tmp/$x.plan.xml"
 done
@@ -184,11 +187,11 @@ echo "$limit" > "$d/cmdline_size"
 sed "s|<console type='pty'/>|<console type='pty'/><video><model type='none'/></video>|" \
 	"$d/lvdmsmp2.xml" > "$tmp/lvdmsmp2.plan.xml"
 for x in direct256 direct4g i386 reboot256 crash256 lvdm256 lvdmreboot smp4 lvdmsmp2 \
-	fast256 fasti386; do
+	fast256 fasti386 lvdmfast; do
 	xml=$d/$x.xml
 	[ ! -f "$tmp/$x.plan.xml" ] || xml=$tmp/$x.plan.xml
 	path=direct
-	case $x in fast*) path=fast ;; esac
+	case $x in fast* | lvdmfast) path=fast ;; esac
 	"$XEN_KBOOT" plan --platform xen-hvm --json --boot-path $path "$xml" > "$tmp/$x.plan.json" ||
 		tap_bail "xen-kboot plan $xml failed"
 	jq -r '.["e820"][] | "\(.addr) \(.addr + .size - 1) \(if .type == 1 then "System RAM" elif .type == 3 then "ACPI Tables" else "Reserved" end)"' \
