@@ -262,3 +262,26 @@ xen_kboot_dm_config_parse (const char *data, gsize len, const char *file,
     }
   return dm_config_parse_fast (keys, file, config, error);
 }
+
+gboolean
+xen_kboot_dm_config_load (XenKbootDmConfig *config, const char **file, GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize len = 0;
+
+  *file = g_getenv ("XEN_KBOOT_DM_CONF");
+  if (!*file || !**file)
+    *file = XEN_KBOOT_DM_CONF;
+  memset (config, 0, sizeof *config);
+  config->qemu_xen = g_strdup (XEN_KBOOT_QEMU_XEN);
+  if (!g_file_get_contents (*file, &data, &len, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, XEN_KBOOT_DM_ERROR, XEN_KBOOT_DM_ERROR_CONFIG, "%s",
+                   local->message);
+      return FALSE;
+    }
+  return xen_kboot_dm_config_parse (data, len, *file, config, error);
+}

@@ -1,7 +1,8 @@
 /* xen-kboot-dm's decisions, pure: which device-model invocations are ours
  * to load a kernel for, the arguments the real device model gets, and the
- * configuration file.  The load itself is xen_kboot_xen_dm.c's; the
- * program is tools/xen-kboot-dm.c.
+ * configuration file (and, not pure, its reading, which the libvirt hook
+ * shares).  The load itself is xen_kboot_xen_dm.c's; the program is
+ * tools/xen-kboot-dm.c.
  *
  * libxl starts the device model of an HVM domain, after building the
  * domain and before unpausing it, as (libxl_dm.c, measured with libvirt 9.0
@@ -71,6 +72,16 @@ void xen_kboot_dm_config_clear (XenKbootDmConfig *config);
  * ignored on a path every domain start takes. */
 gboolean xen_kboot_dm_config_parse (const char *data, gsize len, const char *file,
                                     XenKbootDmConfig *config, GError **error);
+
+/* The configuration xen-kboot-dm runs with, and the hook checks a domain
+ * by: the built-in defaults, then the file if there is one
+ * ($XEN_KBOOT_DM_CONF, else SYSCONFDIR/xen-kboot/dm.conf; *@file says
+ * which).  A file that exists but cannot be read or parsed is an error:
+ * the administrator wrote it for a reason.  The one function here that
+ * reads a file.  Clear @config with xen_kboot_dm_config_clear, also after
+ * an error. */
+gboolean xen_kboot_dm_config_load (XenKbootDmConfig *config, const char **file,
+                                   GError **error);
 
 G_END_DECLS
 

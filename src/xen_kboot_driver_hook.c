@@ -13,6 +13,8 @@
 #include "xen_kboot_conf_native.h"
 #include "xen_kboot_driver.h"
 #include "xen_kboot_driver_choice.h"
+#include "xen_kboot_driver_dm.h"
+#include "xen_kboot_driver_fast.h"
 #include "xen_kboot_driver_hook.h"
 #include "xen_kboot_conf_xml.h"
 
@@ -385,15 +387,42 @@ refuse_problem (const XenKbootHookDomain *dom, const char *name,
   return refuse_fit (dom, name, problem->error, error);
 }
 
+/* The path xen-kboot-dm will take for the domain, as it decides it: the
+ * domain's path= (which the hook records for it), else its configuration
+ * file's boot-path; *@fast set up with the file's cache when that is the
+ * fast path.  FALSE: the file is wrong, and xen-kboot-dm would refuse
+ * every domain. */
+static gboolean
+dm_boot_path (const XenKbootDomainDef *def, XenKbootDmConfig *config,
+              XenKbootFastOptions *fast, gboolean *is_fast, GError **error)
+{
+  const char *file;
+
+  if (!xen_kboot_dm_config_load (config, &file, error))
+    return FALSE;
+  *is_fast = def->boot_path_set ? def->boot_path == XEN_KBOOT_BOOT_PATH_FAST
+                                : config->fast;
+  fast->cache_dir = config->kernel_cache;
+  fast->cache_max = config->kernel_cache_size;
+  return TRUE;
+}
+
 /* Direct boot: what validate, plan and create decide, on the machine
- * libvirt builds. */
+ * libvirt builds; for xen-kboot-dm's fast path also the kernel proper
+ * (decompressed, or from the kernel cache, which it then fills for
+ * xen-kboot-dm). */
 static XenKbootHookVerdict
 check_direct (const XenKbootHookDomain *dom, const XenKbootDomainDef *def,
               const char *name, GError **error)
 {
   g_autoptr(XenKbootBoot) boot = g_new0 (XenKbootBoot, 1);
   g_autoptr(GPtrArray) problems = xen_kboot_boot_problems_new ();
+  g_autoptr(GError) local = NULL;
   XenKbootAdmitOptions options = { 0 };
+  XenKbootDmConfig config = { 0 };
+  XenKbootFastOptions fast = { 0 };
+  XenKbootHookVerdict verdict;
+  gboolean is_fast = FALSE;
 
   /* libvirt's schema wants absolute paths: a file is never looked for in
    * the hook's current directory. */
@@ -401,11 +430,20 @@ check_direct (const XenKbootHookDomain *dom, const XenKbootDomainDef *def,
       || (dom->initrd && !check_absolute (dom->initrd, "initrd", name,
                                           XEN_KBOOT_HOOK_ERROR_INITRD, error)))
     return XEN_KBOOT_HOOK_REFUSE;
+  if (xen_kboot_native_emulator_is_dm (dom->emulator)
+      && !dm_boot_path (def, &config, &fast, &is_fast, &local))
+    {
+      xen_kboot_dm_config_clear (&config);
+      return refuse_with (error, XEN_KBOOT_HOOK_ERROR_DM_CONFIG, name, local);
+    }
   options.platform = hook_platform (dom);
   options.plan = TRUE;
-  if (xen_kboot_boot_admit (boot, def, &options, problems))
-    return XEN_KBOOT_HOOK_PASS_BOOTABLE;
-  return refuse_problem (dom, name, boot, g_ptr_array_index (problems, 0), error);
+  options.fast = is_fast ? &fast : NULL;
+  verdict = xen_kboot_boot_admit (boot, def, &options, problems)
+            ? XEN_KBOOT_HOOK_PASS_BOOTABLE
+            : refuse_problem (dom, name, boot, g_ptr_array_index (problems, 0), error);
+  xen_kboot_dm_config_clear (&config);
+  return verdict;
 }
 
 /* QEMU's -kernel: only what QEMU refuses, worded by its rule. */

@@ -57,6 +57,8 @@ typedef enum {
   XEN_KBOOT_HOOK_ERROR_BOOT_MODE, /* <kboot:boot mode=> or path= unknown,
                                    * device-model with xen-kboot-dm, or
                                    * path='fast' without it */
+  XEN_KBOOT_HOOK_ERROR_DM_CONFIG, /* xen-kboot-dm's configuration file is
+                                   * wrong: it would refuse every domain */
   XEN_KBOOT_HOOK_ERROR_BOOT_PATH_RECORD, /* the boot path for xen-kboot-dm
                                           * cannot be recorded or removed
                                           * (xen_kboot_driver_choice.h) */

@@ -361,8 +361,14 @@ static const HookCase hook_cases[] = {
     "<emulator> xen-kboot-dm, which loads the kernel decompressed; without it "
     "libvirt hands the kernel to QEMU's -kernel, and the kernel decompresses "
     "itself" },
+  /* The fast path's own step runs: the synthetic kernel's payload is no
+   * compressed vmlinux. */
   { "path/fast-with-dm", "prepare", "begin",
     ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_PATH ("fast"), DM),
+    XEN_KBOOT_HOOK_REFUSE, XEN_KBOOT_HOOK_ERROR_KERNEL,
+    "domain 'hook-test': @DIR@/good.bzImage: *payload*" },
+  { "path/direct-with-dm", "prepare", "begin",
+    ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_PATH ("direct"), DM),
     XEN_KBOOT_HOOK_PASS_BOOTABLE },
   { "path/direct-without-dm", "prepare", "begin",
     ANY_DOMAIN ("xen", "256", "hvm", GOOD, "<pae/>", KBOOT_PATH ("direct"), QEMU),
@@ -590,40 +596,37 @@ test_boot_path_record (void)
   g_autofree char *dir = xen_kboot_choice_dir ();
   g_autofree char *file = xen_kboot_choice_file (dir, "hook-test", NULL);
   g_autofree char *run = g_strdup (g_getenv ("XEN_KBOOT_RUN_DIR"));
+  XenKbootBootPath fast = XEN_KBOOT_BOOT_PATH_FAST;
   GStatBuf st;
 
   /* The table's cases may have left one. */
   g_unlink (file);
   g_assert_cmpint (recorded_path (), ==, -1);
   g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
-                            "<pae/>", KBOOT_PATH ("fast"), DM), &error),
+                            "<pae/>", KBOOT_PATH ("direct"), DM), &error),
                    ==, XEN_KBOOT_HOOK_PASS_BOOTABLE);
   g_assert_no_error (error);
-  g_assert_cmpint (recorded_path (), ==, XEN_KBOOT_BOOT_PATH_FAST);
+  g_assert_cmpint (recorded_path (), ==, XEN_KBOOT_BOOT_PATH_DIRECT);
   g_assert_cmpint (g_stat (file, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
   g_assert_cmpint (g_stat (dir, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0700);
 
-  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
-                            "<pae/>", KBOOT_PATH ("direct"), DM), &error),
-                   ==, XEN_KBOOT_HOOK_PASS_BOOTABLE);
-  g_assert_cmpint (recorded_path (), ==, XEN_KBOOT_BOOT_PATH_DIRECT);
-  /* No path= any more: dm.conf decides again. */
+  /* No path= any more: the record goes, and dm.conf decides again. */
   g_assert_cmpint (hook_on ("prepare", "begin", DOMAIN ("xen", "256", "hvm", GOOD),
                             &error), ==, XEN_KBOOT_HOOK_PASS_BOOTABLE);
   g_assert_cmpint (recorded_path (), ==, -1);
 
-  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
-                            "<pae/>", KBOOT_PATH ("fast"), DM), &error),
-                   ==, XEN_KBOOT_HOOK_PASS_BOOTABLE);
+  /* Released: the record goes. */
+  g_assert_true (xen_kboot_choice_record (dir, "hook-test", &fast, &error));
   g_assert_cmpint (hook_on ("release", "end", "", &error), ==,
                    XEN_KBOOT_HOOK_PASS_OTHER_OPERATION);
   g_assert_no_error (error);
   g_assert_cmpint (recorded_path (), ==, -1);
 
-  /* Refused: nothing recorded. */
-  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", NORELO,
+  /* Refused (here by the fast path's own step): nothing recorded, and an
+   * old record stays as it was for the domain that did not start. */
+  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
                             "<pae/>", KBOOT_PATH ("fast"), DM), &error),
                    ==, XEN_KBOOT_HOOK_REFUSE);
   g_clear_error (&error);
@@ -635,7 +638,7 @@ test_boot_path_record (void)
   dir = xen_kboot_choice_dir ();
   g_assert_true (g_file_set_contents (dir, "", 0, NULL));
   g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
-                            "<pae/>", KBOOT_PATH ("fast"), DM), &error),
+                            "<pae/>", KBOOT_PATH ("direct"), DM), &error),
                    ==, XEN_KBOOT_HOOK_REFUSE);
   g_assert_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_BOOT_PATH_RECORD);
   {
@@ -659,6 +662,51 @@ test_boot_path_record (void)
   g_assert_no_error (error);
   g_unlink (dir);
   g_setenv ("XEN_KBOOT_RUN_DIR", run, TRUE);
+}
+
+/* xen-kboot-dm's configuration, read as xen-kboot-dm reads it, for the
+ * domains booted through it only: a wrong file refuses them (xen-kboot-dm
+ * would refuse every start), boot-path = fast runs the fast path's step
+ * unless the domain's path= says otherwise. */
+static void
+test_dm_config (void)
+{
+  g_autofree char *conf = g_build_filename (test_dir, "dm.conf", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("XEN_KBOOT_DM_CONF"));
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("XEN_KBOOT_DM_CONF", conf, TRUE);
+  g_assert_true (g_file_set_contents (conf, "[device-model]\nboot-path = quick\n", -1, NULL));
+  g_assert_cmpint (hook_on ("prepare", "begin", DOMAIN ("xen", "256", "hvm", GOOD), &error),
+                   ==, XEN_KBOOT_HOOK_REFUSE);
+  g_assert_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_DM_CONFIG);
+  {
+    g_autofree char *want = g_strdup_printf ("domain 'hook-test': %s: boot-path = "
+                                             "'quick' is not direct or fast", conf);
+    g_assert_cmpstr (error->message, ==, want);
+  }
+  g_clear_error (&error);
+  /* Not through xen-kboot-dm: its file is none of the domain's business. */
+  g_assert_cmpint (hook_on ("prepare", "begin", PLAIN ("xen", "256", GOOD), &error),
+                   ==, XEN_KBOOT_HOOK_PASS_QEMU_KERNEL);
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_set_contents (conf, "[device-model]\nboot-path = fast\n"
+                                      "kernel-cache = none\n", -1, NULL));
+  g_assert_cmpint (hook_on ("prepare", "begin", DOMAIN ("xen", "256", "hvm", GOOD), &error),
+                   ==, XEN_KBOOT_HOOK_REFUSE);
+  g_assert_error (error, XEN_KBOOT_HOOK_ERROR, XEN_KBOOT_HOOK_ERROR_KERNEL);
+  g_clear_error (&error);
+  g_assert_cmpint (hook_on ("prepare", "begin", ANY_DOMAIN ("xen", "256", "hvm", GOOD,
+                            "<pae/>", KBOOT_PATH ("direct"), DM), &error),
+                   ==, XEN_KBOOT_HOOK_PASS_BOOTABLE);
+  g_assert_no_error (error);
+
+  g_unlink (conf);
+  if (saved)
+    g_setenv ("XEN_KBOOT_DM_CONF", saved, TRUE);
+  else
+    g_unsetenv ("XEN_KBOOT_DM_CONF");
 }
 
 /* Over XEN_KBOOT_XML_MAX_SIZE: refused with the real size, not parsed. */
@@ -890,10 +938,14 @@ main (int argc, char **argv)
   test_dir = g_dir_make_tmp ("kboot-hook-XXXXXX", &error);
   g_assert_no_error (error);
   make_files ();
-  /* The hook's records for xen-kboot-dm go here, never to /run. */
+  /* The hook's records for xen-kboot-dm go here, never to /run; no
+   * dm.conf but the tests' own. */
   {
     g_autofree char *run = g_build_filename (test_dir, "run", NULL);
+    g_autofree char *conf = g_build_filename (test_dir, "no-dm.conf", NULL);
+
     g_setenv ("XEN_KBOOT_RUN_DIR", run, TRUE);
+    g_setenv ("XEN_KBOOT_DM_CONF", conf, TRUE);
   }
 
   for (gsize i = 0; i < G_N_ELEMENTS (hook_cases); i++)
@@ -906,6 +958,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kboot/hook/parse", test_parse);
   g_test_add_func ("/kboot/hook/parse-path", test_parse_path);
   g_test_add_func ("/kboot/hook/boot-path-record", test_boot_path_record);
+  g_test_add_func ("/kboot/hook/dm-config", test_dm_config);
   status = g_test_run ();
 
   remove_files ();

@@ -239,13 +239,18 @@ hook_domain() { # PATH-ATTRIBUTE: guest's libvirt XML, with <kboot:boot PATH-ATT
 		"<devices><emulator>/usr/lib/xen-kboot/xen-kboot-dm</emulator></devices></domain>"
 }
 record=$XEN_KBOOT_RUN_DIR/domains/guest.boot
-# dm.conf: the direct path (no boot-path), the test's own kernel cache.
-printf '[device-model]\nqemu-xen = %s\nkernel-cache = %s\n' "$tmp/qemu-xen" "$tmp/kcache" > "$tmp/dm.conf"
-hook_domain "path='fast'" | "$XEN_KBOOT" hook guest prepare begin - 2> "$tmp/hook.err"
+# The hook reads xen-kboot-dm's configuration as xen-kboot-dm does.
+hook() { XEN_KBOOT_DM_CONF="$tmp/dm.conf" "$XEN_KBOOT" hook "$@"; }
+# dm.conf: the direct path (no boot-path), a kernel cache of this section's.
+printf '[device-model]\nqemu-xen = %s\nkernel-cache = %s\n' "$tmp/qemu-xen" "$tmp/kcache2" > "$tmp/dm.conf"
+hook_domain "path='fast'" | hook guest prepare begin - 2> "$tmp/hook.err"
 [ $? -eq 0 ] && [ ! -s "$tmp/hook.err" ] && grep -q -x 'path = fast' "$record" &&
 	[ "$(stat -c %a "$record")" = 600 ]
 tap_result $? "the hook (prepare begin) records path='fast' for xen-kboot-dm, mode 0600" \
 	"$(cat "$tmp/hook.err" "$record" 2>&1)"
+[ "$(find "$tmp/kcache2" -type f -name '*.vmlinux' | wc -l)" -eq 1 ]
+tap_result $? "the hook ran the fast path's step: the kernel proper is in dm.conf's kernel-cache" \
+	"$(ls -la "$tmp/kcache2" 2>&1)"
 host record-fast
 build
 run_libxl "" 1 "$T/amd64/vmlinuz" "$tmp/initrd.gz" "$cmdline"
@@ -255,12 +260,12 @@ run_libxl "" 1 "$T/amd64/vmlinuz" "$tmp/initrd.gz" "$cmdline"
 	grep -q "^xen-kboot-dm: domain 'guest' (id 1): loaded .*; kernel at 0x1000000, " "$tmp/err"
 tap_result $? "dm.conf says direct, the domain's record fast: the fast boot, and the log says why" \
 	"status $tap_status: $tap_err"
-hook_domain "path='direct'" | "$XEN_KBOOT" hook guest prepare begin - &&
+hook_domain "path='direct'" | hook guest prepare begin - &&
 	grep -q -x 'path = direct' "$record"
 tap_result $? "the hook records path='direct' over the record before" "$(cat "$record" 2>&1)"
-"$XEN_KBOOT" hook guest release end - < /dev/null && [ ! -e "$record" ]
+hook guest release end - < /dev/null && [ ! -e "$record" ]
 tap_result $? "the hook (release end) removes the record" "$(ls -la "$record" 2>&1)"
-hook_domain "path='fast'" | "$XEN_KBOOT" hook guest prepare begin - && chmod 0666 "$record"
+hook_domain "path='fast'" | hook guest prepare begin - && chmod 0666 "$record"
 host record-unsafe
 build
 run_libxl "" 1 "$T/amd64/vmlinuz" "$tmp/initrd.gz" "$cmdline"
@@ -269,8 +274,22 @@ run_libxl "" 1 "$T/amd64/vmlinuz" "$tmp/initrd.gz" "$cmdline"
 	grep -q "^xen-kboot-dm: domain 'guest' (id 1): direct boot of $T/amd64/vmlinuz, " "$tmp/err"
 tap_result $? "a record others could have written is said and passed by: dm.conf's direct boot" \
 	"status $tap_status: $tap_err"
-hook_domain "mode='direct'" | "$XEN_KBOOT" hook guest prepare begin - && [ ! -e "$record" ]
+hook_domain "mode='direct'" | hook guest prepare begin - && [ ! -e "$record" ]
 tap_result $? "the hook removes the record of a domain that no longer says path=" "$(ls -la "$record" 2>&1)"
+# A payload that does not decompress: the hook refuses the domain before
+# libxl builds it, naming the kernel; no record.  (A byte in the middle of
+# the xz stream.)
+cp "$T/amd64/vmlinuz" "$tmp/damaged-vmlinuz"
+off=$("$XEN_KBOOT" inspect --json "$T/amd64/vmlinuz" |
+	jq '.[0] | .protected_mode_offset + .header.payload_offset + (.header.payload_length / 2 | floor)')
+printf '\377\377\377\377' | dd of="$tmp/damaged-vmlinuz" bs=1 seek="$off" conv=notrunc status=none
+hook_domain "path='fast'" | sed "s|<kernel>[^<]*</kernel>|<kernel>$tmp/damaged-vmlinuz</kernel>|" \
+	> "$tmp/damaged.xml"
+tap_run hook guest prepare begin - < "$tmp/damaged.xml"
+[ "$tap_status" -eq 1 ] && [ ! -e "$record" ] &&
+	case $tap_err in "xen-kboot: domain 'guest': $tmp/damaged-vmlinuz: "*) true ;; *) false ;; esac
+tap_result $? "path='fast' and a payload that does not decompress: the hook refuses, naming the kernel; no record" \
+	"status $tap_status: $tap_err"
 printf '[device-model]\nqemu-xen = %s\n' "$tmp/qemu-xen" > "$tmp/dm.conf"
 
 # ---- refusals and failures: exit 1, one line, no device model -------------------

@@ -69,32 +69,6 @@ dm_log (const char *format, ...)
   fprintf (stderr, "xen-kboot-dm: %s\n", line);
 }
 
-/* The configuration: the built-in defaults, then the file if there is
- * one.  A file that exists but cannot be read or parsed is an error: the
- * administrator wrote it for a reason. */
-static gboolean
-dm_config_load (XenKbootDmConfig *config, const char **file, GError **error)
-{
-  g_autofree char *data = NULL;
-  g_autoptr(GError) local = NULL;
-  gsize len = 0;
-
-  *file = g_getenv ("XEN_KBOOT_DM_CONF");
-  if (!*file || !**file)
-    *file = XEN_KBOOT_DM_CONF;
-  config->qemu_xen = g_strdup (XEN_KBOOT_QEMU_XEN);
-  config->verbose = FALSE;
-  if (!g_file_get_contents (*file, &data, &len, &local))
-    {
-      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      g_set_error (error, XEN_KBOOT_DM_ERROR, XEN_KBOOT_DM_ERROR_CONFIG, "%s",
-                   local->message);
-      return FALSE;
-    }
-  return xen_kboot_dm_config_parse (data, len, *file, config, error);
-}
-
 /* Become the real device model.  Refuses to run ourselves again: a
  * qemu-xen= that names xen-kboot-dm would loop for ever. */
 static int
@@ -224,7 +198,7 @@ main (int argc, char **argv)
               XEN_KBOOT_QEMU_XEN);
       return 0;
     }
-  if (!dm_config_load (&config, &file, &error))
+  if (!xen_kboot_dm_config_load (&config, &file, &error))
     {
       dm_log ("%s", error->message);
       return DM_EXIT_FAILED;
