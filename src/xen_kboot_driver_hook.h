@@ -123,14 +123,18 @@ XenKbootHookDomain *xen_kboot_hook_domain_parse (const char *xml, gsize len,
 
 /* The checks, the first failure refusing.  Only an x86 HVM domain with
  * a <kernel> is looked at; its boot mode must make sense (a known
- * <kboot:boot mode=>, not device-model beside xen-kboot-dm).  A direct
+ * <kboot:boot mode=> and path=, not device-model beside xen-kboot-dm, not
+ * path='fast' without it).  A direct
  * boot: paths absolute, then the admission validate, plan and create
  * decide with (xen_kboot_boot_admit): the kernel against every
  * boot-protocol rule and against the domain (on Xen a 64-bit kernel
  * needs <pae/>), the initrd (a readable, non-empty regular file), the
  * command line against the kernel's cmdline_size, then the plan of the
  * domain's memory (xen-hvm for <domain type='xen'>, around what Xen
- * loads first, as create plans it; qemu-pc otherwise).  QEMU's -kernel:
+ * loads first, as create plans it; qemu-pc otherwise); through
+ * xen-kboot-dm, its configuration file read as it reads it, and on the
+ * fast path (the domain's path=, else the file's boot-path) the kernel
+ * proper made in the file's kernel cache.  QEMU's -kernel:
  * what QEMU refuses (xen_kboot_boot_admit_qemu), with the RAM of the same
  * machine.  @name prefixes messages. */
 XenKbootHookVerdict xen_kboot_hook_check_domain (const XenKbootHookDomain *dom,
