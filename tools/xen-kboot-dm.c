@@ -23,7 +23,6 @@
 
 /* Exit statuses: 1 the load refused or failed (libxl then fails the
  * domain's creation), 127 the real device model could not be run. */
-#define DM_EXIT_OK     0
 #define DM_EXIT_FAILED 1
 #define DM_EXIT_EXEC   127
 
@@ -204,17 +203,16 @@ main (int argc, char **argv)
       return DM_EXIT_FAILED;
     }
   xen_kboot_dm_args_parse ((const char *const *) argv + 1, &args);
+  if (args.direct)
+    dm_domain_boot_path (&args, &config);
   if (!args.direct)
     {
       argv[0] = config.qemu_xen;
       status = dm_exec (&config, file, argv);
     }
+  else if (!dm_load (&args, &config))
+    status = DM_EXIT_FAILED;
   else
-    {
-      dm_domain_boot_path (&args, &config);
-      status = dm_load (&args, &config) ? DM_EXIT_OK : DM_EXIT_FAILED;
-    }
-  if (args.direct && status == DM_EXIT_OK)
     {
       dm_argv = xen_kboot_dm_args_without_boot (config.qemu_xen,
                                                 (const char *const *) argv + 1);
