@@ -516,18 +516,25 @@ expand (const char *text)
   return g_strjoinv (long_line, parts);
 }
 
+/* Run the hook for domain "hook-test" on @operation @sub with @xml. */
+static XenKbootHookVerdict
+hook_on (const char *operation, const char *sub, const char *xml, GError **error)
+{
+  g_autofree char *expanded = expand (xml);
+  const char *args[] = { "hook-test", operation, sub, "-" };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (args) == XEN_KBOOT_HOOK_N_ARGS);
+  return xen_kboot_hook_run (args, expanded, strlen (expanded), error);
+}
+
 static void
 test_case (gconstpointer data)
 {
   const HookCase *c = data;
-  g_autofree char *xml = expand (c->xml);
-  const char *args[] = { "hook-test", c->operation, c->sub_operation, "-" };
   g_autoptr(GError) error = NULL;
-  XenKbootHookVerdict verdict;
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (args) == XEN_KBOOT_HOOK_N_ARGS);
-  verdict = xen_kboot_hook_run (args, xml, strlen (xml), &error);
-  g_assert_cmpint (verdict, ==, c->verdict);
+  g_assert_cmpint (hook_on (c->operation, c->sub_operation, c->xml, &error), ==,
+                   c->verdict);
   if (c->verdict != XEN_KBOOT_HOOK_REFUSE)
     {
       g_assert_no_error (error);
@@ -559,16 +566,6 @@ test_no_xml_needed (void)
   g_assert_false (xen_kboot_hook_wants_domain ("prepare", "end"));
   g_assert_false (xen_kboot_hook_wants_domain ("start", "begin"));
   g_assert_false (xen_kboot_hook_wants_domain (NULL, NULL));
-}
-
-/* Run the hook for domain "hook-test" on @operation @sub with @xml. */
-static XenKbootHookVerdict
-hook_on (const char *operation, const char *sub, const char *xml, GError **error)
-{
-  g_autofree char *expanded = expand (xml);
-  const char *args[] = { "hook-test", operation, sub, "-" };
-
-  return xen_kboot_hook_run (args, expanded, strlen (expanded), error);
 }
 
 /* "hook-test"'s record: -1 none, else its XenKbootBootPath. */
